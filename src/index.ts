@@ -1,2 +1,4 @@
 /** Public entry point of tsdnas: re-exports the library's stable API. */
-export * from './tensor/rng.js';
+export * from './tensor/index.js';
+export * from './kernels/index.js';
+export * from './autograd/index.js';

@@ -1,0 +1,110 @@
+/**
+ * Typed kernel contracts: the loops every backend implements (or leaves to the `js` reference).
+ *
+ * Kernels see only typed arrays and plain geometry records; they never see tensors or autograd.
+ * All array arguments are dense row-major unless a stride argument says otherwise, and outputs
+ * are written, never allocated, so a backend can keep buffers in its own memory.
+ */
+
+import type { TypedArray } from '../tensor/dtype.js';
+
+export const UNARY_OPS = [
+  'neg', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'sign', 'square', 'recip', 'relu', 'sigmoid', 'tanh',
+  'floor', 'ceil', 'roundHalfEven', 'step', 'log1pexp', 'logcosh', 'clamp', 'powScalar', 'leakyRelu',
+  'sin', 'cos',
+] as const;
+export type UnaryOp = (typeof UNARY_OPS)[number];
+
+export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'pow', 'gt', 'ge', 'lt', 'le', 'eq'] as const;
+export type BinaryOp = (typeof BINARY_OPS)[number];
+
+export type ReduceOp = 'sum' | 'max' | 'min' | 'argmax' | 'argmin';
+
+/** A strided read of a broadcast operand: element (i0..in) is at offset + Σ ik·strides[k]. */
+export interface StridedOperand {
+  data: TypedArray;
+  strides: readonly number[];
+  offset: number;
+}
+
+/** Geometry of a 2-D convolution (1-D convolutions use h = kh = 1). Padding may be asymmetric. */
+export interface ConvGeom {
+  n: number;
+  cin: number;
+  h: number;
+  w: number;
+  cout: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  dh: number;
+  dw: number;
+  padTop: number;
+  padBottom: number;
+  padLeft: number;
+  padRight: number;
+  groups: number;
+  ho: number;
+  wo: number;
+}
+
+/** Geometry of a 2-D pooling window (1-D pooling uses h = kh = 1). */
+export interface PoolGeom {
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  padTop: number;
+  padLeft: number;
+  ho: number;
+  wo: number;
+}
+
+export interface KernelSet {
+  /** out[i] = op(x[i]); p0/p1 are the op's parameters (clamp bounds, exponent, slope). */
+  unary(op: UnaryOp, x: TypedArray, out: TypedArray, n: number, p0: number, p1: number): void;
+  /** out (dense, outShape) = op(a, b) with both operands read through broadcast strides. */
+  binary(op: BinaryOp, a: StridedOperand, b: StridedOperand, out: TypedArray, outShape: readonly number[]): void;
+  /** x viewed as [outer, r, inner]; out is [outer, inner] (indices for argmax/argmin). */
+  reduce(op: ReduceOp, x: TypedArray, outer: number, r: number, inner: number, out: TypedArray): void;
+  /**
+   * C[m×n] = alpha·op(A)·op(B) + beta·C with op(X) = X or Xᵀ. Leading dimensions as in BLAS
+   * (row-major): lda is the row length of A as stored.
+   */
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    a: TypedArray, aOff: number, lda: number,
+    b: TypedArray, bOff: number, ldb: number,
+    beta: number, c: TypedArray, cOff: number, ldc: number,
+  ): void;
+  /** out [n, cout, ho, wo] = conv(x [n, cin, h, w], w [cout, cin/groups, kh, kw]) + bias. */
+  convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeom): void;
+  /** dx [n, cin, h, w] = ∂/∂x given dy [n, cout, ho, wo] (overwrites dx). */
+  convBackwardInput(dy: TypedArray, w: TypedArray, dx: TypedArray, g: ConvGeom): void;
+  /** dw [cout, cin/groups, kh, kw] = ∂/∂w given x and dy (overwrites dw). */
+  convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeom): void;
+  /** Max pooling; argmax receives the flat input index (within the sample plane) of each max, −1 if the window is all padding. */
+  maxPoolForward(x: TypedArray, out: TypedArray, argmax: Int32Array, g: PoolGeom): void;
+  maxPoolBackward(dy: TypedArray, argmax: Int32Array, dx: TypedArray, g: PoolGeom): void;
+  /** Average pooling; countIncludePad divides by the full window size (PyTorch's default). */
+  avgPoolForward(x: TypedArray, out: TypedArray, g: PoolGeom, countIncludePad: boolean): void;
+  avgPoolBackward(dy: TypedArray, dx: TypedArray, g: PoolGeom, countIncludePad: boolean): void;
+}
+
+export type KernelName = keyof KernelSet;
+
+export const KERNEL_NAMES: readonly KernelName[] = [
+  'unary', 'binary', 'reduce', 'gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight',
+  'maxPoolForward', 'maxPoolBackward', 'avgPoolForward', 'avgPoolBackward',
+];
+
+/** A backend implements any subset of the contracts; the rest falls back to `js`. */
+export interface Backend {
+  readonly name: string;
+  readonly kernels: Partial<KernelSet>;
+}

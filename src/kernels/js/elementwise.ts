@@ -1,0 +1,134 @@
+/**
+ * Reference elementwise kernels: unary maps and broadcasting binary ops over strided operands.
+ */
+
+import type { TypedArray } from '../../tensor/dtype.js';
+import type { BinaryOp, StridedOperand, UnaryOp } from '../contracts.js';
+
+/** Round half to even, the IEEE default and what PyTorch / NumPy `round` do. */
+export function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v - Math.trunc(v)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+function unaryFn(op: UnaryOp, p0: number, p1: number): (v: number) => number {
+  switch (op) {
+    case 'neg': return (v) => -v;
+    case 'exp': return Math.exp;
+    case 'log': return Math.log;
+    case 'sqrt': return Math.sqrt;
+    case 'rsqrt': return (v) => 1 / Math.sqrt(v);
+    case 'abs': return Math.abs;
+    case 'sign': return (v) => (v > 0 ? 1 : v < 0 ? -1 : 0);
+    case 'square': return (v) => v * v;
+    case 'recip': return (v) => 1 / v;
+    case 'relu': return (v) => (v > 0 ? v : 0);
+    case 'sigmoid': return (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+    case 'tanh': return Math.tanh;
+    case 'floor': return Math.floor;
+    case 'ceil': return Math.ceil;
+    case 'roundHalfEven': return roundHalfEven;
+    case 'step': return (v) => (v > p0 ? 1 : 0);
+    // log(1 + e^v) computed without overflow.
+    case 'log1pexp': return (v) => (v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)));
+    // log(cosh(v)) = |v| + log1p(e^{-2|v|}) − log 2, stable for large |v|.
+    case 'logcosh': return (v) => { const a = Math.abs(v); return a + Math.log1p(Math.exp(-2 * a)) - Math.LN2; };
+    case 'clamp': return (v) => (v < p0 ? p0 : v > p1 ? p1 : v);
+    case 'powScalar': return (v) => Math.pow(v, p0);
+    case 'leakyRelu': return (v) => (v > 0 ? v : p0 * v);
+    case 'sin': return Math.sin;
+    case 'cos': return Math.cos;
+  }
+}
+
+export function unary(op: UnaryOp, x: TypedArray, out: TypedArray, n: number, p0: number, p1: number): void {
+  // The hottest unary ops get direct loops; the rest go through a closure.
+  if (op === 'relu') {
+    for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v > 0 ? v : 0; }
+    return;
+  }
+  if (op === 'neg') {
+    for (let i = 0; i < n; i++) out[i] = -x[i];
+    return;
+  }
+  const f = unaryFn(op, p0, p1);
+  for (let i = 0; i < n; i++) out[i] = f(x[i]);
+}
+
+function binaryFn(op: BinaryOp): (a: number, b: number) => number {
+  switch (op) {
+    case 'add': return (a, b) => a + b;
+    case 'sub': return (a, b) => a - b;
+    case 'mul': return (a, b) => a * b;
+    case 'div': return (a, b) => a / b;
+    case 'maximum': return (a, b) => (a >= b || Number.isNaN(a) ? a : b);
+    case 'minimum': return (a, b) => (a <= b || Number.isNaN(a) ? a : b);
+    case 'pow': return Math.pow;
+    case 'gt': return (a, b) => (a > b ? 1 : 0);
+    case 'ge': return (a, b) => (a >= b ? 1 : 0);
+    case 'lt': return (a, b) => (a < b ? 1 : 0);
+    case 'le': return (a, b) => (a <= b ? 1 : 0);
+    case 'eq': return (a, b) => (a === b ? 1 : 0);
+  }
+}
+
+function denseSame(op: BinaryOp, a: TypedArray, ao: number, b: TypedArray, bo: number, out: TypedArray, n: number): boolean {
+  switch (op) {
+    case 'add': for (let i = 0; i < n; i++) out[i] = a[ao + i] + b[bo + i]; return true;
+    case 'sub': for (let i = 0; i < n; i++) out[i] = a[ao + i] - b[bo + i]; return true;
+    case 'mul': for (let i = 0; i < n; i++) out[i] = a[ao + i] * b[bo + i]; return true;
+    case 'div': for (let i = 0; i < n; i++) out[i] = a[ao + i] / b[bo + i]; return true;
+    default: return false;
+  }
+}
+
+export function binary(op: BinaryOp, a: StridedOperand, b: StridedOperand, out: TypedArray, outShape: readonly number[]): void {
+  const nd = outShape.length;
+  let size = 1;
+  for (const d of outShape) size *= d;
+  if (size === 0) return;
+  if (nd === 0) {
+    out[0] = binaryFn(op)(a.data[a.offset], b.data[b.offset]);
+    return;
+  }
+  // Collapse to [outer..., inner]; the inner loop runs with fixed strides.
+  const inner = outShape[nd - 1];
+  const as = a.strides[nd - 1];
+  const bs = b.strides[nd - 1];
+  if (nd === 1 && as === 1 && bs === 1 && denseSame(op, a.data, a.offset, b.data, b.offset, out, inner)) return;
+  const f = binaryFn(op);
+  const idx = new Array<number>(nd).fill(0);
+  let pa = a.offset;
+  let pb = b.offset;
+  let o = 0;
+  const ad = a.data;
+  const bd = b.data;
+  for (;;) {
+    if (as === 1 && bs === 1) {
+      if (!denseSame(op, ad, pa, bd, pb, out.subarray(o, o + inner), inner)) {
+        for (let j = 0; j < inner; j++) out[o + j] = f(ad[pa + j], bd[pb + j]);
+      }
+      o += inner;
+    } else if (bs === 0 && op === 'mul') {
+      const bv = bd[pb];
+      for (let j = 0, p = pa; j < inner; j++, p += as) out[o++] = ad[p] * bv;
+    } else if (bs === 0 && op === 'add') {
+      const bv = bd[pb];
+      for (let j = 0, p = pa; j < inner; j++, p += as) out[o++] = ad[p] + bv;
+    } else {
+      for (let j = 0, p = pa, q = pb; j < inner; j++, p += as, q += bs) out[o++] = f(ad[p], bd[q]);
+    }
+    let d = nd - 2;
+    while (d >= 0) {
+      idx[d]++;
+      pa += a.strides[d];
+      pb += b.strides[d];
+      if (idx[d] < outShape[d]) break;
+      pa -= a.strides[d] * outShape[d];
+      pb -= b.strides[d] * outShape[d];
+      idx[d] = 0;
+      d--;
+    }
+    if (d < 0) return;
+  }
+}

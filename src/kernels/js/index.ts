@@ -1,0 +1,15 @@
+/** The `js` reference backend: every kernel contract in plain, commented loops. */
+
+import type { Backend, KernelSet } from '../contracts.js';
+import { binary, unary } from './elementwise.js';
+import { reduce } from './reduce.js';
+import { gemm } from './gemm.js';
+import { convBackwardInput, convBackwardWeight, convForward } from './conv.js';
+import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './pool.js';
+
+export const jsKernels: KernelSet = {
+  unary, binary, reduce, gemm, convForward, convBackwardInput, convBackwardWeight,
+  maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward,
+};
+
+export const jsBackend: Backend = { name: 'js', kernels: jsKernels };

@@ -1,0 +1,59 @@
+/**
+ * Copying strided (non-contiguous) views into contiguous storage.
+ *
+ * Views share storage and differ only in shape/strides/offset; kernels want contiguous
+ * inputs, and this is the one place that walks arbitrary strides to make them so.
+ */
+
+import type { Shape } from './shape.js';
+import type { TypedArray } from './dtype.js';
+
+export function isContiguousLayout(shape: Shape, strides: readonly number[]): boolean {
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && strides[i] !== expected) return false;
+    expected *= shape[i];
+  }
+  return true;
+}
+
+/** dst[0..size) = src read through (shape, strides, offset), row-major. */
+export function copyStrided(
+  src: TypedArray,
+  shape: Shape,
+  strides: readonly number[],
+  offset: number,
+  dst: TypedArray,
+): void {
+  const nd = shape.length;
+  let size = 1;
+  for (const d of shape) size *= d;
+  if (size === 0) return;
+  if (nd === 0) {
+    dst[0] = src[offset];
+    return;
+  }
+  const inner = shape[nd - 1];
+  const innerStride = strides[nd - 1];
+  const idx = new Array<number>(nd).fill(0);
+  let base = offset;
+  let o = 0;
+  for (;;) {
+    if (innerStride === 1) {
+      for (let j = 0; j < inner; j++) dst[o++] = src[base + j];
+    } else {
+      for (let j = 0, p = base; j < inner; j++, p += innerStride) dst[o++] = src[p];
+    }
+    // Advance the outer multi-index like an odometer.
+    let d = nd - 2;
+    while (d >= 0) {
+      idx[d]++;
+      base += strides[d];
+      if (idx[d] < shape[d]) break;
+      base -= strides[d] * shape[d];
+      idx[d] = 0;
+      d--;
+    }
+    if (d < 0) return;
+  }
+}
