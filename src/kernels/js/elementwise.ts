@@ -72,12 +72,34 @@ function binaryFn(op: BinaryOp): (a: number, b: number) => number {
   }
 }
 
-function denseSame(op: BinaryOp, a: TypedArray, ao: number, b: TypedArray, bo: number, out: TypedArray, n: number): boolean {
+function denseSame(op: BinaryOp, a: TypedArray, ao: number, b: TypedArray, bo: number, out: TypedArray, oo: number, n: number): boolean {
   switch (op) {
-    case 'add': for (let i = 0; i < n; i++) out[i] = a[ao + i] + b[bo + i]; return true;
-    case 'sub': for (let i = 0; i < n; i++) out[i] = a[ao + i] - b[bo + i]; return true;
-    case 'mul': for (let i = 0; i < n; i++) out[i] = a[ao + i] * b[bo + i]; return true;
-    case 'div': for (let i = 0; i < n; i++) out[i] = a[ao + i] / b[bo + i]; return true;
+    case 'add': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i] + b[bo + i]; return true;
+    case 'sub': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i] - b[bo + i]; return true;
+    case 'mul': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i] * b[bo + i]; return true;
+    case 'div': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i] / b[bo + i]; return true;
+    default: return false;
+  }
+}
+
+/** Inner loop where a or b is constant (stride 0); false if the op has no fast path here. */
+function scalarInner(op: BinaryOp, a: TypedArray, pa: number, as: number, b: TypedArray, pb: number, bs: number, out: TypedArray, o: number, n: number): boolean {
+  if (bs === 0) {
+    const v = b[pb];
+    switch (op) {
+      case 'add': for (let j = 0, p = pa; j < n; j++, p += as) out[o + j] = a[p] + v; return true;
+      case 'sub': for (let j = 0, p = pa; j < n; j++, p += as) out[o + j] = a[p] - v; return true;
+      case 'mul': for (let j = 0, p = pa; j < n; j++, p += as) out[o + j] = a[p] * v; return true;
+      case 'div': for (let j = 0, p = pa; j < n; j++, p += as) out[o + j] = a[p] / v; return true;
+      default: return false;
+    }
+  }
+  const v = a[pa];
+  switch (op) {
+    case 'add': for (let j = 0, q = pb; j < n; j++, q += bs) out[o + j] = v + b[q]; return true;
+    case 'sub': for (let j = 0, q = pb; j < n; j++, q += bs) out[o + j] = v - b[q]; return true;
+    case 'mul': for (let j = 0, q = pb; j < n; j++, q += bs) out[o + j] = v * b[q]; return true;
+    case 'div': for (let j = 0, q = pb; j < n; j++, q += bs) out[o + j] = v / b[q]; return true;
     default: return false;
   }
 }
@@ -95,7 +117,7 @@ export function binary(op: BinaryOp, a: StridedOperand, b: StridedOperand, out: 
   const inner = outShape[nd - 1];
   const as = a.strides[nd - 1];
   const bs = b.strides[nd - 1];
-  if (nd === 1 && as === 1 && bs === 1 && denseSame(op, a.data, a.offset, b.data, b.offset, out, inner)) return;
+  if (nd === 1 && as === 1 && bs === 1 && denseSame(op, a.data, a.offset, b.data, b.offset, out, 0, inner)) return;
   const f = binaryFn(op);
   const idx = new Array<number>(nd).fill(0);
   let pa = a.offset;
@@ -105,16 +127,16 @@ export function binary(op: BinaryOp, a: StridedOperand, b: StridedOperand, out: 
   const bd = b.data;
   for (;;) {
     if (as === 1 && bs === 1) {
-      if (!denseSame(op, ad, pa, bd, pb, out.subarray(o, o + inner), inner)) {
+      if (!denseSame(op, ad, pa, bd, pb, out, o, inner)) {
         for (let j = 0; j < inner; j++) out[o + j] = f(ad[pa + j], bd[pb + j]);
       }
       o += inner;
-    } else if (bs === 0 && op === 'mul') {
-      const bv = bd[pb];
-      for (let j = 0, p = pa; j < inner; j++, p += as) out[o++] = ad[p] * bv;
-    } else if (bs === 0 && op === 'add') {
-      const bv = bd[pb];
-      for (let j = 0, p = pa; j < inner; j++, p += as) out[o++] = ad[p] + bv;
+    } else if (bs === 0 || as === 0) {
+      // One operand constant along the inner axis (a broadcast per-channel scale or shift).
+      if (!scalarInner(op, ad, pa, as, bd, pb, bs, out, o, inner)) {
+        for (let j = 0, p = pa, q = pb; j < inner; j++, p += as, q += bs) out[o + j] = f(ad[p], bd[q]);
+      }
+      o += inner;
     } else {
       for (let j = 0, p = pa, q = pb; j < inner; j++, p += as, q += bs) out[o++] = f(ad[p], bd[q]);
     }

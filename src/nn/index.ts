@@ -1,0 +1,9 @@
+/** The nn layer: modules, layers, losses, initialisation and optimisers. */
+export * from './module.js';
+export * from './init.js';
+export * from './losses.js';
+export * from './layers/linear.js';
+export * from './layers/conv.js';
+export * from './layers/batchnorm.js';
+export * from './layers/simple.js';
+export * from './layers/containers.js';
