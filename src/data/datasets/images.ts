@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { requireFile, resolveDataDir } from '../dataDir.js';
 import { meanStd, standardizeInPlace, type Stats } from '../features/standardize.js';
 import { readIdx } from '../formats/idx.js';
-import { mnistPackageDir, readMnistDigits } from '../formats/mnistJson.js';
+import { mnistDigitsCached, mnistPackageDir } from '../formats/mnistJson.js';
 import { makeDataset } from '../split.js';
 import type { ArrayDataset, DatasetSplits, LoadOptions } from '../types.js';
 import { checkOptions, imagesToSequences, splitsWithStratifiedVal, withLimit } from './common.js';
@@ -36,7 +36,7 @@ function fmt(s: Stats): string {
 
 export function loadMnist(opts: LoadOptions = {}): DatasetSplits {
   checkOptions('mnist', opts, { layout: ['image', 'sequence'] });
-  const { images, counts } = readMnistDigits();
+  const { images, counts } = mnistDigitsCached(); // copied below, never modified
   // Per digit: the first 80 % of its images train, the rest test.
   const nTrain = counts.map((n) => Math.round(0.8 * n));
   const totalTrain = nTrain.reduce((a, b) => a + b, 0);

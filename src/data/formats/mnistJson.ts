@@ -54,6 +54,7 @@ export function parseMnistDigitJson(text: string, source = 'mnist digit JSON'): 
   return out;
 }
 
+/** Reads the ten digit files of `dir` (default: the installed package). Returns fresh arrays. */
 export function readMnistDigits(dir = mnistPackageDir()): MnistDigits {
   const images: Float32Array[] = [];
   const counts: number[] = [];
@@ -64,4 +65,16 @@ export function readMnistDigits(dir = mnistPackageDir()): MnistDigits {
     counts.push(img.length / PIXELS);
   }
   return { images, counts };
+}
+
+let cached: { dir: string; digits: MnistDigits } | null = null;
+
+/**
+ * The installed package's digits, parsed once per process (the JSON is 8 MB and takes a few
+ * hundred milliseconds to parse). Callers must copy, never modify, the arrays.
+ */
+export function mnistDigitsCached(): MnistDigits {
+  const dir = mnistPackageDir();
+  if (cached === null || cached.dir !== dir) cached = { dir, digits: readMnistDigits(dir) };
+  return cached.digits;
 }
