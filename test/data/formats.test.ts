@@ -34,7 +34,8 @@ describe('UCR .tsv', () => {
     expect(() => parseUcrTsv('1\t1\t2\t3\n0\t1\t2\t3\n1\t4\n', 'ECG200_TRAIN.tsv')).toThrow(
       /ECG200_TRAIN\.tsv line 3: expected 4 tab-separated numbers \(like line 1\), found 2/,
     );
-    expect(() => parseUcrTsv('1\t1\tabc\n', 'X.tsv')).toThrow(/X\.tsv line 1, column 3: 'abc' is not a number/);
+    expect(() => parseUcrTsv('1\t1\tabc\n', 'X.tsv')).toThrow(/X\.tsv line 1, column 3: 'abc' is not a finite number/);
+    expect(() => parseUcrTsv('1\t1\tInfinity\n', 'X.tsv')).toThrow(/column 3: 'Infinity' is not a finite number/);
     expect(() => parseUcrTsv('one\t1\t2\n', 'X.tsv')).toThrow(/X\.tsv line 1: the label \(column 1\) must be a finite number, found 'one'/);
     expect(() => parseUcrTsv('1\t1\t\t2\n', 'X.tsv')).toThrow(/column 3: empty value/);
     expect(() => parseUcrTsv('1 2 3\n', 'X.tsv')).toThrow(/X\.tsv line 1: expected tab-separated numbers/);

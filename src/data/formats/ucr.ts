@@ -53,8 +53,8 @@ export function parseUcrTsv(input: Uint8Array | string, source = 'UCR .tsv'): Uc
       const t = tokens[j];
       if (t.trim() === '') throw new Error(`${source} line ${li + 1}, column ${j + 1}: empty value (two tabs in a row?)`);
       const v = Number(t);
-      if (Number.isNaN(v) && t.trim().toLowerCase() !== 'nan') {
-        throw new Error(`${source} line ${li + 1}, column ${j + 1}: '${t.slice(0, 20)}' is not a number`);
+      if (!Number.isFinite(v) && t.trim().toLowerCase() !== 'nan') {
+        throw new Error(`${source} line ${li + 1}, column ${j + 1}: '${t.slice(0, 20)}' is not a finite number ('NaN' marks padding)`);
       }
       values![row + j - 1] = v;
     }
