@@ -1,0 +1,119 @@
+/**
+ * `tsdnas train`: train a seed model on a named dataset, evaluate it on the test split, and
+ * write the checkpoint and a JSON summary to the run directory.
+ */
+
+import { join } from 'node:path';
+import { loadDataset, DATASET_NAMES } from '../../data/index.js';
+import type { DatasetSplits } from '../../data/types.js';
+import { manualSeed, Rng } from '../../tensor/rng.js';
+import { buildSeed, SEED_MODELS } from '../../models/seeds.js';
+import { TRAIN_SCHEMA, type TrainConfig } from '../../nn/train/config.js';
+import { fit } from '../../nn/train/fit.js';
+import { evaluate } from '../../nn/train/epoch.js';
+import { saveModelCheckpoint, CHECKPOINT_FORMAT } from '../../io/checkpoint.js';
+import { writeJsonAtomic } from '../../io/atomic.js';
+import { describeSchema, type Schema, type ConfigOf } from '../../util/schema.js';
+import { ProgressBar } from '../progress.js';
+import { parseCommand, UsageError } from '../args.js';
+import type { Module } from '../../nn/module.js';
+
+export const RUN_SCHEMA = {
+  dataset: { type: 'string', default: 'mnist', choices: DATASET_NAMES, help: 'benchmark dataset' },
+  model: { type: 'optional-string', choices: Object.keys(SEED_MODELS), help: 'seed model (default: one suited to the dataset)' },
+  dataDir: { type: 'optional-string', help: 'data directory (else $TSDNAS_DATA_DIR, else ../shared/data)' },
+  out: { type: 'optional-string', help: 'run directory for checkpoint and summary (default runs/<command>-<dataset>-<model>)' },
+  layout: { type: 'optional-string', choices: ['image', 'sequence'], help: 'input layout for image / MFCC data (default: what the model expects)' },
+  features: { type: 'optional-string', choices: ['mfcc', 'raw'], help: 'FSDD features' },
+  limit: { type: 'number', default: 0, min: 0, integer: true, help: 'cap the training split (0 = all), for quick trials' },
+} as const satisfies Schema;
+
+export const TRAIN_COMMAND_SCHEMA = { ...RUN_SCHEMA, ...TRAIN_SCHEMA } as const satisfies Schema;
+export type TrainCommandConfig = ConfigOf<typeof TRAIN_COMMAND_SCHEMA>;
+
+const DEFAULT_MODEL: Record<string, string> = {
+  mnist: 'tcn-mnist', 'fashion-mnist': 'cnn-small', ecg200: 'tcn-ecg', ecg5000: 'tcn-ecg', eog: 'tcn-ecg', ppg: 'temponet', fsdd: 'ds-cnn',
+};
+
+export function trainHelp(): string {
+  return `tsdnas train — train a seed model on a dataset
+
+usage: tsdnas train --dataset <name> [--model <seed>] [options] [--config file.json]
+
+${describeSchema(TRAIN_COMMAND_SCHEMA)}
+
+A --config file holds the same keys as a JSON object (camelCase or kebab-case); flags override it.`;
+}
+
+export interface PreparedRun {
+  splits: DatasetSplits;
+  model: Module;
+  modelName: string;
+  outputs: number;
+  outDir: string;
+}
+
+/** Load the data and build the seed model for a run (shared by train and search commands). */
+export function prepareRun(command: string, cfg: ConfigOf<typeof RUN_SCHEMA> & { seed: number }): PreparedRun {
+  const modelName = cfg.model ?? DEFAULT_MODEL[cfg.dataset];
+  const spec = SEED_MODELS[modelName];
+  const layout = (cfg.layout ?? (spec.spatialDims === 1 ? 'sequence' : 'image')) as 'image' | 'sequence';
+  const usesLayout = ['mnist', 'fashion-mnist', 'fsdd'].includes(cfg.dataset);
+  const splits = loadDataset(cfg.dataset, {
+    dataDir: cfg.dataDir,
+    seed: cfg.seed,
+    ...(usesLayout ? { layout } : {}),
+    ...(cfg.features !== undefined ? { features: cfg.features as 'mfcc' | 'raw' } : {}),
+    ...(cfg.limit > 0 ? { limit: cfg.limit } : {}),
+  });
+  const outputs = splits.info.task === 'classification' ? (splits.info.numClasses ?? 2) : 1;
+  manualSeed(cfg.seed);
+  const model = buildSeed(modelName, { inputShape: splits.info.sampleShape, outputs, rng: new Rng(cfg.seed) });
+  const outDir = cfg.out ?? join('runs', `${command}-${cfg.dataset}-${modelName}`);
+  return { splits, model, modelName, outputs, outDir };
+}
+
+export function fmtMetric(name: 'accuracy' | 'mae', v: number): string {
+  return name === 'accuracy' ? `${(v * 100).toFixed(2)}%` : `${v.toFixed(2)} BPM`;
+}
+
+export function runTrain(argv: string[]): void {
+  const { config: cfg } = parseCommand('train', TRAIN_COMMAND_SCHEMA, argv);
+  if (cfg.model !== undefined) {
+    const spec = SEED_MODELS[cfg.model];
+    if (cfg.layout === 'image' && spec.spatialDims === 1) throw new UsageError(`--model ${cfg.model} takes sequences; drop --layout image`);
+  }
+  const run = prepareRun('train', cfg);
+  const { splits, model, modelName, outputs, outDir } = run;
+  const metricName = splits.info.metric;
+  const log = (s: string) => process.stderr.write(s + '\n');
+  log(`tsdnas train: ${splits.info.name} (${splits.train.length} train / ${splits.val.length} val / ${splits.test.length} test, input [${splits.info.sampleShape.join(', ')}]) with ${modelName}: ${model.numParameters().toLocaleString('en-US')} parameters`);
+  let bar: ProgressBar | null = null;
+  const result = fit(model, splits, cfg as TrainConfig, {
+    onBatch: (epoch, done, total, loss) => {
+      if (bar === null) bar = new ProgressBar({ total, label: `epoch ${epoch}/${cfg.epochs}` });
+      bar.tick(1, { loss: loss.toFixed(4) });
+      if (done === total) {
+        bar.done();
+        bar = null;
+      }
+    },
+    onEpoch: (r) => log(`epoch ${r.epoch}/${cfg.epochs}  train loss ${r.trainLoss.toFixed(4)} ${metricName} ${fmtMetric(metricName, r.trainMetric)}  val loss ${r.valLoss.toFixed(4)} ${metricName} ${fmtMetric(metricName, r.valMetric)}  lr ${r.lr.toExponential(2)}  ${r.seconds.toFixed(1)}s`),
+  });
+  const test = evaluate(model, splits.test, result.ctx);
+  const ckpt = join(outDir, 'model.safetensors');
+  saveModelCheckpoint(ckpt, model, {
+    format: CHECKPOINT_FORMAT, model: modelName, inputShape: splits.info.sampleShape, outputs,
+    dataset: splits.info.name, task: splits.info.task, scaler: result.ctx.scaler,
+  });
+  const summary = {
+    command: 'train', dataset: splits.info.name, model: modelName, parameters: model.numParameters(),
+    config: cfg, data: splits.info, bestEpoch: result.bestEpoch, history: result.history,
+    test: { loss: test.loss, [metricName]: test.metric, ...(test.macroF1 !== undefined ? { macroF1: test.macroF1 } : {}) },
+    seconds: result.seconds, checkpoint: ckpt,
+  };
+  writeJsonAtomic(join(outDir, 'summary.json'), summary);
+  const f1 = test.macroF1 !== undefined ? `, macro-F1 ${(test.macroF1 * 100).toFixed(2)}%` : '';
+  console.log(`test ${metricName}: ${fmtMetric(metricName, test.metric)}${f1} (best epoch ${result.bestEpoch}, ${result.seconds.toFixed(0)} s)`);
+  console.log(`wrote ${ckpt} and ${join(outDir, 'summary.json')}`);
+}

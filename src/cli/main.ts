@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/**
+ * The tsdnas command line: dispatches sub-commands and turns every error into one clear line
+ * (and a non-zero exit code) instead of a stack trace.
+ */
+
+import { DATASET_NAMES } from '../data/index.js';
+import { SEED_MODELS } from '../models/seeds.js';
+import { UsageError, wantsHelp } from './args.js';
+import { runTrain, trainHelp } from './commands/train.js';
+
+const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => void | Promise<void>; summary: string }> = {
+  train: { help: trainHelp, run: runTrain, summary: 'train a seed model on a dataset and evaluate it' },
+  datasets: { help: () => 'tsdnas datasets — list the named datasets', run: () => console.log(DATASET_NAMES.join('\n')), summary: 'list datasets' },
+  models: {
+    help: () => 'tsdnas models — list the seed models',
+    run: () => { for (const [k, v] of Object.entries(SEED_MODELS)) console.log(`${k.padEnd(20)} ${v.description}`); },
+    summary: 'list seed models',
+  },
+};
+
+function usage(): string {
+  return `tsdnas — tensors, autodiff and architecture search for tiny networks
+
+usage: tsdnas <command> [options]
+
+commands:
+${Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(10)} ${c.summary}`).join('\n')}
+
+'tsdnas <command> --help' lists a command's options.`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const cmd = COMMANDS[name];
+  if (cmd === undefined) {
+    console.error(`tsdnas: unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    return 2;
+  }
+  if (wantsHelp(rest)) {
+    console.log(cmd.help());
+    return 0;
+  }
+  await cmd.run(rest);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    const err = e as Error;
+    console.error(`tsdnas: ${err.message}`);
+    if (process.env.TSDNAS_DEBUG) console.error(err.stack);
+    process.exitCode = e instanceof UsageError ? 2 : 1;
+  },
+);

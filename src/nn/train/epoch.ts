@@ -1,0 +1,100 @@
+/**
+ * One pass over a dataset: `trainEpoch` updates the given parameters through an optimiser,
+ * `evaluate` runs the model in eval mode without recording a graph. The search loops of nas/
+ * reuse both, with their own optimisers and extra loss terms.
+ */
+
+import type { Tensor } from '../../tensor/tensor.js';
+import type { Rng } from '../../tensor/rng.js';
+import { tensor } from '../../tensor/create.js';
+import { backward } from '../../autograd/backward.js';
+import { noGrad } from '../../autograd/graph.js';
+import { add } from '../../autograd/ops/elementwise.js';
+import { batches, batchCount } from '../../data/batches.js';
+import type { ArrayDataset } from '../../data/types.js';
+import type { Module } from '../module.js';
+import { MetricAccumulator, taskLoss, type LossSettings, type MetricSummary, type TargetScaler, type TaskKind } from './task.js';
+
+export interface StepOptimizer {
+  step(): void;
+  zeroGrad(): void;
+}
+
+export interface EpochContext {
+  task: TaskKind;
+  numClasses: number;
+  loss: LossSettings;
+  scaler: TargetScaler | null;
+}
+
+export interface TrainEpochOptions {
+  batchSize: number;
+  rng: Rng;
+  /** Optimisers stepped after every batch (e.g. one for weights). */
+  optimizers: StepOptimizer[];
+  /** Extra differentiable term added to the task loss (e.g. a cost regulariser). */
+  extraLoss?: () => Tensor | null;
+  /** Called before each optimiser step (e.g. gradient clipping). */
+  beforeStep?: () => void;
+  onBatch?: (done: number, total: number, loss: number) => void;
+}
+
+export interface EpochResult extends MetricSummary {
+  loss: number;
+  samples: number;
+}
+
+function toInput(x: Float32Array, n: number, sampleShape: readonly number[]): Tensor {
+  return tensor(x, [n, ...sampleShape]);
+}
+
+export function trainEpoch(model: Module, ds: ArrayDataset, ctx: EpochContext, o: TrainEpochOptions): EpochResult {
+  model.train();
+  // A final batch of one sample cannot be batch-normalised; drop it in that case only.
+  const dropLast = ds.length % o.batchSize === 1;
+  const total = batchCount(ds.length, o.batchSize, dropLast);
+  const acc = new MetricAccumulator(ctx.task, ctx.numClasses, ctx.scaler);
+  let lossSum = 0;
+  let samples = 0;
+  let done = 0;
+  for (const b of batches(ds, o.batchSize, { rng: o.rng, shuffle: true, dropLast })) {
+    const out = model.call(toInput(b.x, b.n, ds.sampleShape));
+    let loss = taskLoss(out, b.y, ctx.task, ctx.loss, ctx.scaler);
+    const lossValue = loss.item();
+    if (!Number.isFinite(lossValue)) throw new Error(`training diverged: loss is ${lossValue} at batch ${done + 1}/${total}; lower the learning rate or enable gradient clipping`);
+    const extra = o.extraLoss?.() ?? null;
+    if (extra !== null) loss = add(loss, extra);
+    for (const opt of o.optimizers) opt.zeroGrad();
+    backward(loss);
+    o.beforeStep?.();
+    for (const opt of o.optimizers) opt.step();
+    acc.add(out.values(), b.y);
+    lossSum += lossValue * b.n;
+    samples += b.n;
+    done++;
+    o.onBatch?.(done, total, lossValue);
+  }
+  return { ...acc.summary(), loss: lossSum / Math.max(samples, 1), samples };
+}
+
+export function evaluate(model: Module, ds: ArrayDataset, ctx: EpochContext, batchSize = 256): EpochResult & { outputs: Float32Array } {
+  const wasTraining = model.training;
+  model.eval();
+  const acc = new MetricAccumulator(ctx.task, ctx.numClasses, ctx.scaler);
+  const width = ctx.task === 'classification' ? ctx.numClasses : 1;
+  const outputs = new Float32Array(ds.length * width);
+  let lossSum = 0;
+  let pos = 0;
+  noGrad(() => {
+    for (const b of batches(ds, batchSize, { shuffle: false })) {
+      const out = model.call(toInput(b.x, b.n, ds.sampleShape));
+      lossSum += taskLoss(out, b.y, ctx.task, ctx.loss, ctx.scaler).item() * b.n;
+      const v = out.values();
+      outputs.set(v, pos * width);
+      acc.add(v, b.y);
+      pos += b.n;
+    }
+  });
+  model.train(wasTraining);
+  return { ...acc.summary(), loss: lossSum / Math.max(ds.length, 1), samples: ds.length, outputs };
+}

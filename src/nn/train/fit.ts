@@ -1,0 +1,123 @@
+/**
+ * The training protocol as one library call: epochs of mini-batch training with an optimiser
+ * and a schedule, validation after every epoch, the best weights (by validation metric) kept and
+ * restored at the end, optional early stopping.
+ */
+
+import type { Tensor } from '../../tensor/tensor.js';
+import { Rng } from '../../tensor/rng.js';
+import type { DatasetSplits } from '../../data/types.js';
+import type { Module } from '../module.js';
+import { Adam, AdamW } from '../optim/adam.js';
+import { SGD } from '../optim/sgd.js';
+import { CosineAnnealingLR, StepLR } from '../optim/schedulers.js';
+import { clipGradNorm } from '../optim/clip.js';
+import type { TrainConfig } from './config.js';
+import { evaluate, trainEpoch, type EpochContext, type EpochResult } from './epoch.js';
+import { defaultLoss, fitScaler, MetricAccumulator, type TaskKind } from './task.js';
+
+export interface EpochRecord {
+  epoch: number;
+  lr: number;
+  trainLoss: number;
+  trainMetric: number;
+  valLoss: number;
+  valMetric: number;
+  seconds: number;
+}
+
+export interface FitHooks {
+  onBatch?: (epoch: number, done: number, total: number, loss: number) => void;
+  onEpoch?: (r: EpochRecord) => void;
+}
+
+export interface FitResult {
+  history: EpochRecord[];
+  bestEpoch: number;
+  ctx: EpochContext;
+  seconds: number;
+}
+
+type Optim = Adam | AdamW | SGD;
+
+export function makeOptimizer(params: Tensor[], cfg: TrainConfig): Optim {
+  switch (cfg.optimizer) {
+    case 'adam': return new Adam(params, { lr: cfg.lr, weightDecay: cfg.weightDecay });
+    case 'adamw': return new AdamW(params, { lr: cfg.lr, weightDecay: cfg.weightDecay });
+    case 'sgd': return new SGD(params, { lr: cfg.lr, momentum: cfg.momentum, weightDecay: cfg.weightDecay });
+    default: throw new Error(`unknown optimizer '${String(cfg.optimizer)}' (valid: adam, adamw, sgd)`);
+  }
+}
+
+export function makeScheduler(opt: Optim, cfg: TrainConfig): { step(): void } | null {
+  if (cfg.scheduler === 'cosine') return new CosineAnnealingLR(opt, { tMax: Math.max(cfg.epochs, 1) });
+  if (cfg.scheduler === 'step') return new StepLR(opt, { stepSize: cfg.stepSize, gamma: cfg.gamma });
+  return null;
+}
+
+export function taskContext(splits: DatasetSplits, cfg: TrainConfig): EpochContext {
+  const task: TaskKind = splits.info.task;
+  return {
+    task,
+    numClasses: splits.info.numClasses ?? 1,
+    loss: { loss: (cfg.loss ?? defaultLoss(task)) as EpochContext['loss']['loss'], labelSmoothing: cfg.labelSmoothing, huberDelta: cfg.huberDelta },
+    scaler: task === 'regression' ? fitScaler(splits.train.y) : null,
+  };
+}
+
+/** Copies of every parameter and buffer value, to restore the best epoch later. */
+export function snapshot(model: Module): Map<string, Float32Array | Float64Array> {
+  const m = new Map<string, Float32Array | Float64Array>();
+  for (const [k, t] of model.stateDict()) m.set(k, Float64Array.from(t.data));
+  return m;
+}
+
+export function restore(model: Module, snap: Map<string, Float32Array | Float64Array>): void {
+  for (const [k, t] of model.stateDict()) {
+    const v = snap.get(k);
+    if (v !== undefined) for (let i = 0; i < t.data.length; i++) t.data[i] = v[i];
+  }
+}
+
+export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hooks: FitHooks = {}): FitResult {
+  const t0 = performance.now();
+  const ctx = taskContext(splits, cfg);
+  const rng = new Rng(cfg.seed * 7919 + 17);
+  const opt = makeOptimizer(model.parameters(), cfg);
+  const sched = makeScheduler(opt, cfg);
+  const history: EpochRecord[] = [];
+  let best = -Infinity;
+  let bestEpoch = 0;
+  let bestState = snapshot(model);
+  let sinceBest = 0;
+  for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
+    const e0 = performance.now();
+    const lr = opt.paramGroups[0].lr;
+    const tr: EpochResult = trainEpoch(model, splits.train, ctx, {
+      batchSize: cfg.batchSize,
+      rng,
+      optimizers: [opt],
+      beforeStep: cfg.clipGradNorm > 0 ? () => clipGradNorm(model.parameters(), cfg.clipGradNorm) : undefined,
+      onBatch: (d, t, l) => hooks.onBatch?.(epoch, d, t, l),
+    });
+    const va = evaluate(model, splits.val, ctx);
+    sched?.step();
+    const rec: EpochRecord = {
+      epoch, lr, trainLoss: tr.loss, trainMetric: tr.metric, valLoss: va.loss, valMetric: va.metric,
+      seconds: (performance.now() - e0) / 1000,
+    };
+    history.push(rec);
+    hooks.onEpoch?.(rec);
+    const score = MetricAccumulator.score(va);
+    if (score > best) {
+      best = score;
+      bestEpoch = epoch;
+      bestState = snapshot(model);
+      sinceBest = 0;
+    } else if (cfg.patience > 0 && ++sinceBest >= cfg.patience) {
+      break;
+    }
+  }
+  if (cfg.epochs > 0) restore(model, bestState);
+  return { history, bestEpoch, ctx, seconds: (performance.now() - t0) / 1000 };
+}
