@@ -6,7 +6,7 @@
  */
 
 import { fmtShape, sameShape } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { add, } from './ops/elementwise.js';
 import { cast, contiguous } from './ops/movement.js';
 import { noGrad, type Node } from './graph.js';
@@ -46,6 +46,17 @@ function dense(g: Tensor, like: Tensor): Tensor {
 }
 
 /**
+ * A leaf's first gradient, as a tensor that owns its storage. Rule outputs can be shared (add
+ * hands the same `g` to both inputs, reshape returns a view of it, a leaf root receives the
+ * caller's seed), and optimisers update `.grad` in place, so a leaf must never alias another
+ * leaf's gradient or the seed.
+ */
+function owned(g: Tensor, like: Tensor): Tensor {
+  const d = dense(g, like);
+  return d === g || d.data === g.data ? new Tensor(d.toTypedArray(), [...d.shape]) : d;
+}
+
+/**
  * Accumulate d(root)/d(leaf) into every leaf's `.grad`. `grad` seeds the root (default: ones
  * for a one-element root).
  */
@@ -69,7 +80,7 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}
       const node = t.node as Node | null;
       if (node === null) {
         // A leaf: accumulate into .grad.
-        if (g !== undefined) t.grad = t.grad === null ? dense(g, t) : dense(add(t.grad, g), t);
+        if (g !== undefined) t.grad = t.grad === null ? owned(g, t) : dense(add(t.grad, g), t);
         continue;
       }
       if (g === undefined) continue;
@@ -81,7 +92,8 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}
         if (!input.requiresGrad || gi === null || gi === undefined) continue;
         if (!sameShape(gi.shape, input.shape)) {
           const where = node.scope === '' ? '' : ` in module '${node.scope}'`;
-          throw new Error(`backward of '${node.op}'${where}: gradient for input ${j} has shape ${fmtShape(gi.shape)} but the input has shape ${fmtShape(input.shape)}`);
+          const custom = node.op === 'custom' ? ` (${(node.attrs as { name: string }).name})` : '';
+          throw new Error(`backward of '${node.op}'${custom}${where}: gradient for input ${j} has shape ${fmtShape(gi.shape)} but the input has shape ${fmtShape(input.shape)}`);
         }
         const prev = grads.get(input.id);
         grads.set(input.id, prev === undefined ? gi : add(prev, gi));

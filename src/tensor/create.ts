@@ -117,6 +117,7 @@ export function arange(start: number, stop?: number, step = 1, opts: CreateOptio
 }
 
 export function linspace(start: number, stop: number, n: number, opts: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`linspace: n must be a non-negative integer, got ${n}`);
   const arr = allocate(opts.dtype ?? getDefaultDtype(), n);
   for (let i = 0; i < n; i++) arr[i] = n === 1 ? start : start + ((stop - start) * i) / (n - 1);
   return new Tensor(arr, [n]);

@@ -70,8 +70,8 @@ export function conv1d(x: Tensor, w: Tensor, b: Tensor | null = null, opts: Conv
   const op = 'conv1d';
   if (x.ndim !== 3) throw new Error(`${op}: input must be [N, C, L], got ${fmtShape(x.shape)}`);
   if (w.ndim !== 3) throw new Error(`${op}: weight must be [Cout, Cin/groups, K], got ${fmtShape(w.shape)}`);
-  const s = opts.stride ?? 1;
-  const d = opts.dilation ?? 1;
+  const [s] = pair(opts.stride, 1, 'stride', op);
+  const [d] = pair(opts.dilation, 1, 'dilation', op);
   const k = w.shape[2];
   const p = opts.padding ?? 0;
   let lr: [number, number];

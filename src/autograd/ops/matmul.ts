@@ -63,7 +63,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const k2 = b.shape[b.ndim - 2];
   const n = b.shape[b.ndim - 1];
   if (k !== k2) throw new Error(`matmul: inner dimensions differ: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)} (${k} vs ${k2})`);
-  const batchShape = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), 'matmul');
+  const batchShape = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), `matmul ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}, batch dimensions`);
   const dt = promote(a.dtype, b.dtype);
   const A = asGemmOperand(a.dtype === dt ? a : cast(a, dt));
   const B = asGemmOperand(b.dtype === dt ? b : cast(b, dt));

@@ -3,7 +3,7 @@
  * views that share storage; pad, concat, contiguous, cast and takeAlong copy.
  */
 
-import { allocate, type DType } from '../../tensor/dtype.js';
+import { allocate, promote, type DType } from '../../tensor/dtype.js';
 import { contiguousStrides, fmtShape, normAxis, sizeOf, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../graph.js';
@@ -75,6 +75,9 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   const off = shape.length - x.ndim;
   if (off < 0) throw new Error(`expand: cannot expand ${fmtShape(x.shape)} to fewer dimensions ${fmtShape(shape)}`);
   const target = shape.map((d, i) => (d === -1 && i >= off ? x.shape[i - off] : d));
+  for (const d of target) {
+    if (!Number.isInteger(d) || d < 0) throw new Error(`expand: invalid target shape ${fmtShape(shape)} for ${fmtShape(x.shape)} (-1 may only keep an existing dimension)`);
+  }
   const strides = new Array<number>(target.length).fill(0);
   for (let i = 0; i < x.ndim; i++) {
     const d = x.shape[i];
@@ -146,7 +149,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   }
   const shape = [...xs[0].shape];
   shape[ax] = xs.reduce((s, t) => s + t.shape[ax], 0);
-  const out = allocate(xs[0].dtype, sizeOf(shape));
+  const out = allocate(xs.reduce<DType>((d, t) => promote(d, t.dtype), xs[0].dtype), sizeOf(shape));
   const strides = contiguousStrides(shape);
   let pos = 0;
   for (const t of xs) {
@@ -184,6 +187,9 @@ export function takeAlong(x: Tensor, axis: number, indices: Int32Array | readonl
   const shape: Shape = x.shape.filter((_, i) => i !== ax);
   const n = sizeOf(shape);
   if (indices.length !== n) throw new Error(`takeAlong: ${indices.length} indices for ${n} positions of ${fmtShape(shape)} (x ${fmtShape(x.shape)}, axis ${axis})`);
+  for (let p = 0; p < n; p++) {
+    if (!Number.isInteger(indices[p])) throw new Error(`takeAlong: index ${indices[p]} at position ${p} is not an integer (x ${fmtShape(x.shape)}, axis ${axis})`);
+  }
   const idx = Int32Array.from(indices);
   const len = x.shape[ax];
   const inner = sizeOf(x.shape.slice(ax + 1));

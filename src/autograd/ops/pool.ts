@@ -35,7 +35,7 @@ const pair = (v: number | readonly [number, number]): [number, number] => (typeo
 function geometry(op: string, x: Tensor, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number): PoolGeom {
   if (x.ndim !== 4) throw new Error(`${op}: input must be [N, C, H, W], got ${fmtShape(x.shape)}`);
   for (const v of [kh, kw, sh, sw]) if (!Number.isInteger(v) || v < 1) throw new Error(`${op}: kernel and stride must be positive integers, got kernel [${kh}, ${kw}] stride [${sh}, ${sw}]`);
-  if (ph < 0 || pw < 0 || 2 * ph > kh || 2 * pw > kw) throw new Error(`${op}: padding [${ph}, ${pw}] must be between 0 and half the kernel [${kh}, ${kw}]`);
+  if (!Number.isInteger(ph) || !Number.isInteger(pw) || ph < 0 || pw < 0 || 2 * ph > kh || 2 * pw > kw) throw new Error(`${op}: padding [${ph}, ${pw}] must be integers between 0 and half the kernel [${kh}, ${kw}]`);
   const [n, c, h, w] = x.shape;
   const ho = Math.floor((h + 2 * ph - kh) / sh) + 1;
   const wo = Math.floor((w + 2 * pw - kw) / sw) + 1;

@@ -23,8 +23,9 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
       for (let k = 0; k < r; k++) m = Math.max(m, v[base + k * inner]);
       let s = 0;
       for (let k = 0; k < r; k++) s += Math.exp(v[base + k * inner] - m);
-      const lse = m + Math.log(s);
-      for (let k = 0; k < r; k++) out[base + k * inner] = v[base + k * inner] - lse;
+      // (v − m) − log s, not v − (m + log s): the shift is exact-ish, so large logits keep full precision.
+      const ls = Math.log(s);
+      for (let k = 0; k < r; k++) out[base + k * inner] = v[base + k * inner] - m - ls;
     }
   }
   return record('logSoftmax', [x], make(out, x.shape), { axis: ax });
