@@ -2,3 +2,5 @@
 export * from './tensor/index.js';
 export * from './kernels/index.js';
 export * from './autograd/index.js';
+export * from './nn/index.js';
+export * from './models/seeds.js';

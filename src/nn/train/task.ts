@@ -8,7 +8,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { tensor } from '../../tensor/create.js';
 import { reshape } from '../../autograd/ops/movement.js';
 import { crossEntropy, huberLoss, l1Loss, logCoshLoss, mseLoss, type LossName } from '../losses.js';
-import { accuracy, argmaxRow, macroF1, meanAbsoluteError } from '../metrics.js';
+import { argmaxRow, macroF1, meanAbsoluteError } from '../metrics.js';
 
 export type TaskKind = 'classification' | 'regression';
 
@@ -97,4 +97,3 @@ export class MetricAccumulator {
   }
 }
 
-export { accuracy };
