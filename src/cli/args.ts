@@ -33,12 +33,32 @@ export function readConfigFile(path: string): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), v]));
 }
 
+/**
+ * `--lr -1`: util.parseArgs refuses a value that starts with a dash ("argument is ambiguous"), so a
+ * negative number after an option that takes a value is joined to it (`--lr=-1`); the schema then
+ * rejects or accepts it with its usual message naming the key and the allowed range.
+ */
+function joinNegativeValues(argv: string[], options: Record<string, { type: 'string' | 'boolean' }>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = argv[i + 1];
+    if (a.startsWith('--') && !a.includes('=') && options[a.slice(2)]?.type === 'string' && next !== undefined && /^-(\d|\.\d|inf)/i.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
+}
+
 export function parseCommand<S extends Schema>(command: string, schema: S, argv: string[]): ParsedCommand<S> {
   const options: Record<string, { type: 'string' | 'boolean' }> = { config: { type: 'string' }, help: { type: 'boolean' } };
   for (const k of Object.keys(schema)) options[kebab(k)] = { type: 'string' };
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (e) {
     const msg = (e as Error).message;
     const m = /Unknown option '(-{1,2}[^']+)'/.exec(msg);

@@ -5,6 +5,7 @@
  */
 
 import { Tensor } from '../tensor/tensor.js';
+import { getRng } from '../tensor/rng.js';
 import type { Module } from '../nn/module.js';
 import { buildSeed } from '../models/seeds.js';
 import { loadSafetensors, saveSafetensors, type NamedArray } from './safetensors.js';
@@ -45,8 +46,9 @@ export function readModelMeta(path: string, metadata: Record<string, string>): M
   }
   const m = meta as Partial<ModelMeta>;
   if (m.format !== CHECKPOINT_FORMAT) throw new Error(`${path}: checkpoint format '${String(m.format)}' is not '${CHECKPOINT_FORMAT}'`);
-  if (typeof m.model !== 'string' || !Array.isArray(m.inputShape) || typeof m.outputs !== 'number') {
-    throw new Error(`${path}: checkpoint metadata must name model, inputShape and outputs`);
+  const posInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+  if (typeof m.model !== 'string' || !Array.isArray(m.inputShape) || !m.inputShape.every(posInt) || !posInt(m.outputs)) {
+    throw new Error(`${path}: checkpoint metadata must name model (a string), inputShape (positive integers) and outputs (a positive integer); got ${JSON.stringify({ model: m.model, inputShape: m.inputShape, outputs: m.outputs })}`);
   }
   return m as ModelMeta;
 }
@@ -55,7 +57,19 @@ export function readModelMeta(path: string, metadata: Record<string, string>): M
 export function loadModelCheckpoint(path: string): { model: Module; meta: ModelMeta } {
   const { tensors, metadata } = loadSafetensors(path);
   const meta = readModelMeta(path, metadata);
-  const model = buildSeed(meta.model, { inputShape: meta.inputShape, outputs: meta.outputs });
+  let model: Module;
+  // The initial values are overwritten below, so building must not advance the library-wide
+  // generator (that would change every random draw made after a load); dropout layers still
+  // draw from it, as in a freshly built model.
+  const rng = getRng();
+  const state0 = rng.getState();
+  try {
+    model = buildSeed(meta.model, { inputShape: meta.inputShape, outputs: meta.outputs });
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  } finally {
+    rng.setState(state0);
+  }
   const state = new Map<string, Tensor>();
   for (const [k, v] of Object.entries(tensors)) state.set(k, new Tensor(v.data, v.shape));
   try {

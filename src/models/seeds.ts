@@ -71,10 +71,16 @@ function tcnEcg(o: SeedOptions): Module {
   );
 }
 
+/** Symmetric padding of TEMPONet's strided ConvBlocks (k5): 2 for strides 1 and 2, 4 for stride 4. */
+const temponetPad = (stride: number): number => (stride === 4 ? 4 : 2);
+
+/** Output length of a TEMPONet ConvBlock: the k5 conv with its padding and stride, then avg pool 2. */
+const temponetBlockLen = (len: number, stride: number): number => Math.floor((Math.floor((len + 2 * temponetPad(stride) - 5) / stride) + 1) / 2);
+
 /** A strided ConvBlock of TEMPONet: conv (k5, 'same'-like padding) + BN + ReLU + avg pool 2. */
 function temponetConvBlock(cin: number, cout: number, stride: number, r?: Rng): Sequential {
   return new Sequential(
-    new Conv1d(cin, cout, 5, { stride, padding: stride === 1 ? 2 : 4 - (stride === 2 ? 2 : 0), rng: r }),
+    new Conv1d(cin, cout, 5, { stride, padding: temponetPad(stride), rng: r }),
     new BatchNorm1d(cout),
     new ReLU(),
     new AvgPool1d({ kernel: 2, stride: 2 }),
@@ -97,10 +103,8 @@ function temponet(o: SeedOptions, seed: boolean): Module {
     tcb(64, 64, 4), tcb(64, 64, 4), temponetConvBlock(64, 128, 2, r),
     tcb(128, 128, 8), tcb(128, 128, 8), temponetConvBlock(128, 128, 4, r),
   );
-  // Temporal length after the three blocks: /2, then stride 2 and /2, then stride 4 and /2.
-  const l1 = Math.floor(l / 2);
-  const l2 = Math.floor((Math.floor((l1 + 4 - 5) / 2) + 1) / 2);
-  const l3 = Math.floor((Math.floor((l2 + 4 - 5) / 4) + 1) / 2);
+  // Temporal length after the three blocks (the temporal convs are causal and keep the length).
+  const l3 = temponetBlockLen(temponetBlockLen(temponetBlockLen(l, 1), 2), 4);
   return new Sequential(
     features,
     new Flatten(),
@@ -156,7 +160,11 @@ function miniResnet(o: SeedOptions): Module {
   );
 }
 
-/** ResNet8 of MLPerf Tiny (CIFAR-10 shape): 77,578 conv/linear parameters. */
+/**
+ * ResNet8 of MLPerf Tiny (CIFAR-10 shape) as in its Keras reference, every conv with a bias:
+ * 77,706 conv/linear parameters. (DESIGN.md's 77,578 is the PyTorch port of the reference
+ * library's benchmarks, whose stem conv and first conv of each block have no bias: 128 fewer.)
+ */
 function resnet8(o: SeedOptions): Module {
   need('resnet8', o, 2);
   const [c] = o.inputShape;

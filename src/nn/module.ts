@@ -78,8 +78,9 @@ export abstract class Module {
     return out;
   }
 
+  /** Each trainable tensor once, even when a module is registered under two parents (weight sharing). */
   parameters(): Tensor[] {
-    return this.namedParameters().map(([, p]) => p);
+    return [...new Set(this.namedParameters().map(([, p]) => p))];
   }
 
   namedBuffers(prefix = ''): [string, Tensor][] {

@@ -67,6 +67,11 @@ export function prepareRun(command: string, cfg: ConfigOf<typeof RUN_SCHEMA> & {
     ...(cfg.limit > 0 ? { limit: cfg.limit } : {}),
   });
   const outputs = splits.info.task === 'classification' ? (splits.info.numClasses ?? 2) : 1;
+  if (splits.info.sampleShape.length !== spec.spatialDims + 1) {
+    const fits = Object.entries(SEED_MODELS).filter(([, s]) => s.spatialDims + 1 === splits.info.sampleShape.length).map(([k]) => k);
+    const hint = usesLayout ? `use --layout ${spec.spatialDims === 1 ? 'sequence' : 'image'}, or ` : '';
+    throw new UsageError(`--model ${modelName} takes ${spec.spatialDims === 1 ? 'sequences [C, L]' : 'images [C, H, W]'} but ${cfg.dataset} gives samples of shape [${splits.info.sampleShape.join(', ')}]; ${hint}choose one of: ${fits.join(', ')}`);
+  }
   manualSeed(cfg.seed);
   const model = buildSeed(modelName, { inputShape: splits.info.sampleShape, outputs, rng: new Rng(cfg.seed) });
   const outDir = cfg.out ?? join('runs', `${command}-${cfg.dataset}-${modelName}`);
@@ -78,7 +83,11 @@ export function fmtMetric(name: 'accuracy' | 'mae', v: number): string {
 }
 
 export function runTrain(argv: string[]): void {
-  const { config: cfg } = parseCommand('train', TRAIN_COMMAND_SCHEMA, argv);
+  const { config: cfg, positionals } = parseCommand('train', TRAIN_COMMAND_SCHEMA, argv);
+  // `tsdnas train ecg200` must not silently train on the default dataset.
+  if (positionals.length > 0) {
+    throw new UsageError(`tsdnas train: unexpected argument '${positionals[0]}'; every setting is an option, e.g. --dataset ${positionals[0]} (see 'tsdnas train --help')`);
+  }
   if (cfg.model !== undefined) {
     const spec = SEED_MODELS[cfg.model];
     if (cfg.layout === 'image' && spec.spatialDims === 1) throw new UsageError(`--model ${cfg.model} takes sequences; drop --layout image`);

@@ -31,6 +31,7 @@ export class BatchNorm extends Module {
     super();
     if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new Error(`${kind}: numFeatures must be a positive integer, got ${numFeatures}`);
     this.eps = opts.eps ?? 1e-5;
+    if (!(this.eps >= 0 && Number.isFinite(this.eps))) throw new Error(`${kind}: eps must be a finite number ≥ 0, got ${this.eps}`);
     this.momentum = opts.momentum ?? 0.1;
     if (!(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`${kind}: momentum must be in [0, 1], got ${this.momentum}`);
     const affine = opts.affine ?? true;

@@ -5,10 +5,13 @@ import { add } from '../../autograd/ops/elementwise.js';
 import { Module } from '../module.js';
 
 export class Sequential extends Module {
-  readonly layers: Module[];
   constructor(...layers: Module[]) {
     super();
-    this.layers = layers.map((m, i) => this.registerModule(String(i), m));
+    layers.forEach((m, i) => this.registerModule(String(i), m));
+  }
+  /** The current layers, in order (a getter, so it follows replaceChild). */
+  get layers(): Module[] {
+    return this.children().map(([, m]) => m);
   }
   forward(x: Tensor): Tensor {
     let y = x;
@@ -22,14 +25,24 @@ export class Sequential extends Module {
 
 /** y = post(body(x) + shortcut(x)); shortcut defaults to identity, post (e.g. ReLU) to nothing. */
 export class Residual extends Module {
-  readonly body: Module;
-  readonly shortcut: Module | null;
-  readonly post: Module | null;
   constructor(body: Module, shortcut: Module | null = null, post: Module | null = null) {
     super();
-    this.body = this.registerModule('body', body);
-    this.shortcut = shortcut === null ? null : this.registerModule('shortcut', shortcut);
-    this.post = post === null ? null : this.registerModule('post', post);
+    this.registerModule('body', body);
+    if (shortcut !== null) this.registerModule('shortcut', shortcut);
+    if (post !== null) this.registerModule('post', post);
+  }
+  // Getters, so that they follow replaceChild.
+  get body(): Module {
+    return this.child('body') as Module;
+  }
+  get shortcut(): Module | null {
+    return this.child('shortcut') ?? null;
+  }
+  get post(): Module | null {
+    return this.child('post') ?? null;
+  }
+  private child(name: string): Module | undefined {
+    return this.children().find(([k]) => k === name)?.[1];
   }
   forward(x: Tensor): Tensor {
     const children = new Map(this.children());

@@ -16,6 +16,31 @@ function checkChannels(op: string, cin: number, cout: number, groups: number): v
   }
 }
 
+/** Constructor-time checks of stride / dilation / padding, so a bad layer fails when built, not at its first forward. */
+function checkGeometry(op: string, stride: number | readonly number[], dilation: number | readonly number[], padding: Padding1d | Padding2d): void {
+  for (const [k, v] of [['stride', stride], ['dilation', dilation]] as const) {
+    const vs = typeof v === 'number' ? [v] : v;
+    if (vs.length === 0 || !vs.every((n) => Number.isInteger(n) && n >= 1)) throw new Error(`${op}: ${k} must be positive integers, got ${JSON.stringify(v)}`);
+  }
+  if (typeof padding === 'string') {
+    if (padding === 'same' && (typeof stride === 'number' ? [stride] : stride).some((s) => s !== 1)) {
+      throw new Error(`${op}: padding 'same' needs stride 1, got stride ${JSON.stringify(stride)}`);
+    }
+    return;
+  }
+  const ps = typeof padding === 'number' ? [padding] : padding;
+  if (!ps.every((n) => Number.isInteger(n) && n >= 0)) throw new Error(`${op}: padding must be non-negative integers, got ${JSON.stringify(padding)}`);
+}
+
+/** Run a conv op, naming the layer in any error it raises (e.g. an input shorter than the kernel). */
+function named<T>(layer: { describe(): string }, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new Error(`${layer.describe()}: ${(e as Error).message}`);
+  }
+}
+
 export interface Conv1dLayerOptions {
   stride?: number;
   dilation?: number;
@@ -41,6 +66,7 @@ export class Conv1d extends Module {
     this.groups = opts.groups ?? 1;
     checkChannels('Conv1d', inChannels, outChannels, this.groups);
     if (!Number.isInteger(kernelSize) || kernelSize < 1) throw new Error(`Conv1d: kernelSize must be a positive integer, got ${kernelSize}`);
+    checkGeometry('Conv1d', this.stride, this.dilation, this.padding);
     const fanIn = (inChannels / this.groups) * kernelSize;
     this.weight = this.registerParameter('weight', defaultLayerInit([outChannels, inChannels / this.groups, kernelSize], fanIn, opts.rng));
     this.bias = opts.bias === false ? null : this.registerParameter('bias', defaultLayerInit([outChannels], fanIn, opts.rng));
@@ -50,7 +76,7 @@ export class Conv1d extends Module {
     if (x.ndim !== 3 || x.shape[1] !== this.inChannels) {
       throw new Error(`${this.describe()}: input must be [N, ${this.inChannels}, L], got ${fmtShape(x.shape)}`);
     }
-    return conv1d(x, this.weight, this.bias, { stride: this.stride, dilation: this.dilation, padding: this.padding, groups: this.groups });
+    return named(this, () => conv1d(x, this.weight, this.bias, { stride: this.stride, dilation: this.dilation, padding: this.padding, groups: this.groups }));
   }
 
   override describe(): string {
@@ -92,6 +118,7 @@ export class Conv2d extends Module {
     this.groups = opts.groups ?? 1;
     checkChannels('Conv2d', inChannels, outChannels, this.groups);
     if (![this.kh, this.kw].every((k) => Number.isInteger(k) && k >= 1)) throw new Error(`Conv2d: kernelSize must be positive integers, got ${JSON.stringify(kernelSize)}`);
+    checkGeometry('Conv2d', this.stride, this.dilation, this.padding);
     const fanIn = (inChannels / this.groups) * this.kh * this.kw;
     this.weight = this.registerParameter('weight', defaultLayerInit([outChannels, inChannels / this.groups, this.kh, this.kw], fanIn, opts.rng));
     this.bias = opts.bias === false ? null : this.registerParameter('bias', defaultLayerInit([outChannels], fanIn, opts.rng));
@@ -101,7 +128,7 @@ export class Conv2d extends Module {
     if (x.ndim !== 4 || x.shape[1] !== this.inChannels) {
       throw new Error(`${this.describe()}: input must be [N, ${this.inChannels}, H, W], got ${fmtShape(x.shape)}`);
     }
-    return conv2d(x, this.weight, this.bias, { stride: this.stride, dilation: this.dilation, padding: this.padding, groups: this.groups });
+    return named(this, () => conv2d(x, this.weight, this.bias, { stride: this.stride, dilation: this.dilation, padding: this.padding, groups: this.groups }));
   }
 
   override describe(): string {

@@ -29,7 +29,7 @@ export class Linear extends Module {
 
   forward(x: Tensor): Tensor {
     if (x.ndim < 2 || x.shape[x.ndim - 1] !== this.inFeatures) {
-      throw new Error(`${this.describe()}: input must be [..., ${this.inFeatures}], got ${fmtShape(x.shape)}`);
+      throw new Error(`${this.describe()}: input must be [N, ..., ${this.inFeatures}] (at least two axes), got ${fmtShape(x.shape)}`);
     }
     const y = matmul(x, transpose(this.weight));
     return this.bias === null ? y : add(y, this.bias);
