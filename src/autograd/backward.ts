@@ -18,6 +18,25 @@ export interface BackwardOptions {
   retainGraph?: boolean;
 }
 
+/**
+ * What a freed node becomes: backward through it again must fail loudly, not treat the tensor
+ * as a leaf and silently drop the gradient of everything upstream.
+ */
+interface FreedNode {
+  readonly op: string;
+  readonly inputs: readonly Tensor[];
+  readonly scope: string;
+  readonly freed: true;
+}
+
+function freedNode(op: string, scope: string): FreedNode {
+  return { op, inputs: [], scope, freed: true };
+}
+
+function isFreed(t: Tensor): boolean {
+  return t.node !== null && (t.node as Partial<FreedNode>).freed === true;
+}
+
 /** Tensors reachable from root that need a gradient, children before parents. */
 function topoOrder(root: Tensor): Tensor[] {
   const order: Tensor[] = [];
@@ -26,6 +45,11 @@ function topoOrder(root: Tensor): Tensor[] {
   while (stack.length > 0) {
     const top = stack[stack.length - 1];
     const inputs = top.t.node?.inputs ?? [];
+    if (isFreed(top.t)) {
+      const n = top.t.node as FreedNode;
+      const where = n.scope === '' ? '' : ` in module '${n.scope}'`;
+      throw new Error(`backward: the graph through '${n.op}'${where} was freed by an earlier backward; pass { retainGraph: true } to the first backward to run it twice, or recompute the forward pass`);
+    }
     if (top.i < inputs.length) {
       const c = inputs[top.i++];
       if (c.requiresGrad && !visited.has(c.id)) {
@@ -98,7 +122,7 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}
         const prev = grads.get(input.id);
         grads.set(input.id, prev === undefined ? gi : add(prev, gi));
       }
-      if (!opts.retainGraph) t.node = null;
+      if (!opts.retainGraph) t.node = freedNode(node.op, node.scope);
     }
   });
 }

@@ -53,7 +53,7 @@ main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (e: unknown) => {
     const err = e as Error;
-    console.error(`tsdnas: ${err.message}`);
+    console.error(err.message.startsWith('tsdnas') ? err.message : `tsdnas: ${err.message}`);
     if (process.env.TSDNAS_DEBUG) console.error(err.stack);
     process.exitCode = e instanceof UsageError ? 2 : 1;
   },

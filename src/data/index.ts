@@ -23,3 +23,4 @@ export { loadMnist, loadFashionMnist } from './datasets/images.js';
 export { loadPpg, ppgRecordingWindows, PPG_RATE, PPG_TARGET_RATE, PPG_TRAIN_RECORDINGS, PPG_TEST_RECORDINGS } from './datasets/ppg.js';
 export { loadFsdd, listFsddClips, fitClip, FSDD_RATE } from './datasets/fsdd.js';
 export { DATASET_NAMES, loadDataset } from './datasets/registry.js';
+export * from './augment.js';

@@ -12,6 +12,7 @@ import { noGrad } from '../../autograd/graph.js';
 import { add } from '../../autograd/ops/elementwise.js';
 import { batches, batchCount } from '../../data/batches.js';
 import type { ArrayDataset } from '../../data/types.js';
+import { augmentBatch, augmentEnabled, type AugmentOptions } from '../../data/augment.js';
 import type { Module } from '../module.js';
 import { MetricAccumulator, taskLoss, type LossSettings, type MetricSummary, type TargetScaler, type TaskKind } from './task.js';
 
@@ -37,6 +38,8 @@ export interface TrainEpochOptions {
   /** Called before each optimiser step (e.g. gradient clipping). */
   beforeStep?: () => void;
   onBatch?: (done: number, total: number, loss: number) => void;
+  /** Random signal augmentation of each training batch (drawn from `rng`). */
+  augment?: AugmentOptions;
 }
 
 export interface EpochResult extends MetricSummary {
@@ -58,6 +61,7 @@ export function trainEpoch(model: Module, ds: ArrayDataset, ctx: EpochContext, o
   let samples = 0;
   let done = 0;
   for (const b of batches(ds, o.batchSize, { rng: o.rng, shuffle: true, dropLast })) {
+    if (o.augment !== undefined && augmentEnabled(o.augment)) augmentBatch(b.x, b.n, ds.sampleShape, o.augment, o.rng);
     const out = model.call(toInput(b.x, b.n, ds.sampleShape));
     let loss = taskLoss(out, b.y, ctx.task, ctx.loss, ctx.scaler);
     const lossValue = loss.item();

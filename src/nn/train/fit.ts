@@ -86,7 +86,10 @@ export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hook
   const opt = makeOptimizer(model.parameters(), cfg);
   const sched = makeScheduler(opt, cfg);
   const history: EpochRecord[] = [];
+  // Best epoch: highest validation metric, ties broken by lower validation loss (a small
+  // validation split, e.g. ECG200's 20 series, ties often).
   let best = -Infinity;
+  let bestLoss = Infinity;
   let bestEpoch = 0;
   let bestState = snapshot(model);
   let sinceBest = 0;
@@ -99,6 +102,7 @@ export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hook
       optimizers: [opt],
       beforeStep: cfg.clipGradNorm > 0 ? () => clipGradNorm(model.parameters(), cfg.clipGradNorm) : undefined,
       onBatch: (d, t, l) => hooks.onBatch?.(epoch, d, t, l),
+      augment: { scale: cfg.augScale, noise: cfg.augNoise, shift: cfg.augShift },
     });
     const va = evaluate(model, splits.val, ctx);
     sched?.step();
@@ -109,8 +113,9 @@ export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hook
     history.push(rec);
     hooks.onEpoch?.(rec);
     const score = MetricAccumulator.score(va);
-    if (score > best) {
+    if (score > best || (score === best && va.loss < bestLoss)) {
       best = score;
+      bestLoss = va.loss;
       bestEpoch = epoch;
       bestState = snapshot(model);
       sinceBest = 0;
@@ -118,6 +123,7 @@ export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hook
       break;
     }
   }
-  if (cfg.epochs > 0) restore(model, bestState);
+  if (cfg.epochs > 0 && cfg.select === 'best') restore(model, bestState);
+  if (cfg.select === 'last') bestEpoch = history.length;
   return { history, bestEpoch, ctx, seconds: (performance.now() - t0) / 1000 };
 }
