@@ -82,13 +82,13 @@ describe('model checkpoints', () => {
     writeFileSync(pa, a);
     expect(() => loadModelCheckpoint(pa)).toThrow(/flip-brace\.safetensors: .*header/);
     // (b) a letter of a tensor name: still a valid file, but the state no longer fits the model.
-    const at = header.indexOf('"6.weight"');
+    const at = header.indexOf('"7.weight"');
     expect(at).toBeGreaterThan(0);
     const b = Buffer.from(bytes);
-    b[8 + at + 1] = '7'.charCodeAt(0);
+    b[8 + at + 1] = '8'.charCodeAt(0);
     const pb = join(dir, 'flip-name.safetensors');
     writeFileSync(pb, b);
-    expect(() => loadModelCheckpoint(pb)).toThrow(/flip-name\.safetensors: .*missing '6\.weight'.*unexpected '7\.weight'/);
+    expect(() => loadModelCheckpoint(pb)).toThrow(/flip-name\.safetensors: .*missing '7\.weight'.*unexpected '8\.weight'/);
     // (c) a digit of a data offset: the offsets no longer tile the data.
     const off = header.indexOf('"data_offsets":[') + '"data_offsets":['.length;
     const c = Buffer.from(bytes);
@@ -126,7 +126,7 @@ describe('model checkpoints', () => {
     // Saved from a model with 3 outputs, but the metadata claims 5.
     const path = join(dir, 'mismatch.safetensors');
     saveModelCheckpoint(path, trainedModel(9), { ...META, outputs: 5 });
-    expect(() => loadModelCheckpoint(path)).toThrow(/mismatch\.safetensors: loadStateDict: .*'6\.weight' has shape \[3, 64\] but the model expects \[5, 64\]/);
+    expect(() => loadModelCheckpoint(path)).toThrow(/mismatch\.safetensors: loadStateDict: .*'7\.weight' has shape \[3, 128\] but the model expects \[5, 128\]/);
   });
 
   it('saving writes atomically: only the final file remains, an existing one is replaced whole', () => {
