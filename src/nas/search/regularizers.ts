@@ -1,0 +1,106 @@
+/**
+ * Cost regularisers of the search objective (DESIGN.md §5), as functions of autograd scalars:
+ *   plain             L + λ·C
+ *   multi-complexity  L + λ·|S − s*| + μ·O   (S size, s* budget, O ops / latency / energy)
+ *   hinge constraints L + Σᵢ λᵢ(e)·max(0, Cᵢ − Tᵢ), with λᵢ set at the first call to
+ *                     L_task / (Cᵢ(θ₀) − Tᵢ) and ramped linearly from λᵢ/100 to λᵢ over the
+ *                     first half of the search epochs.
+ * Each returns the regulariser term only; the caller adds the task loss.
+ */
+
+import type { Tensor } from '../../tensor/tensor.js';
+import { abs, add, mul, relu, sub } from '../../autograd/ops/elementwise.js';
+
+/** Named cost scalars of the current masked model (e.g. { params, macs }). */
+export type CostValues = Readonly<Record<string, Tensor>>;
+
+export interface Regularizer {
+  readonly kind: string;
+  /** The term to add to the task loss at this epoch (1-based) of `epochs`. */
+  term(costs: CostValues, ctx: { epoch: number; epochs: number; taskLoss: number }): Tensor;
+  /** A JSON description for run summaries. */
+  describe(): Record<string, unknown>;
+}
+
+function need(costs: CostValues, name: string, who: string): Tensor {
+  const c = costs[name];
+  if (c === undefined) throw new Error(`${who}: cost '${name}' is not computed; available costs: ${Object.keys(costs).join(', ')}`);
+  return c;
+}
+
+export function plainRegularizer(cost: string, lambda: number): Regularizer {
+  if (!(lambda >= 0)) throw new Error(`plain regulariser: lambda must be ≥ 0, got ${lambda}`);
+  return {
+    kind: 'plain',
+    term: (costs) => mul(need(costs, cost, 'plain regulariser'), lambda),
+    describe: () => ({ kind: 'plain', cost, lambda }),
+  };
+}
+
+export interface MultiComplexityOptions {
+  /** Cost measuring size (e.g. 'params'). */
+  size: string;
+  /** Size budget s* in the same units. */
+  target: number;
+  lambda: number;
+  /** Cost measuring operations / latency / energy (e.g. 'macs'). */
+  ops: string;
+  mu: number;
+}
+
+export function multiComplexityRegularizer(o: MultiComplexityOptions): Regularizer {
+  if (!(o.lambda >= 0) || !(o.mu >= 0)) throw new Error(`multi-complexity regulariser: lambda and mu must be ≥ 0, got ${o.lambda}, ${o.mu}`);
+  if (!(o.target >= 0)) throw new Error(`multi-complexity regulariser: the size target must be ≥ 0, got ${o.target}`);
+  return {
+    kind: 'multi-complexity',
+    term: (costs) => add(
+      mul(abs(sub(need(costs, o.size, 'multi-complexity regulariser'), o.target)), o.lambda),
+      mul(need(costs, o.ops, 'multi-complexity regulariser'), o.mu),
+    ),
+    describe: () => ({ kind: 'multi-complexity', ...o }),
+  };
+}
+
+export interface HingeConstraint {
+  cost: string;
+  /** Upper bound on the cost. */
+  target: number;
+}
+
+export function hingeRegularizer(constraints: readonly HingeConstraint[]): Regularizer {
+  if (constraints.length === 0) throw new Error('hinge regulariser: needs at least one constraint');
+  let strengths: number[] | null = null;
+  return {
+    kind: 'hinge',
+    term: (costs, ctx) => {
+      const values = constraints.map((c) => need(costs, c.cost, 'hinge regulariser'));
+      if (strengths === null) {
+        // Automatic strengths: a violated constraint weighs as much as the task loss at the start.
+        strengths = constraints.map((c, i) => {
+          const excess = values[i].item() - c.target;
+          return excess > 0 ? ctx.taskLoss / excess : ctx.taskLoss / Math.max(c.target, 1);
+        });
+      }
+      const half = Math.max(1, Math.floor(ctx.epochs / 2));
+      const ramp = ctx.epoch >= half ? 1 : 0.01 + (0.99 * (ctx.epoch - 1)) / Math.max(half - 1, 1);
+      const lambdas = strengths;
+      let total = mul(relu(sub(values[0], constraints[0].target)), lambdas[0] * ramp);
+      for (let i = 1; i < constraints.length; i++) {
+        total = add(total, mul(relu(sub(values[i], constraints[i].target)), lambdas[i] * ramp));
+      }
+      return total;
+    },
+    describe: () => ({ kind: 'hinge', constraints, strengths }),
+  };
+}
+
+/**
+ * Default mask learning rate from the number of mask updates the search will make: with Adam a
+ * mask moves by about its learning rate per update, and it must travel from 1 to below 0.5 to
+ * prune, so it should be able to do so within about a third of the updates. Clamped to
+ * [1e-4, 2e-2]: 2e-2 worked on ECG200 / EOG with tens of validation samples; 5e-2 collapsed.
+ */
+export function defaultMaskLr(maskUpdates: number): number {
+  const lr = 1.5 / Math.max(maskUpdates, 1);
+  return Math.min(2e-2, Math.max(1e-4, lr));
+}
