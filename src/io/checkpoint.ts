@@ -8,6 +8,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { getRng } from '../tensor/rng.js';
 import type { Module } from '../nn/module.js';
 import { buildSeed } from '../models/seeds.js';
+import { buildFromArchitecture, type ArchNode } from '../nn/serialize.js';
 import { loadSafetensors, saveSafetensors, type NamedArray } from './safetensors.js';
 
 export const CHECKPOINT_FORMAT = 'tsdnas.model/1';
@@ -16,6 +17,8 @@ export interface ModelMeta {
   format: typeof CHECKPOINT_FORMAT;
   /** Seed model name (see SEED_MODELS). */
   model: string;
+  /** Layer-by-layer description; present for models that no longer match a named seed (e.g. searched ones). */
+  architecture?: ArchNode;
   inputShape: number[];
   outputs: number;
   dataset?: string;
@@ -64,7 +67,7 @@ export function loadModelCheckpoint(path: string): { model: Module; meta: ModelM
   const rng = getRng();
   const state0 = rng.getState();
   try {
-    model = buildSeed(meta.model, { inputShape: meta.inputShape, outputs: meta.outputs });
+    model = meta.architecture !== undefined ? buildFromArchitecture(meta.architecture) : buildSeed(meta.model, { inputShape: meta.inputShape, outputs: meta.outputs });
   } catch (e) {
     throw new Error(`${path}: ${(e as Error).message}`);
   } finally {
