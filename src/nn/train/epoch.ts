@@ -33,8 +33,8 @@ export interface TrainEpochOptions {
   rng: Rng;
   /** Optimisers stepped after every batch (e.g. one for weights). */
   optimizers: StepOptimizer[];
-  /** Extra differentiable term added to the task loss (e.g. a cost regulariser). */
-  extraLoss?: () => Tensor | null;
+  /** Extra differentiable term added to the task loss (e.g. a cost regulariser), given the batch's task loss. */
+  extraLoss?: (taskLoss: number) => Tensor | null;
   /** Called before each optimiser step (e.g. gradient clipping). */
   beforeStep?: () => void;
   onBatch?: (done: number, total: number, loss: number) => void;
@@ -60,15 +60,19 @@ export function trainEpoch(model: Module, ds: ArrayDataset, ctx: EpochContext, o
   let lossSum = 0;
   let samples = 0;
   let done = 0;
+  // Every parameter's gradient is cleared before each backward, not only the stepped ones:
+  // a search alternates optimisers over disjoint parameter sets on the same graph.
+  const params = model.parameters();
   for (const b of batches(ds, o.batchSize, { rng: o.rng, shuffle: true, dropLast })) {
     if (o.augment !== undefined && augmentEnabled(o.augment)) augmentBatch(b.x, b.n, ds.sampleShape, o.augment, o.rng);
     const out = model.call(toInput(b.x, b.n, ds.sampleShape));
     let loss = taskLoss(out, b.y, ctx.task, ctx.loss, ctx.scaler);
     const lossValue = loss.item();
     if (!Number.isFinite(lossValue)) throw new Error(`training diverged: loss is ${lossValue} at batch ${done + 1}/${total}; lower the learning rate or enable gradient clipping`);
-    const extra = o.extraLoss?.() ?? null;
+    const extra = o.extraLoss?.(lossValue) ?? null;
     if (extra !== null) loss = add(loss, extra);
     for (const opt of o.optimizers) opt.zeroGrad();
+    for (const p of params) p.grad = null;
     backward(loss);
     o.beforeStep?.();
     for (const opt of o.optimizers) opt.step();

@@ -1,0 +1,148 @@
+/**
+ * The whole search protocol as library calls: warm-up of the seed, then for each regulariser
+ * strength a mask search from the warm weights, export to a dense model, fine-tune, and test.
+ * `runSweep` shares one warm-up across all points and returns the Pareto front.
+ */
+
+import type { DatasetSplits } from '../../data/types.js';
+import type { Module } from '../../nn/module.js';
+import { buildFromArchitecture, describeArchitecture } from '../../nn/serialize.js';
+import { fit, restore, snapshot, taskContext } from '../../nn/train/fit.js';
+import { evaluate } from '../../nn/train/epoch.js';
+import { MetricAccumulator } from '../../nn/train/task.js';
+import type { TrainConfig } from '../../nn/train/config.js';
+import type { SearchConfig } from './config.js';
+import { searchMasks, costValues, type SearchHooks, type SearchEpochRecord } from './protocol.js';
+import { hingeRegularizer, multiComplexityRegularizer, plainRegularizer, type Regularizer } from './regularizers.js';
+import { paretoFront } from './pareto.js';
+import type { SearchableModel } from './types.js';
+import type { EpochRecord, FitHooks } from '../../nn/train/fit.js';
+
+/** Turns a plain model into a searchable one (e.g. PIT's conversion). */
+export type Converter = (model: Module) => SearchableModel;
+
+export interface PointResult {
+  /** The strength that produced the point (λ, or μ for a multi-complexity sweep). */
+  strength: number;
+  regularizer: Record<string, unknown>;
+  params: number;
+  macs: number;
+  valMetric: number;
+  testMetric: number;
+  testMacroF1?: number;
+  searchBestEpoch: number;
+  maskLr: number;
+  searchHistory: SearchEpochRecord[];
+  finetuneHistory: EpochRecord[];
+  seconds: number;
+  model: Module;
+}
+
+export interface SeedResult {
+  params: number;
+  macs: number;
+  valMetric: number;
+  testMetric: number;
+  testMacroF1?: number;
+  warmupHistory: EpochRecord[];
+  seconds: number;
+}
+
+export interface SweepHooks extends SearchHooks {
+  onPhase?: (phase: string, point: number | null) => void;
+  onFitEpoch?: (phase: 'warm-up' | 'fine-tune', r: EpochRecord, point: number | null) => void;
+  onFitBatch?: FitHooks['onBatch'];
+  /** Called when a point is finished (e.g. to write its files at once). */
+  onPoint?: (p: PointResult, index: number) => void;
+}
+
+export function trainingPart(cfg: SearchConfig, epochs: number): TrainConfig {
+  return { ...cfg, epochs, patience: 0 } as TrainConfig;
+}
+
+export function makeRegularizer(cfg: SearchConfig, strength: number): Regularizer {
+  switch (cfg.regularizer) {
+    case 'plain': return plainRegularizer(cfg.cost, strength);
+    case 'multi-complexity': return multiComplexityRegularizer({ size: cfg.cost, target: cfg.sizeTarget, lambda: cfg.lambda, ops: cfg.opsCost, mu: strength });
+    case 'hinge': return hingeRegularizer([{ cost: cfg.cost, target: cfg.sizeTarget > 0 ? cfg.sizeTarget : strength }]);
+    default: throw new Error(`unknown regularizer '${String(cfg.regularizer)}' (valid: plain, multi-complexity, hinge)`);
+  }
+}
+
+/** A structural copy of a model with the same weights (each sweep point starts from the warm seed). */
+export function cloneModel(m: Module): Module {
+  const copy = buildFromArchitecture(describeArchitecture(m));
+  copy.loadStateDict(m.stateDict());
+  return copy;
+}
+
+export function warmUp(seed: Module, splits: DatasetSplits, cfg: SearchConfig, convert: Converter, hooks: SweepHooks = {}): SeedResult {
+  const t0 = performance.now();
+  hooks.onPhase?.('warm-up', null);
+  const r = fit(seed, splits, trainingPart(cfg, cfg.warmupEpochs), {
+    onBatch: hooks.onFitBatch,
+    onEpoch: (e) => hooks.onFitEpoch?.('warm-up', e, null),
+  });
+  const va = evaluate(seed, splits.val, r.ctx);
+  const te = evaluate(seed, splits.test, r.ctx);
+  const c = costValues(convert(cloneModel(seed)));
+  return {
+    params: c.params, macs: c.macs, valMetric: va.metric, testMetric: te.metric, testMacroF1: te.macroF1,
+    warmupHistory: r.history, seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+export function searchPoint(warm: Module, splits: DatasetSplits, cfg: SearchConfig, strength: number, index: number, convert: Converter, hooks: SweepHooks = {}): PointResult {
+  const t0 = performance.now();
+  const ctx = taskContext(splits, trainingPart(cfg, cfg.searchEpochs));
+  const target = convert(cloneModel(warm));
+  const reg = makeRegularizer(cfg, strength);
+  hooks.onPhase?.('search', index);
+  const s = searchMasks(target, splits, ctx, cfg, reg, hooks);
+  const dense = target.exportDense();
+  hooks.onPhase?.('fine-tune', index);
+  const ft = fit(dense, splits, trainingPart(cfg, cfg.finetuneEpochs), {
+    onBatch: hooks.onFitBatch,
+    onEpoch: (e) => hooks.onFitEpoch?.('fine-tune', e, index),
+  });
+  const va = evaluate(dense, splits.val, ctx);
+  const te = evaluate(dense, splits.test, ctx);
+  const c = costValues(convert(cloneModel(dense)));
+  return {
+    strength, regularizer: reg.describe(), params: c.params, macs: c.macs, valMetric: va.metric, testMetric: te.metric,
+    testMacroF1: te.macroF1, searchBestEpoch: s.bestEpoch, maskLr: s.maskLr, searchHistory: s.history,
+    finetuneHistory: ft.history, seconds: (performance.now() - t0) / 1000, model: dense,
+  };
+}
+
+export interface SweepResult {
+  seed: SeedResult;
+  points: PointResult[];
+  /** Indices into points of the non-dominated ones: metric vs params, and metric vs MACs. */
+  frontParams: number[];
+  frontMacs: number[];
+}
+
+/** Higher-is-better metric to lower-is-better objective. */
+function metricObjective(metricName: 'accuracy' | 'mae', v: number): number {
+  return -MetricAccumulator.score({ metric: v, metricName });
+}
+
+export function fronts(points: readonly { params: number; macs: number; testMetric: number }[], metricName: 'accuracy' | 'mae'): { frontParams: number[]; frontMacs: number[] } {
+  const idx = points.map((_, i) => i);
+  const by = (key: 'params' | 'macs') => paretoFront(idx.map((i) => ({ item: i, objectives: [metricObjective(metricName, points[i].testMetric), points[i][key]] })));
+  return { frontParams: by('params'), frontMacs: by('macs') };
+}
+
+export function runSweep(seed: Module, splits: DatasetSplits, cfg: SearchConfig, strengths: readonly number[], convert: Converter, hooks: SweepHooks = {}): SweepResult {
+  const seedResult = warmUp(seed, splits, cfg, convert, hooks);
+  const warmState = snapshot(seed);
+  const points: PointResult[] = [];
+  strengths.forEach((s, i) => {
+    restore(seed, warmState);
+    const p = searchPoint(seed, splits, cfg, s, i, convert, hooks);
+    points.push(p);
+    hooks.onPoint?.(p, i);
+  });
+  return { seed: seedResult, points, ...fronts(points, splits.info.metric) };
+}
