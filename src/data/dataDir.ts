@@ -38,13 +38,13 @@ export function packageRoot(): string {
 export function resolveDataDir(explicit?: string): string {
   if (explicit !== undefined && explicit !== '') {
     const dir = resolve(explicit);
-    if (!dirExists(dir)) throw new Error(`data directory '${dir}' (from --data-dir / dataDir) does not exist or is not a directory`);
+    if (!dirExists(dir)) throw new Error(`data directory '${dir}' (from --data-dir / dataDir) does not exist or is not a directory; point --data-dir or $${DATA_DIR_ENV} at the folder that holds the datasets (see the README for their sources)`);
     return dir;
   }
   const fromEnv = process.env[DATA_DIR_ENV];
   if (fromEnv) {
     const dir = resolve(fromEnv);
-    if (!dirExists(dir)) throw new Error(`data directory '${dir}' (from $${DATA_DIR_ENV}) does not exist or is not a directory`);
+    if (!dirExists(dir)) throw new Error(`data directory '${dir}' (from $${DATA_DIR_ENV}) does not exist or is not a directory; fix $${DATA_DIR_ENV} or pass --data-dir`);
     return dir;
   }
   const tried = [...new Set([resolve(process.cwd(), '../shared/data'), resolve(packageRoot(), '../shared/data')])];
