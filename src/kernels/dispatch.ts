@@ -17,9 +17,15 @@ let strict = false;
 /** counts[backendName][kernelName] = number of calls served. */
 const counts = new Map<string, Map<string, number>>();
 const fallbacks = new Map<string, number>();
+/** "backend:kernel:reason" -> calls a backend handed to js itself (e.g. float64 operands). */
+const fallbackReasons = new Map<string, number>();
 
 export function registerBackend(backend: Backend): void {
   backends.set(backend.name, backend);
+}
+
+export function hasBackend(name: string): boolean {
+  return backends.has(name);
 }
 
 export function listBackends(): string[] {
@@ -64,21 +70,44 @@ export function kernel<K extends KernelName>(name: K): KernelSet[K] {
   return jsBackend.kernels[name] as KernelSet[K];
 }
 
+/**
+ * Called by a backend kernel that hands one call to the js reference itself (because of an
+ * operand it does not support, e.g. float64 on the float32-only wasm backend). The call moves
+ * from the backend's count to js's, is counted as a fallback with its reason, and in strict mode
+ * throws instead — so a delegation is never silent.
+ */
+export function recordFallback(backend: string, name: KernelName, reason: string): void {
+  if (strict) {
+    throw new Error(`kernel '${name}': backend '${backend}' cannot run this call (${reason}) and strict mode forbids the js fallback`);
+  }
+  const m = counts.get(backend);
+  const c = m?.get(name) ?? 0;
+  if (m !== undefined && c > 1) m.set(name, c - 1);
+  else if (m !== undefined && c === 1) m.delete(name);
+  record(jsBackend.name, name);
+  fallbacks.set(name, (fallbacks.get(name) ?? 0) + 1);
+  const key = `${backend}:${name}:${reason}`;
+  fallbackReasons.set(key, (fallbackReasons.get(key) ?? 0) + 1);
+}
+
 export interface KernelStats {
   active: string;
   /** backend -> kernel -> calls */
   calls: Record<string, Record<string, number>>;
   /** kernel -> calls that fell back to js because the active backend lacks it */
   fallbacks: Record<string, number>;
+  /** "backend:kernel:reason" -> calls a backend delegated to js (see recordFallback) */
+  fallbackReasons: Record<string, number>;
 }
 
 export function kernelStats(): KernelStats {
   const calls: Record<string, Record<string, number>> = {};
   for (const [b, m] of counts) calls[b] = Object.fromEntries(m);
-  return { active: active.name, calls, fallbacks: Object.fromEntries(fallbacks) };
+  return { active: active.name, calls, fallbacks: Object.fromEntries(fallbacks), fallbackReasons: Object.fromEntries(fallbackReasons) };
 }
 
 export function resetKernelStats(): void {
   counts.clear();
   fallbacks.clear();
+  fallbackReasons.clear();
 }

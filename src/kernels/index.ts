@@ -1,5 +1,7 @@
-/** The kernel layer: contracts, the js reference backend and the dispatcher. */
+/** The kernel layer: contracts, the js reference backend, the wasm backend and the dispatcher. */
 export * from './contracts.js';
 export * from './dispatch.js';
 export { jsBackend, jsKernels } from './js/index.js';
 export { roundHalfEven } from './js/elementwise.js';
+export { wasmBackend, wasmKernels, wasmAvailable, wasmInfo, setWasmThreads, THREAD_MIN_MACS } from './wasm/index.js';
+export { registerWasmBackend, useFastestBackend, useFastestBackendWithThreads, type BackendChoice } from './select.js';

@@ -1,0 +1,403 @@
+/**
+ * AssemblyScript source of the `wasm` backend's kernels (compiled by build-wasm.mjs; this file
+ * is not part of the tsc program). Everything is float32; every pointer is a byte offset into
+ * the one linear memory, which the JS side owns and lays out per call (see ../runtime.ts).
+ * No allocation happens here, so several instances (worker threads) can share one memory.
+ *
+ * GEMM: C[m×n] = alpha·A·B + beta·C where A(i,p) is at a + 4·(i·sai + p·sap) and B(p,j) at
+ * b + 4·(p·sbp + j·sbj), so one routine covers all four transpose cases. B is packed per
+ * (KC × NC) block into panels of NR = 8 columns; a 4×8 register block of accumulators
+ * (8 × f32x4) reads A by splat loads straight from its rows.
+ */
+
+const NR: i32 = 8;
+const KC: i32 = 256;
+const NC: i32 = 512;
+
+/** Bytes of scratch one gemm call needs for its packed B block. */
+export function packBytes(): i32 {
+  return KC * NC * 4;
+}
+
+export function hasRelaxed(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}
+
+// @ts-ignore: decorator
+@inline function fma(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+// @ts-ignore: decorator
+@inline function storeLanes(p: usize, v: v128, cnt: i32): void {
+  if (cnt <= 0) return;
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (cnt > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (cnt > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+  if (cnt > 3) store<f32>(p, f32x4.extract_lane(v, 3), 12);
+}
+
+// @ts-ignore: decorator
+@inline function updateC(c: usize, acc0: v128, acc1: v128, alpha: v128, cols: i32): void {
+  if (cols == NR) {
+    v128.store(c, fma(acc0, alpha, v128.load(c)));
+    v128.store(c, fma(acc1, alpha, v128.load(c, 16)), 16);
+    return;
+  }
+  // Partial panel at the right edge: read what is there, add, store only the valid lanes.
+  let t0 = f32x4.splat(0);
+  let t1 = f32x4.splat(0);
+  if (cols > 0) t0 = f32x4.replace_lane(t0, 0, load<f32>(c));
+  if (cols > 1) t0 = f32x4.replace_lane(t0, 1, load<f32>(c, 4));
+  if (cols > 2) t0 = f32x4.replace_lane(t0, 2, load<f32>(c, 8));
+  if (cols > 3) t0 = f32x4.replace_lane(t0, 3, load<f32>(c, 12));
+  if (cols > 4) t1 = f32x4.replace_lane(t1, 0, load<f32>(c, 16));
+  if (cols > 5) t1 = f32x4.replace_lane(t1, 1, load<f32>(c, 20));
+  if (cols > 6) t1 = f32x4.replace_lane(t1, 2, load<f32>(c, 24));
+  storeLanes(c, fma(acc0, alpha, t0), cols);
+  storeLanes(c + 16, fma(acc1, alpha, t1), cols - 4);
+}
+
+/** Pack B(p0..p0+kc, j0..j0+nc) into ceil(nc/8) panels of kc×8, zero-padding the last one. */
+function packB(b: usize, sbp: i32, sbj: i32, p0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
+  const panels = (nc + NR - 1) / NR;
+  for (let q = 0; q < panels; q++) {
+    const jq = j0 + q * NR;
+    const cols = min(NR, nc - q * NR);
+    let d = dst + <usize>(q * kc * NR * 4);
+    if (sbj == 1 && cols == NR) {
+      let s = b + <usize>((p0 * sbp + jq) * 4);
+      const step = <usize>(sbp * 4);
+      for (let pp = 0; pp < kc; pp++) {
+        v128.store(d, v128.load(s));
+        v128.store(d, v128.load(s, 16), 16);
+        s += step;
+        d += 32;
+      }
+    } else {
+      for (let pp = 0; pp < kc; pp++) {
+        const row = b + <usize>(((p0 + pp) * sbp + jq * sbj) * 4);
+        for (let jj = 0; jj < NR; jj++) {
+          store<f32>(d + <usize>(jj * 4), jj < cols ? load<f32>(row + <usize>(jj * sbj * 4)) : 0);
+        }
+        d += 32;
+      }
+    }
+  }
+}
+
+/** 4 rows × 8 columns: C += alpha · A(4×kc) · Bpanel(kc×8). */
+function kernel4x8(a: usize, s1: usize, sap4: usize, bp: usize, kc: i32, c: usize, ldc4: usize, alpha: v128, cols: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const s2 = s1 + s1;
+  const s3 = s2 + s1;
+  let ap = a;
+  let b = bp;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    const x0 = v128.load32_splat(ap);
+    c00 = fma(x0, b0, c00); c01 = fma(x0, b1, c01);
+    const x1 = v128.load32_splat(ap + s1);
+    c10 = fma(x1, b0, c10); c11 = fma(x1, b1, c11);
+    const x2 = v128.load32_splat(ap + s2);
+    c20 = fma(x2, b0, c20); c21 = fma(x2, b1, c21);
+    const x3 = v128.load32_splat(ap + s3);
+    c30 = fma(x3, b0, c30); c31 = fma(x3, b1, c31);
+    ap += sap4;
+    b += 32;
+  }
+  updateC(c, c00, c01, alpha, cols);
+  updateC(c + ldc4, c10, c11, alpha, cols);
+  updateC(c + 2 * ldc4, c20, c21, alpha, cols);
+  updateC(c + 3 * ldc4, c30, c31, alpha, cols);
+}
+
+/** One row × 8 columns (rows left over after the 4-row blocks). */
+function kernel1x8(a: usize, sap4: usize, bp: usize, kc: i32, c: usize, alpha: v128, cols: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+  let d0 = f32x4.splat(0), d1 = f32x4.splat(0);
+  let ap = a;
+  let b = bp;
+  let p = 0;
+  for (; p + 1 < kc; p += 2) {
+    const x = v128.load32_splat(ap);
+    const y = v128.load32_splat(ap + sap4);
+    c0 = fma(x, v128.load(b), c0); c1 = fma(x, v128.load(b, 16), c1);
+    d0 = fma(y, v128.load(b, 32), d0); d1 = fma(y, v128.load(b, 48), d1);
+    ap += sap4 + sap4;
+    b += 64;
+  }
+  if (p < kc) {
+    const x = v128.load32_splat(ap);
+    c0 = fma(x, v128.load(b), c0); c1 = fma(x, v128.load(b, 16), c1);
+  }
+  updateC(c, f32x4.add(c0, d0), f32x4.add(c1, d1), alpha, cols);
+}
+
+export function gemm(
+  m: i32, n: i32, k: i32, alpha: f32,
+  a: usize, sai: i32, sap: i32,
+  b: usize, sbp: i32, sbj: i32,
+  beta: f32, c: usize, ldc: i32, pack: usize,
+): void {
+  // beta = 0 overwrites (C may hold garbage), as in BLAS.
+  for (let i = 0; i < m; i++) {
+    const row = c + <usize>(i * ldc * 4);
+    if (beta == 0) memory.fill(row, 0, <usize>(n * 4));
+    else if (beta != 1) {
+      const bv = f32x4.splat(beta);
+      let j = 0;
+      for (; j + 4 <= n; j += 4) v128.store(row + <usize>(j * 4), f32x4.mul(v128.load(row + <usize>(j * 4)), bv));
+      for (; j < n; j++) store<f32>(row + <usize>(j * 4), load<f32>(row + <usize>(j * 4)) * beta);
+    }
+  }
+  if (k == 0 || alpha == 0 || m == 0 || n == 0) return;
+  const av = f32x4.splat(alpha);
+  const s1 = <usize>(sai * 4);
+  const sap4 = <usize>(sap * 4);
+  const ldc4 = <usize>(ldc * 4);
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = min(NC, n - j0);
+    const panels = (nc + NR - 1) / NR;
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = min(KC, k - p0);
+      packB(b, sbp, sbj, p0, kc, j0, nc, pack);
+      const panelBytes = <usize>(kc * NR * 4);
+      let i = 0;
+      for (; i + 4 <= m; i += 4) {
+        const ap = a + <usize>((i * sai + p0 * sap) * 4);
+        let cp = c + <usize>((i * ldc + j0) * 4);
+        let bp = pack;
+        for (let q = 0; q < panels; q++) {
+          kernel4x8(ap, s1, sap4, bp, kc, cp, ldc4, av, min(NR, nc - q * NR));
+          bp += panelBytes;
+          cp += 32;
+        }
+      }
+      for (; i < m; i++) {
+        const ap = a + <usize>((i * sai + p0 * sap) * 4);
+        let cp = c + <usize>((i * ldc + j0) * 4);
+        let bp = pack;
+        for (let q = 0; q < panels; q++) {
+          kernel1x8(ap, sap4, bp, kc, cp, av, min(NR, nc - q * NR));
+          bp += panelBytes;
+          cp += 32;
+        }
+      }
+    }
+  }
+}
+
+// ─────────────────────────────── convolution ───────────────────────────────
+// Geometry block (i32 words at g): n cin h w cout kh kw sh sw dh dw padTop padLeft groups ho wo
+
+// @ts-ignore: decorator
+@inline function gi(g: usize, i: i32): i32 {
+  return load<i32>(g + <usize>(i * 4));
+}
+
+/** col[K×P] from one sample-group plane block x (cinG planes of h×w). */
+export function im2col(x: usize, cinG: i32, g: usize, col: usize): void {
+  const h = gi(g, 2), w = gi(g, 3), kh = gi(g, 5), kw = gi(g, 6), sh = gi(g, 7), sw = gi(g, 8);
+  const dh = gi(g, 9), dw = gi(g, 10), padTop = gi(g, 11), padLeft = gi(g, 12), ho = gi(g, 14), wo = gi(g, 15);
+  const P = ho * wo;
+  let row = 0;
+  for (let c = 0; c < cinG; c++) {
+    const plane = x + <usize>(c * h * w * 4);
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const rbase = col + <usize>(row * P * 4);
+        const shift = j * dw - padLeft;
+        // Valid output columns (for stride 1): 0 <= ow + shift < w.
+        const lo = min(wo, max(0, -shift));
+        const hi = max(lo, min(wo, w - shift));
+        for (let oh = 0; oh < ho; oh++) {
+          const ih = oh * sh - padTop + i * dh;
+          const ob = rbase + <usize>(oh * wo * 4);
+          if (ih < 0 || ih >= h) {
+            memory.fill(ob, 0, <usize>(wo * 4));
+            continue;
+          }
+          const ib = plane + <usize>(ih * w * 4);
+          if (sw == 1) {
+            if (lo > 0) memory.fill(ob, 0, <usize>(lo * 4));
+            if (hi > lo) memory.copy(ob + <usize>(lo * 4), ib + <usize>((lo + shift) * 4), <usize>((hi - lo) * 4));
+            if (hi < wo) memory.fill(ob + <usize>(hi * 4), 0, <usize>((wo - hi) * 4));
+          } else {
+            for (let ow = 0; ow < wo; ow++) {
+              const iw = ow * sw + shift;
+              store<f32>(ob + <usize>(ow * 4), iw >= 0 && iw < w ? load<f32>(ib + <usize>(iw * 4)) : 0);
+            }
+          }
+        }
+        row++;
+      }
+    }
+  }
+}
+
+/** dx plane block += col2im(dcol). */
+export function col2imAdd(col: usize, cinG: i32, g: usize, dx: usize): void {
+  const h = gi(g, 2), w = gi(g, 3), kh = gi(g, 5), kw = gi(g, 6), sh = gi(g, 7), sw = gi(g, 8);
+  const dh = gi(g, 9), dw = gi(g, 10), padTop = gi(g, 11), padLeft = gi(g, 12), ho = gi(g, 14), wo = gi(g, 15);
+  const P = ho * wo;
+  let row = 0;
+  for (let c = 0; c < cinG; c++) {
+    const plane = dx + <usize>(c * h * w * 4);
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const rbase = col + <usize>(row * P * 4);
+        const shift = j * dw - padLeft;
+        const lo = min(wo, max(0, -shift));
+        const hi = max(lo, min(wo, w - shift));
+        for (let oh = 0; oh < ho; oh++) {
+          const ih = oh * sh - padTop + i * dh;
+          if (ih < 0 || ih >= h) continue;
+          const ob = rbase + <usize>(oh * wo * 4);
+          const ib = plane + <usize>(ih * w * 4);
+          if (sw == 1) {
+            let src = ob + <usize>(lo * 4);
+            let dst = ib + <usize>((lo + shift) * 4);
+            let ow = lo;
+            for (; ow + 4 <= hi; ow += 4) {
+              v128.store(dst, f32x4.add(v128.load(dst), v128.load(src)));
+              src += 16;
+              dst += 16;
+            }
+            for (; ow < hi; ow++) {
+              store<f32>(dst, load<f32>(dst) + load<f32>(src));
+              src += 4;
+              dst += 4;
+            }
+          } else {
+            for (let ow = 0; ow < wo; ow++) {
+              const iw = ow * sw + shift;
+              if (iw >= 0 && iw < w) {
+                const d = ib + <usize>(iw * 4);
+                store<f32>(d, load<f32>(d) + load<f32>(ob + <usize>(ow * 4)));
+              }
+            }
+          }
+        }
+        row++;
+      }
+    }
+  }
+}
+
+function isPointwise(g: usize): bool {
+  return gi(g, 5) == 1 && gi(g, 6) == 1 && gi(g, 7) == 1 && gi(g, 8) == 1 && gi(g, 11) == 0 && gi(g, 12) == 0 &&
+    gi(g, 16) == 0 && gi(g, 17) == 0;
+}
+
+/** out[s0..s1) = conv(x, w) + bias (bias = 0: none). Scratch: col (K×P floats), pack. */
+export function convForward(x: usize, w: usize, bias: usize, out: usize, g: usize, col: usize, pack: usize, s0: i32, s1: i32): void {
+  const cin = gi(g, 1), h = gi(g, 2), wd = gi(g, 3), cout = gi(g, 4), kh = gi(g, 5), kw = gi(g, 6);
+  const groups = gi(g, 13), ho = gi(g, 14), wo = gi(g, 15);
+  const cinG = cin / groups, coutG = cout / groups;
+  const K = cinG * kh * kw, P = ho * wo;
+  const pw = isPointwise(g);
+  for (let n = s0; n < s1; n++) {
+    for (let gr = 0; gr < groups; gr++) {
+      const xo = x + <usize>((n * cin + gr * cinG) * h * wd * 4);
+      const yo = out + <usize>((n * cout + gr * coutG) * P * 4);
+      const wo_ = w + <usize>(gr * coutG * K * 4);
+      let src = xo;
+      if (!pw) {
+        im2col(xo, cinG, g, col);
+        src = col;
+      }
+      gemm(coutG, P, K, 1, wo_, K, 1, src, P, 1, 0, yo, P, pack);
+    }
+    if (bias != 0) {
+      for (let co = 0; co < cout; co++) {
+        const bv = f32x4.splat(load<f32>(bias + <usize>(co * 4)));
+        const bs = load<f32>(bias + <usize>(co * 4));
+        const base = out + <usize>((n * cout + co) * P * 4);
+        let p = 0;
+        for (; p + 4 <= P; p += 4) v128.store(base + <usize>(p * 4), f32x4.add(v128.load(base + <usize>(p * 4)), bv));
+        for (; p < P; p++) store<f32>(base + <usize>(p * 4), load<f32>(base + <usize>(p * 4)) + bs);
+      }
+    }
+  }
+}
+
+/** dx[s0..s1) = ∂/∂x (overwrites those samples). */
+export function convBackwardInput(dy: usize, w: usize, dx: usize, g: usize, col: usize, pack: usize, s0: i32, s1: i32): void {
+  const cin = gi(g, 1), h = gi(g, 2), wd = gi(g, 3), cout = gi(g, 4), kh = gi(g, 5), kw = gi(g, 6);
+  const groups = gi(g, 13), ho = gi(g, 14), wo = gi(g, 15);
+  const cinG = cin / groups, coutG = cout / groups;
+  const K = cinG * kh * kw, P = ho * wo;
+  const pw = isPointwise(g);
+  if (!pw) memory.fill(dx + <usize>(s0 * cin * h * wd * 4), 0, <usize>((s1 - s0) * cin * h * wd * 4));
+  for (let n = s0; n < s1; n++) {
+    for (let gr = 0; gr < groups; gr++) {
+      const xo = dx + <usize>((n * cin + gr * cinG) * h * wd * 4);
+      const yo = dy + <usize>((n * cout + gr * coutG) * P * 4);
+      const wo_ = w + <usize>(gr * coutG * K * 4);
+      if (pw) {
+        gemm(K, P, coutG, 1, wo_, 1, K, yo, P, 1, 0, xo, P, pack);
+      } else {
+        gemm(K, P, coutG, 1, wo_, 1, K, yo, P, 1, 0, col, P, pack);
+        col2imAdd(col, cinG, g, xo);
+      }
+    }
+  }
+}
+
+/** dw += Σ over samples [s0, s1) of dy·colᵀ (the caller zeroes dw). */
+export function convBackwardWeight(x: usize, dy: usize, dw: usize, g: usize, col: usize, pack: usize, s0: i32, s1: i32): void {
+  const cin = gi(g, 1), h = gi(g, 2), wd = gi(g, 3), cout = gi(g, 4), kh = gi(g, 5), kw = gi(g, 6);
+  const groups = gi(g, 13), ho = gi(g, 14), wo = gi(g, 15);
+  const cinG = cin / groups, coutG = cout / groups;
+  const K = cinG * kh * kw, P = ho * wo;
+  const pw = isPointwise(g);
+  for (let n = s0; n < s1; n++) {
+    for (let gr = 0; gr < groups; gr++) {
+      const xo = x + <usize>((n * cin + gr * cinG) * h * wd * 4);
+      const yo = dy + <usize>((n * cout + gr * coutG) * P * 4);
+      const wo_ = dw + <usize>(gr * coutG * K * 4);
+      let src = xo;
+      if (!pw) {
+        im2col(xo, cinG, g, col);
+        src = col;
+      }
+      // dW_g (coutG×K) += dy_g (coutG×P) · colᵀ (P×K): B(p, j) = col[j·P + p].
+      gemm(coutG, K, P, 1, yo, P, 1, src, 1, P, 1, wo_, K, pack);
+    }
+  }
+}
+
+/** dst[i] += src[i] for n floats (sums the per-thread weight-gradient partials). */
+export function addInto(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>(i * 4);
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>(i * 4);
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}
+
+/** out = max(x, 0) over n floats. */
+export function relu(x: usize, out: usize, n: i32): void {
+  const z = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>(i * 4);
+    const v = v128.load(x + o);
+    v128.store(out + o, v128.and(v, f32x4.gt(v, z))); // NaN and -0 give +0, like the js loop
+  }
+  for (; i < n; i++) {
+    const o = <usize>(i * 4);
+    const v = load<f32>(x + o);
+    store<f32>(out + o, v > 0 ? v : 0);
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * The `wasm` backend: float32 GEMM, convolution (forward, dX, dW by im2col/col2im + GEMM, all in
+ * WebAssembly SIMD) and ReLU, behind the same typed contracts as `js`.
+ *
+ * Only float32 runs in wasm. A call with any other operand type (float64 gradient checks,
+ * integer emulation) is handed to the js reference through `recordFallback`, so it shows in
+ * kernelStats().fallbacks / fallbackReasons and throws in strict mode — never silently.
+ * Kernels this backend does not implement fall back through the dispatcher, also recorded.
+ */
+
+import type { TypedArray } from '../../tensor/dtype.js';
+import type { Backend, ConvGeom, KernelName, KernelSet, UnaryOp } from '../contracts.js';
+import { recordFallback } from '../dispatch.js';
+import { jsKernels } from '../js/index.js';
+import { wasmRuntime, type WasmInfo, type WasmRuntime } from './runtime.js';
+
+export const WASM_BACKEND = 'wasm';
+
+/** Multiply-adds above which a GEMM / conv is split over the worker threads. */
+export const THREAD_MIN_MACS = 1 << 21;
+
+function delegate<K extends KernelName>(name: K, reason: string): KernelSet[K] {
+  recordFallback(WASM_BACKEND, name, reason);
+  return jsKernels[name];
+}
+
+function f32(...arrays: (TypedArray | null)[]): boolean {
+  for (const a of arrays) if (a !== null && !(a instanceof Float32Array)) return false;
+  return true;
+}
+
+function dtypeReason(...arrays: (TypedArray | null)[]): string {
+  for (const a of arrays) if (a !== null && !(a instanceof Float32Array)) return `${a.constructor.name} operand (wasm is float32 only)`;
+  return 'unsupported operand';
+}
+
+let rt: WasmRuntime | null = null;
+function R(): WasmRuntime {
+  if (rt === null) {
+    rt = wasmRuntime();
+    if (rt === null) throw new Error('wasm backend: WebAssembly SIMD is not available in this engine');
+  }
+  return rt;
+}
+
+/** Number of threads to use for a kernel of `macs` multiply-adds. */
+function threadsFor(r: WasmRuntime, macs: number): number {
+  return macs >= THREAD_MIN_MACS ? r.threads : 1;
+}
+
+function gemm(
+  transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+  a: TypedArray, aOff: number, lda: number,
+  b: TypedArray, bOff: number, ldb: number,
+  beta: number, c: TypedArray, cOff: number, ldc: number,
+): void {
+  if (!f32(a, b, c)) {
+    delegate('gemm', dtypeReason(a, b, c))(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    return;
+  }
+  if (m === 0 || n === 0) return;
+  const r = R();
+  const aRows = transA ? k : m, aCols = transA ? m : k;
+  const bRows = transB ? n : k, bCols = transB ? k : n;
+  const aLen = k === 0 ? 0 : (aRows - 1) * lda + aCols;
+  const bLen = k === 0 ? 0 : (bRows - 1) * ldb + bCols;
+  const cLen = (m - 1) * ldc + n;
+  let nt = threadsFor(r, m * n * k);
+  if (n < 64) nt = 1;
+  r.reset();
+  const pa = r.alloc(aLen);
+  const pb = r.alloc(bLen);
+  const pc = r.alloc(cLen);
+  const packs: number[] = [];
+  for (let t = 0; t < nt; t++) packs.push(r.alloc(r.packBytes / 4));
+  r.commit();
+  const mem = r.f32;
+  if (aLen > 0) mem.set(a.subarray(aOff, aOff + aLen), pa >> 2);
+  if (bLen > 0) mem.set(b.subarray(bOff, bOff + bLen), pb >> 2);
+  if (beta !== 0 || ldc !== n) mem.set(c.subarray(cOff, cOff + cLen), pc >> 2);
+  const sai = transA ? 1 : lda, sap = transA ? lda : 1;
+  const sbp = transB ? 1 : ldb, sbj = transB ? ldb : 1;
+  // Column split in multiples of 8 (the panel width): each thread packs only its own columns.
+  const slices: number[][] = [];
+  const per = Math.ceil(n / nt / 8) * 8;
+  for (let t = 0; t < nt; t++) {
+    const j0 = t * per;
+    const nn = Math.min(n, j0 + per) - j0;
+    if (nn <= 0) break;
+    slices.push([m, nn, k, alpha, pa, sai, sap, pb + j0 * sbj * 4, sbp, sbj, beta, pc + j0 * 4, ldc, packs[t]]);
+  }
+  r.run('gemm', slices);
+  c.set(r.f32.subarray(pc >> 2, (pc >> 2) + cLen), cOff);
+}
+
+const GEOM_WORDS = 18;
+
+function writeGeom(r: WasmRuntime, p: number, g: ConvGeom): void {
+  const v = r.i32;
+  const o = p >> 2;
+  const words = [g.n, g.cin, g.h, g.w, g.cout, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.padTop, g.padLeft, g.groups, g.ho, g.wo, g.padBottom, g.padRight];
+  for (let i = 0; i < GEOM_WORDS; i++) v[o + i] = words[i];
+}
+
+function isPointwise(g: ConvGeom): boolean {
+  return g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 &&
+    g.padTop === 0 && g.padBottom === 0 && g.padLeft === 0 && g.padRight === 0;
+}
+
+interface ConvPlan {
+  nt: number;
+  /** sample ranges per thread */
+  ranges: [number, number][];
+  colFloats: number;
+}
+
+function planConv(r: WasmRuntime, g: ConvGeom): ConvPlan {
+  const K = (g.cin / g.groups) * g.kh * g.kw;
+  const P = g.ho * g.wo;
+  const macs = g.n * g.cout * K * P;
+  const nt = Math.min(threadsFor(r, macs), g.n);
+  const ranges: [number, number][] = [];
+  for (let t = 0; t < nt; t++) {
+    const s0 = Math.floor((t * g.n) / nt);
+    const s1 = Math.floor(((t + 1) * g.n) / nt);
+    if (s1 > s0) ranges.push([s0, s1]);
+  }
+  return { nt: ranges.length, ranges, colFloats: isPointwise(g) ? 0 : K * P };
+}
+
+function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeom): void {
+  if (!f32(x, w, bias, out)) {
+    delegate('convForward', dtypeReason(x, w, bias, out))(x, w, bias, out, g);
+    return;
+  }
+  const r = R();
+  const plan = planConv(r, g);
+  r.reset();
+  const pg = r.alloc(GEOM_WORDS);
+  const px = r.alloc(x.length);
+  const pw = r.alloc(w.length);
+  const pbias = bias === null ? 0 : r.alloc(bias.length);
+  const po = r.alloc(out.length);
+  const scratch = plan.ranges.map(() => [r.alloc(plan.colFloats), r.alloc(r.packBytes / 4)]);
+  r.commit();
+  writeGeom(r, pg, g);
+  const mem = r.f32;
+  mem.set(x, px >> 2);
+  mem.set(w, pw >> 2);
+  if (bias !== null) mem.set(bias, pbias >> 2);
+  r.run('convForward', plan.ranges.map(([s0, s1], t) => [px, pw, pbias, po, pg, scratch[t][0], scratch[t][1], s0, s1]));
+  out.set(r.f32.subarray(po >> 2, (po >> 2) + out.length));
+}
+
+function convBackwardInput(dy: TypedArray, w: TypedArray, dx: TypedArray, g: ConvGeom): void {
+  if (!f32(dy, w, dx)) {
+    delegate('convBackwardInput', dtypeReason(dy, w, dx))(dy, w, dx, g);
+    return;
+  }
+  const r = R();
+  const plan = planConv(r, g);
+  r.reset();
+  const pg = r.alloc(GEOM_WORDS);
+  const pdy = r.alloc(dy.length);
+  const pw = r.alloc(w.length);
+  const pdx = r.alloc(dx.length);
+  const scratch = plan.ranges.map(() => [r.alloc(plan.colFloats), r.alloc(r.packBytes / 4)]);
+  r.commit();
+  writeGeom(r, pg, g);
+  const mem = r.f32;
+  mem.set(dy, pdy >> 2);
+  mem.set(w, pw >> 2);
+  r.run('convBackwardInput', plan.ranges.map(([s0, s1], t) => [pdy, pw, pdx, pg, scratch[t][0], scratch[t][1], s0, s1]));
+  dx.set(r.f32.subarray(pdx >> 2, (pdx >> 2) + dx.length));
+}
+
+function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeom): void {
+  if (!f32(x, dy, dw)) {
+    delegate('convBackwardWeight', dtypeReason(x, dy, dw))(x, dy, dw, g);
+    return;
+  }
+  const r = R();
+  const plan = planConv(r, g);
+  r.reset();
+  const pg = r.alloc(GEOM_WORDS);
+  const px = r.alloc(x.length);
+  const pdy = r.alloc(dy.length);
+  // One dW accumulator per thread; thread 0's is the output.
+  const pdws = plan.ranges.map(() => r.alloc(dw.length));
+  const scratch = plan.ranges.map(() => [r.alloc(plan.colFloats), r.alloc(r.packBytes / 4)]);
+  r.commit();
+  writeGeom(r, pg, g);
+  const mem = r.f32;
+  mem.set(x, px >> 2);
+  mem.set(dy, pdy >> 2);
+  for (const p of pdws) mem.fill(0, p >> 2, (p >> 2) + dw.length);
+  r.run('convBackwardWeight', plan.ranges.map(([s0, s1], t) => [px, pdy, pdws[t], pg, scratch[t][0], scratch[t][1], s0, s1]));
+  for (let t = 1; t < pdws.length; t++) r.exports.addInto(pdws[0], pdws[t], dw.length);
+  dw.set(r.f32.subarray(pdws[0] >> 2, (pdws[0] >> 2) + dw.length));
+}
+
+/** Below this many elements ReLU stays in js: the copy in and out would cost more than the loop. */
+const UNARY_MIN = 4096;
+
+function unary(op: UnaryOp, x: TypedArray, out: TypedArray, n: number, p0: number, p1: number): void {
+  if (op === 'relu' && n >= UNARY_MIN && f32(x, out)) {
+    const r = R();
+    r.reset();
+    const px = r.alloc(n);
+    const po = r.alloc(n);
+    r.commit();
+    r.f32.set(x.subarray(0, n), px >> 2);
+    r.exports.relu(px, po, n);
+    out.set(r.f32.subarray(po >> 2, (po >> 2) + n));
+    return;
+  }
+  // Everything else is the js loop by design (small or not profitable); recorded as such.
+  delegate('unary', op === 'relu' ? (f32(x, out) ? 'small tensor' : dtypeReason(x, out)) : `op ${op} not in wasm`)(op, x, out, n, p0, p1);
+}
+
+export const wasmKernels: Partial<KernelSet> = {
+  gemm, convForward, convBackwardInput, convBackwardWeight, unary,
+};
+
+export const wasmBackend: Backend = { name: WASM_BACKEND, kernels: wasmKernels };
+
+/** Whether this engine can run the wasm backend (WebAssembly with SIMD). */
+export function wasmAvailable(): boolean {
+  return wasmRuntime() !== null;
+}
+
+/** ISA variant, shared memory, thread count, memory size; null when unavailable. */
+export function wasmInfo(): WasmInfo | null {
+  return wasmRuntime()?.info() ?? null;
+}
+
+/**
+ * Use `n` threads (calling thread included) for large wasm kernels; resolves once the worker
+ * threads are running. `setWasmThreads(1)` stops them.
+ */
+export async function setWasmThreads(n: number): Promise<number> {
+  return R().setThreads(n);
+}

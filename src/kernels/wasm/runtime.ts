@@ -1,0 +1,329 @@
+/**
+ * The `wasm` backend's runtime: picks the module variant the engine supports (relaxed-SIMD FMA
+ * or plain SIMD; shared memory when SharedArrayBuffer is usable), owns the one growable linear
+ * memory, lays out each call's operands in it, and runs large kernels on worker threads that
+ * share that memory.
+ *
+ * Memory: kernels are synchronous and never re-entered, so each call resets a bump allocator
+ * at ARENA_BASE, copies its typed arrays in, runs, and copies the output out. The memory only
+ * grows (to the largest call seen); nothing is freed, nothing leaks.
+ *
+ * Threads (Node only here): worker threads instantiate the same module over the same shared
+ * memory and wait on an Atomics control block. The calling thread posts each worker its slice,
+ * computes its own slice, then waits (Atomics.wait) for the workers, so the kernel contracts
+ * stay synchronous. Work below a size threshold stays on the calling thread.
+ */
+
+import * as generated from './generated/modules.js';
+
+// The few WebAssembly JS-API types used here (@types/node 20 and lib ES2022 do not declare them).
+interface WasmMemory { readonly buffer: ArrayBuffer | SharedArrayBuffer; grow(pages: number): number }
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+interface WasmModule { readonly __wasmModule?: never }
+interface WasmInstance { readonly exports: Record<string, unknown> }
+declare const WebAssembly: {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => WasmInstance;
+  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+};
+
+export interface WasmExports {
+  packBytes(): number;
+  hasRelaxed(): number;
+  gemm(m: number, n: number, k: number, alpha: number, a: number, sai: number, sap: number,
+    b: number, sbp: number, sbj: number, beta: number, c: number, ldc: number, pack: number): void;
+  convForward(x: number, w: number, bias: number, out: number, g: number, col: number, pack: number, s0: number, s1: number): void;
+  convBackwardInput(dy: number, w: number, dx: number, g: number, col: number, pack: number, s0: number, s1: number): void;
+  convBackwardWeight(x: number, dy: number, dw: number, g: number, col: number, pack: number, s0: number, s1: number): void;
+  addInto(dst: number, src: number, n: number): void;
+  relu(x: number, out: number, n: number): void;
+}
+
+/** Functions a worker can be asked to run, by index in the control block. */
+const JOBS = ['gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight'] as const;
+export type JobName = (typeof JOBS)[number];
+
+const PAGE = 65536;
+/** Operands start here; the module has no static data, the first page stays unused. */
+const ARENA_BASE = PAGE;
+
+function decodeBase64(s: string): Uint8Array {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function canShareMemory(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface WasmInfo {
+  /** 'relaxed-simd' when f32x4.relaxed_madd (FMA) validated at start, else 'simd'. */
+  isa: 'relaxed-simd' | 'simd';
+  sharedMemory: boolean;
+  /** Threads that take part in large kernels (1 = the calling thread only). */
+  threads: number;
+  /** Workers spawned but not yet ready. */
+  pendingWorkers: number;
+  memoryBytes: number;
+}
+
+// Control block per worker (Int32 words): SEQ (job posted), DONE (job finished), JOB index, ERR flag;
+// then Float64 argument slots from byte offset ARG_BYTE.
+const CTRL_SEQ = 0;
+const CTRL_DONE = 1;
+const CTRL_JOB = 2;
+const CTRL_ERR = 3;
+const CTRL_READY = 4;
+const ARG_BYTE = 64;
+const MAX_ARGS = 16;
+const CTRL_BYTES = ARG_BYTE + MAX_ARGS * 8;
+
+/** Plain JS run by each worker thread (eval'd, so no file needs to be found at run time). */
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, ctrl, jobs } = workerData;
+const inst = new WebAssembly.Instance(module, { env: { memory } });
+const I = new Int32Array(ctrl);
+const F = new Float64Array(ctrl, ${ARG_BYTE}, ${MAX_ARGS});
+const fns = jobs.map((j) => inst.exports[j]);
+let seen = 0;
+Atomics.store(I, ${CTRL_READY}, 1);
+Atomics.notify(I, ${CTRL_READY});
+for (;;) {
+  Atomics.wait(I, ${CTRL_SEQ}, seen);
+  seen = Atomics.load(I, ${CTRL_SEQ});
+  if (seen < 0) break;
+  try {
+    const f = fns[I[${CTRL_JOB}]];
+    f(F[0], F[1], F[2], F[3], F[4], F[5], F[6], F[7], F[8], F[9], F[10], F[11], F[12], F[13], F[14], F[15]);
+    I[${CTRL_ERR}] = 0;
+  } catch (e) {
+    I[${CTRL_ERR}] = 1;
+  }
+  Atomics.store(I, ${CTRL_DONE}, seen);
+  Atomics.notify(I, ${CTRL_DONE});
+}
+`;
+
+interface WorkerSlot {
+  ctrl: Int32Array;
+  args: Float64Array;
+  seq: number;
+  terminate(): Promise<number>;
+}
+
+export class WasmRuntime {
+  readonly exports: WasmExports;
+  readonly memory: WasmMemory;
+  readonly module: WasmModule;
+  readonly isa: 'relaxed-simd' | 'simd';
+  readonly shared: boolean;
+  private buf: ArrayBufferLike;
+  private f32v: Float32Array;
+  private i32v: Int32Array;
+  private top = ARENA_BASE;
+  private workers: WorkerSlot[] = [];
+  private pending: WorkerSlot[] = [];
+  /** Bytes of packed-B scratch each gemm needs. */
+  readonly packBytes: number;
+
+  constructor() {
+    const relaxed = WebAssembly.validate(decodeBase64(generated.relaxed));
+    this.shared = canShareMemory();
+    const b64 = relaxed
+      ? (this.shared ? generated.relaxedShared : generated.relaxed)
+      : (this.shared ? generated.simdShared : generated.simd);
+    this.isa = relaxed ? 'relaxed-simd' : 'simd';
+    this.module = new WebAssembly.Module(decodeBase64(b64));
+    let instance: WasmInstance;
+    if (this.shared) {
+      this.memory = new WebAssembly.Memory({ initial: 2, maximum: generated.MAX_PAGES, shared: true });
+      instance = new WebAssembly.Instance(this.module, { env: { memory: this.memory } });
+    } else {
+      instance = new WebAssembly.Instance(this.module, {});
+      this.memory = instance.exports.memory as WasmMemory;
+    }
+    this.exports = instance.exports as unknown as WasmExports;
+    this.packBytes = this.exports.packBytes();
+    this.buf = this.memory.buffer;
+    this.f32v = new Float32Array(this.buf);
+    this.i32v = new Int32Array(this.buf);
+  }
+
+  // ───────────── memory ─────────────
+
+  /** Start laying out a new call's operands. */
+  reset(): void {
+    this.top = ARENA_BASE;
+  }
+
+  /** Reserve `floats` float32 slots (64-byte aligned); returns the byte offset. */
+  alloc(floats: number): number {
+    const p = this.top;
+    this.top = (p + floats * 4 + 63) & ~63;
+    return p;
+  }
+
+  /** Grow the memory to cover everything allocated since reset(); call before touching views. */
+  commit(): void {
+    const need = this.top;
+    const have = this.memory.buffer.byteLength;
+    if (need > have) {
+      const pages = Math.ceil((need - have) / PAGE);
+      if (have / PAGE + pages > generated.MAX_PAGES) {
+        throw new Error(`wasm backend: a kernel needs ${(need / 2 ** 20).toFixed(0)} MiB of scratch, above the ${generated.MAX_PAGES * PAGE / 2 ** 20} MiB memory limit`);
+      }
+      this.memory.grow(pages);
+    }
+    if (this.memory.buffer !== this.buf || this.f32v.length * 4 !== this.memory.buffer.byteLength) {
+      this.buf = this.memory.buffer;
+      this.f32v = new Float32Array(this.buf);
+      this.i32v = new Int32Array(this.buf);
+    }
+  }
+
+  get f32(): Float32Array {
+    return this.f32v;
+  }
+
+  get i32(): Int32Array {
+    return this.i32v;
+  }
+
+  // ───────────── threads ─────────────
+
+  /** Threads ready to take part (the calling thread included). */
+  get threads(): number {
+    this.promote();
+    return 1 + this.workers.length;
+  }
+
+  info(): WasmInfo {
+    return {
+      isa: this.isa, sharedMemory: this.shared, threads: this.threads,
+      pendingWorkers: this.pending.length, memoryBytes: this.memory.buffer.byteLength,
+    };
+  }
+
+  private promote(): void {
+    if (this.pending.length === 0) return;
+    const still: WorkerSlot[] = [];
+    for (const w of this.pending) {
+      if (Atomics.load(w.ctrl, CTRL_READY) === 1) this.workers.push(w);
+      else still.push(w);
+    }
+    this.pending = still;
+  }
+
+  /**
+   * Use `n` threads in total for large kernels (n − 1 workers). Needs shared memory and Node's
+   * worker_threads; returns the thread count that will be used once the workers are up.
+   */
+  async setThreads(n: number): Promise<number> {
+    const want = Math.max(1, Math.floor(n)) - 1;
+    if (!this.shared && want > 0) throw new Error('wasm backend: threads need SharedArrayBuffer (in browsers: a cross-origin isolated page)');
+    await this.stopWorkers(want);
+    if (this.workers.length + this.pending.length < want) {
+      const wt = await import('node:worker_threads');
+      while (this.workers.length + this.pending.length < want) {
+        const sab = new SharedArrayBuffer(CTRL_BYTES);
+        const worker = new wt.Worker(WORKER_SOURCE, {
+          eval: true,
+          workerData: { module: this.module, memory: this.memory, ctrl: sab, jobs: [...JOBS] },
+        });
+        worker.unref();
+        const slot: WorkerSlot = {
+          ctrl: new Int32Array(sab), args: new Float64Array(sab, ARG_BYTE, MAX_ARGS), seq: 0,
+          terminate: () => worker.terminate(),
+        };
+        this.pending.push(slot);
+      }
+    }
+    // Wait for the workers to instantiate (bounded).
+    const t0 = Date.now();
+    while (this.pending.length > 0 && Date.now() - t0 < 10_000) {
+      this.promote();
+      if (this.pending.length > 0) await new Promise((r) => setTimeout(r, 5));
+    }
+    if (this.pending.length > 0) throw new Error('wasm backend: worker threads did not start within 10 s');
+    return this.threads;
+  }
+
+  private async stopWorkers(keep: number): Promise<void> {
+    const all = [...this.workers, ...this.pending];
+    const stop = all.slice(keep);
+    this.workers = this.workers.slice(0, keep);
+    this.pending = this.pending.slice(0, Math.max(0, keep - this.workers.length));
+    for (const w of stop) {
+      Atomics.store(w.ctrl, CTRL_SEQ, -1);
+      Atomics.notify(w.ctrl, CTRL_SEQ);
+      await w.terminate();
+    }
+  }
+
+  /**
+   * Run job slices: slices[0] on the calling thread, slices[t] on worker t − 1. Each slice is an
+   * argument list for the named wasm export.
+   */
+  run(job: JobName, slices: number[][]): void {
+    const fns = this.exports as unknown as Record<string, (...a: number[]) => void>;
+    if (slices.length === 1) {
+      fns[job](...slices[0]);
+      return;
+    }
+    const jobIndex = JOBS.indexOf(job);
+    const posted: WorkerSlot[] = [];
+    for (let t = 1; t < slices.length; t++) {
+      const w = this.workers[t - 1];
+      const args = slices[t];
+      for (let i = 0; i < args.length; i++) w.args[i] = args[i];
+      w.ctrl[CTRL_JOB] = jobIndex;
+      w.seq = w.seq + 1;
+      Atomics.store(w.ctrl, CTRL_SEQ, w.seq);
+      Atomics.notify(w.ctrl, CTRL_SEQ);
+      posted.push(w);
+    }
+    let err: unknown = null;
+    try {
+      fns[job](...slices[0]);
+    } catch (e) {
+      err = e;
+    }
+    for (const w of posted) {
+      let d: number;
+      while ((d = Atomics.load(w.ctrl, CTRL_DONE)) !== w.seq) Atomics.wait(w.ctrl, CTRL_DONE, d);
+      if (w.ctrl[CTRL_ERR] !== 0 && err === null) err = new Error(`wasm backend: ${job} failed on a worker thread`);
+    }
+    if (err !== null) throw err;
+  }
+}
+
+let runtime: WasmRuntime | null = null;
+let failure: string | null = null;
+
+/** The process-wide runtime, created on first use; null when WebAssembly SIMD is unavailable. */
+export function wasmRuntime(): WasmRuntime | null {
+  if (runtime !== null || failure !== null) return runtime;
+  try {
+    if (typeof WebAssembly === 'undefined') throw new Error('no WebAssembly');
+    if (!WebAssembly.validate(decodeBase64(generated.simd))) throw new Error('this engine lacks WebAssembly SIMD');
+    runtime = new WasmRuntime();
+  } catch (e) {
+    failure = e instanceof Error ? e.message : String(e);
+  }
+  return runtime;
+}
+
+export function wasmUnavailableReason(): string | null {
+  wasmRuntime();
+  return failure;
+}

@@ -1,0 +1,257 @@
+/**
+ * One correctness suite run against every backend: each kernel a backend implements is compared
+ * with the js reference on the same float32 inputs, with tolerances scaled by the accumulation
+ * length (float32 sums of L terms carry about √L·ε relative error; we allow L·ε with a floor).
+ * Each `describe` names the backend, and dispatch-level tests assert from kernelStats() that the
+ * named backend is the one that ran.
+ */
+
+import { describe, it, expect, afterEach, afterAll } from 'vitest';
+import * as T from '../../src/index.js';
+import type { ConvGeom, KernelSet } from '../../src/index.js';
+
+const JS = T.jsKernels;
+
+interface BackendCase {
+  name: string;
+  /** the backend's kernels (only those it implements are compared) */
+  kernels: () => Partial<KernelSet>;
+  register: () => void;
+}
+
+const BACKENDS: BackendCase[] = [
+  { name: 'js', kernels: () => T.jsKernels, register: () => undefined },
+  { name: 'wasm', kernels: () => T.wasmKernels, register: () => { expect(T.registerWasmBackend()).toBe(true); } },
+];
+
+const EPS32 = 1.2e-7;
+
+function rand(n: number, rng: T.Rng): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.uniform(-1, 1);
+  return a;
+}
+
+/** |a − b| ≤ tol·(1 + |b|) elementwise, tol = max(1e-6, 4·L·ε) for accumulation length L. */
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, accumLen: number, what: string): void {
+  const tol = Math.max(1e-6, 4 * accumLen * EPS32);
+  expect(actual.length, `${what}: length`).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i];
+    const a = actual[i];
+    if (Number.isNaN(e) && Number.isNaN(a)) continue;
+    if (!(Math.abs(a - e) <= tol * (1 + Math.abs(e)))) {
+      throw new Error(`${what}: element ${i} is ${a}, js gives ${e} (tol ${tol.toExponential(2)})`);
+    }
+  }
+}
+
+function geom(n: number, cin: number, h: number, w: number, cout: number, kh: number, kw: number,
+  opts: { s?: [number, number]; d?: [number, number]; pad?: [number, number, number, number]; groups?: number } = {}): ConvGeom {
+  const [sh, sw] = opts.s ?? [1, 1];
+  const [dh, dw] = opts.d ?? [1, 1];
+  const [pt, pb, pl, pr] = opts.pad ?? [0, 0, 0, 0];
+  const ho = Math.floor((h + pt + pb - dh * (kh - 1) - 1) / sh) + 1;
+  const wo = Math.floor((w + pl + pr - dw * (kw - 1) - 1) / sw) + 1;
+  return { n, cin, h, w, cout, kh, kw, sh, sw, dh, dw, padTop: pt, padBottom: pb, padLeft: pl, padRight: pr, groups: opts.groups ?? 1, ho, wo };
+}
+
+const CONV_CASES: [string, ConvGeom][] = [
+  ['2d 3×3 pad 1', geom(2, 3, 6, 7, 5, 3, 3, { pad: [1, 1, 1, 1] })],
+  ['2d stride 2 dilation 2 asymmetric pad', geom(2, 4, 9, 10, 6, 3, 3, { s: [2, 2], d: [2, 2], pad: [2, 0, 1, 3] })],
+  ['2d strides (2,3) dilation (2,1) groups 2', geom(3, 4, 9, 9, 8, 3, 2, { s: [2, 3], d: [2, 1], pad: [2, 0, 1, 3], groups: 2 })],
+  ['2d depthwise', geom(2, 6, 5, 5, 6, 3, 3, { pad: [1, 1, 1, 1], groups: 6 })],
+  ['2d pointwise groups 2', geom(2, 8, 4, 4, 6, 1, 1, { groups: 2 })],
+  ['1d causal k5 dilation 2', geom(3, 6, 1, 40, 4, 1, 5, { d: [1, 2], pad: [0, 0, 8, 0] })],
+  ['1d stride 2 same-ish pad groups 3', geom(2, 6, 1, 33, 9, 1, 4, { s: [1, 2], pad: [0, 0, 1, 2], groups: 3 })],
+  ['1d TCN layer (threads-sized)', geom(16, 32, 1, 256, 32, 1, 5, { d: [1, 4] })],
+  ['2d kernel larger than stride, no pad', geom(1, 2, 8, 8, 3, 5, 5, { s: [3, 3] })],
+];
+
+const GEMM_CASES: { m: number; n: number; k: number }[] = [
+  { m: 1, n: 1, k: 1 }, { m: 3, n: 5, k: 7 }, { m: 4, n: 8, k: 16 }, { m: 9, n: 17, k: 33 },
+  { m: 33, n: 70, k: 300 }, { m: 64, n: 520, k: 9 }, { m: 7, n: 600, k: 260 }, { m: 5, n: 3, k: 0 },
+];
+
+for (const be of BACKENDS) {
+  describe(`backend '${be.name}' against js`, () => {
+    const K = be.kernels();
+
+    it.runIf(K.gemm !== undefined)('gemm: all four transpose cases, offsets, leading dimensions, alpha, beta', () => {
+      const rng = new T.Rng(11);
+      for (const { m, n, k } of GEMM_CASES) {
+        for (const transA of [false, true]) {
+          for (const transB of [false, true]) {
+            for (const [alpha, beta] of [[1, 0], [0.5, 1], [-1.5, 0.25]]) {
+              const lda = (transA ? m : k) + 2, ldb = (transB ? k : n) + 1, ldc = n + 3;
+              const a = rand(3 + (transA ? k : m) * lda, rng), b = rand(2 + (transB ? n : k) * ldb, rng);
+              const c = rand(1 + m * ldc + 2, rng);
+              if (beta === 0) for (let i = 0; i < c.length; i++) if (i % 3 === 0) c[i] = NaN; // beta = 0 overwrites garbage
+              const want = c.slice();
+              const got = c.slice();
+              JS.gemm(transA, transB, m, n, k, alpha, a, 3, lda, b, 2, ldb, beta, want, 1, ldc);
+              K.gemm!(transA, transB, m, n, k, alpha, a, 3, lda, b, 2, ldb, beta, got, 1, ldc);
+              expectClose(got, want, k, `${be.name} gemm ${JSON.stringify({ m, n, k, transA, transB, alpha, beta })}`);
+            }
+          }
+        }
+      }
+    });
+
+    for (const [label, g] of CONV_CASES) {
+      it.runIf(K.convForward !== undefined)(`conv forward, dX, dW: ${label}`, () => {
+        const rng = new T.Rng(5);
+        const cinG = g.cin / g.groups;
+        const x = rand(g.n * g.cin * g.h * g.w, rng);
+        const w = rand(g.cout * cinG * g.kh * g.kw, rng);
+        const bias = rand(g.cout, rng);
+        const outLen = g.n * g.cout * g.ho * g.wo;
+        const want = new Float32Array(outLen);
+        const got = new Float32Array(outLen).fill(NaN);
+        JS.convForward(x, w, bias, want, g);
+        K.convForward!(x, w, bias, got, g);
+        const kLen = cinG * g.kh * g.kw;
+        expectClose(got, want, kLen, `${be.name} convForward ${label}`);
+        const got0 = new Float32Array(outLen);
+        const want0 = new Float32Array(outLen);
+        JS.convForward(x, w, null, want0, g);
+        K.convForward!(x, w, null, got0, g);
+        expectClose(got0, want0, kLen, `${be.name} convForward (no bias) ${label}`);
+
+        const dy = rand(outLen, rng);
+        const dxWant = new Float32Array(x.length);
+        const dxGot = rand(x.length, rng); // must be overwritten
+        JS.convBackwardInput(dy, w, dxWant, g);
+        K.convBackwardInput!(dy, w, dxGot, g);
+        expectClose(dxGot, dxWant, (g.cout / g.groups) * g.kh * g.kw, `${be.name} convBackwardInput ${label}`);
+        const dwWant = new Float32Array(w.length);
+        const dwGot = rand(w.length, rng); // must be overwritten
+        JS.convBackwardWeight(x, dy, dwWant, g);
+        K.convBackwardWeight!(x, dy, dwGot, g);
+        expectClose(dwGot, dwWant, g.n * g.ho * g.wo, `${be.name} convBackwardWeight ${label}`);
+      });
+    }
+
+    it.runIf(K.unary !== undefined)('unary relu, large and small, with NaN and −0', () => {
+      const rng = new T.Rng(3);
+      for (const n of [5, 4099, 10000]) {
+        const x = rand(n, rng);
+        x[1] = NaN;
+        x[2] = -0;
+        const want = new Float32Array(n);
+        const got = new Float32Array(n);
+        JS.unary('relu', x, want, n, 0, 0);
+        K.unary!('relu', x, got, n, 0, 0);
+        expect(Array.from(got)).toEqual(Array.from(want));
+      }
+    });
+
+    describe('through the dispatcher', () => {
+      afterEach(() => {
+        T.setStrictBackend(false);
+        T.setBackend('js');
+      });
+
+      it('a conv1d network forward + backward equals js and kernelStats names the backend', () => {
+        be.register();
+        const run = (backend: string) => {
+          T.setBackend(backend);
+          T.resetKernelStats();
+          const rng = new T.Rng(7);
+          const x = T.randn([4, 3, 64], { rng });
+          const w1 = T.randn([8, 3, 5], { rng });
+          const w2 = T.randn([8, 8, 3], { rng });
+          const wl = T.randn([8, 4], { rng });
+          for (const p of [w1, w2, wl]) p.requiresGrad = true;
+          const h1 = T.relu(T.conv1d(x, w1, null, { padding: 'causal', dilation: 2 }));
+          const h2 = T.relu(T.conv1d(h1, w2, null, { padding: 'causal', dilation: 4 }));
+          const pooled = T.mean(h2, [2]);
+          const loss = T.sum(T.square(T.matmul(pooled, wl)));
+          T.backward(loss);
+          return { loss: loss.toFlatArray(), grads: [w1, w2, wl].map((p) => p.grad!.toFlatArray()), stats: T.kernelStats() };
+        };
+        const ref = run('js');
+        const got = run(be.name);
+        expect(got.stats.active).toBe(be.name);
+        expectClose(got.loss, ref.loss, 64 * 8 * 8, 'loss');
+        got.grads.forEach((g, i) => expectClose(g, ref.grads[i], 4 * 64 * 8, `grad ${i}`));
+        // The backend really ran the kernels it implements.
+        const implemented = Object.keys(be.kernels());
+        for (const k of ['gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight'] as const) {
+          if (implemented.includes(k)) expect(got.stats.calls[be.name]?.[k], `${be.name} ran ${k}`).toBeGreaterThan(0);
+        }
+        console.log(`[backends.test] backend that ran: ${got.stats.active}; calls ${JSON.stringify(got.stats.calls)}; fallbacks ${JSON.stringify(got.stats.fallbacks)}`);
+      });
+
+      it.runIf(be.name !== 'js')('float64 operands go to js, recorded as fallbacks; strict mode throws', () => {
+        be.register();
+        T.setBackend(be.name);
+        T.resetKernelStats();
+        const a = T.tensor([[1, 2], [3, 4]], { dtype: 'float64' });
+        expect(T.matmul(a, a).toFlatArray()).toEqual([7, 10, 15, 22]);
+        const s = T.kernelStats();
+        expect(s.calls.js?.gemm).toBe(1);
+        expect(s.calls[be.name]?.gemm ?? 0).toBe(0);
+        expect(s.fallbacks.gemm).toBe(1);
+        expect(Object.keys(s.fallbackReasons).join()).toMatch(new RegExp(`${be.name}:gemm:Float64Array`));
+        T.setStrictBackend(true);
+        expect(() => T.matmul(a, a)).toThrow(/strict mode forbids the js fallback/);
+        const f = T.tensor([[1, 2], [3, 4]]);
+        expect(T.matmul(f, f).toFlatArray()).toEqual([7, 10, 15, 22]);
+      });
+    });
+  });
+}
+
+describe('wasm specifics', () => {
+  afterAll(async () => {
+    await T.setWasmThreads(1);
+    T.setBackend('js');
+  });
+
+  it('reports its ISA variant and memory', () => {
+    const info = T.wasmInfo();
+    expect(info).not.toBeNull();
+    console.log(`[backends.test] wasm variant: ${JSON.stringify(info)}`);
+    expect(['simd', 'relaxed-simd']).toContain(info!.isa);
+  });
+
+  it('two threads: large gemm and conv kernels equal js', async () => {
+    const threads = await T.setWasmThreads(2);
+    expect(threads).toBe(2);
+    expect(T.wasmInfo()!.threads).toBe(2);
+    const rng = new T.Rng(9);
+    const m = 160, n = 200, k = 140; // m·n·k above THREAD_MIN_MACS
+    expect(m * n * k).toBeGreaterThanOrEqual(T.THREAD_MIN_MACS);
+    for (const [transA, transB] of [[false, false], [true, true]] as const) {
+      const a = rand(m * k, rng), b = rand(k * n, rng);
+      const want = rand(m * n, rng), got = want.slice();
+      JS.gemm(transA, transB, m, n, k, 1, a, 0, transA ? m : k, b, 0, transB ? k : n, 0.5, want, 0, n);
+      T.wasmKernels.gemm!(transA, transB, m, n, k, 1, a, 0, transA ? m : k, b, 0, transB ? k : n, 0.5, got, 0, n);
+      expectClose(got, want, k, 'threaded gemm');
+    }
+    const g = geom(8, 16, 1, 300, 16, 1, 5, { d: [1, 2], pad: [0, 0, 8, 0] });
+    expect(g.n * g.cout * g.cin * 5 * g.wo).toBeGreaterThanOrEqual(T.THREAD_MIN_MACS);
+    const x = rand(g.n * g.cin * g.w, rng), w = rand(g.cout * g.cin * 5, rng), dy = rand(g.n * g.cout * g.wo, rng);
+    const o1 = new Float32Array(dy.length), o2 = new Float32Array(dy.length);
+    JS.convForward(x, w, null, o1, g);
+    T.wasmKernels.convForward!(x, w, null, o2, g);
+    expectClose(o2, o1, 80, 'threaded convForward');
+    const dx1 = new Float32Array(x.length), dx2 = new Float32Array(x.length);
+    JS.convBackwardInput(dy, w, dx1, g);
+    T.wasmKernels.convBackwardInput!(dy, w, dx2, g);
+    expectClose(dx2, dx1, 80, 'threaded convBackwardInput');
+    const dw1 = new Float32Array(w.length), dw2 = new Float32Array(w.length);
+    JS.convBackwardWeight(x, dy, dw1, g);
+    T.wasmKernels.convBackwardWeight!(x, dy, dw2, g);
+    expectClose(dw2, dw1, g.n * g.wo, 'threaded convBackwardWeight');
+  });
+
+  it('useFastestBackend picks wasm here and says so; importing the library did not', () => {
+    expect(T.getBackendName()).toBe('js');
+    const choice = T.useFastestBackend();
+    expect(choice).toEqual({ backend: 'wasm' });
+    expect(T.getBackendName()).toBe('wasm');
+    expect(T.listBackends()).toContain('js');
+  });
+});

@@ -1,0 +1,13 @@
+/**
+ * The committed wasm modules (src/kernels/wasm/generated/modules.ts) are what the in-repo build
+ * (AssemblyScript, an npm dev dependency) makes from src/kernels/wasm/assembly/kernels.ts.
+ */
+import { describe, it, expect } from 'vitest';
+import { execFileSync } from 'node:child_process';
+
+describe('wasm build', () => {
+  it('generated/modules.ts is up to date with the AssemblyScript source', () => {
+    const out = execFileSync(process.execPath, ['src/kernels/wasm/build-wasm.mjs', '--check'], { encoding: 'utf8' });
+    expect(out).toMatch(/up to date/);
+  });
+});
