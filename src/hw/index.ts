@@ -1,0 +1,3 @@
+/** Hardware cost models: pure functions of layer specs and effective sizes (DESIGN.md §7). */
+export * from './spec.js';
+export * from './basic.js';

@@ -1,0 +1,2 @@
+/** Architecture search methods. PIT lives in ./pit; the search protocol in ./search. */
+export * from './pit/index.js';

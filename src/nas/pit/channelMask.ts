@@ -1,0 +1,115 @@
+/**
+ * Output-channel masks (DESIGN.md §4): a source of one binary mask per channel shared by every
+ * layer of a sharing group. `ChannelMasker` holds the trainable α ∈ R^C (θα = |α|, the last
+ * channel kept alive with θ = 1); `ConcatMask` is the mask of a channel concatenation (its
+ * inputs' masks end to end); `ConstantMask` is a frozen group (every channel alive, no parameter).
+ */
+
+import type { Tensor } from '../../tensor/tensor.js';
+import { full, ones, scalar, zeros } from '../../tensor/create.js';
+import { abs, add, mul } from '../../autograd/ops/elementwise.js';
+import { concat, reshape } from '../../autograd/ops/movement.js';
+import { sum } from '../../autograd/ops/reduce.js';
+import { noGrad } from '../../autograd/graph.js';
+import { Module } from '../../nn/module.js';
+import { heavisideSte, MASK_THRESHOLD } from './ste.js';
+
+export interface ChannelMaskSource {
+  /** Number of channels. */
+  readonly size: number;
+  /** The binarised mask [C] with a straight-through gradient, or null when every channel is fixed alive. */
+  hard(): Tensor | null;
+  /** Effective channel count: Σ H(θ) (discrete, STE) or Σ θ (continuous); a constant when frozen. */
+  effective(discrete: boolean): Tensor;
+  /** Which channels survive (no gradient). */
+  alive(): boolean[];
+}
+
+/** Multiply `y` ([N, C·repeat, ...]) by a channel mask, each mask bit repeated `repeat` times along axis 1. */
+export function applyChannelMask(y: Tensor, mask: Tensor, repeat = 1): Tensor {
+  const c = mask.shape[0];
+  let m = mask;
+  if (repeat > 1) m = reshape(mul(reshape(m, [c, 1]), ones([1, repeat], { dtype: m.dtype })), [c * repeat]);
+  const shape = y.shape.map((d, i) => (i === 1 ? d : 1));
+  return mul(y, reshape(m, shape));
+}
+
+export class ChannelMasker extends Module implements ChannelMaskSource {
+  readonly alpha: Tensor;
+  /** A frozen masker keeps every channel (used when a manual layer's group must not be pruned). */
+  frozen = false;
+  private readonly keep: Tensor;
+  private readonly free: Tensor;
+
+  constructor(readonly size: number, init = 1) {
+    super();
+    if (!Number.isInteger(size) || size < 1) throw new Error(`ChannelMasker: size must be a positive integer, got ${size}`);
+    this.alpha = this.registerParameter('alpha', full([size], init));
+    this.keep = zeros([size], { dtype: this.alpha.dtype });
+    this.keep.data[size - 1] = 1;
+    this.free = ones([size], { dtype: this.alpha.dtype });
+    this.free.data[size - 1] = 0;
+  }
+
+  /** θα = |α| with the keep-alive (last) channel fixed at 1. */
+  theta(): Tensor {
+    return add(mul(abs(this.alpha), this.free), this.keep);
+  }
+
+  hard(): Tensor | null {
+    return this.frozen ? null : heavisideSte(this.theta());
+  }
+
+  effective(discrete: boolean): Tensor {
+    if (this.frozen) return scalar(this.size);
+    return sum(discrete ? heavisideSte(this.theta()) : this.theta());
+  }
+
+  alive(): boolean[] {
+    if (this.frozen) return new Array<boolean>(this.size).fill(true);
+    return noGrad(() => Array.from(this.theta().values(), (v) => v > MASK_THRESHOLD));
+  }
+
+  /** Masks a [N, C, ...] tensor (for use as a layer in a hand-built model). */
+  forward(x: Tensor): Tensor {
+    const m = this.hard();
+    return m === null ? x : applyChannelMask(x, m);
+  }
+
+  override describe(): string {
+    return `ChannelMasker(${this.size}${this.frozen ? ', frozen' : ''})`;
+  }
+}
+
+/** A group that is not searched: every channel alive, effective size constant. */
+export class ConstantMask implements ChannelMaskSource {
+  constructor(readonly size: number) {}
+  hard(): null {
+    return null;
+  }
+  effective(): Tensor {
+    return scalar(this.size);
+  }
+  alive(): boolean[] {
+    return new Array<boolean>(this.size).fill(true);
+  }
+}
+
+/** The mask of a channel concatenation: its parts' masks end to end. */
+export class ConcatMask implements ChannelMaskSource {
+  readonly size: number;
+  constructor(readonly parts: readonly ChannelMaskSource[]) {
+    this.size = parts.reduce((s, p) => s + p.size, 0);
+  }
+  hard(): Tensor | null {
+    const hs = this.parts.map((p) => p.hard());
+    if (hs.every((h) => h === null)) return null;
+    return concat(hs.map((h, i) => h ?? ones([this.parts[i].size])), 0);
+  }
+  effective(discrete: boolean): Tensor {
+    return this.parts.map((p) => p.effective(discrete)).reduce((a, b) => add(a, b));
+  }
+  alive(): boolean[] {
+    return this.parts.flatMap((p) => p.alive());
+  }
+}

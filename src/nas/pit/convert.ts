@@ -1,0 +1,126 @@
+/**
+ * Automatic PIT conversion: trace the model, find its sharing groups, give each searchable group
+ * one channel masker (reusing a hand-built layer's masker when there is one), and swap in
+ * searchable layers: PitConv1d / PitConv2d / PitLinear for conv and linear layers, MaskedLayer
+ * for the BatchNorms (and f(0) ≠ 0 layers) of searchable groups.
+ */
+
+import type { Module } from '../../nn/module.js';
+import { Conv1d, Conv2d } from '../../nn/layers/conv.js';
+import { Linear } from '../../nn/layers/linear.js';
+import { DEFAULT_COSTS, type CostModel } from '../../hw/index.js';
+import { traceModel, type TraceUnit } from './trace.js';
+import { analyseGroups, type Group, type GroupAnalysis, type UnitRole } from './groups.js';
+import { ChannelMasker, ConcatMask, ConstantMask, type ChannelMaskSource } from './channelMask.js';
+import { PitConv1d, PitConv2d } from './pitConv.js';
+import { PitLinear } from './pitLinear.js';
+import { MaskedLayer } from './maskedLayer.js';
+import { TimeMasker } from './timeMask.js';
+import { splitPath, swapChild } from './swap.js';
+import { PitModel } from './model.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ModuleClass = abstract new (...args: any[]) => Module;
+
+export interface PitSearchOptions {
+  /** Search output channels (α). Default true. */
+  channels?: boolean;
+  /** Search the receptive field of stride-1 Conv1d layers (β). Default true. */
+  receptiveField?: boolean;
+  /** Search the dilation of stride-1 Conv1d layers (γ). Default true. */
+  dilation?: boolean;
+}
+
+export interface PitOptions {
+  /** Input shape without the batch axis ([C, L] or [C, H, W]). */
+  inputShape: readonly number[];
+  /** Layers left as they are: module paths (a path excludes its sub-modules too) or classes. */
+  exclude?: readonly (string | ModuleClass)[];
+  search?: PitSearchOptions;
+  /** Named cost models (default: params and macs). */
+  costs?: Readonly<Record<string, CostModel>>;
+}
+
+function excluder(list: readonly (string | ModuleClass)[]): (u: TraceUnit) => boolean {
+  return (u) => u.module !== null && list.some((e) => (typeof e === 'string' ? u.path === e || u.path.startsWith(`${e}.`) : u.module instanceof e));
+}
+
+/** One channel-mask source per group. */
+function maskSources(a: GroupAnalysis): Map<Group, ChannelMaskSource> {
+  const out = new Map<Group, ChannelMaskSource>();
+  const visit = (g: Group): ChannelMaskSource => {
+    const hit = out.get(g);
+    if (hit !== undefined) return hit;
+    let src: ChannelMaskSource;
+    const existing = new Set<ChannelMasker>();
+    for (const u of g.units) {
+      const m = u.module;
+      if ((m instanceof PitConv1d || m instanceof PitConv2d || m instanceof PitLinear) && m.outMask instanceof ChannelMasker) existing.add(m.outMask);
+    }
+    if (g.frozen) {
+      for (const m of existing) m.frozen = true;
+      src = new ConstantMask(g.channels);
+    } else if ((a.roles.get(g.roots[0]) as UnitRole).role === 'concat') {
+      src = new ConcatMask(g.roots[0].producers.map((p) => visit(a.groupOf.get(p) as Group)));
+    } else {
+      if (existing.size > 1) {
+        const names = g.units.filter((u) => u.module !== null && existing.has((u.module as PitConv2d).outMask as ChannelMasker)).map((u) => u.path);
+        throw new Error(`pit: layers ${names.join(', ')} meet in an elementwise op (e.g. a residual add) but have different channel maskers; build them with one shared ChannelMasker ({ outMask: other.outMask })`);
+      }
+      src = existing.size === 1 ? [...existing][0] : new ChannelMasker(g.channels);
+    }
+    out.set(g, src);
+    return src;
+  };
+  for (const g of a.groups) visit(g);
+  return out;
+}
+
+/** Convert `model` in place to a searchable PIT model; returns the handle the search uses. */
+export function pit(model: Module, opts: PitOptions): PitModel {
+  const search = { channels: opts.search?.channels ?? true, receptiveField: opts.search?.receptiveField ?? true, dilation: opts.search?.dilation ?? true };
+  const excluded = excluder(opts.exclude ?? []);
+  const trace = traceModel(model, opts.inputShape);
+  const analysis = analyseGroups(trace, { excluded, channels: search.channels });
+  const sources = maskSources(analysis);
+  const report = [...analysis.report];
+  const done = new Set<Module>();
+  const swap = (u: TraceUnit, next: Module) => {
+    if (u.path === '') throw new Error(`pit: the root module is itself a layer (${(u.module as Module).describe()}); wrap it in a Sequential`);
+    const [pp, name] = splitPath(u.path);
+    swapChild(trace.modules.get(pp) as Module, name, next);
+  };
+  for (const u of trace.units) {
+    const m = u.module;
+    if (m === null || done.has(m)) continue;
+    done.add(m);
+    const role = analysis.roles.get(u) as UnitRole;
+    const g = analysis.groupOf.get(u) as Group;
+    const src = sources.get(g) as ChannelMaskSource;
+    const live = !g.frozen;
+    if (role.role === 'producer' || role.role === 'depthwise') {
+      if (excluded(u)) continue;
+      const outMask = live ? src : null;
+      const timeOk = (search.receptiveField || search.dilation);
+      if (m instanceof Conv1d) {
+        const tm = timeOk && m.stride === 1 && m.kernelSize > 1 ? new TimeMasker(m.kernelSize, { receptiveField: search.receptiveField, dilation: search.dilation }) : null;
+        swap(u, new PitConv1d(m, { outMask, timeMask: tm }));
+      } else if (m instanceof Conv2d) swap(u, new PitConv2d(m, { outMask }));
+      else if (m instanceof Linear) swap(u, new PitLinear(m, { outMask }));
+      else if (m instanceof PitConv1d || m instanceof PitConv2d || m instanceof PitLinear) {
+        if (live) m.outMask = src;
+        else if (!(m.outMask instanceof ChannelMasker)) m.outMask = null;
+        if (m instanceof PitConv1d && m.timeMask !== null && m.stride !== 1) m.timeMask = null;
+      }
+    } else if (role.role === 'pass' && role.needsMask) {
+      if (m instanceof MaskedLayer) m.mask = src;
+      else if (live) swap(u, new MaskedLayer(m, src, analysis.repeatOf.get(u) ?? 1));
+    }
+  }
+  for (const g of analysis.groups) {
+    if (g.frozen && g.roots.some((u) => (analysis.roles.get(u) as UnitRole).role === 'producer')) {
+      report.push(`group of ${g.roots.map((u) => u.path).join(', ')} (${g.channels} channels) frozen: ${g.reasons.join('; ')}`);
+    }
+  }
+  return new PitModel(model, trace, analysis, sources, { ...DEFAULT_COSTS, ...(opts.costs ?? {}) }, report);
+}

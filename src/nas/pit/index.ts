@@ -1,0 +1,14 @@
+/** PIT (Pruning In Time): mask-based DNAS of channels, receptive field and dilation (DESIGN.md §4). */
+export { heavisideSte, MASK_THRESHOLD } from './ste.js';
+export { ChannelMasker, ConcatMask, ConstantMask, applyChannelMask, type ChannelMaskSource } from './channelMask.js';
+export { TimeMasker, dilationGates, v2, type TimeMaskOptions } from './timeMask.js';
+export { PitConv1d, PitConv2d, foldChannelMask } from './pitConv.js';
+export { PitLinear } from './pitLinear.js';
+export { MaskedLayer } from './maskedLayer.js';
+export type { PitLayerOptions, PitConv1dOptions } from './options.js';
+export { traceModel, type Trace, type TraceUnit } from './trace.js';
+export { analyseGroups, classifyUnit, type Group, type GroupAnalysis, type UnitRole } from './groups.js';
+export { pit, type PitOptions, type PitSearchOptions, type ModuleClass } from './convert.js';
+export { PitModel, type LayerRecord, type LayerSummary, type GroupSummary } from './model.js';
+export { exportDense, gather, type ExportPlan, type LayerPlan } from './export.js';
+export { swapChild, patchFields } from './swap.js';

@@ -1,0 +1,56 @@
+/** Searchable fully connected layer: a Linear's weight and bias with the output-channel mask folded in. */
+
+import type { Tensor } from '../../tensor/tensor.js';
+import { fmtShape } from '../../tensor/shape.js';
+import { add } from '../../autograd/ops/elementwise.js';
+import { matmul } from '../../autograd/ops/matmul.js';
+import { transpose } from '../../autograd/ops/movement.js';
+import { Module } from '../../nn/module.js';
+import type { Linear } from '../../nn/layers/linear.js';
+import type { ChannelMaskSource } from './channelMask.js';
+import { resolveOutMask, type PitLayerOptions } from './options.js';
+import { foldChannelMask } from './pitConv.js';
+
+export class PitLinear extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  private _outMask: ChannelMaskSource | null = null;
+
+  constructor(linear: Linear, opts: PitLayerOptions = {}) {
+    super();
+    this.inFeatures = linear.inFeatures;
+    this.outFeatures = linear.outFeatures;
+    this.weight = this.registerParameter('weight', linear.weight);
+    this.bias = linear.bias === null ? null : this.registerParameter('bias', linear.bias);
+    this.outMask = resolveOutMask(opts.outMask, linear.outFeatures);
+  }
+
+  get outMask(): ChannelMaskSource | null {
+    return this._outMask;
+  }
+
+  set outMask(m: ChannelMaskSource | null) {
+    this._outMask = m;
+    if (m instanceof Module) {
+      if (this.children().some(([n]) => n === 'outMask')) this.replaceChild('outMask', m);
+      else this.registerModule('outMask', m);
+    }
+  }
+
+  maskedParams(): [Tensor, Tensor | null] {
+    return foldChannelMask(this.weight, this.bias, this._outMask);
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.ndim < 2 || x.shape[x.ndim - 1] !== this.inFeatures) throw new Error(`${this.describe()}: input must be [N, ..., ${this.inFeatures}], got ${fmtShape(x.shape)}`);
+    const [w, b] = this.maskedParams();
+    const y = matmul(x, transpose(w));
+    return b === null ? y : add(y, b);
+  }
+
+  override describe(): string {
+    return `PitLinear(${this.inFeatures}→${this.outFeatures})`;
+  }
+}
