@@ -1,0 +1,431 @@
+/**
+ * One benchmark harness (tinybench) for tsdnas and its peers, all measured in this run:
+ * TensorFlow.js (cpu and wasm backends), onnxruntime-node (inference rows), PyTorch through
+ * Debian's python3-torch when present (a subprocess; said when absent).
+ *
+ *   npm run bench              full run
+ *   npm run bench -- --quick   fewer sizes, shorter timing
+ *
+ * Every row prints median time, GFLOP/s, threads, the backend that actually ran (from
+ * kernelStats for tsdnas), and for tsdnas rows the speed ratio to each peer measured in the same
+ * run (peer median / our median: > 1 means we are faster). Results go to bench/results/<timestamp>.json.
+ */
+
+import { Bench } from 'tinybench';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import * as T from '../src/index.js';
+import { encodeModel, type OnnxGraph } from './onnx.js';
+
+const QUICK = process.argv.includes('--quick');
+const TIME_MS = QUICK ? 150 : 500;
+const MIN_ITERS = QUICK ? 2 : 5;
+
+interface Row {
+  case: string;
+  impl: string;
+  threads: number;
+  backendRan: string;
+  medianMs: number;
+  gflops: number | null;
+  note?: string;
+  ratios?: Record<string, number>;
+}
+
+interface Case {
+  id: string;
+  label: string;
+  flops: number | null;
+  /** samples per call, for samples/s */
+  samples?: number;
+  torch?: Record<string, unknown>;
+}
+
+const rows: Row[] = [];
+const skipped: string[] = [];
+
+async function median(fn: () => unknown, heavy = false): Promise<number> {
+  const bench = new Bench({
+    time: heavy ? 0 : TIME_MS, iterations: heavy ? 2 : MIN_ITERS,
+    warmupTime: heavy ? 0 : 50, warmupIterations: heavy ? 1 : 2, throws: true,
+  });
+  bench.add('x', fn as () => Promise<void>);
+  await bench.run();
+  const r = bench.tasks[0].result as { latency?: { p50: number } };
+  if (r.latency === undefined) throw new Error('tinybench produced no latency');
+  return r.latency.p50;
+}
+
+function rand(n: number, seed: number): Float32Array {
+  const rng = new T.Rng(seed);
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.uniform(-1, 1);
+  return a;
+}
+
+function addRow(c: Case, impl: string, threads: number, backendRan: string, ms: number, note?: string): void {
+  const row: Row = { case: c.id, impl, threads, backendRan, medianMs: ms, gflops: c.flops === null ? null : c.flops / ms / 1e6 };
+  if (note !== undefined) row.note = note;
+  rows.push(row);
+  const gf = row.gflops === null ? '' : ` ${row.gflops.toFixed(1)} GFLOP/s`;
+  console.log(`  ${c.id.padEnd(22)} ${impl.padEnd(16)} T${threads} ${ms.toFixed(3).padStart(10)} ms${gf}  [ran: ${backendRan}]${note ? ' ' + note : ''}`);
+}
+
+// ───────────────────────────── tsdnas ─────────────────────────────
+
+/** Run fn on the named tsdnas backend and report which backend served the heavy kernels. */
+async function ours(c: Case, backend: string, threads: number, fn: () => void, heavy = false): Promise<void> {
+  T.setBackend(backend);
+  if (backend === 'wasm') await T.setWasmThreads(threads);
+  T.resetKernelStats();
+  T.setStrictBackend(false);
+  const ms = await median(fn, heavy);
+  const s = T.kernelStats();
+  const served = Object.entries(s.calls)
+    .map(([b, m]) => `${b}:${Object.entries(m).filter(([, v]) => v > 0).map(([k]) => k).join('+')}`)
+    .filter((x) => !x.endsWith(':')).join(' ');
+  addRow(c, `tsdnas-${backend}`, threads, served || backend, ms);
+}
+
+function tsGemm(n: number): () => void {
+  const a = rand(n * n, 1), b = rand(n * n, 2);
+  const A = T.tensor(a, [n, n]), B = T.tensor(b, [n, n]);
+  return () => { T.matmul(A, B); };
+}
+
+function tsConv(kind: 'conv1d' | 'conv2d', bwd: boolean): () => void {
+  const x = kind === 'conv1d' ? T.tensor(rand(32 * 64 * 256, 3), [32, 64, 256]) : T.tensor(rand(32 * 32 * 32 * 32, 3), [32, 32, 32, 32]);
+  const w = kind === 'conv1d' ? T.tensor(rand(64 * 64 * 3, 4), [64, 64, 3]) : T.tensor(rand(32 * 32 * 9, 4), [32, 32, 3, 3]);
+  const f = () => (kind === 'conv1d' ? T.conv1d(x, w, null, { padding: 'same', dilation: 2 }) : T.conv2d(x, w, null, { padding: 1 }));
+  if (!bwd) return () => { T.noGrad(f); };
+  x.requiresGrad = true;
+  w.requiresGrad = true;
+  const y0 = T.noGrad(f);
+  const g = T.onesLike(y0);
+  return () => {
+    x.grad = null;
+    w.grad = null;
+    T.backward(f(), g);
+  };
+}
+
+function tsTcn(train: boolean): () => void {
+  const rng = new T.Rng(1);
+  const layers: T.Module[] = [];
+  for (const [ci, co, d] of [[1, 32, 1], [32, 32, 2], [32, 64, 4], [64, 64, 8]]) {
+    layers.push(new T.Conv1d(ci, co, 5, { dilation: d, padding: 'causal', rng }), new T.ReLU());
+  }
+  const model = new T.Sequential(...layers, new T.GlobalAvgPool(), new T.Linear(64, 5, { rng }));
+  const x = T.tensor(rand(64 * 512, 5), [64, 1, 512]);
+  const y = Array.from({ length: 64 }, (_, i) => i % 5);
+  if (!train) return () => { T.noGrad(() => model.forward(x)); };
+  const opt = new T.SGD(model.parameters(), { lr: 0.01 });
+  return () => {
+    opt.zeroGrad();
+    const loss = T.crossEntropy(model.forward(x), y);
+    T.backward(loss);
+    opt.step();
+  };
+}
+
+function tsTiny(): () => void {
+  const x = T.tensor(rand(64, 6), [64]);
+  x.requiresGrad = true;
+  const g = T.ones([64]);
+  return () => {
+    x.grad = null;
+    T.backward(T.relu(x), g);
+  };
+}
+
+// ───────────────────────────── TF.js ─────────────────────────────
+
+type TF = typeof import('@tensorflow/tfjs');
+let tf: TF | null = null;
+const tfBackends: string[] = [];
+
+async function loadTf(): Promise<void> {
+  try {
+    tf = await import('@tensorflow/tfjs');
+    await import('@tensorflow/tfjs-backend-wasm');
+    for (const b of ['cpu', 'wasm']) {
+      try {
+        if (await tf.setBackend(b)) { await tf.ready(); tfBackends.push(b); }
+      } catch (e) {
+        skipped.push(`TF.js ${b}: ${(e as Error).message}`);
+      }
+    }
+  } catch (e) {
+    skipped.push(`TF.js: ${(e as Error).message}`);
+  }
+}
+
+/** Channels-last conv by im2col (shifted slices) + matMul: differentiable on every TF.js backend. */
+function tfConvIm2col(t: TF, x: import('@tensorflow/tfjs').Tensor, w2: import('@tensorflow/tfjs').Tensor,
+  k: number[], d: number[], pads: number[][]): import('@tensorflow/tfjs').Tensor {
+  const xp = t.pad(x, [[0, 0], ...pads, [0, 0]] as [number, number][]);
+  const sp = xp.shape.slice(1, -1);
+  const outSp = sp.map((s, i) => s - d[i] * (k[i] - 1));
+  const slices: import('@tensorflow/tfjs').Tensor[] = [];
+  if (k.length === 1) {
+    for (let j = 0; j < k[0]; j++) slices.push(t.slice(xp, [0, j * d[0], 0], [-1, outSp[0], -1]));
+  } else {
+    for (let i = 0; i < k[0]; i++) for (let j = 0; j < k[1]; j++) slices.push(t.slice(xp, [0, i * d[0], j * d[1], 0], [-1, outSp[0], outSp[1], -1]));
+  }
+  const cols = t.concat(slices, -1);
+  const kc = cols.shape[cols.shape.length - 1]!;
+  const y = t.matMul(t.reshape(cols, [-1, kc]), w2);
+  return t.reshape(y, [x.shape[0], ...outSp, w2.shape[1] as number]);
+}
+
+async function peerTf(c: Case, make: (t: TF) => () => unknown, heavy = false, note?: string): Promise<void> {
+  if (tf === null) return;
+  for (const b of tfBackends) {
+    await tf.setBackend(b);
+    const t = tf;
+    const run = make(t);
+    const ms = await median(() => { t.tidy(() => { const r = run(); if (r instanceof Promise) return; }); }, heavy);
+    addRow(c, `tfjs-${b}`, 1, `tfjs:${t.getBackend()}`, ms, note);
+  }
+}
+
+function tfGemm(n: number) {
+  return (t: TF) => {
+    const a = t.tensor2d(rand(n * n, 1), [n, n]), b = t.tensor2d(rand(n * n, 2), [n, n]);
+    return () => t.matMul(a, b).dataSync();
+  };
+}
+
+function tfConv(kind: 'conv1d' | 'conv2d', bwd: boolean) {
+  return (t: TF) => {
+    const is1 = kind === 'conv1d';
+    const x = is1 ? t.tensor3d(rand(32 * 256 * 64, 3), [32, 256, 64]) : t.tensor4d(rand(32 * 32 * 32 * 32, 3), [32, 32, 32, 32]);
+    const cin = is1 ? 64 : 32, cout = cin;
+    const kk = is1 ? [3] : [3, 3];
+    const wNative = is1 ? t.tensor3d(rand(3 * cin * cout, 4), [3, cin, cout]) : t.tensor4d(rand(9 * cin * cout, 4), [3, 3, cin, cout]);
+    const w2 = t.reshape(wNative, [-1, cout]);
+    if (!bwd) {
+      return () => (is1
+        ? t.conv1d(x as import('@tensorflow/tfjs').Tensor3D, wNative as import('@tensorflow/tfjs').Tensor3D, 1, 'same', 'NWC', 2)
+        : t.conv2d(x as import('@tensorflow/tfjs').Tensor4D, wNative as import('@tensorflow/tfjs').Tensor4D, 1, 'same')).dataSync();
+    }
+    const f = (xx: import('@tensorflow/tfjs').Tensor, ww: import('@tensorflow/tfjs').Tensor) =>
+      tfConvIm2col(t, xx, ww, kk, is1 ? [2] : [1, 1], is1 ? [[2, 2]] : [[1, 1], [1, 1]]);
+    const g = t.grads((xx: import('@tensorflow/tfjs').Tensor, ww: import('@tensorflow/tfjs').Tensor) => f(xx, ww));
+    return () => { const [dx, dw] = g([x, w2]); dx.dataSync(); dw.dataSync(); };
+  };
+}
+
+function tfTcn(train: boolean) {
+  return (t: TF) => {
+    const ws: import('@tensorflow/tfjs').Variable[] = [];
+    for (const [ci, co] of [[1, 32], [32, 32], [32, 64], [64, 64]]) {
+      ws.push(t.variable(t.tensor2d(rand(5 * ci * co, ci + co), [5 * ci, co]).mul(1 / Math.sqrt(5 * ci))));
+      ws.push(t.variable(t.zeros([co])));
+    }
+    const wl = t.variable(t.tensor2d(rand(64 * 5, 9), [64, 5]).mul(0.1));
+    const bl = t.variable(t.zeros([5]));
+    const x = t.tensor3d(rand(64 * 512, 5), [64, 512, 1]);
+    const y = t.oneHot(t.tensor1d(Array.from({ length: 64 }, (_, i) => i % 5), 'int32'), 5);
+    const fwd = () => {
+      let h: import('@tensorflow/tfjs').Tensor = x;
+      [1, 2, 4, 8].forEach((d, i) => {
+        h = t.relu(t.add(tfConvIm2col(t, h, ws[2 * i], [5], [d], [[4 * d, 0]]), ws[2 * i + 1]));
+      });
+      return t.add(t.matMul(t.mean(h, 1) as import('@tensorflow/tfjs').Tensor2D, wl), bl);
+    };
+    if (!train) return () => fwd().dataSync();
+    const opt = t.train.sgd(0.01);
+    return () => { opt.minimize(() => t.losses.softmaxCrossEntropy(y, fwd()) as import('@tensorflow/tfjs').Scalar, false, [...ws, wl, bl]); };
+  };
+}
+
+function tfTiny() {
+  return (t: TF) => {
+    const x = t.tensor1d(rand(64, 6));
+    const g = t.grad((v: import('@tensorflow/tfjs').Tensor) => t.relu(v));
+    return () => g(x, t.onesLike(x)).dataSync();
+  };
+}
+
+// ───────────────────────────── onnxruntime ─────────────────────────────
+
+type Ort = typeof import('onnxruntime-node');
+let ort: Ort | null = null;
+
+async function peerOrt(c: Case, graph: () => OnnxGraph, feeds: () => Record<string, { data: Float32Array; shape: number[] }>, threads = 1): Promise<void> {
+  if (ort === null) return;
+  const o = ort;
+  const session = await o.InferenceSession.create(encodeModel(graph()), { intraOpNumThreads: threads, interOpNumThreads: 1, executionProviders: ['cpu'] });
+  const f = Object.fromEntries(Object.entries(feeds()).map(([k, v]) => [k, new o.Tensor('float32', v.data, v.shape)]));
+  const ms = await median(async () => { await session.run(f); });
+  addRow(c, 'onnxruntime', threads, 'ort:cpu', ms);
+}
+
+function onnxTcn(): OnnxGraph {
+  const nodes: OnnxGraph['nodes'] = [];
+  const inits: OnnxGraph['initializers'] = [];
+  let h = 'x';
+  [[1, 32, 1], [32, 32, 2], [32, 64, 4], [64, 64, 8]].forEach(([ci, co, d], i) => {
+    inits.push({ name: `w${i}`, shape: [co, ci, 5], data: rand(co * ci * 5, i + 20).map((v) => v / Math.sqrt(ci * 5)) });
+    inits.push({ name: `b${i}`, shape: [co], data: new Float32Array(co) });
+    nodes.push({ op: 'Conv', inputs: [h, `w${i}`, `b${i}`], outputs: [`c${i}`], attrs: { dilations: [d], kernel_shape: [5], pads: [4 * d, 0], strides: [1] } });
+    nodes.push({ op: 'Relu', inputs: [`c${i}`], outputs: [`r${i}`] });
+    h = `r${i}`;
+  });
+  inits.push({ name: 'wl', shape: [5, 64], data: rand(320, 9) }, { name: 'bl', shape: [5], data: new Float32Array(5) });
+  nodes.push({ op: 'GlobalAveragePool', inputs: [h], outputs: ['gap'] });
+  nodes.push({ op: 'Flatten', inputs: ['gap'], outputs: ['flat'], attrs: { axis: 1 } });
+  nodes.push({ op: 'Gemm', inputs: ['flat', 'wl', 'bl'], outputs: ['y'], attrs: { transB: 1 } });
+  return { nodes, initializers: inits, inputs: [{ name: 'x', shape: [64, 1, 512] }], outputs: [{ name: 'y', shape: [64, 5] }] };
+}
+
+// ───────────────────────────── PyTorch ─────────────────────────────
+
+let torchResults: Record<string, number> = {};
+let torchVersion: string | null = null;
+
+function runTorch(cases: Case[]): void {
+  const list = cases.filter((c) => c.torch !== undefined).map((c) => ({ id: c.id, ...c.torch }));
+  const py = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
+  if (py === undefined) {
+    skipped.push('PyTorch: python3-torch is not installed (apt-get install python3-torch to add the rows)');
+    return;
+  }
+  const r = spawnSync(py, [new URL('./torch_peer.py', import.meta.url).pathname], {
+    input: JSON.stringify({ cases: list, time: TIME_MS / 1000, iters: MIN_ITERS }), encoding: 'utf8', maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) {
+    skipped.push(`PyTorch: the peer script failed: ${r.stderr.slice(-300)}`);
+    return;
+  }
+  const out = JSON.parse(r.stdout) as { version: string; results: Record<string, number> };
+  torchVersion = out.version;
+  torchResults = out.results;
+}
+
+// ───────────────────────────── main ─────────────────────────────
+
+async function main(): Promise<void> {
+  const choice = T.useFastestBackend();
+  const wasmInfo = T.wasmInfo();
+  console.log(`tsdnas bench${QUICK ? ' (quick)' : ''}: default backend ${choice.backend}${choice.reason ? ` (${choice.reason})` : ''}; wasm ${JSON.stringify(wasmInfo)}`);
+  console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}); machine is shared: compare ratios within this run`);
+  await loadTf();
+  try {
+    ort = await import('onnxruntime-node');
+  } catch (e) {
+    skipped.push(`onnxruntime-node: ${(e as Error).message}`);
+  }
+  const maxThreads = Math.min(2, cpus().length);
+
+  const gemmSizes = QUICK ? [256, 1024] : [128, 256, 512, 1024];
+  const cases: Case[] = [];
+  const plan: (() => Promise<void>)[] = [];
+
+  for (const n of gemmSizes) {
+    const c: Case = { id: `gemm-${n}`, label: `GEMM ${n}³`, flops: 2 * n ** 3, torch: { kind: 'gemm', n, threads: 1 } };
+    const c2: Case = { id: `gemm-${n}-2t`, label: `GEMM ${n}³ 2 threads`, flops: 2 * n ** 3, torch: { kind: 'gemm', n, threads: maxThreads } };
+    cases.push(c, c2);
+    plan.push(async () => {
+      await ours(c, 'wasm', 1, tsGemm(n));
+      if (!QUICK || n <= 256) await ours(c, 'js', 1, tsGemm(n), n >= 512);
+      await peerTf(c, tfGemm(n), n >= 512);
+      await peerOrt(c, () => ({ nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['y'] }], initializers: [], inputs: [{ name: 'a', shape: [n, n] }, { name: 'b', shape: [n, n] }], outputs: [{ name: 'y', shape: [n, n] }] }),
+        () => ({ a: { data: rand(n * n, 1), shape: [n, n] }, b: { data: rand(n * n, 2), shape: [n, n] } }));
+      await ours(c2, 'wasm', maxThreads, tsGemm(n));
+      await peerOrt(c2, () => ({ nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['y'] }], initializers: [], inputs: [{ name: 'a', shape: [n, n] }, { name: 'b', shape: [n, n] }], outputs: [{ name: 'y', shape: [n, n] }] }),
+        () => ({ a: { data: rand(n * n, 1), shape: [n, n] }, b: { data: rand(n * n, 2), shape: [n, n] } }), maxThreads);
+    });
+  }
+
+  const conv1dF = 2 * 32 * 64 * 64 * 3 * 256;
+  const conv2dF = 2 * 32 * 32 * 32 * 9 * 32 * 32;
+  for (const kind of ['conv1d', 'conv2d'] as const) {
+    const fl = kind === 'conv1d' ? conv1dF : conv2dF;
+    for (const bwd of [false, true]) {
+      const c: Case = { id: `${kind}-${bwd ? 'fwdbwd' : 'fwd'}`, label: '', flops: bwd ? 3 * fl : fl, torch: { kind, bwd, threads: 1 } };
+      cases.push(c);
+      plan.push(async () => {
+        await ours(c, 'wasm', 1, tsConv(kind, bwd));
+        if (!QUICK) await ours(c, 'wasm', maxThreads, tsConv(kind, bwd));
+        if (!QUICK) await ours(c, 'js', 1, tsConv(kind, bwd), true);
+        await peerTf(c, tfConv(kind, bwd), true, bwd ? '(im2col+matMul conv: TF.js lacks dilated/wasm conv gradients)' : '(native conv)');
+        if (!bwd) {
+          const is1 = kind === 'conv1d';
+          await peerOrt(c, () => ({
+            nodes: [{ op: 'Conv', inputs: ['x', 'w'], outputs: ['y'], attrs: (is1 ? { dilations: [2], kernel_shape: [3], pads: [2, 2] } : { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }) as Record<string, number[]> }],
+            initializers: [{ name: 'w', shape: is1 ? [64, 64, 3] : [32, 32, 3, 3], data: rand(is1 ? 64 * 64 * 3 : 32 * 32 * 9, 4) }],
+            inputs: [{ name: 'x', shape: is1 ? [32, 64, 256] : [32, 32, 32, 32] }],
+            outputs: [{ name: 'y', shape: is1 ? [32, 64, 256] : [32, 32, 32, 32] }],
+          }), () => ({ x: { data: rand(is1 ? 32 * 64 * 256 : 32 * 32 * 32 * 32, 3), shape: is1 ? [32, 64, 256] : [32, 32, 32, 32] } }));
+        }
+      });
+    }
+  }
+
+  // TCN: per sample, conv MACs = 512·5·(1·32 + 32·32 + 32·64 + 64·64); training ≈ 3× forward.
+  const tcnFwd = 2 * 64 * 512 * 5 * (32 + 32 * 32 + 32 * 64 + 64 * 64);
+  const tcnTrain: Case = { id: 'tcn-train-step', label: '', flops: 3 * tcnFwd, samples: 64, torch: { kind: 'tcnTrain', threads: 1 } };
+  const tcnInfer: Case = { id: 'tcn-inference', label: '', flops: tcnFwd, samples: 64, torch: { kind: 'tcnInfer', threads: 1 } };
+  cases.push(tcnTrain, tcnInfer);
+  plan.push(async () => {
+    await ours(tcnTrain, 'wasm', 1, tsTcn(true));
+    await ours(tcnTrain, 'wasm', maxThreads, tsTcn(true));
+    await ours(tcnTrain, 'js', 1, tsTcn(true), true);
+    await peerTf(tcnTrain, tfTcn(true), true, '(im2col+matMul convs)');
+    await ours(tcnInfer, 'wasm', 1, tsTcn(false));
+    await ours(tcnInfer, 'wasm', maxThreads, tsTcn(false));
+    await peerTf(tcnInfer, tfTcn(false), true, '(im2col+matMul convs)');
+    await peerOrt(tcnInfer, onnxTcn, () => ({ x: { data: rand(64 * 512, 5), shape: [64, 1, 512] } }));
+  });
+
+  const tiny: Case = { id: 'op64-fwdbwd', label: '', flops: null, torch: { kind: 'tiny', threads: 1 } };
+  cases.push(tiny);
+  plan.push(async () => {
+    await ours(tiny, 'wasm', 1, tsTiny());
+    await ours(tiny, 'js', 1, tsTiny());
+    await peerTf(tiny, tfTiny());
+  });
+
+  console.log('PyTorch peer (subprocess) ...');
+  runTorch(cases);
+  for (const c of cases) {
+    const ms = torchResults[c.id];
+    if (ms !== undefined) addRow(c, 'pytorch', (c.torch?.threads as number | undefined) ?? 1, `torch ${torchVersion}`, ms);
+  }
+  for (const step of plan) await step();
+  await T.setWasmThreads(1);
+  T.setBackend('js');
+
+  // Ratios: for each tsdnas row, peer median / our median (> 1: tsdnas faster), peers of the same case.
+  const peers = rows.filter((r) => !r.impl.startsWith('tsdnas'));
+  for (const r of rows.filter((x) => x.impl.startsWith('tsdnas'))) {
+    r.ratios = {};
+    for (const p of peers.filter((x) => x.case === r.case)) r.ratios[`${p.impl}-T${p.threads}`] = p.medianMs / r.medianMs;
+  }
+
+  console.log('\n| case | impl | threads | median ms | GFLOP/s | samples/s | ratio vs peers (peer time / ours) | ran |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  const order = cases.map((c) => c.id);
+  rows.sort((a, b) => order.indexOf(a.case) - order.indexOf(b.case));
+  for (const r of rows) {
+    const c = cases.find((x) => x.id === r.case)!;
+    const sps = c.samples ? (c.samples / r.medianMs * 1000).toFixed(0) : '';
+    const ratios = r.ratios ? Object.entries(r.ratios).map(([k, v]) => `${k} ${v.toFixed(2)}×`).join(', ') : '';
+    console.log(`| ${r.case} | ${r.impl} | ${r.threads} | ${r.medianMs < 0.1 ? r.medianMs.toFixed(4) : r.medianMs.toFixed(2)} | ${r.gflops === null ? '' : r.gflops.toFixed(1)} | ${sps} | ${ratios} | ${r.backendRan}${r.note ? ' ' + r.note : ''} |`);
+  }
+  for (const s of skipped) console.log(`skipped: ${s}`);
+
+  const dir = new URL('./results/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  const file = new URL(`${new Date().toISOString().replace(/[:.]/g, '-')}.json`, dir);
+  writeFileSync(file, JSON.stringify({
+    date: new Date().toISOString(), quick: QUICK, node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model,
+    defaultBackend: choice, wasm: wasmInfo, torch: torchVersion, tfjsBackends: tfBackends, skipped, rows,
+  }, null, 2));
+  console.log(`results written to ${file.pathname}`);
+}
+
+await main();
