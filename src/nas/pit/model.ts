@@ -207,7 +207,7 @@ export class PitModel {
   groups(): GroupSummary[] {
     return this.analysis.groups.map((g) => ({
       id: g.id, channels: g.channels, alive: this.sourceOf(g).alive().filter(Boolean).length, frozen: g.frozen,
-      reasons: [...g.reasons], roots: g.roots.map((u) => u.path), members: g.units.map((u) => u.path),
+      reasons: [...g.reasons], roots: [...new Set(g.roots.map((u) => u.path))], members: [...new Set(g.units.map((u) => u.path))],
     }));
   }
 
