@@ -141,6 +141,43 @@ describe('sharing groups', () => {
   });
 });
 
+describe('masked forward', () => {
+  it('the task loss reaches α, β and γ in training mode (through BatchNorm and the STE)', () => {
+    const m = seed('tcn-ecg', [1, 32], 2);
+    const p = pit(m, { inputShape: [1, 32] });
+    m.train();
+    const y = m.call(T.randn([4, 1, 32], { rng: new T.Rng(2) }));
+    T.backward(T.sum(T.mul(y, y)));
+    for (const t of p.maskParameters()) {
+      const g = Array.from((t.grad as T.Tensor).values());
+      expect(g.slice(0, -1).some((v) => v !== 0)).toBe(true);
+      expect(g.every(Number.isFinite)).toBe(true);
+    }
+  });
+
+  it('an unknown op run by a container (not a module) freezes its neighbourhood too', () => {
+    class Gate extends T.Module {
+      c1: T.Module;
+      c2: T.Module;
+      fc: T.Module;
+      constructor() {
+        super();
+        const rng = new T.Rng(1);
+        this.c1 = this.registerModule('c1', new T.Conv1d(2, 4, 3, { padding: 'causal', rng }));
+        this.c2 = this.registerModule('c2', new T.Conv1d(4, 4, 3, { padding: 'causal', rng }));
+        this.fc = this.registerModule('fc', new T.Linear(4, 2, { rng }));
+      }
+      forward(x: T.Tensor): T.Tensor {
+        const h = T.exp(this.c1.call(x));
+        return this.fc.call(T.mean(this.c2.call(h), [2]));
+      }
+    }
+    const p = pit(new Gate(), { inputShape: [2, 6] });
+    expect(p.report[0]).toMatch(/op 'exp' \(<root>\/exp\) is not known to PIT/);
+    expect(live(p).map((g) => g.roots)).toEqual([['c2']]);
+  });
+});
+
 describe('seed networks', () => {
   const cases: [string, number[], number, { params: number; layers: number; live: number; shared?: string[] }][] = [
     ['tcn-ecg', [1, 96], 2, { params: 7890, layers: 4, live: 3 }],

@@ -9,7 +9,7 @@ import { describe, it, expect } from 'vitest';
 import * as T from '../../src/index.js';
 import { SEED_MODELS, buildSeed } from '../../src/models/seeds.js';
 import { describeArchitecture } from '../../src/nn/serialize.js';
-import { pit, ChannelMasker, TimeMasker, PitConv1d, MaskedLayer, type PitModel } from '../../src/nas/index.js';
+import { pit, ChannelMasker, TimeMasker, PitConv1d, PitConv2d, PitLinear, MaskedLayer, type PitModel } from '../../src/nas/index.js';
 import { ToyAdd, ToyBranches, ToyConcat, ToyUnknown } from './toys.js';
 
 const SHAPES: Record<string, { input: number[]; outputs: number }> = {
@@ -122,6 +122,24 @@ describe('export equivalence on toy models', () => {
       });
     }
   }
+});
+
+describe('manual use', () => {
+  it('a hand-built depthwise-separable model: the depthwise layer takes its group mask from pit(), export is exact', () => {
+    const rng = new T.Rng(4);
+    const c0 = new PitConv2d(new T.Conv2d(3, 8, 3, { padding: 1, rng }));
+    const dw = new PitConv2d(new T.Conv2d(8, 8, 3, { padding: 1, groups: 8, rng }));
+    expect(dw.outMask).toBeNull();
+    const net = new T.Sequential(
+      c0, new T.BatchNorm2d(8), new T.ReLU(), dw, new T.BatchNorm2d(8), new T.ReLU(),
+      new PitConv2d(new T.Conv2d(8, 4, 1, { rng })), new T.GlobalAvgPool(), new PitLinear(new T.Linear(4, 2, { rng })),
+    );
+    const p = pit(net, { inputShape: [3, 6, 6] });
+    expect(dw.outMask).toBe(c0.outMask);
+    expect(p.groups().filter((g) => !g.frozen).map((g) => g.roots)).toEqual([['0'], ['6']]);
+    randomise(p, new T.Rng(5));
+    checkEquivalent(p, [3, 6, 6]);
+  });
 });
 
 describe('export geometry', () => {

@@ -55,6 +55,7 @@ function maskSources(a: GroupAnalysis): Map<Group, ChannelMaskSource> {
     const existing = new Set<ChannelMasker>();
     for (const u of g.units) {
       const m = u.module;
+      if ((a.roles.get(u) as UnitRole).role !== 'producer') continue;
       if ((m instanceof PitConv1d || m instanceof PitConv2d || m instanceof PitLinear) && m.outMask instanceof ChannelMasker) existing.add(m.outMask);
     }
     if (g.frozen) {
@@ -74,6 +75,11 @@ function maskSources(a: GroupAnalysis): Map<Group, ChannelMaskSource> {
   };
   for (const g of a.groups) visit(g);
   return out;
+}
+
+/** A converter for the search protocol: `(model) => pit(model, opts)`. */
+export function pitConverter(opts: PitOptions): (model: Module) => PitModel {
+  return (model) => pit(model, opts);
 }
 
 /** Convert `model` in place to a searchable PIT model; returns the handle the search uses. */

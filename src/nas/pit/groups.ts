@@ -70,7 +70,7 @@ function classifyOp(u: TraceUnit): UnitRole {
   const a = u.attrs as Record<string, unknown>;
   const x = u.inputs[0];
   const y = u.outputs[0];
-  const unknown = (why: string): UnitRole => ({ role: 'unknown', reason: `op '${op}' in '${u.path || '<root>'}' ${why}; PIT freezes the channels around it (use known layers or exclude it)` });
+  const unknown = (why: string): UnitRole => ({ role: 'unknown', reason: `op '${op}' (${u.path}) ${why}; PIT freezes the channels around it (use known layers or exclude it)` });
   if (u.outputs.length !== 1) return unknown('has several outputs');
   if (ZERO_OPS.has(op) && u.inputs.length === 1) return { role: 'pass', needsMask: false, flatten: false };
   if (op === 'clamp' && (a.lo as number) <= 0 && (a.hi as number) >= 0) return { role: 'pass', needsMask: false, flatten: false };

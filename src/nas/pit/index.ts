@@ -8,7 +8,7 @@ export { MaskedLayer } from './maskedLayer.js';
 export type { PitLayerOptions, PitConv1dOptions } from './options.js';
 export { traceModel, type Trace, type TraceUnit } from './trace.js';
 export { analyseGroups, classifyUnit, type Group, type GroupAnalysis, type UnitRole } from './groups.js';
-export { pit, type PitOptions, type PitSearchOptions, type ModuleClass } from './convert.js';
+export { pit, pitConverter, type PitOptions, type PitSearchOptions, type ModuleClass } from './convert.js';
 export { PitModel, type LayerRecord, type LayerSummary, type GroupSummary } from './model.js';
 export { exportDense, gather, type ExportPlan, type LayerPlan } from './export.js';
 export { swapChild, patchFields } from './swap.js';

@@ -34,7 +34,9 @@ abstract class PitConvBase extends Module {
     super();
     this.weight = this.registerParameter('weight', conv.weight);
     this.bias = conv.bias === null ? null : this.registerParameter('bias', conv.bias);
-    this.outMask = resolveOutMask(outMask, conv.outChannels);
+    // A depthwise conv carries its input's channels: it gets its group's mask from pit() (or by hand).
+    const dw = conv.groups > 1 && conv.groups === conv.inChannels && conv.groups === conv.outChannels;
+    this.outMask = resolveOutMask(outMask === undefined && dw ? null : outMask, conv.outChannels);
   }
 
   get outMask(): ChannelMaskSource | null {
