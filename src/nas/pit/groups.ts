@@ -180,7 +180,7 @@ export function analyseGroups(trace: Trace, opts: GroupOptions): GroupAnalysis {
   for (const g of groups) {
     const r0 = g.roots[0];
     const t0 = r0?.outputs[0];
-    g.channels = t0 === undefined ? 0 : t0.ndim === 2 ? t0.shape[1] : t0.shape[1];
+    g.channels = t0 === undefined || t0.ndim < 2 ? 0 : t0.shape[1];
     if (g.roots.length === 0) freeze(g, 'no layer defines its channels');
     for (const u of g.units) {
       const y = u.outputs[0];

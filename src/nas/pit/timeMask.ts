@@ -50,6 +50,8 @@ export class TimeMasker extends Module {
   private readonly countGamma: Tensor;
   private readonly lastK: Tensor;
   private readonly lastL: Tensor;
+  private readonly freeK: Tensor;
+  private readonly freeL: Tensor;
 
   constructor(readonly kernelSize: number, opts: TimeMaskOptions = {}) {
     super();
@@ -76,6 +78,8 @@ export class TimeMasker extends Module {
     this.lastK.data[k - 1] = 1;
     this.lastL = zeros([L]);
     this.lastL.data[L - 1] = 1;
+    this.freeK = tensor(Array.from(this.lastK.values(), (v) => 1 - v));
+    this.freeL = tensor(Array.from(this.lastL.values(), (v) => 1 - v));
   }
 
   /** Whether any time parameter is searched. */
@@ -84,21 +88,21 @@ export class TimeMasker extends Module {
   }
 
   /** |v| with its keep-alive (last) entry fixed at 1. */
-  private keepLast(v: Tensor, last: Tensor): Tensor {
-    return add(mul(abs(v), add(mul(last, -1), 1)), last);
+  private keepLast(v: Tensor, last: Tensor, free: Tensor): Tensor {
+    return add(mul(abs(v), free), last);
   }
 
   /** θβ [K] (cumulative), or null when the receptive field is not searched. */
   thetaBeta(): Tensor | null {
     if (this.beta === null) return null;
     const k = this.kernelSize;
-    return reshape(matmul(this.sumBeta, reshape(this.keepLast(this.beta, this.lastK), [k, 1])), [k]);
+    return reshape(matmul(this.sumBeta, reshape(this.keepLast(this.beta, this.lastK, this.freeK), [k, 1])), [k]);
   }
 
   /** θγ [K] (per tap), or null when the dilation is not searched. */
   thetaGamma(): Tensor | null {
     if (this.gamma === null) return null;
-    return reshape(matmul(this.sumGamma, reshape(this.keepLast(this.gamma, this.lastL), [this.gates, 1])), [this.kernelSize]);
+    return reshape(matmul(this.sumGamma, reshape(this.keepLast(this.gamma, this.lastL, this.freeL), [this.gates, 1])), [this.kernelSize]);
   }
 
   /** H(θβ)·H(θγ) [K] with straight-through gradients, or null when nothing is searched. */

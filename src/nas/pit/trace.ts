@@ -154,7 +154,7 @@ export function traceModel(model: Module, inputShape: readonly number[], batch =
   };
   const units: TraceUnit[] = [input];
   const unitOfTensor = new Map<Tensor, TraceUnit>([[x, input]]);
-  for (const [g, rs] of members) {
+  for (const rs of members.values()) {
     const i0 = acts.indexOf(rs[0]);
     const owner = ownerKey[i0];
     const inside = new Set(rs.map((r) => r.t));
@@ -173,7 +173,6 @@ export function traceModel(model: Module, inputShape: readonly number[], batch =
       module: owner === null ? null : (modules.get(owner) as Module), op: owner === null ? rs[0].op : null,
       attrs: owner === null ? rs[0].attrs : null, inputs, constants, outputs, producers: [], consumers: [], isGraphOutput: outputs.includes(out),
     };
-    void g;
     units.push(u);
     for (const t of outputs) unitOfTensor.set(t, u);
   }
