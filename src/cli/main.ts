@@ -8,9 +8,12 @@ import { DATASET_NAMES } from '../data/index.js';
 import { SEED_MODELS } from '../models/seeds.js';
 import { UsageError, wantsHelp } from './args.js';
 import { runTrain, trainHelp } from './commands/train.js';
+import { runSearchCommand, searchHelp } from './commands/search.js';
 
 const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => void | Promise<void>; summary: string }> = {
   train: { help: trainHelp, run: runTrain, summary: 'train a seed model on a dataset and evaluate it' },
+  search: { help: () => searchHelp(false), run: (a) => runSearchCommand(a, false), summary: 'PIT architecture search at one regulariser strength, export, fine-tune' },
+  sweep: { help: () => searchHelp(true), run: (a) => runSearchCommand(a, true), summary: 'PIT search over a list of strengths; writes the Pareto front' },
   datasets: { help: () => 'tsdnas datasets — list the named datasets', run: () => console.log(DATASET_NAMES.join('\n')), summary: 'list datasets' },
   models: {
     help: () => 'tsdnas models — list the seed models',

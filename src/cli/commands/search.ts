@@ -1,0 +1,107 @@
+/**
+ * `tsdnas search` (one regulariser strength) and `tsdnas sweep` (a list of strengths, one
+ * shared warm-up): the PIT protocol from the command line. Each finished point is written at
+ * once (exported model + summary), and the sweep ends with the Pareto front as JSON and CSV.
+ */
+
+import { join } from 'node:path';
+import { writeJsonAtomic, writeFileAtomic } from '../../io/atomic.js';
+import { saveModelCheckpoint, CHECKPOINT_FORMAT } from '../../io/checkpoint.js';
+import { describeArchitecture } from '../../nn/serialize.js';
+import { SEARCH_SCHEMA, type SearchConfig } from '../../nas/search/config.js';
+import { runSweep, type PointResult, type SweepResult, type Converter } from '../../nas/search/run.js';
+import { toCsv } from '../../nas/search/pareto.js';
+import { describeSchema, type ConfigOf, type Schema } from '../../util/schema.js';
+import { ProgressBar } from '../progress.js';
+import { parseCommand, UsageError } from '../args.js';
+import { RUN_SCHEMA, prepareRun, fmtMetric } from './train.js';
+import { pitConverter } from '../../nas/pit/convert.js';
+
+export const SEARCH_COMMAND_SCHEMA = { ...RUN_SCHEMA, ...SEARCH_SCHEMA } as const satisfies Schema;
+export type SearchCommandConfig = ConfigOf<typeof SEARCH_COMMAND_SCHEMA>;
+
+export function searchHelp(sweep: boolean): string {
+  const what = sweep
+    ? 'tsdnas sweep — PIT search for each strength of --lambdas (or --mus with --regularizer multi-complexity), one shared warm-up, Pareto front'
+    : 'tsdnas search — PIT search at one strength (--lambda), then export and fine-tune';
+  return `${what}
+
+usage: tsdnas ${sweep ? 'sweep' : 'search'} --dataset <name> [--model <seed>] [options] [--config file.json]
+
+${describeSchema(SEARCH_COMMAND_SCHEMA)}`;
+}
+
+const log = (s: string) => process.stderr.write(s + '\n');
+
+function pointRow(p: PointResult, metric: 'accuracy' | 'mae', index: number) {
+  return { point: index, strength: p.strength, params: p.params, macs: p.macs, [`val_${metric}`]: p.valMetric, [`test_${metric}`]: p.testMetric, seconds: Math.round(p.seconds) };
+}
+
+function writePoint(outDir: string, p: PointResult, index: number, run: ReturnType<typeof prepareRun>, cfg: SearchConfig): void {
+  const dir = join(outDir, `point-${index}`);
+  saveModelCheckpoint(join(dir, 'model.safetensors'), p.model, {
+    format: CHECKPOINT_FORMAT, model: `${run.modelName} (searched)`, architecture: describeArchitecture(p.model),
+    inputShape: run.splits.info.sampleShape, outputs: run.outputs, dataset: run.splits.info.name, task: run.splits.info.task,
+  });
+  const { model: _m, ...rest } = p;
+  writeJsonAtomic(join(dir, 'summary.json'), { ...rest, seed: cfg.seed, architecture: describeArchitecture(p.model) });
+}
+
+export function writeSweep(outDir: string, r: SweepResult, metric: 'accuracy' | 'mae', cfg: SearchConfig): { json: string; csv: string } {
+  const rows = r.points.map((p, i) => ({
+    ...pointRow(p, metric, i),
+    front_params: r.frontParams.includes(i),
+    front_macs: r.frontMacs.includes(i),
+  }));
+  const seedRow = { point: 'seed', strength: '', params: r.seed.params, macs: r.seed.macs, [`val_${metric}`]: r.seed.valMetric, [`test_${metric}`]: r.seed.testMetric, seconds: Math.round(r.seed.seconds), front_params: '', front_macs: '' };
+  const json = join(outDir, 'front.json');
+  const csv = join(outDir, 'front.csv');
+  const { warmupHistory, ...seedSummary } = r.seed;
+  writeJsonAtomic(json, { metric, config: cfg, seed: { ...seedSummary, warmupHistory }, points: rows, frontParams: r.frontParams, frontMacs: r.frontMacs });
+  writeFileAtomic(csv, toCsv([seedRow, ...rows]));
+  return { json, csv };
+}
+
+export function runSearchCommand(argv: string[], sweep: boolean, convertOverride?: Converter): void {
+  const command = sweep ? 'sweep' : 'search';
+  const { config: cfg, positionals } = parseCommand(command, SEARCH_COMMAND_SCHEMA, argv);
+  if (positionals.length > 0) throw new UsageError(`tsdnas ${command}: unexpected argument '${positionals[0]}'; options are given as --name value`);
+  const strengths = sweep ? (cfg.regularizer === 'multi-complexity' ? cfg.mus : cfg.lambdas) : [cfg.regularizer === 'multi-complexity' ? cfg.mu : cfg.lambda];
+  const run = prepareRun(command, { ...cfg });
+  const { splits, model, modelName, outDir } = run;
+  const metric = splits.info.metric;
+  const convert = convertOverride ?? pitConverter({
+    inputShape: splits.info.sampleShape,
+    search: { channels: cfg.searchChannels, receptiveField: cfg.searchReceptiveField, dilation: cfg.searchDilation },
+  });
+  log(`tsdnas ${command}: ${splits.info.name} with ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters), ${cfg.regularizer} regulariser on ${cfg.cost}, strengths ${strengths.join(', ')}`);
+  let bar: ProgressBar | null = null;
+  const t0 = performance.now();
+  const result = runSweep(model, splits, cfg, strengths, convert, {
+    onPhase: (phase, point) => log(`— ${phase}${point === null ? '' : ` (point ${point}, strength ${strengths[point]})`}`),
+    onFitBatch: (epoch, done, total, loss) => {
+      if (bar === null) bar = new ProgressBar({ total, label: `epoch ${epoch}` });
+      bar.tick(1, { loss: loss.toFixed(4) });
+      if (done === total) { bar.done(); bar = null; }
+    },
+    onFitEpoch: (phase, r) => log(`  ${phase} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}  val ${fmtMetric(metric, r.valMetric)}  ${r.seconds.toFixed(1)}s`),
+    onBatch: (phase, epoch, done, total, loss) => {
+      if (bar === null) bar = new ProgressBar({ total, label: `search ${epoch} ${phase}` });
+      bar.tick(1, { loss: loss.toFixed(4) });
+      if (done === total) { bar.done(); bar = null; }
+    },
+    onEpoch: (r) => log(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric)}  reg ${r.regTerm.toExponential(2)}  params ${Math.round(r.costs.params).toLocaleString('en-US')}  MACs ${Math.round(r.costs.macs).toLocaleString('en-US')}  ${r.seconds.toFixed(1)}s`),
+    onPoint: (p, i) => {
+      writePoint(outDir, p, i, run, cfg);
+      log(`  point ${i}: params ${p.params.toLocaleString('en-US')}  MACs ${p.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, p.testMetric)}  (${p.seconds.toFixed(0)} s)`);
+    },
+  });
+  const files = writeSweep(outDir, result, metric, cfg);
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(`\nseed: params ${result.seed.params.toLocaleString('en-US')}  MACs ${result.seed.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, result.seed.testMetric)}`);
+  console.log('point  strength   params      MACs        test       front(params/MACs)');
+  result.points.forEach((p, i) => {
+    console.log(`${String(i).padEnd(6)} ${p.strength.toExponential(1).padEnd(10)} ${String(p.params).padEnd(11)} ${String(p.macs).padEnd(11)} ${fmtMetric(metric, p.testMetric).padEnd(10)} ${result.frontParams.includes(i) ? 'P' : '-'}${result.frontMacs.includes(i) ? 'M' : '-'}`);
+  });
+  console.log(`\n${command} took ${(seconds / 60).toFixed(1)} min; front: ${files.json}, ${files.csv}; exported models: ${join(outDir, 'point-<i>/model.safetensors')}`);
+}
