@@ -74,7 +74,7 @@ export function runSearchCommand(argv: string[], sweep: boolean, convertOverride
     inputShape: splits.info.sampleShape,
     search: { channels: cfg.searchChannels, receptiveField: cfg.searchReceptiveField, dilation: cfg.searchDilation },
   });
-  log(`tsdnas ${command}: ${splits.info.name} with ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters), ${cfg.regularizer} regulariser on ${cfg.cost}, strengths ${strengths.join(', ')}`);
+  log(`tsdnas ${command}: ${splits.info.name} with ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters), ${cfg.regularizer} regulariser on ${cfg.cost}, strengths ${strengths.join(', ')}; backend ${run.backend}`);
   let bar: ProgressBar | null = null;
   const t0 = performance.now();
   const result = runSweep(model, splits, cfg, strengths, convert, {

@@ -17,6 +17,8 @@ import { describeSchema, type Schema, type ConfigOf } from '../../util/schema.js
 import { ProgressBar } from '../progress.js';
 import { parseCommand, UsageError } from '../args.js';
 import type { Module } from '../../nn/module.js';
+import { kernelStats, setBackend } from '../../kernels/dispatch.js';
+import { useFastestBackend } from '../../kernels/select.js';
 
 export const RUN_SCHEMA = {
   dataset: { type: 'string', default: 'mnist', choices: DATASET_NAMES, help: 'benchmark dataset' },
@@ -26,7 +28,19 @@ export const RUN_SCHEMA = {
   layout: { type: 'optional-string', choices: ['image', 'sequence'], help: 'input layout for image / MFCC data (default: what the model expects)' },
   features: { type: 'optional-string', choices: ['mfcc', 'raw'], help: 'FSDD features' },
   limit: { type: 'number', default: 0, min: 0, integer: true, help: 'cap the training split (0 = all), for quick trials' },
+  backend: { type: 'string', default: 'auto', choices: ['auto', 'js', 'wasm'], help: "kernel backend: 'auto' picks wasm (SIMD) when the engine has it, else js; js is the bit-reproducible reference" },
 } as const satisfies Schema;
+
+/** Activate the requested kernel backend; returns the one that will run. */
+export function chooseBackend(requested: string): string {
+  if (requested === 'js') {
+    setBackend('js');
+    return 'js';
+  }
+  const choice = useFastestBackend();
+  if (requested === 'wasm' && choice.backend !== 'wasm') throw new UsageError(`--backend wasm: ${choice.reason ?? 'WebAssembly SIMD is not available in this engine'}; use --backend js`);
+  return choice.backend;
+}
 
 export const TRAIN_COMMAND_SCHEMA = { ...RUN_SCHEMA, ...TRAIN_SCHEMA } as const satisfies Schema;
 export type TrainCommandConfig = ConfigOf<typeof TRAIN_COMMAND_SCHEMA>;
@@ -51,10 +65,12 @@ export interface PreparedRun {
   modelName: string;
   outputs: number;
   outDir: string;
+  backend: string;
 }
 
 /** Load the data and build the seed model for a run (shared by train and search commands). */
 export function prepareRun(command: string, cfg: ConfigOf<typeof RUN_SCHEMA> & { seed: number }): PreparedRun {
+  const backend = chooseBackend(cfg.backend);
   const modelName = cfg.model ?? DEFAULT_MODEL[cfg.dataset];
   const spec = SEED_MODELS[modelName];
   const layout = (cfg.layout ?? (spec.spatialDims === 1 ? 'sequence' : 'image')) as 'image' | 'sequence';
@@ -75,7 +91,7 @@ export function prepareRun(command: string, cfg: ConfigOf<typeof RUN_SCHEMA> & {
   manualSeed(cfg.seed);
   const model = buildSeed(modelName, { inputShape: splits.info.sampleShape, outputs, rng: new Rng(cfg.seed) });
   const outDir = cfg.out ?? join('runs', `${command}-${cfg.dataset}-${modelName}`);
-  return { splits, model, modelName, outputs, outDir };
+  return { splits, model, modelName, outputs, outDir, backend };
 }
 
 export function fmtMetric(name: 'accuracy' | 'mae', v: number): string {
@@ -96,7 +112,7 @@ export function runTrain(argv: string[]): void {
   const { splits, model, modelName, outputs, outDir } = run;
   const metricName = splits.info.metric;
   const log = (s: string) => process.stderr.write(s + '\n');
-  log(`tsdnas train: ${splits.info.name} (${splits.train.length} train / ${splits.val.length} val / ${splits.test.length} test, input [${splits.info.sampleShape.join(', ')}]) with ${modelName}: ${model.numParameters().toLocaleString('en-US')} parameters`);
+  log(`tsdnas train: ${splits.info.name} (${splits.train.length} train / ${splits.val.length} val / ${splits.test.length} test, input [${splits.info.sampleShape.join(', ')}]) with ${modelName}: ${model.numParameters().toLocaleString('en-US')} parameters; backend ${run.backend}`);
   let bar: ProgressBar | null = null;
   const result = fit(model, splits, cfg as TrainConfig, {
     onBatch: (epoch, done, total, loss) => {
@@ -116,7 +132,7 @@ export function runTrain(argv: string[]): void {
     dataset: splits.info.name, task: splits.info.task, scaler: result.ctx.scaler,
   });
   const summary = {
-    command: 'train', dataset: splits.info.name, model: modelName, parameters: model.numParameters(),
+    command: 'train', dataset: splits.info.name, model: modelName, parameters: model.numParameters(), backend: run.backend, kernels: kernelStats(),
     config: cfg, data: splits.info, bestEpoch: result.bestEpoch, history: result.history,
     test: { loss: test.loss, [metricName]: test.metric, ...(test.macroF1 !== undefined ? { macroF1: test.macroF1 } : {}) },
     seconds: result.seconds, checkpoint: ckpt,
