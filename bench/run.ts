@@ -319,6 +319,14 @@ async function main(): Promise<void> {
     skipped.push(`onnxruntime-node: ${(e as Error).message}`);
   }
   const maxThreads = Math.min(2, cpus().length);
+  let gpujs = false;
+  try {
+    const gp = await T.createGpujsBackend('webasm');
+    T.registerBackend(gp);
+    gpujs = true;
+  } catch (e) {
+    skipped.push(`tsdnas gpujs backend: ${(e as Error).message}`);
+  }
 
   const gemmSizes = QUICK ? [256, 1024] : [128, 256, 512, 1024];
   const cases: Case[] = [];
@@ -331,6 +339,7 @@ async function main(): Promise<void> {
     plan.push(async () => {
       await ours(c, 'wasm', 1, tsGemm(n));
       if (!QUICK || n <= 256) await ours(c, 'js', 1, tsGemm(n), n >= 512);
+      if (gpujs && n <= 256) await ours(c, 'gpujs', 1, tsGemm(n), true);
       await peerTf(c, tfGemm(n), n >= 512);
       await peerOrt(c, () => ({ nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['y'] }], initializers: [], inputs: [{ name: 'a', shape: [n, n] }, { name: 'b', shape: [n, n] }], outputs: [{ name: 'y', shape: [n, n] }] }),
         () => ({ a: { data: rand(n * n, 1), shape: [n, n] }, b: { data: rand(n * n, 2), shape: [n, n] } }));
@@ -351,6 +360,7 @@ async function main(): Promise<void> {
         await ours(c, 'wasm', 1, tsConv(kind, bwd));
         if (!QUICK) await ours(c, 'wasm', maxThreads, tsConv(kind, bwd));
         if (!QUICK) await ours(c, 'js', 1, tsConv(kind, bwd), true);
+        if (gpujs && kind === 'conv1d' && !bwd) await ours(c, 'gpujs', 1, tsConv(kind, bwd), true);
         await peerTf(c, tfConv(kind, bwd), true, bwd ? '(im2col+matMul conv: TF.js lacks dilated/wasm conv gradients)' : '(native conv)');
         if (!bwd) {
           const is1 = kind === 'conv1d';

@@ -17,8 +17,8 @@ let strict = false;
 /** counts[backendName][kernelName] = number of calls served. */
 const counts = new Map<string, Map<string, number>>();
 const fallbacks = new Map<string, number>();
-/** "backend:kernel:reason" -> calls a backend handed to js itself (e.g. float64 operands). */
-const fallbackReasons = new Map<string, number>();
+/** "backend:kernel" -> reason -> calls a backend handed to js itself (e.g. float64 operands). */
+const reasonCounts = new Map<string, Map<string, number>>();
 
 export function registerBackend(backend: Backend): void {
   backends.set(backend.name, backend);
@@ -86,8 +86,9 @@ export function recordFallback(backend: string, name: KernelName, reason: string
   else if (m !== undefined && c === 1) m.delete(name);
   record(jsBackend.name, name);
   fallbacks.set(name, (fallbacks.get(name) ?? 0) + 1);
-  const key = `${backend}:${name}:${reason}`;
-  fallbackReasons.set(key, (fallbackReasons.get(key) ?? 0) + 1);
+  let byReason = reasonCounts.get(backend + ':' + name);
+  if (byReason === undefined) reasonCounts.set(backend + ':' + name, (byReason = new Map()));
+  byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
 }
 
 export interface KernelStats {
@@ -103,11 +104,13 @@ export interface KernelStats {
 export function kernelStats(): KernelStats {
   const calls: Record<string, Record<string, number>> = {};
   for (const [b, m] of counts) calls[b] = Object.fromEntries(m);
-  return { active: active.name, calls, fallbacks: Object.fromEntries(fallbacks), fallbackReasons: Object.fromEntries(fallbackReasons) };
+  const fallbackReasons: Record<string, number> = {};
+  for (const [bk, m] of reasonCounts) for (const [r, c] of m) fallbackReasons[`${bk}:${r}`] = c;
+  return { active: active.name, calls, fallbacks: Object.fromEntries(fallbacks), fallbackReasons };
 }
 
 export function resetKernelStats(): void {
   counts.clear();
   fallbacks.clear();
-  fallbackReasons.clear();
+  reasonCounts.clear();
 }

@@ -5,3 +5,4 @@ export { jsBackend, jsKernels } from './js/index.js';
 export { roundHalfEven } from './js/elementwise.js';
 export { wasmBackend, wasmKernels, wasmAvailable, wasmInfo, setWasmThreads, THREAD_MIN_MACS } from './wasm/index.js';
 export { registerWasmBackend, useFastestBackend, useFastestBackendWithThreads, type BackendChoice } from './select.js';
+export { createGpujsBackend, GPUJS_BACKEND, type GpujsBackend, type GpujsMode } from './gpujs/index.js';

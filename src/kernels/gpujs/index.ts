@@ -1,0 +1,211 @@
+/**
+ * The `gpujs` backend: GEMM, im2col-based conv forward and a few unary maps as gpu.js kernels.
+ * On this machine gpu.js means its `webasm` (or `cpu`) mode; in browsers `webgl`/`webgl2`.
+ *
+ * gpu.js pitfalls handled here:
+ * - loop bounds passed as arguments are silently capped at 1000 iterations, so every loop bound
+ *   is a kernel constant, and kernels are compiled (and cached) per shape;
+ * - gpu.js may fall back to another mode silently, so after compiling each kernel we check the
+ *   kernel class that actually ran and throw if it is not the requested mode's;
+ * - storage is float32 only: other operand types are handed to js with the fallback recorded.
+ *
+ * gpu.js is an optional dependency loaded on demand: `await createGpujsBackend()`.
+ */
+
+import type { TypedArray } from '../../tensor/dtype.js';
+import type { Backend, ConvGeom, KernelName, KernelSet, UnaryOp } from '../contracts.js';
+import { recordFallback } from '../dispatch.js';
+import { jsKernels } from '../js/index.js';
+
+export type GpujsMode = 'webasm' | 'cpu' | 'webgl' | 'webgl2' | 'headlessgl';
+
+const KERNEL_CLASS: Record<GpujsMode, string> = {
+  webasm: 'WebAssemblyKernel', cpu: 'CPUKernel', webgl: 'WebGLKernel', webgl2: 'WebGL2Kernel', headlessgl: 'HeadlessGLKernel',
+};
+
+/** The part of a gpu.js kernel we use. */
+interface GKernel {
+  (...args: unknown[]): unknown;
+  kernel?: { constructor: { name: string } };
+}
+interface GpuLike {
+  mode: string;
+  createKernel(fn: unknown, settings: Record<string, unknown>): GKernel;
+}
+
+export const GPUJS_BACKEND = 'gpujs';
+
+export interface GpujsBackend extends Backend {
+  readonly mode: GpujsMode;
+  /** kernel class names that ran, per compiled kernel key (proof of the mode) */
+  readonly ran: Map<string, string>;
+}
+
+function f32(...arrays: (TypedArray | null)[]): boolean {
+  for (const a of arrays) if (a !== null && !(a instanceof Float32Array)) return false;
+  return true;
+}
+
+function dtypeReason(...arrays: (TypedArray | null)[]): string {
+  for (const a of arrays) if (a !== null && !(a instanceof Float32Array)) return `${a.constructor.name} operand (gpu.js stores float32 only)`;
+  return 'unsupported operand';
+}
+
+/** Rows of a 2-D gpu.js result (or a flat 1-D one) into one dense Float32Array. */
+function flatten(r: unknown, len: number): Float32Array {
+  if (r instanceof Float32Array) return r;
+  const out = new Float32Array(len);
+  let o = 0;
+  for (const row of r as Float32Array[]) {
+    out.set(row, o);
+    o += row.length;
+  }
+  return out;
+}
+
+const UNARY_SRC: Partial<Record<UnaryOp, string>> = {
+  relu: 'const v = x[this.thread.x]; return v > 0 ? v : 0;',
+  neg: 'return -x[this.thread.x];',
+  exp: 'return Math.exp(x[this.thread.x]);',
+  square: 'const v = x[this.thread.x]; return v * v;',
+  abs: 'return Math.abs(x[this.thread.x]);',
+  tanh: 'const v = x[this.thread.x]; const e = Math.exp(2 * v); return v > 20 ? 1 : v < -20 ? -1 : (e - 1) / (e + 1);',
+  sigmoid: 'const v = x[this.thread.x]; return 1 / (1 + Math.exp(-v));',
+};
+
+/** Below this many elements a unary op stays in js (gpu.js call overhead dominates); recorded. */
+const UNARY_MIN = 4096;
+
+export async function createGpujsBackend(mode: GpujsMode = 'webasm'): Promise<GpujsBackend> {
+  const mod = (await import('gpu.js')) as unknown as { GPU?: new (o: { mode: string }) => GpuLike; default?: { GPU: new (o: { mode: string }) => GpuLike } };
+  const GPU = mod.GPU ?? mod.default?.GPU;
+  if (GPU === undefined) throw new Error('gpujs backend: the gpu.js package did not export GPU');
+  const gpu = new GPU({ mode });
+  if (gpu.mode !== mode) throw new Error(`gpujs backend: asked for mode '${mode}' but gpu.js chose '${gpu.mode}'`);
+  const cache = new Map<string, GKernel>();
+  const ran = new Map<string, string>();
+
+  function compiled(key: string, fn: unknown, settings: Record<string, unknown>): GKernel {
+    let k = cache.get(key);
+    if (k === undefined) {
+      k = gpu.createKernel(fn, { ...settings, tactic: 'precision', dynamicOutput: false, dynamicArguments: false });
+      cache.set(key, k);
+    }
+    return k;
+  }
+
+  /** Run a kernel and assert the class that ran belongs to the requested mode. */
+  function run(key: string, k: GKernel, ...args: unknown[]): unknown {
+    const r = k(...args);
+    const cls = k.kernel?.constructor.name ?? 'unknown';
+    if (cls !== KERNEL_CLASS[mode]) {
+      throw new Error(`gpujs backend: kernel ${key} ran as ${cls}, not ${KERNEL_CLASS[mode]} (mode '${mode}'); refusing a silent fallback`);
+    }
+    ran.set(key, cls);
+    return r;
+  }
+
+  function delegate<K extends KernelName>(name: K, reason: string): KernelSet[K] {
+    recordFallback(GPUJS_BACKEND, name, reason);
+    return jsKernels[name];
+  }
+
+  /** Dense row-major C0[m×n] = A[m×k]·B[k×n] on gpu.js (A, B dense float32). */
+  function matmulDense(m: number, n: number, k: number, A: Float32Array, B: Float32Array): Float32Array {
+    const key = `mm:${m}x${n}x${k}`;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const kern = compiled(key, function (this: any, a: Float32Array, b: Float32Array) {
+      let s = 0;
+      for (let p = 0; p < this.constants.k; p++) {
+        s += a[this.thread.y * this.constants.k + p] * b[p * this.constants.n + this.thread.x];
+      }
+      return s;
+    }, { constants: { k, n }, output: [n, m] });
+    return flatten(run(key, kern, A, B), m * n);
+  }
+
+  function gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    a: TypedArray, aOff: number, lda: number,
+    b: TypedArray, bOff: number, ldb: number,
+    beta: number, c: TypedArray, cOff: number, ldc: number,
+  ): void {
+    if (!f32(a, b, c) || k === 0 || m === 0 || n === 0) {
+      delegate('gemm', !f32(a, b, c) ? dtypeReason(a, b, c) : 'empty product')(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
+    // Dense op(A) and op(B): gpu.js kernels index plain row-major inputs.
+    const A = new Float32Array(m * k);
+    for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) A[i * k + p] = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+    const B = new Float32Array(k * n);
+    for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) B[p * n + j] = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+    const r = matmulDense(m, n, k, A, B);
+    for (let i = 0; i < m; i++) {
+      const row = cOff + i * ldc;
+      for (let j = 0; j < n; j++) c[row + j] = alpha * r[i * n + j] + (beta === 0 ? 0 : beta * c[row + j]);
+    }
+  }
+
+  function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeom): void {
+    if (!f32(x, w, bias, out)) {
+      delegate('convForward', dtypeReason(x, w, bias, out))(x, w, bias, out, g);
+      return;
+    }
+    const cinG = g.cin / g.groups;
+    const coutG = g.cout / g.groups;
+    const K = cinG * g.kh * g.kw;
+    const P = g.ho * g.wo;
+    const key = `im2col:${JSON.stringify(g)}`;
+    // col[row = (c, i, j), col = (oh, ow)] for one sample-group block; every bound is a constant.
+    const im2col = compiled(key, function (this: any, xs: Float32Array, base: number) { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const row = this.thread.y;
+      const pos = this.thread.x;
+      const c = Math.floor(row / (this.constants.kh * this.constants.kw));
+      const rem = row - c * this.constants.kh * this.constants.kw;
+      const i = Math.floor(rem / this.constants.kw);
+      const j = rem - i * this.constants.kw;
+      const oh = Math.floor(pos / this.constants.wo);
+      const ow = pos - oh * this.constants.wo;
+      const ih = oh * this.constants.sh - this.constants.padTop + i * this.constants.dh;
+      const iw = ow * this.constants.sw - this.constants.padLeft + j * this.constants.dw;
+      if (ih < 0 || ih >= this.constants.h || iw < 0 || iw >= this.constants.w) return 0;
+      return xs[base + (c * this.constants.h + ih) * this.constants.w + iw];
+    }, {
+      constants: { kh: g.kh, kw: g.kw, wo: g.wo, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw, padTop: g.padTop, padLeft: g.padLeft, h: g.h, w: g.w },
+      output: [P, K],
+    });
+    const xs = x as Float32Array;
+    for (let n = 0; n < g.n; n++) {
+      for (let gi = 0; gi < g.groups; gi++) {
+        const base = (n * g.cin + gi * cinG) * g.h * g.w;
+        const col = flatten(run(key, im2col, xs, base), K * P);
+        const wg = (w as Float32Array).subarray(gi * coutG * K, (gi + 1) * coutG * K);
+        const y = matmulDense(coutG, P, K, wg, col);
+        out.set(y, (n * g.cout + gi * coutG) * P);
+      }
+      if (bias !== null) {
+        for (let co = 0; co < g.cout; co++) {
+          const o = (n * g.cout + co) * P;
+          for (let p = 0; p < P; p++) out[o + p] += bias[co];
+        }
+      }
+    }
+  }
+
+  function unary(op: UnaryOp, x: TypedArray, out: TypedArray, n: number, p0: number, p1: number): void {
+    const src = UNARY_SRC[op];
+    if (src === undefined || n < UNARY_MIN || !f32(x, out)) {
+      const reason = src === undefined ? `op ${op} not in gpujs` : n < UNARY_MIN ? 'small tensor' : dtypeReason(x, out);
+      delegate('unary', reason)(op, x, out, n, p0, p1);
+      return;
+    }
+    const key = `unary:${op}:${n}`;
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const fn = new Function('x', src);
+    const kern = compiled(key, fn, { output: [n] });
+    out.set(flatten(run(key, kern, x.length === n ? x : x.subarray(0, n)), n));
+  }
+
+  const kernels: Partial<KernelSet> = { gemm, convForward, unary };
+  return { name: GPUJS_BACKEND, kernels, mode, ran };
+}
