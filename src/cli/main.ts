@@ -7,6 +7,7 @@
 import { DATASET_NAMES } from '../data/index.js';
 import { SEED_MODELS } from '../models/seeds.js';
 import { UsageError, wantsHelp } from './args.js';
+import { nearest } from '../util/schema.js';
 import { runTrain, trainHelp } from './commands/train.js';
 import { runSearchCommand, searchHelp } from './commands/search.js';
 
@@ -41,7 +42,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const cmd = COMMANDS[name];
   if (cmd === undefined) {
-    console.error(`tsdnas: unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    const near = nearest(name, Object.keys(COMMANDS));
+    console.error(`tsdnas: unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')}${near ? ` (did you mean '${near}'?)` : ''}`);
     return 2;
   }
   if (wantsHelp(rest)) {
