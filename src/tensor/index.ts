@@ -4,4 +4,4 @@ export * from './shape.js';
 export * from './rng.js';
 export * from './tensor.js';
 export * from './create.js';
-export { copyStrided, isContiguousLayout } from './strided.js';
+export { copyStrided, writeStrided, isContiguousLayout } from './strided.js';

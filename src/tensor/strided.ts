@@ -17,6 +17,29 @@ export function isContiguousLayout(shape: Shape, strides: readonly number[]): bo
   return true;
 }
 
+/**
+ * Calls `row(base)` with the storage offset of the start of every innermost row of a strided
+ * view, in row-major order (an odometer over the outer axes). Shape must be non-empty.
+ */
+function forEachRow(shape: Shape, strides: readonly number[], offset: number, row: (base: number) => void): void {
+  const nd = shape.length;
+  const idx = new Array<number>(nd).fill(0);
+  let base = offset;
+  for (;;) {
+    row(base);
+    let d = nd - 2;
+    while (d >= 0) {
+      idx[d]++;
+      base += strides[d];
+      if (idx[d] < shape[d]) break;
+      base -= strides[d] * shape[d];
+      idx[d] = 0;
+      d--;
+    }
+    if (d < 0) return;
+  }
+}
+
 /** dst[0..size) = src read through (shape, strides, offset), row-major. */
 export function copyStrided(
   src: TypedArray,
@@ -34,26 +57,28 @@ export function copyStrided(
     return;
   }
   const inner = shape[nd - 1];
-  const innerStride = strides[nd - 1];
-  const idx = new Array<number>(nd).fill(0);
-  let base = offset;
+  const is = strides[nd - 1];
   let o = 0;
-  for (;;) {
-    if (innerStride === 1) {
-      for (let j = 0; j < inner; j++) dst[o++] = src[base + j];
-    } else {
-      for (let j = 0, p = base; j < inner; j++, p += innerStride) dst[o++] = src[p];
-    }
-    // Advance the outer multi-index like an odometer.
-    let d = nd - 2;
-    while (d >= 0) {
-      idx[d]++;
-      base += strides[d];
-      if (idx[d] < shape[d]) break;
-      base -= strides[d] * shape[d];
-      idx[d] = 0;
-      d--;
-    }
-    if (d < 0) return;
+  forEachRow(shape, strides, offset, (base) => {
+    if (is === 1) for (let j = 0; j < inner; j++) dst[o++] = src[base + j];
+    else for (let j = 0, p = base; j < inner; j++, p += is) dst[o++] = src[p];
+  });
+}
+
+/** The inverse of copyStrided: the view (shape, strides, offset) of dst receives src's dense values. */
+export function writeStrided(dst: TypedArray, shape: Shape, strides: readonly number[], offset: number, src: TypedArray): void {
+  const nd = shape.length;
+  let size = 1;
+  for (const d of shape) size *= d;
+  if (size === 0) return;
+  if (nd === 0) {
+    dst[offset] = src[0];
+    return;
   }
+  const inner = shape[nd - 1];
+  const is = strides[nd - 1];
+  let o = 0;
+  forEachRow(shape, strides, offset, (base) => {
+    for (let j = 0, p = base; j < inner; j++, p += is) dst[p] = src[o++];
+  });
 }

