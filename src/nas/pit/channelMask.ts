@@ -113,3 +113,24 @@ export class ConcatMask implements ChannelMaskSource {
     return this.parts.flatMap((p) => p.alive());
   }
 }
+
+/**
+ * Base of the searchable layers that own an output-channel mask: the mask may be a masker module
+ * (registered as child 'outMask', possibly shared with other layers), a constant, or none.
+ */
+export abstract class OutMaskedModule extends Module {
+  private _outMask: ChannelMaskSource | null = null;
+
+  get outMask(): ChannelMaskSource | null {
+    return this._outMask;
+  }
+
+  /** Set (or share) the output-channel mask; a masker module is registered as child 'outMask'. */
+  set outMask(m: ChannelMaskSource | null) {
+    this._outMask = m;
+    if (m instanceof Module) {
+      if (this.children().some(([n]) => n === 'outMask')) this.replaceChild('outMask', m);
+      else this.registerModule('outMask', m);
+    }
+  }
+}

@@ -11,9 +11,8 @@ import { fmtShape } from '../../tensor/shape.js';
 import { mul } from '../../autograd/ops/elementwise.js';
 import { reshape } from '../../autograd/ops/movement.js';
 import { conv1d, conv2d, type Padding1d, type Padding2d } from '../../autograd/ops/conv.js';
-import { Module } from '../../nn/module.js';
 import { Conv1d, Conv2d } from '../../nn/layers/conv.js';
-import type { ChannelMaskSource } from './channelMask.js';
+import { OutMaskedModule, type ChannelMaskSource } from './channelMask.js';
 import { TimeMasker } from './timeMask.js';
 import { resolveOutMask, type PitConv1dOptions, type PitLayerOptions } from './options.js';
 
@@ -25,10 +24,9 @@ export function foldChannelMask(w: Tensor, b: Tensor | null, mask: ChannelMaskSo
   return [mul(w, reshape(m, shape)), b === null ? null : mul(b, m)];
 }
 
-abstract class PitConvBase extends Module {
+abstract class PitConvBase extends OutMaskedModule {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
-  private _outMask: ChannelMaskSource | null = null;
 
   constructor(conv: Conv1d | Conv2d, outMask: ChannelMaskSource | 'own' | null | undefined) {
     super();
@@ -37,19 +35,6 @@ abstract class PitConvBase extends Module {
     // A depthwise conv carries its input's channels: it gets its group's mask from pit() (or by hand).
     const dw = conv.groups > 1 && conv.groups === conv.inChannels && conv.groups === conv.outChannels;
     this.outMask = resolveOutMask(outMask === undefined && dw ? null : outMask, conv.outChannels);
-  }
-
-  get outMask(): ChannelMaskSource | null {
-    return this._outMask;
-  }
-
-  /** Set (or share) the output-channel mask; a masker module is registered as child 'outMask'. */
-  set outMask(m: ChannelMaskSource | null) {
-    this._outMask = m;
-    if (m instanceof Module) {
-      if (this.children().some(([n]) => n === 'outMask')) this.replaceChild('outMask', m);
-      else this.registerModule('outMask', m);
-    }
   }
 
   get depthwise(): boolean {

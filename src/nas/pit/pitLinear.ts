@@ -5,18 +5,16 @@ import { fmtShape } from '../../tensor/shape.js';
 import { add } from '../../autograd/ops/elementwise.js';
 import { matmul } from '../../autograd/ops/matmul.js';
 import { transpose } from '../../autograd/ops/movement.js';
-import { Module } from '../../nn/module.js';
 import type { Linear } from '../../nn/layers/linear.js';
-import type { ChannelMaskSource } from './channelMask.js';
+import { OutMaskedModule } from './channelMask.js';
 import { resolveOutMask, type PitLayerOptions } from './options.js';
 import { foldChannelMask } from './pitConv.js';
 
-export class PitLinear extends Module {
+export class PitLinear extends OutMaskedModule {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
   readonly inFeatures: number;
   readonly outFeatures: number;
-  private _outMask: ChannelMaskSource | null = null;
 
   constructor(linear: Linear, opts: PitLayerOptions = {}) {
     super();
@@ -27,20 +25,8 @@ export class PitLinear extends Module {
     this.outMask = resolveOutMask(opts.outMask, linear.outFeatures);
   }
 
-  get outMask(): ChannelMaskSource | null {
-    return this._outMask;
-  }
-
-  set outMask(m: ChannelMaskSource | null) {
-    this._outMask = m;
-    if (m instanceof Module) {
-      if (this.children().some(([n]) => n === 'outMask')) this.replaceChild('outMask', m);
-      else this.registerModule('outMask', m);
-    }
-  }
-
   maskedParams(): [Tensor, Tensor | null] {
-    return foldChannelMask(this.weight, this.bias, this._outMask);
+    return foldChannelMask(this.weight, this.bias, this.outMask);
   }
 
   forward(x: Tensor): Tensor {
