@@ -8,23 +8,14 @@
  * the result is aligned even when the source bytes sit at an odd file offset.
  */
 
+import { allocate, arrayClassOf, type DType, type TypedArray } from '../tensor/dtype.js';
+
 export const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-export type PlainDtype = 'float32' | 'float64' | 'int32' | 'int8' | 'uint8';
-export type PlainArray = Float32Array | Float64Array | Int32Array | Int8Array | Uint8Array;
-
-const CONSTRUCTORS = {
-  float32: Float32Array,
-  float64: Float64Array,
-  int32: Int32Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-} as const;
-
-/** The typed-array class that holds each dtype. */
-export function arrayClassOf(dtype: PlainDtype): (typeof CONSTRUCTORS)[PlainDtype] {
-  return CONSTRUCTORS[dtype];
-}
+/** The tensor dtypes and their arrays, under the names the io code uses. */
+export type PlainDtype = DType;
+export type PlainArray = TypedArray;
+export { arrayClassOf };
 
 function bytesOf(array: ArrayBufferView): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
@@ -46,7 +37,7 @@ export function readLittleEndian(
   count: number,
   hostLittleEndian = HOST_IS_LITTLE_ENDIAN,
 ): PlainArray {
-  const out = new CONSTRUCTORS[dtype](count);
+  const out = allocate(dtype, count);
   const itemsize = out.BYTES_PER_ELEMENT;
   if (bytes.length !== count * itemsize) {
     throw new RangeError(`readLittleEndian: ${count} ${dtype} elements need ${count * itemsize} bytes, got ${bytes.length}`);

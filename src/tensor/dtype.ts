@@ -20,6 +20,11 @@ const constructors = {
   uint8: Uint8Array,
 } as const;
 
+/** The typed-array class that holds each dtype. */
+export function arrayClassOf<D extends DType>(dtype: D): (typeof constructors)[D] {
+  return constructors[dtype];
+}
+
 export function allocate(dtype: DType, n: number): TypedArray {
   const C = constructors[dtype];
   if (C === undefined) throw new Error(`allocate: unknown dtype '${String(dtype)}' (valid: ${DTYPES.join(', ')})`);
