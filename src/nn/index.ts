@@ -13,3 +13,4 @@ export * from './train/config.js';
 export * from './train/fit.js';
 export * from './train/epoch.js';
 export * from './train/task.js';
+export * from './summary.js';

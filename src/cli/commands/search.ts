@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { writeJsonAtomic, writeFileAtomic } from '../../io/atomic.js';
 import { saveModelCheckpoint, CHECKPOINT_FORMAT } from '../../io/checkpoint.js';
 import { describeArchitecture } from '../../nn/serialize.js';
+import { architectureRows, formatArchitecture } from '../../nn/summary.js';
 import { SEARCH_SCHEMA, type SearchConfig } from '../../nas/search/config.js';
 import { runSweep, type PointResult, type SweepResult, type Converter } from '../../nas/search/run.js';
 import { toCsv } from '../../nas/search/pareto.js';
@@ -44,10 +45,12 @@ function writePoint(outDir: string, p: PointResult, index: number, run: ReturnTy
     inputShape: run.splits.info.sampleShape, outputs: run.outputs, dataset: run.splits.info.name, task: run.splits.info.task,
   });
   const { model: _m, ...rest } = p;
-  writeJsonAtomic(join(dir, 'summary.json'), { ...rest, seed: cfg.seed, architecture: describeArchitecture(p.model) });
+  const layers = architectureRows(p.model);
+  writeJsonAtomic(join(dir, 'summary.json'), { ...rest, seed: cfg.seed, layers, architecture: describeArchitecture(p.model) });
+  writeFileAtomic(join(dir, 'architecture.txt'), formatArchitecture(layers) + '\n');
 }
 
-export function writeSweep(outDir: string, r: SweepResult, metric: 'accuracy' | 'mae', cfg: SearchConfig): { json: string; csv: string } {
+export function writeSweep(outDir: string, r: SweepResult, metric: 'accuracy' | 'mae', cfg: SearchConfig, seconds: number): { json: string; csv: string } {
   const rows = r.points.map((p, i) => ({
     ...pointRow(p, metric, i),
     front_params: r.frontParams.includes(i),
@@ -57,7 +60,7 @@ export function writeSweep(outDir: string, r: SweepResult, metric: 'accuracy' | 
   const json = join(outDir, 'front.json');
   const csv = join(outDir, 'front.csv');
   const { warmupHistory, ...seedSummary } = r.seed;
-  writeJsonAtomic(json, { metric, config: cfg, seed: { ...seedSummary, warmupHistory }, points: rows, frontParams: r.frontParams, frontMacs: r.frontMacs });
+  writeJsonAtomic(json, { metric, config: cfg, sweepSeconds: seconds, seed: { ...seedSummary, warmupHistory }, points: rows, frontParams: r.frontParams, frontMacs: r.frontMacs });
   writeFileAtomic(csv, toCsv([seedRow, ...rows]));
   return { json, csv };
 }
@@ -94,10 +97,11 @@ export function runSearchCommand(argv: string[], sweep: boolean, convertOverride
     onPoint: (p, i) => {
       writePoint(outDir, p, i, run, cfg);
       log(`  point ${i}: params ${p.params.toLocaleString('en-US')}  MACs ${p.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, p.testMetric)}  (${p.seconds.toFixed(0)} s)`);
+      log(formatArchitecture(architectureRows(p.model)).split('\n').map((l) => `    ${l}`).join('\n'));
     },
   });
-  const files = writeSweep(outDir, result, metric, cfg);
   const seconds = (performance.now() - t0) / 1000;
+  const files = writeSweep(outDir, result, metric, cfg, seconds);
   console.log(`\nseed: params ${result.seed.params.toLocaleString('en-US')}  MACs ${result.seed.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, result.seed.testMetric)}`);
   console.log('point  strength   params      MACs        test       front(params/MACs)');
   result.points.forEach((p, i) => {
