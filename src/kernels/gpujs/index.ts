@@ -14,6 +14,7 @@
 
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { Backend, ConvGeom, KernelName, KernelSet, UnaryOp } from '../contracts.js';
+import { allFloat32, float32Reason } from '../float32Only.js';
 import { recordFallback } from '../dispatch.js';
 import { jsKernels } from '../js/index.js';
 
@@ -39,16 +40,6 @@ export interface GpujsBackend extends Backend {
   readonly mode: GpujsMode;
   /** kernel class names that ran, per compiled kernel key (proof of the mode) */
   readonly ran: Map<string, string>;
-}
-
-function f32(...arrays: (TypedArray | null)[]): boolean {
-  for (const a of arrays) if (a !== null && !(a instanceof Float32Array)) return false;
-  return true;
-}
-
-function dtypeReason(...arrays: (TypedArray | null)[]): string {
-  for (const a of arrays) if (a !== null && !(a instanceof Float32Array)) return `${a.constructor.name} operand (gpu.js stores float32 only)`;
-  return 'unsupported operand';
 }
 
 /** Rows of a 2-D gpu.js result (or a flat 1-D one) into one dense Float32Array. */
@@ -130,8 +121,8 @@ export async function createGpujsBackend(mode: GpujsMode = 'webasm'): Promise<Gp
     b: TypedArray, bOff: number, ldb: number,
     beta: number, c: TypedArray, cOff: number, ldc: number,
   ): void {
-    if (!f32(a, b, c) || k === 0 || m === 0 || n === 0) {
-      delegate('gemm', !f32(a, b, c) ? dtypeReason(a, b, c) : 'empty product')(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    if (!allFloat32(a, b, c) || k === 0 || m === 0 || n === 0) {
+      delegate('gemm', !allFloat32(a, b, c) ? float32Reason('gpu.js', a, b, c) : 'empty product')(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
     // Dense op(A) and op(B): gpu.js kernels index plain row-major inputs.
@@ -147,8 +138,8 @@ export async function createGpujsBackend(mode: GpujsMode = 'webasm'): Promise<Gp
   }
 
   function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeom): void {
-    if (!f32(x, w, bias, out)) {
-      delegate('convForward', dtypeReason(x, w, bias, out))(x, w, bias, out, g);
+    if (!allFloat32(x, w, bias, out)) {
+      delegate('convForward', float32Reason('gpu.js', x, w, bias, out))(x, w, bias, out, g);
       return;
     }
     const cinG = g.cin / g.groups;
@@ -194,8 +185,8 @@ export async function createGpujsBackend(mode: GpujsMode = 'webasm'): Promise<Gp
 
   function unary(op: UnaryOp, x: TypedArray, out: TypedArray, n: number, p0: number, p1: number): void {
     const src = UNARY_SRC[op];
-    if (src === undefined || n < UNARY_MIN || !f32(x, out)) {
-      const reason = src === undefined ? `op ${op} not in gpujs` : n < UNARY_MIN ? 'small tensor' : dtypeReason(x, out);
+    if (src === undefined || n < UNARY_MIN || !allFloat32(x, out)) {
+      const reason = src === undefined ? `op ${op} not in gpujs` : n < UNARY_MIN ? 'small tensor' : float32Reason('gpu.js', x, out);
       delegate('unary', reason)(op, x, out, n, p0, p1);
       return;
     }

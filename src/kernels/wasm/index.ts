@@ -10,6 +10,7 @@
 
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { Backend, ConvGeom, KernelName, KernelSet, UnaryOp } from '../contracts.js';
+import { allFloat32, float32Reason } from '../float32Only.js';
 import { recordFallback } from '../dispatch.js';
 import { jsKernels } from '../js/index.js';
 import { wasmRuntime, type WasmInfo, type WasmRuntime } from './runtime.js';
@@ -22,16 +23,6 @@ export const THREAD_MIN_MACS = 1 << 21;
 function delegate<K extends KernelName>(name: K, reason: string): KernelSet[K] {
   recordFallback(WASM_BACKEND, name, reason);
   return jsKernels[name];
-}
-
-function f32(...arrays: (TypedArray | null)[]): boolean {
-  for (const a of arrays) if (a !== null && !(a instanceof Float32Array)) return false;
-  return true;
-}
-
-function dtypeReason(...arrays: (TypedArray | null)[]): string {
-  for (const a of arrays) if (a !== null && !(a instanceof Float32Array)) return `${a.constructor.name} operand (wasm is float32 only)`;
-  return 'unsupported operand';
 }
 
 let rt: WasmRuntime | null = null;
@@ -54,8 +45,8 @@ function gemm(
   b: TypedArray, bOff: number, ldb: number,
   beta: number, c: TypedArray, cOff: number, ldc: number,
 ): void {
-  if (!f32(a, b, c)) {
-    delegate('gemm', dtypeReason(a, b, c))(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  if (!allFloat32(a, b, c)) {
+    delegate('gemm', float32Reason('wasm', a, b, c))(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     return;
   }
   if (m === 0 || n === 0) return;
@@ -129,8 +120,8 @@ function planConv(r: WasmRuntime, g: ConvGeom): ConvPlan {
 }
 
 function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeom): void {
-  if (!f32(x, w, bias, out)) {
-    delegate('convForward', dtypeReason(x, w, bias, out))(x, w, bias, out, g);
+  if (!allFloat32(x, w, bias, out)) {
+    delegate('convForward', float32Reason('wasm', x, w, bias, out))(x, w, bias, out, g);
     return;
   }
   const r = R();
@@ -153,8 +144,8 @@ function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out:
 }
 
 function convBackwardInput(dy: TypedArray, w: TypedArray, dx: TypedArray, g: ConvGeom): void {
-  if (!f32(dy, w, dx)) {
-    delegate('convBackwardInput', dtypeReason(dy, w, dx))(dy, w, dx, g);
+  if (!allFloat32(dy, w, dx)) {
+    delegate('convBackwardInput', float32Reason('wasm', dy, w, dx))(dy, w, dx, g);
     return;
   }
   const r = R();
@@ -175,8 +166,8 @@ function convBackwardInput(dy: TypedArray, w: TypedArray, dx: TypedArray, g: Con
 }
 
 function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeom): void {
-  if (!f32(x, dy, dw)) {
-    delegate('convBackwardWeight', dtypeReason(x, dy, dw))(x, dy, dw, g);
+  if (!allFloat32(x, dy, dw)) {
+    delegate('convBackwardWeight', float32Reason('wasm', x, dy, dw))(x, dy, dw, g);
     return;
   }
   const r = R();
@@ -203,7 +194,7 @@ function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: Co
 const UNARY_MIN = 4096;
 
 function unary(op: UnaryOp, x: TypedArray, out: TypedArray, n: number, p0: number, p1: number): void {
-  if (op === 'relu' && n >= UNARY_MIN && f32(x, out)) {
+  if (op === 'relu' && n >= UNARY_MIN && allFloat32(x, out)) {
     const r = R();
     r.reset();
     const px = r.alloc(n);
@@ -215,7 +206,7 @@ function unary(op: UnaryOp, x: TypedArray, out: TypedArray, n: number, p0: numbe
     return;
   }
   // Everything else is the js loop by design (small or not profitable); recorded as such.
-  delegate('unary', op === 'relu' ? (f32(x, out) ? 'small tensor' : dtypeReason(x, out)) : `op ${op} not in wasm`)(op, x, out, n, p0, p1);
+  delegate('unary', op === 'relu' ? (allFloat32(x, out) ? 'small tensor' : float32Reason('wasm', x, out)) : `op ${op} not in wasm`)(op, x, out, n, p0, p1);
 }
 
 export const wasmKernels: Partial<KernelSet> = {
