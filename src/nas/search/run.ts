@@ -7,7 +7,7 @@
 import type { DatasetSplits } from '../../data/types.js';
 import type { Module } from '../../nn/module.js';
 import { buildFromArchitecture, describeArchitecture } from '../../nn/serialize.js';
-import { fit, restore, snapshot, taskContext } from '../../nn/train/fit.js';
+import { fit, taskContext } from '../../nn/train/fit.js';
 import { evaluate } from '../../nn/train/epoch.js';
 import { MetricAccumulator } from '../../nn/train/task.js';
 import type { TrainConfig } from '../../nn/train/config.js';
@@ -136,10 +136,9 @@ export function fronts(points: readonly { params: number; macs: number; testMetr
 
 export function runSweep(seed: Module, splits: DatasetSplits, cfg: SearchConfig, strengths: readonly number[], convert: Converter, hooks: SweepHooks = {}): SweepResult {
   const seedResult = warmUp(seed, splits, cfg, convert, hooks);
-  const warmState = snapshot(seed);
   const points: PointResult[] = [];
+  // Each point searches a clone, so the warm seed stays as it is for the next one.
   strengths.forEach((s, i) => {
-    restore(seed, warmState);
     const p = searchPoint(seed, splits, cfg, s, i, convert, hooks);
     points.push(p);
     hooks.onPoint?.(p, i);
