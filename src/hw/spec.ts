@@ -41,6 +41,18 @@ export interface EffectiveSizes {
   cin: Tensor;
   cout: Tensor;
   k: Tensor;
+  /**
+   * Precision-aware sizes (set by a mixed-precision search; absent = the cost model's default,
+   * e.g. 8 bits on an int8 target or 32-bit float for params_bit):
+   *  - inBits: expected bit-width of the layer's input activations (its predecessor's output);
+   *  - outBits: expected bit-width of the layer's output activations;
+   *  - wBitsSum: Σ over output channels of the expected weight bit-width, 0-bit (pruned)
+   *    channels counting 0, so weight bits = (cin / groups) · k · wBitsSum exactly once
+   *    (DESIGN.md §6: pruning is not counted twice). For a per-layer search it is cout · E[b_w].
+   */
+  inBits?: Tensor;
+  outBits?: Tensor;
+  wBitsSum?: Tensor;
 }
 
 export type CostFn = (spec: LayerSpec, eff: EffectiveSizes) => Tensor;

@@ -94,13 +94,25 @@ export interface KernelSet {
   /** Average pooling; countIncludePad divides by the full window size (PyTorch's default). */
   avgPoolForward(x: TypedArray, out: TypedArray, g: PoolGeom, countIncludePad: boolean): void;
   avgPoolBackward(dy: TypedArray, dx: TypedArray, g: PoolGeom, countIncludePad: boolean): void;
+  /**
+   * Fake quantisation of x viewed as [outer, c, inner] with one scale per channel c:
+   * q = clamp(rnd(x / scale[ci]), qmin, qmax), out = q · scale[ci], where rnd is round-half-even
+   * or floor. The division and rounding are done in float64 (x and scale widened) so that every
+   * backend produces the same integer q; q itself is written to `codes` when it is not null.
+   */
+  fakeQuant(
+    x: TypedArray, out: TypedArray, codes: Int32Array | null, outer: number, c: number, inner: number,
+    scale: Float64Array, qmin: number, qmax: number, rounding: QuantRounding,
+  ): void;
 }
+
+export type QuantRounding = 'halfEven' | 'floor';
 
 export type KernelName = keyof KernelSet;
 
 export const KERNEL_NAMES: readonly KernelName[] = [
   'unary', 'binary', 'reduce', 'gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight',
-  'maxPoolForward', 'maxPoolBackward', 'avgPoolForward', 'avgPoolBackward',
+  'maxPoolForward', 'maxPoolBackward', 'avgPoolForward', 'avgPoolBackward', 'fakeQuant',
 ];
 
 /** A backend implements any subset of the contracts; the rest falls back to `js`. */

@@ -5,11 +5,12 @@ import { binary, unary } from './elementwise.js';
 import { reduce } from './reduce.js';
 import { gemm } from './gemm.js';
 import { convBackwardInput, convBackwardWeight, convForward } from './conv.js';
+import { fakeQuant } from './quant.js';
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './pool.js';
 
 export const jsKernels: KernelSet = {
   unary, binary, reduce, gemm, convForward, convBackwardInput, convBackwardWeight,
-  maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward,
+  maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward, fakeQuant,
 };
 
 export const jsBackend: Backend = { name: 'js', kernels: jsKernels };
