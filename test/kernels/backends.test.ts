@@ -152,6 +152,48 @@ for (const be of BACKENDS) {
       }
     });
 
+    it.runIf(K.fakeQuant !== undefined)('fakeQuant: integer codes equal js (per-channel scales, both roundings, halves, NaN, ±Inf, −0)', () => {
+      const rng = new T.Rng(13);
+      // [outer, c, inner]: small (js path in wasm/gpujs) and large (the backend's own loop).
+      for (const [outer, c, inner] of [[1, 2, 5], [3, 8, 300], [2, 5, 1001]]) {
+        const n = outer * c * inner;
+        const x = rand(n, rng).map((v) => v * 3);
+        const pow2 = new Float64Array(c).map((_, i) => 2 ** -(i % 6 + 3));
+        const random = new Float64Array(c).map(() => rng.uniform(0.002, 0.05));
+        for (const [scaleKind, scale] of [['power-of-two', pow2], ['random', random]] as const) {
+          // Exact rounding boundaries (k + ½)·s and k·s, plus specials, in the first channel.
+          const xs = x.slice();
+          const specials = [NaN, Infinity, -Infinity, -0, 0.5 * scale[0], 1.5 * scale[0], -2.5 * scale[0], 3 * scale[0], 1e9, -1e9];
+          specials.forEach((v, i) => { if (i < inner) xs[i] = v; });
+          for (const rounding of ['halfEven', 'floor'] as const) {
+            const [qmin, qmax] = rounding === 'floor' ? [0, 15] : [-128, 127];
+            const want = new Float32Array(n), got = new Float32Array(n).fill(7);
+            const cw = new Int32Array(n), cg = new Int32Array(n).fill(99);
+            JS.fakeQuant(xs, want, cw, outer, c, inner, scale, qmin, qmax, rounding);
+            K.fakeQuant!(xs, got, cg, outer, c, inner, scale, qmin, qmax, rounding);
+            const what = `${be.name} fakeQuant [${outer},${c},${inner}] ${scaleKind} ${rounding}`;
+            if (be.name === 'gpujs' && scaleKind === 'random') {
+              // float32 division on the GPU modes: a code may differ by one only next to a boundary.
+              for (let i = 0; i < n; i++) {
+                if (cg[i] === cw[i]) continue;
+                const ci = Math.floor(i / inner) % c;
+                const r = xs[i] / scale[ci];
+                const dist = Math.abs(r - (rounding === 'floor' ? Math.round(r) : Math.floor(r) + 0.5));
+                expect(Math.abs(cg[i] - cw[i]), `${what} element ${i}`).toBe(1);
+                expect(dist, `${what} element ${i} (x/s = ${r})`).toBeLessThan(1e-6 * Math.max(1, Math.abs(r)));
+              }
+              continue;
+            }
+            expect(Array.from(cg), `${what}: codes`).toEqual(Array.from(cw));
+            expect(Array.from(got), `${what}: values`).toEqual(Array.from(want));
+            const noCodes = new Float32Array(n);
+            K.fakeQuant!(xs, noCodes, null, outer, c, inner, scale, qmin, qmax, rounding);
+            expect(Array.from(noCodes), `${what}: values without codes`).toEqual(Array.from(want));
+          }
+        }
+      }
+    });
+
     describe('through the dispatcher', () => {
       afterEach(() => {
         T.setStrictBackend(false);

@@ -1,5 +1,6 @@
 /**
- * The `gpujs` backend: GEMM, im2col-based conv forward and a few unary maps as gpu.js kernels.
+ * The `gpujs` backend: GEMM, im2col-based conv forward, a few unary maps and fake quantisation
+ * as gpu.js kernels.
  * On this machine gpu.js means its `webasm` (or `cpu`) mode; in browsers `webgl`/`webgl2`.
  *
  * gpu.js pitfalls handled here:
@@ -13,7 +14,7 @@
  */
 
 import type { TypedArray } from '../../tensor/dtype.js';
-import type { Backend, ConvGeom, KernelName, KernelSet, UnaryOp } from '../contracts.js';
+import type { Backend, ConvGeom, KernelName, KernelSet, QuantRounding, UnaryOp } from '../contracts.js';
 import { allFloat32, float32Reason } from '../float32Only.js';
 import { recordFallback } from '../dispatch.js';
 import { jsKernels } from '../js/index.js';
@@ -197,6 +198,50 @@ export async function createGpujsBackend(mode: GpujsMode = 'webasm'): Promise<Gp
     out.set(flatten(run(key, kern, x.length === n ? x : x.subarray(0, n)), n));
   }
 
-  const kernels: Partial<KernelSet> = { gemm, convForward, unary };
+  /**
+   * Fake quantisation: the kernel returns the integer code q per element (rows = (outer, c),
+   * one scale per row), the host multiplies back in float64. GPU modes divide in float32
+   * (webasm, WebGL), so q can differ from the float64 js reference by one where x / scale lies
+   * within float32 rounding of a rounding boundary; with power-of-two scales the float32
+   * division is exact and the codes are identical (see docs/kernels.md).
+   */
+  function fakeQuant(
+    x: TypedArray, out: TypedArray, codes: Int32Array | null, outer: number, c: number, inner: number,
+    scale: Float64Array, qmin: number, qmax: number, rounding: QuantRounding,
+  ): void {
+    const rows = outer * c;
+    const n = rows * inner;
+    if (n < UNARY_MIN || !allFloat32(x, out)) {
+      delegate('fakeQuant', n < UNARY_MIN ? 'small tensor' : float32Reason('gpu.js', x, out))(x, out, codes, outer, c, inner, scale, qmin, qmax, rounding);
+      return;
+    }
+    const key = `fakeQuant:${rows}x${inner}:${qmin}:${qmax}:${rounding}`;
+    const kern = compiled(key, function (this: any, xs: Float32Array, srow: Float32Array) { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const v = xs[this.thread.y * this.constants.inner + this.thread.x] / srow[this.thread.y];
+      const f = Math.floor(v);
+      let q = f;
+      if (this.constants.floorMode === 0) {
+        const d = v - f;
+        if (d > 0.5) q = f + 1;
+        if (d === 0.5 && f - 2 * Math.floor(f / 2) !== 0) q = f + 1;
+      }
+      if (q < this.constants.qmin) q = this.constants.qmin;
+      if (q > this.constants.qmax) q = this.constants.qmax;
+      return q;
+    }, { constants: { inner, qmin, qmax, floorMode: rounding === 'floor' ? 1 : 0 }, output: [inner, rows] });
+    const srow = new Float32Array(rows);
+    for (let r = 0; r < rows; r++) srow[r] = scale[r % c];
+    const q = flatten(run(key, kern, x.length === n ? x : x.subarray(0, n), srow), n);
+    for (let r = 0; r < rows; r++) {
+      const s = scale[r % c];
+      for (let j = r * inner; j < (r + 1) * inner; j++) {
+        const v = q[j] === 0 ? 0 : q[j]; // −0 → +0, as in js
+        out[j] = v * s;
+        if (codes !== null) codes[j] = v;
+      }
+    }
+  }
+
+  const kernels: Partial<KernelSet> = { gemm, convForward, unary, fakeQuant };
   return { name: GPUJS_BACKEND, kernels, mode, ran };
 }

@@ -9,7 +9,7 @@
  */
 
 import type { TypedArray } from '../../tensor/dtype.js';
-import type { Backend, ConvGeom, KernelName, KernelSet, UnaryOp } from '../contracts.js';
+import type { Backend, ConvGeom, KernelName, KernelSet, QuantRounding, UnaryOp } from '../contracts.js';
 import { allFloat32, float32Reason } from '../float32Only.js';
 import { recordFallback } from '../dispatch.js';
 import { jsKernels } from '../js/index.js';
@@ -209,8 +209,34 @@ function unary(op: UnaryOp, x: TypedArray, out: TypedArray, n: number, p0: numbe
   delegate('unary', op === 'relu' ? (allFloat32(x, out) ? 'small tensor' : float32Reason('wasm', x, out)) : `op ${op} not in wasm`)(op, x, out, n, p0, p1);
 }
 
+/** Below this many elements fakeQuant stays in js (copy-in/out costs more than the loop). */
+const QUANT_MIN = 256;
+
+function fakeQuant(
+  x: TypedArray, out: TypedArray, codes: Int32Array | null, outer: number, c: number, inner: number,
+  scale: Float64Array, qmin: number, qmax: number, rounding: QuantRounding,
+): void {
+  const n = outer * c * inner;
+  if (n < QUANT_MIN || !allFloat32(x, out)) {
+    delegate('fakeQuant', n < QUANT_MIN ? 'small tensor' : float32Reason('wasm', x, out))(x, out, codes, outer, c, inner, scale, qmin, qmax, rounding);
+    return;
+  }
+  const r = R();
+  r.reset();
+  const px = r.alloc(n);
+  const po = r.alloc(n);
+  const pc = codes === null ? 0 : r.alloc(n);
+  const ps = r.alloc(2 * c);
+  r.commit();
+  r.f32.set(x.subarray(0, n), px >> 2);
+  new Float64Array(r.f32.buffer, ps, c).set(scale.subarray(0, c));
+  r.exports.fakeQuant(px, po, pc, outer, c, inner, ps, qmin, qmax, rounding === 'floor' ? 1 : 0);
+  out.set(r.f32.subarray(po >> 2, (po >> 2) + n));
+  if (codes !== null) codes.set(r.i32.subarray(pc >> 2, (pc >> 2) + n));
+}
+
 export const wasmKernels: Partial<KernelSet> = {
-  gemm, convForward, convBackwardInput, convBackwardWeight, unary,
+  gemm, convForward, convBackwardInput, convBackwardWeight, unary, fakeQuant,
 };
 
 export const wasmBackend: Backend = { name: WASM_BACKEND, kernels: wasmKernels };

@@ -38,6 +38,8 @@ export interface WasmExports {
   convBackwardWeight(x: number, dy: number, dw: number, g: number, col: number, pack: number, s0: number, s1: number): void;
   addInto(dst: number, src: number, n: number): void;
   relu(x: number, out: number, n: number): void;
+  fakeQuant(x: number, out: number, codes: number, outer: number, c: number, inner: number,
+    scale: number, qmin: number, qmax: number, floorMode: number): void;
 }
 
 /** Functions a worker can be asked to run, by index in the control block. */

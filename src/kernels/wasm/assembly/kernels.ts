@@ -401,3 +401,29 @@ export function relu(x: usize, out: usize, n: i32): void {
     store<f32>(out + o, v > 0 ? v : 0);
   }
 }
+
+// ─────────────────────────────── fake quantisation ───────────────────────────────
+
+/**
+ * out = clamp(rnd(x / scale[ci]), qmin, qmax) · scale[ci] for x viewed as [outer, c, inner], in
+ * float64 exactly like the js reference (f64.nearest is round-half-even), so the integer codes
+ * (written when codes ≠ 0) are identical. scale holds c float64 values.
+ */
+export function fakeQuant(x: usize, out: usize, codes: usize, outer: i32, c: i32, inner: i32,
+  scale: usize, qmin: f64, qmax: f64, floorMode: i32): void {
+  let idx: usize = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let ci = 0; ci < c; ci++) {
+      const s = load<f64>(scale + <usize>(ci * 8));
+      for (let j = 0; j < inner; j++) {
+        const v = <f64>load<f32>(x + idx);
+        let q = floorMode != 0 ? Math.floor(v / s) : nearest<f64>(v / s);
+        if (q < qmin) q = qmin; else if (q > qmax) q = qmax;
+        if (q == 0) q = 0; // −0 → +0
+        store<f32>(out + idx, <f32>(q * s));
+        if (codes != 0) store<i32>(codes + idx, <i32>q);
+        idx += 4;
+      }
+    }
+  }
+}
