@@ -43,7 +43,7 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, acc
   for (let i = 0; i < expected.length; i++) {
     const e = expected[i];
     const a = actual[i];
-    if (Number.isNaN(e) && Number.isNaN(a)) continue;
+    if ((Number.isNaN(e) && Number.isNaN(a)) || a === e) continue;
     if (!(Math.abs(a - e) <= tol * (1 + Math.abs(e)))) {
       throw new Error(`${what}: element ${i} is ${a}, js gives ${e} (tol ${tol.toExponential(2)})`);
     }
@@ -151,6 +151,112 @@ for (const be of BACKENDS) {
         expect(Array.from(got)).toEqual(Array.from(want));
       }
     });
+
+    // wasm's elementwise, reduction and pooling loops are designed to be bit-identical to js.
+    const same = (got: ArrayLike<number>, want: ArrayLike<number>, accum: number, what: string) => {
+      if (be.name === 'wasm') expect(Array.from(got), what).toEqual(Array.from(want));
+      else expectClose(got, want, accum, what);
+    };
+    const specials = (x: Float32Array) => { x[0] = NaN; x[1] = -0; x[2] = Infinity; x[3] = -Infinity; x[4] = 0; x[6] = 0.5; return x; };
+
+    it.runIf(K.unary !== undefined)('unary maps, small and large, with NaN, ±Inf and −0', () => {
+      const rng = new T.Rng(4);
+      const ops: [T.UnaryOp, number, number][] = [['neg', 0, 0], ['abs', 0, 0], ['square', 0, 0], ['sqrt', 0, 0], ['step', 0, 0], ['step', 0.1, 0],
+        ['clamp', -0.3, 0.7], ['clamp', 0.1, 0.2], ['leakyRelu', 0.01, 0], ['leakyRelu', 0.125, 0], ['sign', 0, 0], ['exp', 0, 0], ['tanh', 0, 0], ['relu', 0, 0]];
+      for (const n of [37, 1031, 5000]) {
+        const x = specials(rand(n, rng).map((v) => v * 4));
+        for (const [op, p0, p1] of ops) {
+          const want = new Float32Array(n), got = new Float32Array(n);
+          JS.unary(op, x, want, n, p0, p1);
+          K.unary!(op, x, got, n, p0, p1);
+          if (be.name === 'gpujs' && ['exp', 'tanh', 'sigmoid'].includes(op)) expectClose(got, want, 64, `${be.name} unary ${op} n=${n}`);
+          else same(got, want, 1, `${be.name} unary ${op}(${p0}, ${p1}) n=${n}`);
+        }
+      }
+    });
+
+    it.runIf(K.binary !== undefined)('binary ops with broadcasting, offsets, transposed and reversed strides', () => {
+      const rng = new T.Rng(6);
+      const cases: { shape: number[]; a: [number[], number]; b: [number[], number]; aLen: number; bLen: number }[] = [
+        { shape: [5000], a: [[1], 0], b: [[1], 3], aLen: 5000, bLen: 5003 }, // dense, offset
+        { shape: [8, 16, 49], a: [[784, 49, 1], 0], b: [[0, 1, 0], 0], aLen: 8 * 784, bLen: 16 }, // per-channel broadcast
+        { shape: [8, 16, 49], a: [[0, 1, 0], 2], b: [[784, 49, 1], 0], aLen: 18, bLen: 8 * 784 }, // scalar left
+        { shape: [40, 60], a: [[1, 40], 0], b: [[60, 1], 0], aLen: 2400, bLen: 2400 }, // transposed a
+        { shape: [3, 4, 5, 6, 7], a: [[840, 210, 42, 7, 1], 0], b: [[0, 7, 0, 1, 0], 0], aLen: 2520, bLen: 28 }, // rank 5, collapses to ≤ 4
+        { shape: [2, 3, 2, 3, 2, 40], a: [[1440, 480, 240, 80, 40, 1], 0], b: [[0, 40, 0, 1, 0, 0], 0], aLen: 2880, bLen: 120 }, // rank 6, stays above 4
+        { shape: [30, 50], a: [[-50, 1], 1450], b: [[1, -1], 49], aLen: 1500, bLen: 80 }, // negative strides
+        { shape: [7, 9], a: [[9, 1], 0], b: [[0, 0], 0], aLen: 63, bLen: 1 }, // small
+      ];
+      for (const c of cases) {
+        const a = specials(rand(c.aLen, rng).map((v) => v * 3));
+        const b = rand(c.bLen, rng).map((v, i) => (i % 7 === 0 ? a[i] ?? v : v * 3));
+        b[1] = NaN;
+        const size = c.shape.reduce((x, y) => x * y, 1);
+        for (const op of T.BINARY_OPS) {
+          const want = new Float32Array(size), got = new Float32Array(size);
+          JS.binary(op, { data: a, strides: c.a[0], offset: c.a[1] }, { data: b, strides: c.b[0], offset: c.b[1] }, want, c.shape);
+          K.binary!(op, { data: a, strides: c.a[0], offset: c.a[1] }, { data: b, strides: c.b[0], offset: c.b[1] }, got, c.shape);
+          same(got, want, 4, `${be.name} binary ${op} ${JSON.stringify(c.shape)}`);
+        }
+      }
+    });
+
+    it.runIf(K.reduce !== undefined)('reductions sum / max / min / argmax over [outer, r, inner], NaN wins', () => {
+      const rng = new T.Rng(8);
+      for (const [outer, r, inner] of [[3, 2000, 1], [64, 32, 49], [1, 5000, 3], [4, 3, 5], [20, 1, 70]]) {
+        const x = specials(rand(outer * r * inner, rng));
+        x[0] = 0.25; x[2] = 0.5; x[3] = -0.5; // no infinities in sums (∞ − ∞ is fine but keep sums finite)
+        for (const op of ['sum', 'max', 'min', 'argmax', 'argmin'] as const) {
+          const want = new Float32Array(outer * inner), got = new Float32Array(outer * inner);
+          JS.reduce(op, x, outer, r, inner, want);
+          K.reduce!(op, x, outer, r, inner, got);
+          same(got, want, r, `${be.name} reduce ${op} [${outer},${r},${inner}]`);
+        }
+      }
+    });
+
+    const poolGeom = (n: number, c: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number): T.PoolGeom =>
+      ({ n, c, h, w, kh, kw, sh, sw, padTop: pt, padLeft: pl, ho: Math.floor((h + 2 * pt - kh) / sh) + 1, wo: Math.floor((w + 2 * pl - kw) / sw) + 1 });
+    const POOLS: [string, T.PoolGeom][] = [
+      ['2d 2×2', poolGeom(4, 8, 28, 28, 2, 2, 2, 2, 0, 0)],
+      ['2d 3×3 stride 2 pad 1', poolGeom(2, 6, 15, 13, 3, 3, 2, 2, 1, 1)],
+      ['2d 3×2 stride (1,2) pad (1,0)', poolGeom(2, 5, 12, 12, 3, 2, 1, 2, 1, 0)],
+      ['1d k2', poolGeom(16, 32, 1, 28, 1, 2, 1, 2, 0, 0)],
+      ['1d k3 stride 1 pad 1', poolGeom(8, 16, 1, 50, 1, 3, 1, 1, 0, 1)],
+      ['small', poolGeom(1, 2, 4, 4, 2, 2, 2, 2, 0, 0)],
+    ];
+    for (const [label, g] of POOLS) {
+      it.runIf(K.maxPoolForward !== undefined || K.avgPoolForward !== undefined)(`pooling forward and backward: ${label}`, () => {
+        const rng = new T.Rng(10);
+        const nx = g.n * g.c * g.h * g.w, no = g.n * g.c * g.ho * g.wo;
+        const x = rand(nx, rng);
+        x[1] = NaN; x[5] = x[4]; // a NaN window and a tie
+        const dy = rand(no, rng);
+        if (K.maxPoolForward !== undefined) {
+          const w = new Float32Array(no), gt = new Float32Array(no), wi = new Int32Array(no), gi = new Int32Array(no);
+          JS.maxPoolForward(x, w, wi, g);
+          K.maxPoolForward(x, gt, gi, g);
+          same(gt, w, 1, `${be.name} maxPool ${label}`);
+          expect(Array.from(gi), `${be.name} maxPool argmax ${label}`).toEqual(Array.from(wi));
+          const dw = new Float32Array(nx), dg = rand(nx, rng);
+          JS.maxPoolBackward(dy, wi, dw, g);
+          K.maxPoolBackward!(dy, wi, dg, g);
+          same(dg, dw, g.kh * g.kw, `${be.name} maxPool backward ${label}`);
+        }
+        if (K.avgPoolForward !== undefined) {
+          for (const inc of [true, false]) {
+            const w = new Float32Array(no), gt = new Float32Array(no);
+            JS.avgPoolForward(x, w, g, inc);
+            K.avgPoolForward(x, gt, g, inc);
+            same(gt, w, g.kh * g.kw, `${be.name} avgPool ${label} includePad ${inc}`);
+            const dw = new Float32Array(nx), dg = rand(nx, rng);
+            JS.avgPoolBackward(dy, dw, g, inc);
+            K.avgPoolBackward!(dy, dg, g, inc);
+            same(dg, dw, g.kh * g.kw, `${be.name} avgPool backward ${label} includePad ${inc}`);
+          }
+        }
+      });
+    }
 
     it.runIf(K.fakeQuant !== undefined)('fakeQuant: integer codes equal js (per-channel scales, both roundings, halves, NaN, ±Inf, −0)', () => {
       const rng = new T.Rng(13);

@@ -104,15 +104,43 @@ function scalarInner(op: BinaryOp, a: TypedArray, pa: number, as: number, b: Typ
   }
 }
 
-export function binary(op: BinaryOp, a: StridedOperand, b: StridedOperand, out: TypedArray, outShape: readonly number[]): void {
-  const nd = outShape.length;
+/**
+ * Merge adjacent axes that both operands walk contiguously (stride[d] = stride[d+1]·shape[d+1],
+ * broadcast axes included), so e.g. [N, C, H, W] ∘ [1, C, 1, 1] runs as [N, C, H·W] with one
+ * long inner loop per channel instead of H short ones. Size-1 axes are dropped.
+ */
+export function collapseBroadcast(shape: readonly number[], as: readonly number[], bs: readonly number[]): { shape: number[]; as: number[]; bs: number[] } {
+  const sh: number[] = [], sa: number[] = [], sb: number[] = [];
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const k = sh.length - 1;
+    if (k >= 0 && sa[k] === as[d] * shape[d] && sb[k] === bs[d] * shape[d]) {
+      sh[k] *= shape[d];
+      sa[k] = as[d];
+      sb[k] = bs[d];
+    } else {
+      sh.push(shape[d]);
+      sa.push(as[d]);
+      sb.push(bs[d]);
+    }
+  }
+  if (sh.length === 0) return { shape: [1], as: [0], bs: [0] };
+  return { shape: sh, as: sa, bs: sb };
+}
+
+export function binary(op: BinaryOp, a0: StridedOperand, b0: StridedOperand, out: TypedArray, outShape0: readonly number[]): void {
   let size = 1;
-  for (const d of outShape) size *= d;
+  for (const d of outShape0) size *= d;
   if (size === 0) return;
-  if (nd === 0) {
-    out[0] = binaryFn(op)(a.data[a.offset], b.data[b.offset]);
+  if (outShape0.length === 0) {
+    out[0] = binaryFn(op)(a0.data[a0.offset], b0.data[b0.offset]);
     return;
   }
+  const cl = collapseBroadcast(outShape0, a0.strides, b0.strides);
+  const outShape = cl.shape;
+  const a: StridedOperand = { data: a0.data, strides: cl.as, offset: a0.offset };
+  const b: StridedOperand = { data: b0.data, strides: cl.bs, offset: b0.offset };
+  const nd = outShape.length;
   // Collapse to [outer..., inner]; the inner loop runs with fixed strides.
   const inner = outShape[nd - 1];
   const as = a.strides[nd - 1];

@@ -9,7 +9,8 @@
  */
 
 import type { TypedArray } from '../../tensor/dtype.js';
-import type { Backend, ConvGeom, KernelName, KernelSet, QuantRounding, UnaryOp } from '../contracts.js';
+import type { Backend, BinaryOp, ConvGeom, KernelName, KernelSet, PoolGeom, QuantRounding, ReduceOp, StridedOperand, UnaryOp } from '../contracts.js';
+import { collapseBroadcast } from '../js/elementwise.js';
 import { allFloat32, float32Reason } from '../float32Only.js';
 import { recordFallback } from '../dispatch.js';
 import { jsKernels } from '../js/index.js';
@@ -190,23 +191,192 @@ function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: Co
   dw.set(r.f32.subarray(pdws[0] >> 2, (pdws[0] >> 2) + dw.length));
 }
 
-/** Below this many elements ReLU stays in js: the copy in and out would cost more than the loop. */
-const UNARY_MIN = 4096;
+/**
+ * Size thresholds (elements) below which a call stays in js: copying operands into the wasm
+ * memory and back has a fixed cost that a tiny loop does not repay (bench: op64-fwdbwd). Measured
+ * with bench/elementwise.ts; see docs/kernels.md.
+ */
+export const ELEMENTWISE_MIN = 1024;
+const POOL_MIN = 256;
+
+const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
+  neg: 0, abs: 1, square: 2, sqrt: 3, step: 4, clamp: 5, leakyRelu: 6, sign: 7,
+};
 
 function unary(op: UnaryOp, x: TypedArray, out: TypedArray, n: number, p0: number, p1: number): void {
-  if (op === 'relu' && n >= UNARY_MIN && allFloat32(x, out)) {
-    const r = R();
-    r.reset();
-    const px = r.alloc(n);
-    const po = r.alloc(n);
-    r.commit();
-    r.f32.set(x.subarray(0, n), px >> 2);
-    r.exports.relu(px, po, n);
-    out.set(r.f32.subarray(po >> 2, (po >> 2) + n));
+  const code = op === 'relu' ? -1 : UNARY_CODES[op];
+  // step / leakyRelu compare with or multiply by p0: only float32-exact parameters give js's result.
+  const exactParams = (op !== 'step' && op !== 'leakyRelu') || Math.fround(p0) === p0;
+  if (code === undefined || n < ELEMENTWISE_MIN || !exactParams || !allFloat32(x, out)) {
+    const reason = code === undefined ? 'op not in wasm' : n < ELEMENTWISE_MIN ? 'small tensor' : !exactParams ? 'parameter not float32-exact' : float32Reason('wasm', x, out);
+    delegate('unary', reason)(op, x, out, n, p0, p1);
     return;
   }
-  // Everything else is the js loop by design (small or not profitable); recorded as such.
-  delegate('unary', op === 'relu' ? (allFloat32(x, out) ? 'small tensor' : float32Reason('wasm', x, out)) : `op ${op} not in wasm`)(op, x, out, n, p0, p1);
+  const r = R();
+  r.reset();
+  const px = r.alloc(n);
+  const po = r.alloc(n);
+  r.commit();
+  r.f32.set(x.length === n ? x : x.subarray(0, n), px >> 2);
+  if (code < 0) r.exports.relu(px, po, n);
+  else r.exports.unary(code, px, po, n, p0, p1);
+  out.set(r.f32.subarray(po >> 2, (po >> 2) + n));
+}
+
+const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
+  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, gt: 6, ge: 7, lt: 8, le: 9, eq: 10,
+};
+
+/** First and last element offsets a strided walk of `shape` touches. */
+function span(offset: number, strides: readonly number[], shape: readonly number[]): [number, number] {
+  let lo = offset, hi = offset;
+  for (let d = 0; d < shape.length; d++) {
+    const e = strides[d] * (shape[d] - 1);
+    if (e < 0) lo += e; else hi += e;
+  }
+  return [lo, hi];
+}
+
+function binary(op: BinaryOp, a: StridedOperand, b: StridedOperand, out: TypedArray, outShape: readonly number[]): void {
+  const code = BINARY_CODES[op];
+  let size = 1;
+  for (const d of outShape) size *= d;
+  const cl = code === undefined || size < ELEMENTWISE_MIN ? null : collapseBroadcast(outShape, a.strides, b.strides);
+  if (cl === null || cl.shape.length > 4 || !allFloat32(a.data, b.data, out)) {
+    const reason = code === undefined ? 'op not in wasm' : cl === null ? 'small tensor' : cl.shape.length > 4 ? 'rank above 4 after collapsing' : float32Reason('wasm', a.data, b.data, out);
+    delegate('binary', reason)(op, a, b, out, outShape);
+    return;
+  }
+  while (cl.shape.length < 4) {
+    cl.shape.unshift(1);
+    cl.as.unshift(0);
+    cl.bs.unshift(0);
+  }
+  const [alo, ahi] = span(a.offset, cl.as, cl.shape);
+  const [blo, bhi] = span(b.offset, cl.bs, cl.shape);
+  const r = R();
+  r.reset();
+  const pg = r.alloc(12);
+  const pa = r.alloc(ahi - alo + 1);
+  const pb = r.alloc(bhi - blo + 1);
+  const po = r.alloc(size);
+  r.commit();
+  const i32 = r.i32;
+  const g = pg >> 2;
+  for (let d = 0; d < 4; d++) {
+    i32[g + d] = cl.shape[d];
+    i32[g + 4 + d] = cl.as[d];
+    i32[g + 8 + d] = cl.bs[d];
+  }
+  const f32 = r.f32;
+  f32.set(a.data.subarray(alo, ahi + 1), pa >> 2);
+  f32.set(b.data.subarray(blo, bhi + 1), pb >> 2);
+  r.exports.binary(code!, pa + (a.offset - alo) * 4, pb + (b.offset - blo) * 4, po, pg);
+  out.set(r.f32.subarray(po >> 2, (po >> 2) + size));
+}
+
+function reduce(op: ReduceOp, x: TypedArray, outer: number, rr: number, inner: number, out: TypedArray): void {
+  const n = outer * rr * inner;
+  const ok = (op === 'sum' || op === 'max' || op === 'min') && rr > 0;
+  if (!ok || n < ELEMENTWISE_MIN || !allFloat32(x, out)) {
+    delegate('reduce', !ok ? 'op not in wasm' : n < ELEMENTWISE_MIN ? 'small tensor' : float32Reason('wasm', x, out))(op, x, outer, rr, inner, out);
+    return;
+  }
+  const r = R();
+  r.reset();
+  const px = r.alloc(n);
+  const po = r.alloc(outer * inner);
+  const pacc = op === 'sum' ? r.alloc(2 * inner) : 0;
+  r.commit();
+  r.f32.set(x.length === n ? x : x.subarray(0, n), px >> 2);
+  if (op === 'sum') r.exports.reduceSum(px, outer, rr, inner, po, pacc);
+  else r.exports.reduceExt(px, outer, rr, inner, po, op === 'max' ? 1 : 0, 0);
+  out.set(r.f32.subarray(po >> 2, (po >> 2) + outer * inner));
+}
+
+function fillPoolGeom(r: WasmRuntime, p: number, g: PoolGeom): void {
+  const words = [g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.padTop, g.padLeft, g.ho, g.wo];
+  r.i32.set(words, p >> 2);
+}
+
+function poolSmall(g: PoolGeom): boolean {
+  return g.n * g.c * g.ho * g.wo < POOL_MIN;
+}
+
+function maxPoolForward(x: TypedArray, out: TypedArray, argmax: Int32Array, g: PoolGeom): void {
+  if (poolSmall(g) || !allFloat32(x, out)) {
+    delegate('maxPoolForward', poolSmall(g) ? 'small tensor' : float32Reason('wasm', x, out))(x, out, argmax, g);
+    return;
+  }
+  const nx = g.n * g.c * g.h * g.w, no = g.n * g.c * g.ho * g.wo;
+  const r = R();
+  r.reset();
+  const pg = r.alloc(12);
+  const px = r.alloc(nx);
+  const po = r.alloc(no);
+  const pi = r.alloc(no);
+  r.commit();
+  fillPoolGeom(r, pg, g);
+  r.f32.set(x.length === nx ? x : x.subarray(0, nx), px >> 2);
+  r.exports.maxPoolForward(px, po, pi, pg);
+  out.set(r.f32.subarray(po >> 2, (po >> 2) + no));
+  argmax.set(r.i32.subarray(pi >> 2, (pi >> 2) + no));
+}
+
+function maxPoolBackward(dy: TypedArray, argmax: Int32Array, dx: TypedArray, g: PoolGeom): void {
+  if (poolSmall(g) || !allFloat32(dy, dx)) {
+    delegate('maxPoolBackward', poolSmall(g) ? 'small tensor' : float32Reason('wasm', dy, dx))(dy, argmax, dx, g);
+    return;
+  }
+  const nx = g.n * g.c * g.h * g.w, no = g.n * g.c * g.ho * g.wo;
+  const r = R();
+  r.reset();
+  const pg = r.alloc(12);
+  const pdy = r.alloc(no);
+  const pi = r.alloc(no);
+  const pdx = r.alloc(nx);
+  r.commit();
+  fillPoolGeom(r, pg, g);
+  r.f32.set(dy.length === no ? dy : dy.subarray(0, no), pdy >> 2);
+  r.i32.set(argmax.length === no ? argmax : argmax.subarray(0, no), pi >> 2);
+  r.exports.maxPoolBackward(pdy, pi, pdx, pg);
+  dx.set(r.f32.subarray(pdx >> 2, (pdx >> 2) + nx));
+}
+
+function avgPoolForward(x: TypedArray, out: TypedArray, g: PoolGeom, countIncludePad: boolean): void {
+  if (poolSmall(g) || !allFloat32(x, out)) {
+    delegate('avgPoolForward', poolSmall(g) ? 'small tensor' : float32Reason('wasm', x, out))(x, out, g, countIncludePad);
+    return;
+  }
+  const nx = g.n * g.c * g.h * g.w, no = g.n * g.c * g.ho * g.wo;
+  const r = R();
+  r.reset();
+  const pg = r.alloc(12);
+  const px = r.alloc(nx);
+  const po = r.alloc(no);
+  r.commit();
+  fillPoolGeom(r, pg, g);
+  r.f32.set(x.length === nx ? x : x.subarray(0, nx), px >> 2);
+  r.exports.avgPoolForward(px, po, pg, countIncludePad ? 1 : 0);
+  out.set(r.f32.subarray(po >> 2, (po >> 2) + no));
+}
+
+function avgPoolBackward(dy: TypedArray, dx: TypedArray, g: PoolGeom, countIncludePad: boolean): void {
+  if (poolSmall(g) || !allFloat32(dy, dx)) {
+    delegate('avgPoolBackward', poolSmall(g) ? 'small tensor' : float32Reason('wasm', dy, dx))(dy, dx, g, countIncludePad);
+    return;
+  }
+  const nx = g.n * g.c * g.h * g.w, no = g.n * g.c * g.ho * g.wo;
+  const r = R();
+  r.reset();
+  const pg = r.alloc(12);
+  const pdy = r.alloc(no);
+  const pdx = r.alloc(nx);
+  r.commit();
+  fillPoolGeom(r, pg, g);
+  r.f32.set(dy.length === no ? dy : dy.subarray(0, no), pdy >> 2);
+  r.exports.avgPoolBackward(pdy, pdx, pg, countIncludePad ? 1 : 0);
+  dx.set(r.f32.subarray(pdx >> 2, (pdx >> 2) + nx));
 }
 
 /** Below this many elements fakeQuant stays in js (copy-in/out costs more than the loop). */
@@ -236,7 +406,8 @@ function fakeQuant(
 }
 
 export const wasmKernels: Partial<KernelSet> = {
-  gemm, convForward, convBackwardInput, convBackwardWeight, unary, fakeQuant,
+  gemm, convForward, convBackwardInput, convBackwardWeight, unary, binary, reduce,
+  maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward, fakeQuant,
 };
 
 export const wasmBackend: Backend = { name: WASM_BACKEND, kernels: wasmKernels };

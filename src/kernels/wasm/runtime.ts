@@ -40,6 +40,14 @@ export interface WasmExports {
   relu(x: number, out: number, n: number): void;
   fakeQuant(x: number, out: number, codes: number, outer: number, c: number, inner: number,
     scale: number, qmin: number, qmax: number, floorMode: number): void;
+  unary(op: number, x: number, out: number, n: number, p0: number, p1: number): void;
+  binary(op: number, a: number, b: number, out: number, geo: number): void;
+  reduceSum(x: number, outer: number, r: number, inner: number, out: number, acc: number): void;
+  reduceExt(x: number, outer: number, r: number, inner: number, out: number, isMax: number, wantIndex: number): void;
+  maxPoolForward(x: number, out: number, argmax: number, g: number): void;
+  maxPoolBackward(dy: number, argmax: number, dx: number, g: number): void;
+  avgPoolForward(x: number, out: number, g: number, includePad: number): void;
+  avgPoolBackward(dy: number, dx: number, g: number, includePad: number): void;
 }
 
 /** Functions a worker can be asked to run, by index in the control block. */

@@ -427,3 +427,380 @@ export function fakeQuant(x: usize, out: usize, codes: usize, outer: i32, c: i32
     }
   }
 }
+
+// ─────────────────────────────── elementwise ───────────────────────────────
+// Op codes (index in BIN_OPS of ../index.ts): 0 add 1 sub 2 mul 3 div 4 maximum 5 minimum
+// 6 gt 7 ge 8 lt 9 le 10 eq. Float32 +, −, ×, ÷ round exactly like js's float64 op stored to
+// float32 (double rounding is innocuous for these), so results are bit-identical to js.
+
+// @ts-ignore: decorator
+@inline function sop(op: i32, x: f32, y: f32): f32 {
+  switch (op) {
+    case 0: return x + y;
+    case 1: return x - y;
+    case 2: return x * y;
+    case 3: return x / y;
+    case 4: return x >= y || x != x ? x : y;
+    case 5: return x <= y || x != x ? x : y;
+    case 6: return x > y ? 1 : 0;
+    case 7: return x >= y ? 1 : 0;
+    case 8: return x < y ? 1 : 0;
+    case 9: return x <= y ? 1 : 0;
+    default: return x == y ? 1 : 0;
+  }
+}
+
+// @ts-ignore: decorator
+@inline function vop(op: i32, x: v128, y: v128): v128 {
+  const one = f32x4.splat(1);
+  switch (op) {
+    case 0: return f32x4.add(x, y);
+    case 1: return f32x4.sub(x, y);
+    case 2: return f32x4.mul(x, y);
+    case 3: return f32x4.div(x, y);
+    case 4: return v128.bitselect(x, y, v128.or(f32x4.ge(x, y), f32x4.ne(x, x)));
+    case 5: return v128.bitselect(x, y, v128.or(f32x4.le(x, y), f32x4.ne(x, x)));
+    case 6: return v128.and(f32x4.gt(x, y), one);
+    case 7: return v128.and(f32x4.ge(x, y), one);
+    case 8: return v128.and(f32x4.lt(x, y), one);
+    case 9: return v128.and(f32x4.le(x, y), one);
+    default: return v128.and(f32x4.eq(x, y), one);
+  }
+}
+
+/** out[0..n) = op(a[j·sa], b[j·sb]) with the dense and broadcast-scalar cases in SIMD. */
+// @ts-ignore: decorator
+@inline function binRow(op: i32, a: usize, sa: i32, b: usize, sb: i32, o: usize, n: i32): void {
+  let j = 0;
+  if (sa == 1 && sb == 1) {
+    for (; j + 4 <= n; j += 4) {
+      const k = <usize>(j << 2);
+      v128.store(o + k, vop(op, v128.load(a + k), v128.load(b + k)));
+    }
+  } else if (sa == 1 && sb == 0) {
+    const y = v128.load32_splat(b);
+    for (; j + 4 <= n; j += 4) {
+      const k = <usize>(j << 2);
+      v128.store(o + k, vop(op, v128.load(a + k), y));
+    }
+  } else if (sa == 0 && sb == 1) {
+    const x = v128.load32_splat(a);
+    for (; j + 4 <= n; j += 4) {
+      const k = <usize>(j << 2);
+      v128.store(o + k, vop(op, x, v128.load(b + k)));
+    }
+  }
+  for (; j < n; j++) {
+    store<f32>(o + <usize>(j << 2), sop(op, load<f32>(a + <usize>(j * sa * 4)), load<f32>(b + <usize>(j * sb * 4))));
+  }
+}
+
+/** Broadcast binary op over a 4-D [d0, d1, d2, d3] walk; dims and strides (elements) at geo. */
+// @ts-ignore: decorator
+@inline function binary4(op: i32, a: usize, b: usize, out: usize, geo: usize): void {
+  const d0 = gi(geo, 0), d1 = gi(geo, 1), d2 = gi(geo, 2), d3 = gi(geo, 3);
+  const a0 = gi(geo, 4), a1 = gi(geo, 5), a2 = gi(geo, 6), a3 = gi(geo, 7);
+  const b0 = gi(geo, 8), b1 = gi(geo, 9), b2 = gi(geo, 10), b3 = gi(geo, 11);
+  let o = out;
+  const rowBytes = <usize>(d3 * 4);
+  for (let i0 = 0; i0 < d0; i0++) {
+    for (let i1 = 0; i1 < d1; i1++) {
+      for (let i2 = 0; i2 < d2; i2++) {
+        const pa = a + <usize>((i0 * a0 + i1 * a1 + i2 * a2) * 4);
+        const pb = b + <usize>((i0 * b0 + i1 * b1 + i2 * b2) * 4);
+        binRow(op, pa, a3, pb, b3, o, d3);
+        o += rowBytes;
+      }
+    }
+  }
+}
+
+export function binary(op: i32, a: usize, b: usize, out: usize, geo: usize): void {
+  switch (op) {
+    case 0: binary4(0, a, b, out, geo); break;
+    case 1: binary4(1, a, b, out, geo); break;
+    case 2: binary4(2, a, b, out, geo); break;
+    case 3: binary4(3, a, b, out, geo); break;
+    case 4: binary4(4, a, b, out, geo); break;
+    case 5: binary4(5, a, b, out, geo); break;
+    case 6: binary4(6, a, b, out, geo); break;
+    case 7: binary4(7, a, b, out, geo); break;
+    case 8: binary4(8, a, b, out, geo); break;
+    case 9: binary4(9, a, b, out, geo); break;
+    default: binary4(10, a, b, out, geo); break;
+  }
+}
+
+// Unary op codes: 0 neg 1 abs 2 square 3 sqrt 4 step(p0) 5 clamp(p0, p1) 6 leakyRelu(p0) 7 sign.
+// relu has its own export above. Only ops whose float32 result equals js's float64-then-round.
+
+// @ts-ignore: decorator
+@inline function uop(op: i32, x: v128, p0: v128, p1: v128): v128 {
+  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
+  switch (op) {
+    case 0: return f32x4.neg(x);
+    case 1: return f32x4.abs(x);
+    case 2: return f32x4.mul(x, x);
+    case 3: return f32x4.sqrt(x);
+    case 4: return v128.and(f32x4.gt(x, p0), one);
+    // clamp: v < lo ? lo : v > hi ? hi : v (NaN passes through)
+    case 5: return v128.bitselect(p0, v128.bitselect(p1, x, f32x4.gt(x, p1)), f32x4.lt(x, p0));
+    case 6: return v128.bitselect(x, f32x4.mul(x, p0), f32x4.gt(x, zero));
+    // sign: 1, −1, else +0 (±0 and NaN), as the js reference
+    default: return v128.or(v128.and(f32x4.gt(x, zero), one), v128.and(f32x4.lt(x, zero), f32x4.neg(one)));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function unaryT(op: i32, x: usize, out: usize, n: i32, p0: f32, p1: f32): void {
+  const v0 = f32x4.splat(p0), v1 = f32x4.splat(p1);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const k = <usize>(i << 2);
+    v128.store(out + k, uop(op, v128.load(x + k), v0, v1));
+  }
+  for (; i < n; i++) {
+    const k = <usize>(i << 2);
+    const v = f32x4.replace_lane(f32x4.splat(0), 0, load<f32>(x + k));
+    store<f32>(out + k, f32x4.extract_lane(uop(op, v, v0, v1), 0));
+  }
+}
+
+export function unary(op: i32, x: usize, out: usize, n: i32, p0: f32, p1: f32): void {
+  switch (op) {
+    case 0: unaryT(0, x, out, n, p0, p1); break;
+    case 1: unaryT(1, x, out, n, p0, p1); break;
+    case 2: unaryT(2, x, out, n, p0, p1); break;
+    case 3: unaryT(3, x, out, n, p0, p1); break;
+    case 4: unaryT(4, x, out, n, p0, p1); break;
+    case 5: unaryT(5, x, out, n, p0, p1); break;
+    case 6: unaryT(6, x, out, n, p0, p1); break;
+    default: unaryT(7, x, out, n, p0, p1); break;
+  }
+}
+
+// ─────────────────────────────── reductions ───────────────────────────────
+
+/** Sum over the middle axis of [outer, r, inner] in float64, in the js reference's order. */
+export function reduceSum(x: usize, outer: i32, r: i32, inner: i32, out: usize, acc: usize): void {
+  if (inner == 1) {
+    let p = x;
+    for (let o = 0; o < outer; o++) {
+      let s: f64 = 0;
+      for (let k = 0; k < r; k++) {
+        s += <f64>load<f32>(p);
+        p += 4;
+      }
+      store<f32>(out + <usize>(o * 4), <f32>s);
+    }
+    return;
+  }
+  for (let o = 0; o < outer; o++) {
+    memory.fill(acc, 0, <usize>(inner * 8));
+    let p = x + <usize>(o * r * inner * 4);
+    for (let k = 0; k < r; k++) {
+      let i = 0;
+      for (; i + 2 <= inner; i += 2) {
+        const ap = acc + <usize>(i * 8);
+        v128.store(ap, f64x2.add(v128.load(ap), f64x2.promote_low_f32x4(v128.load64_zero(p + <usize>(i * 4)))));
+      }
+      for (; i < inner; i++) {
+        const ap = acc + <usize>(i * 8);
+        store<f64>(ap, load<f64>(ap) + <f64>load<f32>(p + <usize>(i * 4)));
+      }
+      p += <usize>(inner * 4);
+    }
+    const ob = out + <usize>(o * inner * 4);
+    for (let i = 0; i < inner; i++) store<f32>(ob + <usize>(i * 4), <f32>load<f64>(acc + <usize>(i * 8)));
+  }
+}
+
+/** max (isMax = 1) or min over the middle axis; NaN wins; idx ≠ 0 also writes the index (as f32). */
+export function reduceExt(x: usize, outer: i32, r: i32, inner: i32, out: usize, isMax: i32, wantIndex: i32): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let p = x + <usize>((o * r * inner + i) * 4);
+      let best = load<f32>(p);
+      let bestK = 0;
+      for (let k = 1; k < r; k++) {
+        p += <usize>(inner * 4);
+        const v = load<f32>(p);
+        if ((isMax != 0 ? v > best : v < best) || (v != v && best == best)) {
+          best = v;
+          bestK = k;
+        }
+      }
+      store<f32>(out + <usize>((o * inner + i) * 4), wantIndex != 0 ? <f32>bestK : best);
+    }
+  }
+}
+
+// ─────────────────────────────── pooling ───────────────────────────────
+// Pool geometry (i32 words): n c h w kh kw sh sw padTop padLeft ho wo
+
+// @ts-ignore: decorator
+@inline function takeMask(c: v128, best: v128): v128 {
+  // c wins over the running best if larger, or if c is NaN and best is not (first max wins ties).
+  return v128.or(f32x4.gt(c, best), v128.and(f32x4.ne(c, c), f32x4.eq(best, best)));
+}
+
+/**
+ * The common window kw = sw = 2, kh = sh ∈ {1, 2}, no padding (MaxPool1d(2), MaxPool2d(2)):
+ * four outputs per step from deinterleaved even / odd columns, same scan order and NaN / tie
+ * rule as the general loop, no data-dependent branches. Returns the first output column left.
+ */
+function maxPoolPairs(xb: usize, w: i32, kh: i32, oh: i32, wo: i32, op: usize, ap: usize): i32 {
+  const r0 = oh * kh;
+  const lane = i32x4(0, 2, 4, 6);
+  let ow = 0;
+  for (; ow + 4 <= wo && 2 * ow + 8 <= w; ow += 4) {
+    let best = f32x4.splat(0);
+    let idx = i32x4.splat(0);
+    for (let i = 0; i < kh; i++) {
+      const row = (r0 + i) * w + 2 * ow;
+      const p = xb + <usize>(row * 4);
+      const v0 = v128.load(p), v1 = v128.load(p, 16);
+      const ev = v128.shuffle<f32>(v0, v1, 0, 2, 4, 6);
+      const od = v128.shuffle<f32>(v0, v1, 1, 3, 5, 7);
+      const ie = i32x4.add(i32x4.splat(row), lane);
+      const io = i32x4.add(ie, i32x4.splat(1));
+      if (i == 0) {
+        best = ev;
+        idx = ie;
+      } else {
+        const t = takeMask(ev, best);
+        best = v128.bitselect(ev, best, t);
+        idx = v128.bitselect(ie, idx, t);
+      }
+      const t = takeMask(od, best);
+      best = v128.bitselect(od, best, t);
+      idx = v128.bitselect(io, idx, t);
+    }
+    v128.store(op + <usize>(ow * 4), best);
+    v128.store(ap + <usize>(ow * 4), idx);
+  }
+  return ow;
+}
+
+export function maxPoolForward(x: usize, out: usize, argmax: usize, g: usize): void {
+  const planes = gi(g, 0) * gi(g, 1), h = gi(g, 2), w = gi(g, 3), kh = gi(g, 4), kw = gi(g, 5);
+  const sh = gi(g, 6), sw = gi(g, 7), padTop = gi(g, 8), padLeft = gi(g, 9), ho = gi(g, 10), wo = gi(g, 11);
+  const pairs = kw == 2 && sw == 2 && kh == sh && kh <= 2 && padTop == 0 && padLeft == 0;
+  let op = out, ap = argmax;
+  for (let pl = 0; pl < planes; pl++) {
+    const xb = x + <usize>(pl * h * w * 4);
+    for (let oh = 0; oh < ho; oh++) {
+      let ow0 = 0;
+      if (pairs) {
+        ow0 = maxPoolPairs(xb, w, kh, oh, wo, op, ap);
+        op += <usize>(ow0 * 4);
+        ap += <usize>(ow0 * 4);
+      }
+      for (let ow = ow0; ow < wo; ow++) {
+        let best: f32 = -Infinity;
+        let bestIdx = -1;
+        for (let i = 0; i < kh; i++) {
+          const ih = oh * sh - padTop + i;
+          if (ih < 0 || ih >= h) continue;
+          for (let j = 0; j < kw; j++) {
+            const iw = ow * sw - padLeft + j;
+            if (iw < 0 || iw >= w) continue;
+            const v = load<f32>(xb + <usize>((ih * w + iw) * 4));
+            // Branch-free update (data-dependent branches mispredict half the time on real data).
+            const take = <i32>(v > best) | (<i32>(v != v) & <i32>(best == best)) | <i32>(bestIdx < 0);
+            best = select<f32>(v, best, take);
+            bestIdx = select<i32>(ih * w + iw, bestIdx, take);
+          }
+        }
+        store<f32>(op, best);
+        store<i32>(ap, bestIdx);
+        op += 4;
+        ap += 4;
+      }
+    }
+  }
+}
+
+export function maxPoolBackward(dy: usize, argmax: usize, dx: usize, g: usize): void {
+  const planes = gi(g, 0) * gi(g, 1), hw = gi(g, 2) * gi(g, 3), P = gi(g, 10) * gi(g, 11);
+  memory.fill(dx, 0, <usize>(planes * hw * 4));
+  for (let pl = 0; pl < planes; pl++) {
+    const xb = dx + <usize>(pl * hw * 4);
+    const ob = <usize>(pl * P * 4);
+    for (let p = 0; p < P; p++) {
+      const idx = load<i32>(argmax + ob + <usize>(p * 4));
+      if (idx >= 0) {
+        const d = xb + <usize>(idx * 4);
+        store<f32>(d, load<f32>(d) + load<f32>(dy + ob + <usize>(p * 4)));
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function windowCount(g: usize, oh: i32, ow: i32, includePad: i32): i32 {
+  const h = gi(g, 2), w = gi(g, 3), kh = gi(g, 4), kw = gi(g, 5), sh = gi(g, 6), sw = gi(g, 7), padTop = gi(g, 8), padLeft = gi(g, 9);
+  if (includePad != 0) {
+    const h0 = oh * sh - padTop, w0 = ow * sw - padLeft;
+    return (min(h0 + kh, h + padTop) - h0) * (min(w0 + kw, w + padLeft) - w0);
+  }
+  const h0 = max(oh * sh - padTop, 0), w0 = max(ow * sw - padLeft, 0);
+  const h1 = min(oh * sh - padTop + kh, h), w1 = min(ow * sw - padLeft + kw, w);
+  return max(0, h1 - h0) * max(0, w1 - w0);
+}
+
+/** Average pooling, float64 window sums and division as in js. */
+export function avgPoolForward(x: usize, out: usize, g: usize, includePad: i32): void {
+  const planes = gi(g, 0) * gi(g, 1), h = gi(g, 2), w = gi(g, 3), kh = gi(g, 4), kw = gi(g, 5);
+  const sh = gi(g, 6), sw = gi(g, 7), padTop = gi(g, 8), padLeft = gi(g, 9), ho = gi(g, 10), wo = gi(g, 11);
+  let op = out;
+  for (let pl = 0; pl < planes; pl++) {
+    const xb = x + <usize>(pl * h * w * 4);
+    for (let oh = 0; oh < ho; oh++) {
+      for (let ow = 0; ow < wo; ow++) {
+        let s: f64 = 0;
+        for (let i = 0; i < kh; i++) {
+          const ih = oh * sh - padTop + i;
+          if (ih < 0 || ih >= h) continue;
+          for (let j = 0; j < kw; j++) {
+            const iw = ow * sw - padLeft + j;
+            if (iw >= 0 && iw < w) s += <f64>load<f32>(xb + <usize>((ih * w + iw) * 4));
+          }
+        }
+        const cnt = windowCount(g, oh, ow, includePad);
+        store<f32>(op, cnt > 0 ? <f32>(s / <f64>cnt) : 0);
+        op += 4;
+      }
+    }
+  }
+}
+
+export function avgPoolBackward(dy: usize, dx: usize, g: usize, includePad: i32): void {
+  const planes = gi(g, 0) * gi(g, 1), h = gi(g, 2), w = gi(g, 3), kh = gi(g, 4), kw = gi(g, 5);
+  const sh = gi(g, 6), sw = gi(g, 7), padTop = gi(g, 8), padLeft = gi(g, 9), ho = gi(g, 10), wo = gi(g, 11);
+  memory.fill(dx, 0, <usize>(planes * h * w * 4));
+  let dp = dy;
+  for (let pl = 0; pl < planes; pl++) {
+    const xb = dx + <usize>(pl * h * w * 4);
+    for (let oh = 0; oh < ho; oh++) {
+      for (let ow = 0; ow < wo; ow++) {
+        const cnt = windowCount(g, oh, ow, includePad);
+        const gv = cnt == 0 ? 0 : <f64>load<f32>(dp) / <f64>cnt;
+        dp += 4;
+        if (cnt == 0) continue;
+        for (let i = 0; i < kh; i++) {
+          const ih = oh * sh - padTop + i;
+          if (ih < 0 || ih >= h) continue;
+          for (let j = 0; j < kw; j++) {
+            const iw = ow * sw - padLeft + j;
+            if (iw >= 0 && iw < w) {
+              const d = xb + <usize>((ih * w + iw) * 4);
+              store<f32>(d, <f32>(<f64>load<f32>(d) + gv));
+            }
+          }
+        }
+      }
+    }
+  }
+}
