@@ -14,11 +14,15 @@ const backends = new Map<string, Backend>([[jsBackend.name, jsBackend]]);
 let active: Backend = jsBackend;
 let strict = false;
 
-/** counts[backendName][kernelName] = number of calls served. */
+/** counts[backendName][kernelName] = calls dispatched to that backend (delegations included). */
 const counts = new Map<string, Map<string, number>>();
 const fallbacks = new Map<string, number>();
-/** "backend:kernel" -> reason -> calls a backend handed to js itself (e.g. float64 operands). */
-const reasonCounts = new Map<string, Map<string, number>>();
+/**
+ * backend -> kernel -> reason -> calls the backend handed to js itself (small tensors, float64
+ * operands). Kept as nested maps of constant strings so that recording one costs a few lookups:
+ * tiny MCU-sized ops delegate on every call. kernelStats() moves them from the backend to js.
+ */
+const delegations = new Map<string, Map<string, Map<string, number>>>();
 
 export function registerBackend(backend: Backend): void {
   backends.set(backend.name, backend);
@@ -80,14 +84,10 @@ export function recordFallback(backend: string, name: KernelName, reason: string
   if (strict) {
     throw new Error(`kernel '${name}': backend '${backend}' cannot run this call (${reason}) and strict mode forbids the js fallback`);
   }
-  const m = counts.get(backend);
-  const c = m?.get(name) ?? 0;
-  if (m !== undefined && c > 1) m.set(name, c - 1);
-  else if (m !== undefined && c === 1) m.delete(name);
-  record(jsBackend.name, name);
-  fallbacks.set(name, (fallbacks.get(name) ?? 0) + 1);
-  let byReason = reasonCounts.get(backend + ':' + name);
-  if (byReason === undefined) reasonCounts.set(backend + ':' + name, (byReason = new Map()));
+  let byKernel = delegations.get(backend);
+  if (byKernel === undefined) delegations.set(backend, (byKernel = new Map()));
+  let byReason = byKernel.get(name);
+  if (byReason === undefined) byKernel.set(name, (byReason = new Map()));
   byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
 }
 
@@ -104,13 +104,30 @@ export interface KernelStats {
 export function kernelStats(): KernelStats {
   const calls: Record<string, Record<string, number>> = {};
   for (const [b, m] of counts) calls[b] = Object.fromEntries(m);
+  const fb: Record<string, number> = Object.fromEntries(fallbacks);
   const fallbackReasons: Record<string, number> = {};
-  for (const [bk, m] of reasonCounts) for (const [r, c] of m) fallbackReasons[`${bk}:${r}`] = c;
-  return { active: active.name, calls, fallbacks: Object.fromEntries(fallbacks), fallbackReasons };
+  for (const [b, byKernel] of delegations) {
+    for (const [k, byReason] of byKernel) {
+      let moved = 0;
+      for (const [r, c] of byReason) {
+        fallbackReasons[`${b}:${k}:${r}`] = c;
+        moved += c;
+      }
+      // A delegated call was served by js, not by the backend that was asked.
+      const left = (calls[b]?.[k] ?? 0) - moved;
+      if (calls[b] !== undefined) {
+        if (left > 0) calls[b][k] = left;
+        else delete calls[b][k];
+      }
+      (calls.js ??= {})[k] = (calls.js[k] ?? 0) + moved;
+      fb[k] = (fb[k] ?? 0) + moved;
+    }
+  }
+  return { active: active.name, calls, fallbacks: fb, fallbackReasons };
 }
 
 export function resetKernelStats(): void {
   counts.clear();
   fallbacks.clear();
-  reasonCounts.clear();
+  delegations.clear();
 }

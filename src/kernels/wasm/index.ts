@@ -196,7 +196,7 @@ function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: Co
  * memory and back has a fixed cost that a tiny loop does not repay (bench: op64-fwdbwd). Measured
  * with bench/elementwise.ts; see docs/kernels.md.
  */
-export const ELEMENTWISE_MIN = 1024;
+export const ELEMENTWISE_MIN = 2048;
 const POOL_MIN = 256;
 
 const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
@@ -278,8 +278,10 @@ function binary(op: BinaryOp, a: StridedOperand, b: StridedOperand, out: TypedAr
 function reduce(op: ReduceOp, x: TypedArray, outer: number, rr: number, inner: number, out: TypedArray): void {
   const n = outer * rr * inner;
   const ok = (op === 'sum' || op === 'max' || op === 'min') && rr > 0;
-  if (!ok || n < ELEMENTWISE_MIN || !allFloat32(x, out)) {
-    delegate('reduce', !ok ? 'op not in wasm' : n < ELEMENTWISE_MIN ? 'small tensor' : float32Reason('wasm', x, out))(op, x, outer, rr, inner, out);
+  // A reduction along the contiguous axis (inner = 1) is one float64 add chain either way: js.
+  if (!ok || inner < 4 || n < ELEMENTWISE_MIN || !allFloat32(x, out)) {
+    const reason = !ok ? 'op not in wasm' : inner < 4 ? 'contiguous-axis reduction' : n < ELEMENTWISE_MIN ? 'small tensor' : float32Reason('wasm', x, out);
+    delegate('reduce', reason)(op, x, outer, rr, inner, out);
     return;
   }
   const r = R();
