@@ -7,7 +7,7 @@
 
 import type { Tensor } from '../tensor/tensor.js';
 import { scalar } from '../tensor/create.js';
-import { add } from '../autograd/ops/elementwise.js';
+import { add, maximum } from '../autograd/ops/elementwise.js';
 
 export type LayerKind = 'conv1d' | 'conv2d' | 'linear';
 
@@ -26,6 +26,11 @@ export interface LayerSpec {
   bias: boolean;
   /** Output shape of one invocation without batch and channel axes ([L], [Ho, Wo]; [] for a linear on [N, F]). */
   outShape: readonly number[];
+  /**
+   * Input shape of one invocation without batch and channel axes ([L], [H, W]; [] for a linear on
+   * [N, F]), for activation-memory costs. Undefined = unknown (memory costs then take outShape).
+   */
+  inShape?: readonly number[];
   stride?: readonly number[];
   dilation?: readonly number[];
   /** Bit-widths, for precision-aware costs (undefined = float). */
@@ -66,6 +71,12 @@ export interface CostModel {
    */
   perCall: boolean;
   fn: CostFn;
+  /**
+   * How layer values combine into the model's cost: 'sum' (default; params, MACs, latency) or
+   * 'max' (peak quantities such as the RAM of the largest live activations). A max-reduced cost
+   * passes its gradient to the layer that attains the maximum.
+   */
+  reduce?: 'sum' | 'max';
 }
 
 /** Number of output positions of one invocation (1 for a linear on [N, F]). */
@@ -90,13 +101,14 @@ export interface LayerCall {
   firstCall: boolean;
 }
 
-/** Sum of a cost over layer calls (shared costs take each layer's first call only). */
+/** A cost over layer calls: their sum, or their maximum for a max-reduced cost (shared costs take each layer's first call only). */
 export function totalCost(model: CostModel, calls: readonly LayerCall[]): Tensor {
+  const combine = model.reduce === 'max' ? maximum : add;
   let total: Tensor | null = null;
   for (const c of calls) {
     if (!model.perCall && !c.firstCall) continue;
     const v = model.fn(c.spec, c.eff);
-    total = total === null ? v : add(total, v);
+    total = total === null ? v : combine(total, v);
   }
   return total ?? scalar(0);
 }

@@ -60,8 +60,10 @@ export interface GroupSummary {
   members: string[];
 }
 
-function specOf(u: TraceUnit, m: Module): LayerSpec {
+export function specOf(u: TraceUnit, m: Module): LayerSpec {
   const y = u.outputs[0];
+  // The input's geometry feeds activation-memory costs (a strided layer reads more than it writes).
+  const x = u.inputs[0];
   if (isConv(m)) {
     const is1d = m instanceof Conv1d || m instanceof PitConv1d;
     const kernel = is1d ? [(m as Conv1d).kernelSize] : [(m as Conv2d).kh, (m as Conv2d).kw];
@@ -69,11 +71,11 @@ function specOf(u: TraceUnit, m: Module): LayerSpec {
     return {
       name: u.path, kind: is1d ? 'conv1d' : 'conv2d', cin: m.inChannels, cout: m.outChannels, kernel, groups: m.groups,
       depthwise: m.groups > 1 && m.groups === m.inChannels && m.groups === m.outChannels, bias: m.bias !== null,
-      outShape: y.shape.slice(2), stride: pair(m.stride), dilation: pair(m.dilation),
+      outShape: y.shape.slice(2), inShape: x === undefined ? undefined : x.shape.slice(2), stride: pair(m.stride), dilation: pair(m.dilation),
     };
   }
   if (isLinear(m)) {
-    return { name: u.path, kind: 'linear', cin: m.inFeatures, cout: m.outFeatures, kernel: [], groups: 1, depthwise: false, bias: m.bias !== null, outShape: y.shape.slice(1, -1) };
+    return { name: u.path, kind: 'linear', cin: m.inFeatures, cout: m.outFeatures, kernel: [], groups: 1, depthwise: false, bias: m.bias !== null, outShape: y.shape.slice(1, -1), inShape: x === undefined ? undefined : x.shape.slice(1, -1) };
   }
   throw new Error(`pit: '${u.path}' is not a conv or linear layer`);
 }
