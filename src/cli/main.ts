@@ -10,11 +10,13 @@ import { UsageError, wantsHelp } from './args.js';
 import { nearest } from '../util/schema.js';
 import { runTrain, trainHelp } from './commands/train.js';
 import { runSearchCommand, searchHelp } from './commands/search.js';
+import { runMpsCommand, mpsHelp } from './commands/mps.js';
 
 const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => void | Promise<void>; summary: string }> = {
   train: { help: trainHelp, run: runTrain, summary: 'train a seed model on a dataset and evaluate it' },
   search: { help: () => searchHelp(false), run: (a) => runSearchCommand(a, false), summary: 'PIT architecture search at one regulariser strength, export, fine-tune' },
   sweep: { help: () => searchHelp(true), run: (a) => runSearchCommand(a, true), summary: 'PIT search over a list of strengths; writes the Pareto front' },
+  mps: { help: mpsHelp, run: runMpsCommand, summary: 'mixed-precision search (per layer / per channel, 0 bits = prune), QAT fine-tune, fronts vs uniform baselines' },
   datasets: { help: () => 'tsdnas datasets — list the named datasets', run: () => console.log(DATASET_NAMES.join('\n')), summary: 'list datasets' },
   models: {
     help: () => 'tsdnas models — list the seed models',

@@ -1,0 +1,118 @@
+/**
+ * `tsdnas mps`: mixed-precision search from the command line. One strength (--lambda) or a sweep
+ * (--sweep over --lambdas), per layer and / or per channel, from the seed (float warm-up) or a
+ * trained checkpoint (e.g. a PIT sweep's point-<i>/model.safetensors). Uniform QAT baselines
+ * run first; every finished point is written at once (plan, summary, fake-quant checkpoint),
+ * and the run ends with the fronts (accuracy vs weight bytes vs BitOps) as JSON and CSV.
+ */
+
+import { join } from 'node:path';
+import { writeJsonAtomic, writeFileAtomic } from '../../io/atomic.js';
+import { loadModelCheckpoint } from '../../io/checkpoint.js';
+import { toCsv } from '../../nas/search/pareto.js';
+import { describeSchema, type ConfigOf, type Schema } from '../../util/schema.js';
+import { ProgressBar } from '../progress.js';
+import { parseCommand, UsageError } from '../args.js';
+import { RUN_SCHEMA, prepareRun, fmtMetric } from './train.js';
+import { MPS_SCHEMA, type MpsConfig } from '../../quant/mps/config.js';
+import { runMps, type Granularity, type MpsPoint, type MpsSweepResult } from '../../quant/mps/run.js';
+import { checkPrecisions } from '../../quant/mps/precisions.js';
+
+export const MPS_COMMAND_SCHEMA = { ...RUN_SCHEMA, ...MPS_SCHEMA } as const satisfies Schema;
+export type MpsCommandConfig = ConfigOf<typeof MPS_COMMAND_SCHEMA>;
+
+export function mpsHelp(): string {
+  return `tsdnas mps — mixed-precision search (weights per layer or per channel, 0 bits = prune; activations per layer),
+then a fixed-precision quantisation-aware fine-tune of the argmax assignment; uniform QAT baselines alongside
+
+usage: tsdnas mps --dataset <name> [--model <seed> | --checkpoint model.safetensors] [--per-channel] [--per-layer]
+                  [--precisions 0,2,4,8] [--sampling softmax|gumbel|hard] [--t0 1] [--cost size|bitops]
+                  [--lambda λ | --sweep --lambdas a,b,c] [options] [--config file.json]
+
+${describeSchema(MPS_COMMAND_SCHEMA)}`;
+}
+
+const log = (s: string) => process.stderr.write(s + '\n');
+
+function pointRow(p: MpsPoint, metric: 'accuracy' | 'mae', index: number) {
+  return {
+    point: index, kind: p.kind, label: p.label, strength: p.strength ?? '', size_bytes: +p.sizeBytes.toFixed(2), bitops: Math.round(p.bitops),
+    [`val_${metric}`]: p.valMetric, [`test_${metric}`]: p.testMetric, bits: Object.entries(p.histogram).map(([k, v]) => `${k}:${v}`).join(' '), seconds: Math.round(p.seconds),
+  };
+}
+
+function writePoint(outDir: string, p: MpsPoint, index: number, cfg: MpsConfig): void {
+  const dir = join(outDir, `point-${index}`);
+  writeJsonAtomic(join(dir, 'plan.json'), p.plan);
+  const { model: _m, handle, ...rest } = p;
+  writeJsonAtomic(join(dir, 'summary.json'), { ...rest, seed: cfg.seed, layers: handle.precisionSummary() });
+}
+
+export function writeMpsRun(outDir: string, r: MpsSweepResult, metric: 'accuracy' | 'mae', cfg: MpsConfig, seconds: number): { json: string; csv: string } {
+  const rows = r.points.map((p, i) => ({ ...pointRow(p, metric, i), front_size: r.frontSize.includes(i), front_bitops: r.frontBitops.includes(i) }));
+  const floatRow = { point: 'float', kind: 'float', label: 'float (unquantised)', [`val_${metric}`]: r.float.valMetric, [`test_${metric}`]: r.float.testMetric };
+  const json = join(outDir, 'front.json');
+  const csv = join(outDir, 'front.csv');
+  writeJsonAtomic(json, { metric, config: cfg, seconds, float: r.float, points: rows, frontSize: r.frontSize, frontBitops: r.frontBitops, comparison: r.comparison });
+  writeFileAtomic(csv, toCsv([floatRow, ...rows]));
+  return { json, csv };
+}
+
+export function runMpsCommand(argv: string[]): void {
+  const { config: cfg, positionals } = parseCommand('mps', MPS_COMMAND_SCHEMA, argv);
+  if (positionals.length > 0) throw new UsageError(`tsdnas mps: unexpected argument '${positionals[0]}'; options are given as --name value`);
+  const granularities: Granularity[] = [];
+  if (cfg.perLayer) granularities.push('layer');
+  if (cfg.perChannel || !cfg.perLayer) granularities.push('channel');
+  // Validate the candidate sets before loading data or training anything.
+  try {
+    checkPrecisions(cfg.precisions, 'weight', '--precisions');
+    checkPrecisions(cfg.actPrecisions, 'activation', '--act-precisions');
+    if (cfg.baselines.length > 0) checkPrecisions(cfg.baselines, 'weight', '--baselines');
+  } catch (e) {
+    throw new UsageError(`tsdnas mps: ${(e as Error).message}`);
+  }
+  if (cfg.precisions.includes(0) && granularities.includes('layer')) log('tsdnas mps: 0 bits are searched per channel only; the per-layer search uses the non-zero precisions');
+  const strengths = cfg.sweep ? cfg.lambdas : [cfg.lambda];
+  const run = prepareRun('mps', { ...cfg });
+  const { splits, outDir } = run;
+  let { model, modelName } = run;
+  if (cfg.checkpoint !== undefined) {
+    const ck = loadModelCheckpoint(cfg.checkpoint);
+    model = ck.model;
+    modelName = `${ck.meta.model} from ${cfg.checkpoint}`;
+    if (ck.meta.inputShape.join() !== splits.info.sampleShape.join()) throw new UsageError(`--checkpoint ${cfg.checkpoint} takes inputs [${ck.meta.inputShape.join(', ')}] but ${cfg.dataset} gives [${splits.info.sampleShape.join(', ')}]`);
+  }
+  const metric = splits.info.metric;
+  log(`tsdnas mps: ${splits.info.name} (${splits.train.length} train / ${splits.val.length} val / ${splits.test.length} test) with ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters); ${granularities.join(' + ')} search over w{${cfg.precisions.join(',')}} a{${cfg.actPrecisions.join(',')}}, ${cfg.sampling} sampling, T0 ${cfg.t0}, cost ${cfg.cost}, strengths ${strengths.join(', ')}; backend ${run.backend}`);
+  let bar: ProgressBar | null = null;
+  const tick = (label: string, done: number, total: number, loss: number) => {
+    if (bar === null) bar = new ProgressBar({ total, label });
+    bar.tick(1, { loss: loss.toFixed(4) });
+    if (done === total) { bar.done(); bar = null; }
+  };
+  const t0 = performance.now();
+  const result = runMps(model, splits, cfg, granularities, strengths, {
+    onPhase: (phase, label) => log(`— ${phase}${label === null ? '' : ` (${label})`}`),
+    onFitBatch: (epoch, done, total, loss) => tick(`epoch ${epoch}`, done, total, loss),
+    onFitEpoch: (phase, r) => log(`  ${phase} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}  val ${fmtMetric(metric, r.valMetric)}  ${r.seconds.toFixed(1)}s`),
+    onBatch: (phase, epoch, done, total, loss) => tick(`search ${epoch} ${phase}`, done, total, loss),
+    onEpoch: (r) => log(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric)}  reg ${r.regTerm.toExponential(2)}  size ${r.costs.size.toFixed(0)} B  BitOps ${r.costs.bitops.toExponential(3)}  ${r.seconds.toFixed(1)}s`),
+    onPoint: (p, i) => {
+      writePoint(outDir, p, i, cfg);
+      log(`  point ${i} (${p.label}): ${p.sizeBytes.toFixed(0)} B weights, ${p.bitops.toExponential(3)} BitOps, test ${fmtMetric(metric, p.testMetric)}, bits ${JSON.stringify(p.histogram)} (${p.seconds.toFixed(0)} s)`);
+    },
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const files = writeMpsRun(outDir, result, metric, cfg, seconds);
+  console.log(`\nfloat: test ${fmtMetric(metric, result.float.testMetric)}`);
+  console.log('point  kind         strength   weight B   BitOps       test       front(size/BitOps)');
+  result.points.forEach((p, i) => {
+    console.log(`${String(i).padEnd(6)} ${p.kind.padEnd(12)} ${(p.strength === null ? '-' : p.strength.toExponential(1)).padEnd(10)} ${p.sizeBytes.toFixed(0).padEnd(10)} ${p.bitops.toExponential(3).padEnd(12)} ${fmtMetric(metric, p.testMetric).padEnd(10)} ${result.frontSize.includes(i) ? 'S' : '-'}${result.frontBitops.includes(i) ? 'B' : '-'}`);
+  });
+  for (const c of result.comparison) {
+    const what = c.channelPoint === null ? 'no per-channel point within 0.5 points' : `per-channel point ${c.channelPoint}: ${c.channelSizeBytes?.toFixed(0)} B at ${fmtMetric(metric, c.channelMetric as number)} → ${((c.saving as number) * 100).toFixed(1)}% less weight memory`;
+    console.log(`per-layer point ${c.layerPoint} (${c.layerSizeBytes.toFixed(0)} B at ${fmtMetric(metric, c.layerMetric)}): ${what}`);
+  }
+  console.log(`\nmps took ${(seconds / 60).toFixed(1)} min; fronts: ${files.json}, ${files.csv}; plans: ${join(outDir, 'point-<i>/plan.json')}`);
+}

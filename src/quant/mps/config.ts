@@ -1,0 +1,37 @@
+/** The mixed-precision search configuration: training options plus the search's own. */
+
+import type { ConfigOf, Schema } from '../../util/schema.js';
+import { SEARCH_SCHEMA } from '../../nas/search/config.js';
+
+const { warmupEpochs, searchEpochs, finetuneEpochs, searchPatience, maskLr, lambda, ...rest } = SEARCH_SCHEMA;
+const {
+  regularizer: _r, cost: _c, lambdas: _l, sizeTarget: _s, opsCost: _o, mu: _m, mus: _ms, discreteCost: _d,
+  searchChannels: _sc, searchReceptiveField: _sr, searchDilation: _sd, ...TRAINING
+} = rest;
+
+export const MPS_SCHEMA = {
+  ...TRAINING,
+  warmupEpochs: { ...warmupEpochs, help: 'float epochs training the seed before the search (ignored with --checkpoint unless > 0)' },
+  searchEpochs,
+  finetuneEpochs: { ...finetuneEpochs, help: 'quantisation-aware epochs training the exported fixed-precision model' },
+  searchPatience,
+  maskLr: { ...maskLr, help: 'learning rate of the precision logits (0 = derived from the number of logit updates)' },
+  lambda: { ...lambda, help: 'regulariser strength λ of a single search (cost units: bytes for size, bit-operations for bitops)' },
+  lambdas: { type: 'number-list', default: [1e-5, 1e-4, 1e-3], min: 0, help: 'λ values of a sweep (comma-separated); a sweep runs when --sweep is set' },
+  sweep: { type: 'boolean', default: false, help: 'search every λ of --lambdas (one shared warm-up) and write the fronts' },
+  cost: { type: 'string', default: 'size', choices: ['size', 'bitops'], help: 'cost of the plain regulariser: weight memory in bytes, or BitOps' },
+  perChannel: { type: 'boolean', default: false, help: 'search one weight precision per output channel' },
+  perLayer: { type: 'boolean', default: false, help: 'search one weight precision per layer (both flags: both searches from the same warm-up; neither: per channel)' },
+  precisions: { type: 'number-list', default: [2, 4, 8], min: 0, max: 8, help: 'weight candidate bit-widths (0 = prune the channel; per-channel only)' },
+  actPrecisions: { type: 'number-list', default: [2, 4, 8], min: 2, max: 8, help: 'activation candidate bit-widths' },
+  inputBits: { type: 'number', default: 8, min: 2, max: 8, integer: true, help: 'bits of the signed network-input quantiser' },
+  sampling: { type: 'string', default: 'softmax', choices: ['softmax', 'gumbel', 'hard'], help: 'how θ is sampled during the search (evaluation always uses the argmax)' },
+  t0: { type: 'number', default: 1, min: 1e-6, help: 'initial softmax temperature' },
+  annealRate: { type: 'number', default: 0.045, min: 0, help: 'temperature decay per epoch: T ← T·exp(−rate)' },
+  discreteCost: { type: 'boolean', default: false, help: 'costs of the argmax assignment (straight-through) rather than the exact expectation' },
+  baselines: { type: 'number-list', default: [8, 4, 2], min: 2, max: 8, help: 'uniform weight bit-widths trained as QAT baselines (empty list: none)' },
+  baselineActBits: { type: 'number', default: 8, min: 2, max: 8, integer: true, help: 'activation bits of the uniform baselines' },
+  checkpoint: { type: 'optional-string', help: 'start from this trained (e.g. PIT-exported) model checkpoint instead of the seed' },
+} as const satisfies Schema;
+
+export type MpsConfig = ConfigOf<typeof MPS_SCHEMA>;

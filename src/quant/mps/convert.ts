@@ -1,0 +1,198 @@
+/**
+ * Automatic conversion to a mixed-precision search model: trace the model, find the activation
+ * groups (the PIT sharing analysis: everything between one set of conv / linear layers and the
+ * next, so branches meeting in an add are one group), give each group read by a layer one
+ * activation quantiser (the network input a fixed-precision signed one), and swap every conv /
+ * linear for an MpsLayer with a per-layer or per-channel weight choice. The classifier (the layer
+ * writing the graph output) never gets 0 bits.
+ */
+
+import type { Tensor } from '../../tensor/tensor.js';
+import { noGrad } from '../../autograd/graph.js';
+import { Rng } from '../../tensor/rng.js';
+import type { Module } from '../../nn/module.js';
+import { ReLU, ReLU6 } from '../../nn/layers/simple.js';
+import { describeArchitecture } from '../../nn/serialize.js';
+import type { CostModel } from '../../hw/index.js';
+import { traceModel, type TraceUnit } from '../../nas/pit/trace.js';
+import { analyseGroups, type Group, type UnitRole } from '../../nas/pit/groups.js';
+import { specOf } from '../../nas/pit/model.js';
+import { splitPath, swapChild } from '../../nas/pit/swap.js';
+import { checkPrecisions } from './precisions.js';
+import { DEFAULT_CANDIDATES, validatePlan, type QuantPlan } from '../plan.js';
+import { SAMPLING_MODES, type SamplingMode, type SelectionState } from './selector.js';
+import { MixedActQuant } from './mixedAct.js';
+import { MixedWeightQuant } from './mixedWeight.js';
+import { MpsLayer, isQuantizable } from './mpsLayer.js';
+import { MpsModel, type MpsLayerRecord } from './model.js';
+import { MPS_COSTS } from './costs.js';
+
+export interface MpsOptions {
+  /** Input shape without the batch axis. */
+  inputShape: readonly number[];
+  /** Weight candidates (default {2, 4, 8}; 0 = prune, per-channel search only). */
+  weightPrecisions?: readonly number[];
+  /** Activation candidates (default {2, 4, 8}). */
+  activationPrecisions?: readonly number[];
+  /** One weight precision per output channel (default) or per layer. */
+  perChannel?: boolean;
+  /** Bits of the (signed) network input quantiser. Default 8. */
+  inputBits?: number;
+  sampling?: SamplingMode;
+  /** Initial temperature T0 (default 1). */
+  t0?: number;
+  seed?: number;
+  /** Named cost models (default: size in bytes and BitOps). */
+  costs?: Readonly<Record<string, CostModel>>;
+  /** A batch of real inputs: activation clips start at the largest value each quantiser sees. */
+  calibration?: Tensor;
+}
+
+/** Walk back through channel-preserving units: does the tensor come out of a ReLU? */
+function nonNegative(u: TraceUnit, roles: Map<TraceUnit, UnitRole>): boolean {
+  let cur: TraceUnit | undefined = u;
+  while (cur !== undefined) {
+    if (cur.module instanceof ReLU || cur.module instanceof ReLU6 || cur.op === 'relu') return true;
+    const r = roles.get(cur) as UnitRole;
+    const passes = r.role === 'pass' && !r.needsMask && cur.op !== 'neg' && cur.op !== 'tanh' && cur.op !== 'sin';
+    if (!passes || cur.producers.length !== 1) return false;
+    cur = cur.producers[0];
+  }
+  return false;
+}
+
+/** Convert `model` in place; returns the search handle. */
+export function mps(model: Module, opts: MpsOptions): MpsModel {
+  const perChannel = opts.perChannel ?? true;
+  const wPrec = checkPrecisions(opts.weightPrecisions ?? DEFAULT_CANDIDATES, 'weight', 'mps weight precisions');
+  const aPrec = checkPrecisions(opts.activationPrecisions ?? DEFAULT_CANDIDATES, 'activation', 'mps activation precisions');
+  if (!perChannel && wPrec.includes(0)) throw new Error('mps weight precisions: 0 bits per layer would remove a whole layer; use 0 with the per-channel search only');
+  const inputBits = opts.inputBits ?? 8;
+  checkPrecisions([inputBits], 'activation', 'mps input bits');
+  const sampling = opts.sampling ?? 'softmax';
+  if (!SAMPLING_MODES.includes(sampling)) throw new Error(`mps: unknown sampling '${String(sampling)}' (valid: ${SAMPLING_MODES.join(', ')})`);
+  const t0 = opts.t0 ?? 1;
+  if (!(t0 > 0)) throw new Error(`mps: the initial temperature t0 must be > 0, got ${t0}`);
+  const state: SelectionState = { temperature: t0, mode: sampling, rng: new Rng((opts.seed ?? 0) * 7727 + 17) };
+
+  const architecture = describeArchitecture(model);
+  const trace = traceModel(model, opts.inputShape);
+  const analysis = analyseGroups(trace, { excluded: () => false, channels: true });
+  const roles = analysis.roles;
+  const report: string[] = [];
+  const outGroup = analysis.groupOf.get(trace.outputUnit) as Group;
+
+  const layerUnits = trace.units.filter((u) => {
+    const r = roles.get(u) as UnitRole;
+    return (r.role === 'producer' || r.role === 'depthwise') && u.module !== null;
+  });
+  for (const u of layerUnits) {
+    if (!isQuantizable(u.module as Module)) throw new Error(`mps: '${u.path}' is a ${(u.module as Module).describe()}; export searched (PIT) models to plain layers first`);
+  }
+
+  // One activation quantiser per group read by a layer.
+  const quantOf = new Map<Group, MixedActQuant>();
+  let inputQuant: MixedActQuant | null = null;
+  const quantFor = (g: Group, reader: TraceUnit): MixedActQuant => {
+    let q = quantOf.get(g);
+    if (q !== undefined) return q;
+    const isInput = g.units.some((u) => (roles.get(u) as UnitRole).role === 'input');
+    if (isInput) {
+      q = new MixedActQuant([inputBits], true, state, 1);
+      inputQuant = q;
+    } else {
+      const signed = !nonNegative(reader.producers[0], roles);
+      if (signed) report.push(`activations read by '${reader.path}' can be negative: signed quantiser`);
+      q = new MixedActQuant(aPrec, signed, state);
+    }
+    quantOf.set(g, q);
+    return q;
+  };
+
+  const mpsOf = new Map<Module, MpsLayer>();
+  const records: MpsLayerRecord[] = [];
+  const pending: { rec: MpsLayerRecord; u: TraceUnit }[] = [];
+  for (const u of layerUnits) {
+    const m = u.module as Module;
+    const inG = analysis.groupOf.get(u.producers[0]) as Group;
+    const myG = analysis.groupOf.get(u) as Group;
+    let layer = mpsOf.get(m);
+    if (layer === undefined) {
+      const spec = specOf(u, m);
+      const isClassifier = myG === outGroup;
+      let prec = wPrec;
+      if (isClassifier && prec.includes(0)) {
+        prec = prec.filter((p) => p !== 0);
+        report.push(`'${u.path}' writes the network output: 0 bits excluded from its candidates`);
+      }
+      layer = new MpsLayer(m as never, new MixedWeightQuant(prec, perChannel && prec.length > 1 ? spec.cout : 0, state));
+      layer.setInputQuant(quantFor(inG, u));
+      mpsOf.set(m, layer);
+      if (u.path === '') throw new Error('mps: the root module is itself a layer; wrap it in a Sequential');
+      const [pp, name] = splitPath(u.path);
+      swapChild(trace.modules.get(pp) as Module, name, layer);
+    } else if (layer.inputQuant !== quantFor(inG, u)) {
+      throw new Error(`mps: '${u.path}' is called on activations of two different groups; its input precision would be ambiguous`);
+    }
+    const rec: MpsLayerRecord = {
+      path: u.path, spec: specOf(u, m), firstCall: records.every((r) => r.layer !== layer), layer,
+      inQuant: layer.inputQuant, outQuant: null, inProducers: [], inRepeat: (analysis.repeatOf.get(u.producers[0]) ?? 1),
+    };
+    records.push(rec);
+    pending.push({ rec, u });
+  }
+  for (const { rec, u } of pending) {
+    const myG = analysis.groupOf.get(u) as Group;
+    rec.outQuant = quantOf.get(myG) ?? null;
+    const inG = analysis.groupOf.get(u.producers[0]) as Group;
+    const rootsAreLayers = inG.roots.every((r) => (roles.get(r) as UnitRole).role === 'producer');
+    if (!inG.frozen && rootsAreLayers) rec.inProducers = inG.roots.map((r) => mpsOf.get(r.module as Module) as MpsLayer);
+  }
+  if (inputQuant === null) throw new Error('mps: no conv or linear layer reads the network input directly; cannot place the input quantiser');
+  const target = new MpsModel(model, architecture, records, [...new Set(quantOf.values())], inputQuant, state, { ...MPS_COSTS, ...(opts.costs ?? {}) }, report);
+  if (opts.calibration !== undefined) calibrateClips(target, opts.calibration);
+  return target;
+}
+
+/** Set every activation clip to the largest |value| its quantiser sees on `batch` (float forward). */
+export function calibrateClips(target: MpsModel, batch: Tensor): void {
+  const qs = target.quantizers;
+  const model = target.model;
+  const was = model.training;
+  model.eval();
+  qs.forEach((q) => q.startCalibration());
+  try {
+    noGrad(() => model.call(batch));
+  } finally {
+    qs.forEach((q) => q.endCalibration());
+    model.train(was);
+  }
+}
+
+/**
+ * A fixed-precision fake-quant model from a plan (per-channel weight bits, activation bits):
+ * the search model with every choice fixed, for quantisation-aware fine-tuning and the uniform
+ * baselines. Converts `model` in place.
+ */
+export function fixedPrecision(model: Module, plan: QuantPlan, opts: { inputShape: readonly number[]; calibration?: Tensor }): MpsModel {
+  const w = new Set<number>();
+  const a = new Set<number>();
+  for (const l of Object.values(plan.layers)) {
+    l.wBits.forEach((b) => w.add(b));
+    if (l.aBits !== 32) a.add(l.aBits);
+  }
+  if (a.size === 0) a.add(plan.inputBits);
+  const target = mps(model, { inputShape: opts.inputShape, weightPrecisions: [...w], activationPrecisions: [...a], inputBits: plan.inputBits, perChannel: true });
+  validatePlan(plan, target.planLayers(), 'mps fixed-precision plan');
+  for (const r of target.layers) {
+    if (!r.firstCall) continue;
+    const lp = plan.layers[r.path];
+    const sel = r.layer.wq.selector;
+    const idx = lp.wBits.map((b) => sel.precisions.indexOf(b));
+    sel.fix(sel.channels > 0 ? idx : [idx[0]]);
+    if (sel.channels === 0 && lp.wBits.some((b) => b !== lp.wBits[0])) throw new Error(`mps: layer '${r.path}' has one weight candidate but the plan gives it several precisions`);
+    if (r.outQuant !== null) r.outQuant.selector.fix([r.outQuant.precisions.indexOf(lp.aBits)]);
+  }
+  if (opts.calibration !== undefined) calibrateClips(target, opts.calibration);
+  return target;
+}

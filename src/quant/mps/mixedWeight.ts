@@ -1,0 +1,57 @@
+/**
+ * A searchable weight quantiser: W_mix = Σ_i θ_i ⊙ Q_{p_i}(W), θ per layer or per output channel.
+ * By linearity one convolution with W_mix equals the θ-weighted sum of the convolutions at each
+ * precision. A 0-bit candidate contributes nothing (the channel is pruned).
+ */
+
+import type { Tensor } from '../../tensor/tensor.js';
+import { add, mul } from '../../autograd/ops/elementwise.js';
+import { zerosLike } from '../../tensor/create.js';
+import { sum } from '../../autograd/ops/reduce.js';
+import { Module } from '../../nn/module.js';
+import { PrecisionSelector, type SelectionState } from './selector.js';
+import { weightQuant } from './quantizers.js';
+
+export class MixedWeightQuant extends Module {
+  readonly selector: PrecisionSelector;
+
+  /** `channels` > 0: one choice per output channel; 0: one choice for the layer. */
+  constructor(readonly precisions: readonly number[], readonly channels: number, state: SelectionState) {
+    super();
+    this.selector = this.registerModule('selector', new PrecisionSelector(precisions, channels, state));
+  }
+
+  get perChannel(): boolean {
+    return this.channels > 0;
+  }
+
+  forward(w: Tensor): Tensor {
+    const theta = this.selector.theta();
+    let y: Tensor | null = null;
+    this.precisions.forEach((p, i) => {
+      if (p === 0) return;
+      const term = mul(weightQuant(w, p), this.selector.coefficient(theta, i, w.ndim));
+      y = y === null ? term : add(y, term);
+    });
+    return y ?? zerosLike(w);
+  }
+
+  /** Σ_c E[b_w,c] (per layer: cout·E[b_w]), 0-bit channels counting 0. */
+  bitsSum(discrete: boolean, cout: number): Tensor {
+    const e = this.selector.expectedBits(this.selector.costTheta(discrete));
+    return this.perChannel ? sum(e) : mul(e, cout);
+  }
+
+  /** Expected number of kept output channels, or null when no channel can be pruned. */
+  alive(discrete: boolean): Tensor | null {
+    if (!this.perChannel) return null;
+    const a = this.selector.aliveProbability(this.selector.costTheta(discrete));
+    return a === null ? null : sum(a);
+  }
+
+  /** The chosen bit-width of every output channel. */
+  chosenBits(cout: number): number[] {
+    const b = this.selector.chosenBits();
+    return this.perChannel ? b : new Array<number>(cout).fill(b[0]);
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * The handle of a model under mixed-precision search (it implements the search protocol's
+ * SearchableModel): the converted model, its precision logits (the "mask" parameters, updated
+ * on the validation split) and weights (with the PACT clips), its exact expected costs through
+ * any CostModel, the argmax assignment as a quantisation plan, and the plain float model to
+ * hand to the quantiser for fine-tuning.
+ */
+
+import type { Tensor } from '../../tensor/tensor.js';
+import { scalar } from '../../tensor/create.js';
+import { mul, sub } from '../../autograd/ops/elementwise.js';
+import { noGrad } from '../../autograd/graph.js';
+import { onesLike } from '../../tensor/create.js';
+import { sum } from '../../autograd/ops/reduce.js';
+import type { Module } from '../../nn/module.js';
+import { buildFromArchitecture, type ArchNode } from '../../nn/serialize.js';
+import { totalCost, type CostModel, type EffectiveSizes, type LayerCall, type LayerSpec } from '../../hw/index.js';
+import type { SearchableModel } from '../../nas/search/types.js';
+import type { MixedActQuant } from './mixedAct.js';
+import type { MpsLayer } from './mpsLayer.js';
+import type { SelectionState } from './selector.js';
+import { PrecisionSelector } from './selector.js';
+import type { PlanLayerInfo, QuantPlan } from '../plan.js';
+
+/** One invocation of a searched layer in the traced graph. */
+export interface MpsLayerRecord {
+  path: string;
+  spec: LayerSpec;
+  firstCall: boolean;
+  layer: MpsLayer;
+  /** Quantiser of the input (null: none, e.g. unquantised), and of the output (null: graph output). */
+  inQuant: MixedActQuant | null;
+  outQuant: MixedActQuant | null;
+  /** Layers whose 0-bit channels make this layer's input channels dead (empty: cin is full). */
+  inProducers: MpsLayer[];
+  /** Features per input channel (positions after a flatten; 1 for convs). */
+  inRepeat: number;
+}
+
+export interface MpsLayerSummary {
+  name: string;
+  kind: string;
+  cout: number;
+  /** Chosen weight bits per output channel (one value per distinct bit-width with its count). */
+  wBits: Record<string, number>;
+  aInBits: number | null;
+  aOutBits: number | null;
+  sizeBytes: number;
+  bitops: number;
+}
+
+export class MpsModel implements SearchableModel {
+  private readonly costModels: Record<string, CostModel>;
+
+  constructor(
+    readonly model: Module,
+    /** Architecture of the original plain model (the export rebuilds it). */
+    readonly architecture: ArchNode,
+    readonly layers: MpsLayerRecord[],
+    readonly quantizers: MixedActQuant[],
+    readonly inputQuant: MixedActQuant,
+    readonly state: SelectionState,
+    costs: Readonly<Record<string, CostModel>>,
+    /** What the conversion decided (classifier kept, signed quantisers, …). */
+    readonly report: string[],
+  ) {
+    this.costModels = { ...costs };
+  }
+
+  private selectors(): PrecisionSelector[] {
+    return this.model.namedModules().map(([, m]) => m).filter((m): m is PrecisionSelector => m instanceof PrecisionSelector);
+  }
+
+  /** The precision logits that are searched (a single-candidate choice is not). */
+  maskParameters(): Tensor[] {
+    return [...new Set(this.selectors().filter((s) => !s.fixed).map((s) => s.logits))];
+  }
+
+  weightParameters(): Tensor[] {
+    // Fixed choices' logits are neither searched nor trained.
+    const logits = new Set(this.selectors().map((s) => s.logits));
+    return this.model.parameters().filter((p) => !logits.has(p));
+  }
+
+  addCost(model: CostModel, name = model.name): void {
+    this.costModels[name] = model;
+  }
+
+  costNames(): string[] {
+    return Object.keys(this.costModels);
+  }
+
+  /** Layer calls with precision-aware effective sizes (expected, or straight-through argmax when discrete). */
+  layerCalls(discrete: boolean): LayerCall[] {
+    const aliveCache = new Map<MpsLayer, Tensor | null>();
+    const aliveVec = (l: MpsLayer): Tensor | null => {
+      if (!aliveCache.has(l)) {
+        const wq = l.wq;
+        aliveCache.set(l, wq.perChannel ? wq.selector.aliveProbability(wq.selector.costTheta(discrete)) : null);
+      }
+      return aliveCache.get(l) as Tensor | null;
+    };
+    const bitsCache = new Map<MixedActQuant, Tensor>();
+    const bits = (q: MixedActQuant | null): Tensor | undefined => {
+      if (q === null) return undefined;
+      let t = bitsCache.get(q);
+      if (t === undefined) bitsCache.set(q, (t = q.bits(discrete)));
+      return t;
+    };
+    return this.layers.map((r) => {
+      const coutN = r.spec.cout;
+      const ownAlive = aliveVec(r.layer);
+      const cout = ownAlive === null ? scalar(coutN) : sum(ownAlive);
+      let cin: Tensor;
+      if (r.spec.depthwise) cin = cout;
+      else {
+        // A channel is dead when every layer writing it gave it 0 bits (independent choices).
+        const vecs = r.inProducers.map(aliveVec);
+        if (vecs.length === 0 || vecs.some((v) => v === null)) cin = scalar(r.spec.cin);
+        else {
+          let deadAll: Tensor | null = null;
+          for (const v of vecs as Tensor[]) {
+            const dead = sub(onesLike(v), v);
+            deadAll = deadAll === null ? dead : mul(deadAll, dead);
+          }
+          const alive = sum(sub(onesLike(deadAll as Tensor), deadAll as Tensor));
+          cin = r.inRepeat === 1 ? alive : mul(alive, r.inRepeat);
+        }
+      }
+      const k = scalar(r.spec.kernel.reduce((a, b) => a * b, 1));
+      const eff: EffectiveSizes = {
+        cin, cout, k, inBits: bits(r.inQuant) ?? scalar(32), outBits: bits(r.outQuant) ?? scalar(32),
+        wBitsSum: r.layer.wq.bitsSum(discrete, coutN),
+      };
+      return { spec: r.spec, eff, firstCall: r.firstCall };
+    });
+  }
+
+  cost(name: string, opts: { discrete?: boolean } = {}): Tensor {
+    const cm = this.costModels[name];
+    if (cm === undefined) throw new Error(`mps: unknown cost '${name}'; available: ${this.costNames().join(', ')}`);
+    return totalCost(cm, this.layerCalls(opts.discrete ?? true));
+  }
+
+  costs(opts: { discrete?: boolean } = {}): Record<string, Tensor> {
+    const calls = this.layerCalls(opts.discrete ?? true);
+    return Object.fromEntries(Object.entries(this.costModels).map(([n, cm]) => [n, totalCost(cm, calls)]));
+  }
+
+  /** Current temperature of every selector. */
+  get temperature(): number {
+    return this.state.temperature;
+  }
+
+  /** T ← T·e^(−rate), once per epoch (DESIGN.md §6: rate 0.045). */
+  anneal(rate = 0.045): number {
+    this.state.temperature *= Math.exp(-rate);
+    return this.state.temperature;
+  }
+
+  /** The argmax assignment as a quantisation plan (per output channel weight bits, output activation bits). */
+  plan(): QuantPlan {
+    const layers: QuantPlan['layers'] = {};
+    for (const r of this.layers) {
+      if (!r.firstCall) continue;
+      layers[r.path] = { wBits: r.layer.wq.chosenBits(r.spec.cout), aBits: r.outQuant === null ? 32 : r.outQuant.chosenBits() };
+    }
+    return { inputBits: this.inputQuant.chosenBits(), layers };
+  }
+
+  /** The quantisable layers as the plan validation sees them. */
+  planLayers(): PlanLayerInfo[] {
+    return this.layers.filter((r) => r.firstCall).map((r) => ({ path: r.path, outChannels: r.spec.cout, isOutput: r.outQuant === null }));
+  }
+
+  /** Per-layer table of the argmax assignment. */
+  precisionSummary(): MpsLayerSummary[] {
+    return noGrad(() => {
+      const calls = this.layerCalls(true);
+      const size = this.costModels.size;
+      const bitops = this.costModels.bitops;
+      const rows = new Map<string, MpsLayerSummary>();
+      calls.forEach((c, i) => {
+        const r = this.layers[i];
+        const ops = bitops === undefined ? NaN : bitops.fn(c.spec, c.eff).item();
+        const row = rows.get(r.path);
+        if (row !== undefined) {
+          row.bitops += ops;
+          return;
+        }
+        const hist: Record<string, number> = {};
+        for (const b of r.layer.wq.chosenBits(r.spec.cout)) hist[`w${b}`] = (hist[`w${b}`] ?? 0) + 1;
+        rows.set(r.path, {
+          name: r.path, kind: r.spec.kind, cout: r.spec.cout, wBits: hist,
+          aInBits: r.inQuant === null ? null : r.inQuant.chosenBits(), aOutBits: r.outQuant === null ? null : r.outQuant.chosenBits(),
+          sizeBytes: size === undefined ? NaN : size.fn(c.spec, c.eff).item(), bitops: ops,
+        });
+      });
+      return [...rows.values()];
+    });
+  }
+
+  /** A plain float model of the original architecture carrying the searched weights. */
+  exportFloat(): Module {
+    const m = buildFromArchitecture(this.architecture);
+    m.loadStateDict(this.model.stateDict(), { strict: false });
+    return m;
+  }
+
+  /** The protocol's export: the plain float model (quantise it with plan() to fine-tune). */
+  exportDense(): Module {
+    return this.exportFloat();
+  }
+}

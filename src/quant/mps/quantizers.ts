@@ -1,0 +1,2 @@
+/** The fake quantisers the search mixes, behind one import (the quantisation layer's). */
+export { pactQuant, weightQuant, weightScales } from '../quantizers.js';

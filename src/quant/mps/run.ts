@@ -1,0 +1,194 @@
+/**
+ * The mixed-precision search protocol as library calls (the PIT protocol's phases, DESIGN.md §5):
+ * float warm-up of the seed (or a trained checkpoint) → per strength and granularity: clone,
+ * convert, calibrate the clips, search (weights on train, precision logits on validation with
+ * task + λ·cost, temperature annealed per epoch) → argmax plan → fixed-precision fake-quant
+ * model → quantisation-aware fine-tune → test. Uniform w8 / w4 / w2 QAT baselines get the same
+ * number of quantised epochs. Fronts: accuracy vs weight memory (bytes) and vs BitOps.
+ */
+
+import type { DatasetSplits } from '../../data/types.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { tensor } from '../../tensor/create.js';
+import type { Module } from '../../nn/module.js';
+import { fit, taskContext, type EpochRecord, type FitHooks } from '../../nn/train/fit.js';
+import { evaluate } from '../../nn/train/epoch.js';
+import { MetricAccumulator } from '../../nn/train/task.js';
+import { cloneModel, trainingPart } from '../../nas/search/run.js';
+import { searchMasks, costValues, type SearchEpochRecord, type SearchHooks } from '../../nas/search/protocol.js';
+import { plainRegularizer } from '../../nas/search/regularizers.js';
+import { paretoFront } from '../../nas/search/pareto.js';
+import type { SearchConfig } from '../../nas/search/config.js';
+import { uniformPlan, type QuantPlan } from '../plan.js';
+import type { MpsConfig } from './config.js';
+import { mps, fixedPrecision } from './convert.js';
+import type { MpsModel } from './model.js';
+import type { SamplingMode } from './selector.js';
+import { bitHistogram } from './plan.js';
+
+export type Granularity = 'layer' | 'channel';
+
+export interface MpsPoint {
+  /** 'mps-layer', 'mps-channel' or 'uniform'. */
+  kind: string;
+  label: string;
+  strength: number | null;
+  sizeBytes: number;
+  bitops: number;
+  valMetric: number;
+  testMetric: number;
+  plan: QuantPlan;
+  histogram: Record<string, number>;
+  searchHistory: SearchEpochRecord[];
+  finetuneHistory: EpochRecord[];
+  searchBestEpoch: number | null;
+  seconds: number;
+  /** The fine-tuned fixed-precision fake-quant model. */
+  model: Module;
+  handle: MpsModel;
+}
+
+export interface MpsSweepResult {
+  float: { valMetric: number; testMetric: number; seconds: number; warmupHistory: EpochRecord[] };
+  points: MpsPoint[];
+  /** Indices of non-dominated points (all kinds together): metric vs size, metric vs BitOps. */
+  frontSize: number[];
+  frontBitops: number[];
+  comparison: ChannelVsLayer[];
+}
+
+export interface MpsHooks extends SearchHooks {
+  onPhase?: (phase: string, label: string | null) => void;
+  onFitEpoch?: (phase: string, r: EpochRecord) => void;
+  onFitBatch?: FitHooks['onBatch'];
+  onPoint?: (p: MpsPoint, index: number) => void;
+}
+
+/** The first samples of the training split as one calibration batch. */
+export function calibrationBatch(splits: DatasetSplits, n = 256): Tensor {
+  const tr = splits.train;
+  const k = Math.min(n, tr.length);
+  const per = tr.sampleShape.reduce((a, b) => a * b, 1);
+  return tensor(tr.x.slice(0, k * per), [k, ...tr.sampleShape]);
+}
+
+function searchConfig(cfg: MpsConfig): SearchConfig {
+  return { ...cfg, discreteCost: cfg.discreteCost } as unknown as SearchConfig;
+}
+
+/** Fine-tune a plan's fixed-precision model from `float` weights, and measure it. */
+export function trainPlan(float: Module, splits: DatasetSplits, cfg: MpsConfig, plan: QuantPlan, epochs: number, hooks: MpsHooks, label: string): { handle: MpsModel; valMetric: number; testMetric: number; history: EpochRecord[]; sizeBytes: number; bitops: number } {
+  const model = cloneModel(float);
+  const handle = fixedPrecision(model, plan, { inputShape: splits.info.sampleShape, calibration: calibrationBatch(splits) });
+  hooks.onPhase?.('fine-tune', label);
+  const r = fit(model, splits, trainingPart(searchConfig(cfg), epochs), { onBatch: hooks.onFitBatch, onEpoch: (e) => hooks.onFitEpoch?.('fine-tune', e) });
+  const va = evaluate(model, splits.val, r.ctx);
+  const te = evaluate(model, splits.test, r.ctx);
+  const c = costValues(handle);
+  return { handle, valMetric: va.metric, testMetric: te.metric, history: r.history, sizeBytes: c.size, bitops: c.bitops };
+}
+
+export function searchOne(warm: Module, splits: DatasetSplits, cfg: MpsConfig, granularity: Granularity, strength: number, hooks: MpsHooks = {}): MpsPoint {
+  const t0 = performance.now();
+  const label = `${granularity} λ=${strength}`;
+  const model = cloneModel(warm);
+  const target = mps(model, {
+    inputShape: splits.info.sampleShape, perChannel: granularity === 'channel',
+    weightPrecisions: granularity === 'channel' ? cfg.precisions : cfg.precisions.filter((p) => p !== 0),
+    activationPrecisions: cfg.actPrecisions, inputBits: cfg.inputBits, sampling: cfg.sampling as SamplingMode, t0: cfg.t0, seed: cfg.seed,
+    calibration: calibrationBatch(splits),
+  });
+  hooks.onPhase?.('search', label);
+  const ctx = taskContext(splits, trainingPart(searchConfig(cfg), cfg.searchEpochs));
+  const s = searchMasks(target, splits, ctx, searchConfig(cfg), plainRegularizer(cfg.cost, strength), {
+    ...hooks,
+    onEpoch: (r) => {
+      hooks.onEpoch?.(r);
+      target.anneal(cfg.annealRate);
+    },
+  });
+  const plan = target.plan();
+  const ft = trainPlan(target.exportFloat(), splits, cfg, plan, cfg.finetuneEpochs, hooks, label);
+  return {
+    kind: `mps-${granularity}`, label, strength, sizeBytes: ft.sizeBytes, bitops: ft.bitops, valMetric: ft.valMetric, testMetric: ft.testMetric,
+    plan, histogram: bitHistogram(plan), searchHistory: s.history, finetuneHistory: ft.history, searchBestEpoch: s.bestEpoch,
+    seconds: (performance.now() - t0) / 1000, model: ft.handle.model, handle: ft.handle,
+  };
+}
+
+/** Uniform fixed-precision QAT (w<b>a<aBits>) from the warm model, as many quantised epochs as a search point gets. */
+export function uniformBaseline(warm: Module, splits: DatasetSplits, cfg: MpsConfig, wBits: number, hooks: MpsHooks = {}): MpsPoint {
+  const t0 = performance.now();
+  const probe = mps(cloneModel(warm), { inputShape: splits.info.sampleShape, perChannel: false });
+  const plan = uniformPlan(probe.planLayers(), wBits, cfg.baselineActBits, cfg.inputBits);
+  const label = `uniform w${wBits}a${cfg.baselineActBits}`;
+  const ft = trainPlan(warm, splits, cfg, plan, cfg.searchEpochs + cfg.finetuneEpochs, hooks, label);
+  return {
+    kind: 'uniform', label, strength: null, sizeBytes: ft.sizeBytes, bitops: ft.bitops, valMetric: ft.valMetric, testMetric: ft.testMetric,
+    plan, histogram: bitHistogram(plan), searchHistory: [], finetuneHistory: ft.history, searchBestEpoch: null,
+    seconds: (performance.now() - t0) / 1000, model: ft.handle.model, handle: ft.handle,
+  };
+}
+
+export interface ChannelVsLayer {
+  layerPoint: number;
+  layerMetric: number;
+  layerSizeBytes: number;
+  /** Smallest per-channel point within 0.5 points of the per-layer accuracy (null: none). */
+  channelPoint: number | null;
+  channelMetric: number | null;
+  channelSizeBytes: number | null;
+  /** 1 − channel size / layer size. */
+  saving: number | null;
+}
+
+/** For each per-layer point: the smallest per-channel point at the same accuracy (within `tol`, 0.005 = 0.5 points). */
+export function compareChannelToLayer(points: readonly Pick<MpsPoint, 'kind' | 'testMetric' | 'sizeBytes'>[], metricName: 'accuracy' | 'mae', tol = 0.005): ChannelVsLayer[] {
+  const score = (v: number) => MetricAccumulator.score({ metric: v, metricName });
+  const out: ChannelVsLayer[] = [];
+  points.forEach((l, i) => {
+    if (l.kind !== 'mps-layer') return;
+    let best: number | null = null;
+    points.forEach((c, j) => {
+      if (c.kind !== 'mps-channel' || score(c.testMetric) < score(l.testMetric) - tol) return;
+      if (best === null || c.sizeBytes < points[best].sizeBytes) best = j;
+    });
+    const b = best as number | null;
+    out.push({
+      layerPoint: i, layerMetric: l.testMetric, layerSizeBytes: l.sizeBytes, channelPoint: b, channelMetric: b === null ? null : points[b].testMetric,
+      channelSizeBytes: b === null ? null : points[b].sizeBytes, saving: b === null ? null : 1 - points[b].sizeBytes / l.sizeBytes,
+    });
+  });
+  return out;
+}
+
+export function mpsFronts(points: readonly Pick<MpsPoint, 'testMetric' | 'sizeBytes' | 'bitops'>[], metricName: 'accuracy' | 'mae'): { frontSize: number[]; frontBitops: number[] } {
+  const obj = (v: number) => -MetricAccumulator.score({ metric: v, metricName });
+  const idx = points.map((_, i) => i);
+  const by = (key: 'sizeBytes' | 'bitops') => paretoFront(idx.map((i) => ({ item: i, objectives: [obj(points[i].testMetric), points[i][key]] })));
+  return { frontSize: by('sizeBytes'), frontBitops: by('bitops') };
+}
+
+/**
+ * The whole run: warm-up (unless `warmed`), searches for each granularity × strength, uniform
+ * baselines, fronts and the per-channel vs per-layer comparison.
+ */
+export function runMps(seed: Module, splits: DatasetSplits, cfg: MpsConfig, granularities: readonly Granularity[], strengths: readonly number[], hooks: MpsHooks = {}): MpsSweepResult {
+  const t0 = performance.now();
+  let warmupHistory: EpochRecord[] = [];
+  if (cfg.warmupEpochs > 0) {
+    hooks.onPhase?.('warm-up', null);
+    warmupHistory = fit(seed, splits, trainingPart(searchConfig(cfg), cfg.warmupEpochs), { onBatch: hooks.onFitBatch, onEpoch: (e) => hooks.onFitEpoch?.('warm-up', e) }).history;
+  }
+  const ctx = taskContext(splits, trainingPart(searchConfig(cfg), 1));
+  const float = { valMetric: evaluate(seed, splits.val, ctx).metric, testMetric: evaluate(seed, splits.test, ctx).metric, seconds: (performance.now() - t0) / 1000, warmupHistory };
+  const points: MpsPoint[] = [];
+  const push = (p: MpsPoint) => {
+    points.push(p);
+    hooks.onPoint?.(p, points.length - 1);
+  };
+  for (const b of cfg.baselines) push(uniformBaseline(seed, splits, cfg, b, hooks));
+  for (const g of granularities) for (const s of strengths) push(searchOne(seed, splits, cfg, g, s, hooks));
+  const metric = splits.info.metric;
+  return { float, points, ...mpsFronts(points, metric), comparison: compareChannelToLayer(points, metric) };
+}
