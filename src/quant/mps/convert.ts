@@ -12,7 +12,7 @@ import { noGrad } from '../../autograd/graph.js';
 import { Rng } from '../../tensor/rng.js';
 import type { Module } from '../../nn/module.js';
 import { ReLU, ReLU6 } from '../../nn/layers/simple.js';
-import { describeArchitecture } from '../../nn/serialize.js';
+import { describeArchitecture, type ArchNode } from '../../nn/serialize.js';
 import type { CostModel } from '../../hw/index.js';
 import { traceModel, type TraceUnit } from '../../nas/pit/trace.js';
 import { analyseGroups, type Group, type UnitRole } from '../../nas/pit/groups.js';
@@ -64,6 +64,7 @@ function nonNegative(u: TraceUnit, roles: Map<TraceUnit, UnitRole>): boolean {
 /** Convert `model` in place; returns the search handle. */
 export function mps(model: Module, opts: MpsOptions): MpsModel {
   const perChannel = opts.perChannel ?? true;
+  const report: string[] = [];
   const wPrec = checkPrecisions(opts.weightPrecisions ?? DEFAULT_CANDIDATES, 'weight', 'mps weight precisions');
   const aPrec = checkPrecisions(opts.activationPrecisions ?? DEFAULT_CANDIDATES, 'activation', 'mps activation precisions');
   if (!perChannel && wPrec.includes(0)) throw new Error('mps weight precisions: 0 bits per layer would remove a whole layer; use 0 with the per-channel search only');
@@ -75,11 +76,16 @@ export function mps(model: Module, opts: MpsOptions): MpsModel {
   if (!(t0 > 0)) throw new Error(`mps: the initial temperature t0 must be > 0, got ${t0}`);
   const state: SelectionState = { temperature: t0, mode: sampling, rng: new Rng((opts.seed ?? 0) * 7727 + 17) };
 
-  const architecture = describeArchitecture(model);
+  // Custom module classes have no description: such a model searches fine but cannot be re-built for export.
+  let architecture: ArchNode | null = null;
+  try {
+    architecture = describeArchitecture(model);
+  } catch {
+    report.push('the model has no architecture description (custom module classes): exportFloat() is unavailable');
+  }
   const trace = traceModel(model, opts.inputShape);
   const analysis = analyseGroups(trace, { excluded: () => false, channels: true });
   const roles = analysis.roles;
-  const report: string[] = [];
   const outGroup = analysis.groupOf.get(trace.outputUnit) as Group;
 
   const layerUnits = trace.units.filter((u) => {

@@ -13,6 +13,16 @@ import { Module } from '../../nn/module.js';
 import { PrecisionSelector, type SelectionState } from './selector.js';
 import { pactQuant } from './quantizers.js';
 
+/** Σ_i θ_i·PACT_{p_i}(x) with one clip; θ has shape [|P|]. */
+export function mixActivation(x: Tensor, clip: Tensor, theta: Tensor, precisions: readonly number[], signed: boolean): Tensor {
+  let y: Tensor | null = null;
+  precisions.forEach((p, i) => {
+    const term = mul(pactQuant(x, clip, p, { signed }), slice(theta, [{ start: i, stop: i + 1 }]));
+    y = y === null ? term : add(y, term);
+  });
+  return y as unknown as Tensor;
+}
+
 export class MixedActQuant extends Module {
   readonly clip: Tensor;
   readonly selector: PrecisionSelector;
@@ -49,13 +59,7 @@ export class MixedActQuant extends Module {
       return x;
     }
     if (!this.searched) return pactQuant(x, this.clip, this.chosenBits(), { signed: this.signed });
-    const theta = this.selector.theta();
-    let y: Tensor | null = null;
-    this.precisions.forEach((p, i) => {
-      const term = mul(pactQuant(x, this.clip, p, { signed: this.signed }), slice(theta, [{ start: i, stop: i + 1 }]));
-      y = y === null ? term : add(y, term);
-    });
-    return y as unknown as Tensor;
+    return mixActivation(x, this.clip, this.selector.theta(), this.precisions, this.signed);
   }
 
   /** E[bits] (or the straight-through argmax bits) as an autograd scalar. */

@@ -8,9 +8,23 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { add, mul } from '../../autograd/ops/elementwise.js';
 import { zerosLike } from '../../tensor/create.js';
 import { sum } from '../../autograd/ops/reduce.js';
+import { reshape, slice } from '../../autograd/ops/movement.js';
 import { Module } from '../../nn/module.js';
 import { PrecisionSelector, type SelectionState } from './selector.js';
 import { weightQuant } from './quantizers.js';
+
+/** Σ_i θ_i ⊙ Q_{p_i}(w): θ [|P|] (per layer) or [|P|, Cout] (per channel); 0 bits add nothing. */
+export function mixWeight(w: Tensor, theta: Tensor, precisions: readonly number[], perChannel: boolean): Tensor {
+  let y: Tensor | null = null;
+  precisions.forEach((p, i) => {
+    if (p === 0) return;
+    const row = slice(theta, [{ start: i, stop: i + 1 }]);
+    const coef = reshape(row, [perChannel ? w.shape[0] : 1, ...new Array<number>(w.ndim - 1).fill(1)]);
+    const term = mul(weightQuant(w, p), coef);
+    y = y === null ? term : add(y, term);
+  });
+  return y ?? zerosLike(w);
+}
 
 export class MixedWeightQuant extends Module {
   readonly selector: PrecisionSelector;
@@ -26,14 +40,7 @@ export class MixedWeightQuant extends Module {
   }
 
   forward(w: Tensor): Tensor {
-    const theta = this.selector.theta();
-    let y: Tensor | null = null;
-    this.precisions.forEach((p, i) => {
-      if (p === 0) return;
-      const term = mul(weightQuant(w, p), this.selector.coefficient(theta, i, w.ndim));
-      y = y === null ? term : add(y, term);
-    });
-    return y ?? zerosLike(w);
+    return mixWeight(w, this.selector.theta(), this.precisions, this.perChannel);
   }
 
   /** Σ_c E[b_w,c] (per layer: cout·E[b_w]), 0-bit channels counting 0. */

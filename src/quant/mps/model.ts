@@ -55,7 +55,7 @@ export class MpsModel implements SearchableModel {
   constructor(
     readonly model: Module,
     /** Architecture of the original plain model (the export rebuilds it). */
-    readonly architecture: ArchNode,
+    readonly architecture: ArchNode | null,
     readonly layers: MpsLayerRecord[],
     readonly quantizers: MixedActQuant[],
     readonly inputQuant: MixedActQuant,
@@ -202,6 +202,7 @@ export class MpsModel implements SearchableModel {
 
   /** A plain float model of the original architecture carrying the searched weights. */
   exportFloat(): Module {
+    if (this.architecture === null) throw new Error('mps export: the searched model was built from custom module classes without an architecture description; build it from library layers (Sequential, Residual, …) or copy its weights by hand');
     const m = buildFromArchitecture(this.architecture);
     m.loadStateDict(this.model.stateDict(), { strict: false });
     return m;

@@ -13,7 +13,6 @@ import { tensor } from '../../tensor/create.js';
 import type { Rng } from '../../tensor/rng.js';
 import { add, div, mul, sub } from '../../autograd/ops/elementwise.js';
 import { softmax } from '../../autograd/ops/softmax.js';
-import { reshape, slice } from '../../autograd/ops/movement.js';
 import { sum } from '../../autograd/ops/reduce.js';
 import { allocate } from '../../tensor/dtype.js';
 import { Module } from '../../nn/module.js';
@@ -27,6 +26,11 @@ export interface SelectionState {
   temperature: number;
   mode: SamplingMode;
   rng: Rng;
+}
+
+/** θ = softmax(α / T) over the candidate axis 0. */
+export function softTheta(logits: Tensor, temperature: number): Tensor {
+  return softmax(div(logits, temperature), 0);
 }
 
 export class PrecisionSelector extends Module {
@@ -68,7 +72,7 @@ export class PrecisionSelector extends Module {
 
   /** softmax(α / T) over the candidates (axis 0). */
   soft(): Tensor {
-    return softmax(div(this.logits, this.state.temperature), 0);
+    return softTheta(this.logits, this.state.temperature);
   }
 
   /** Index of the chosen candidate per channel (one entry for a per-layer choice). */
@@ -142,11 +146,5 @@ export class PrecisionSelector extends Module {
     const mask = allocate(theta.dtype, n);
     for (let i = 0; i < n; i++) mask[i] = i === zero ? 0 : 1;
     return sum(mul(theta, tensor(mask, this.channels > 0 ? [n, 1] : [n])), 0);
-  }
-
-  /** θ_i as a tensor broadcastable against a weight [C, ...] (per channel: [C, 1, …]; per layer: [1, 1, …]). */
-  coefficient(theta: Tensor, i: number, weightRank: number): Tensor {
-    const row = slice(theta, [{ start: i, stop: i + 1 }]);
-    return reshape(row, [this.channels > 0 ? this.channels : 1, ...new Array<number>(weightRank - 1).fill(1)]);
   }
 }
