@@ -71,6 +71,9 @@ const CONV_CASES: [string, ConvGeom][] = [
   ['1d stride 2 same-ish pad groups 3', geom(2, 6, 1, 33, 9, 1, 4, { s: [1, 2], pad: [0, 0, 1, 2], groups: 3 })],
   ['1d TCN layer (threads-sized)', geom(16, 32, 1, 256, 32, 1, 5, { d: [1, 4] })],
   ['2d kernel larger than stride, no pad', geom(1, 2, 8, 8, 3, 5, 5, { s: [3, 3] })],
+  ['2d depthwise ×2 multiplier stride 2 asymmetric pad', geom(2, 4, 11, 9, 8, 3, 3, { s: [2, 2], pad: [1, 0, 0, 1], groups: 4 })],
+  ['1d depthwise k9 dilation 3 causal', geom(3, 5, 1, 60, 5, 1, 9, { d: [1, 3], pad: [0, 0, 24, 0], groups: 5 })],
+  ['1d first layer cin 1 k5', geom(4, 1, 1, 70, 6, 1, 5, { pad: [0, 0, 4, 0] })],
 ];
 
 const GEMM_CASES: { m: number; n: number; k: number }[] = [
@@ -361,6 +364,43 @@ for (const be of BACKENDS) {
   });
 }
 
+describe('wasm conv paths: direct and im2col+GEMM both equal js on every case', () => {
+  afterAll(() => T.setWasmConvPath(null));
+  for (const path of ['direct', 'im2col'] as const) {
+    for (const [label, g] of CONV_CASES) {
+      it(`${path}: ${label}`, () => {
+        T.setWasmConvPath(path);
+        const rng = new T.Rng(15);
+        const cinG = g.cin / g.groups;
+        const x = rand(g.n * g.cin * g.h * g.w, rng), w = rand(g.cout * cinG * g.kh * g.kw, rng), bias = rand(g.cout, rng);
+        const outLen = g.n * g.cout * g.ho * g.wo;
+        const want = new Float32Array(outLen), got = new Float32Array(outLen).fill(NaN);
+        JS.convForward(x, w, bias, want, g);
+        T.wasmKernels.convForward!(x, w, bias, got, g);
+        expectClose(got, want, cinG * g.kh * g.kw, `${path} convForward ${label}`);
+        const dy = rand(outLen, rng);
+        const dxWant = new Float32Array(x.length), dxGot = rand(x.length, rng);
+        JS.convBackwardInput(dy, w, dxWant, g);
+        T.wasmKernels.convBackwardInput!(dy, w, dxGot, g);
+        expectClose(dxGot, dxWant, (g.cout / g.groups) * g.kh * g.kw, `${path} convBackwardInput ${label}`);
+        const dwWant = new Float32Array(w.length), dwGot = rand(w.length, rng);
+        JS.convBackwardWeight(x, dy, dwWant, g);
+        T.wasmKernels.convBackwardWeight!(x, dy, dwGot, g);
+        expectClose(dwGot, dwWant, g.n * g.ho * g.wo, `${path} convBackwardWeight ${label}`);
+      });
+    }
+  }
+
+  it('the per-shape rule: direct for depthwise (any multiplier), im2col otherwise', () => {
+    T.setWasmConvPath(null);
+    expect(T.convPath(geom(2, 6, 5, 5, 6, 3, 3, { groups: 6 }))).toBe('direct');
+    expect(T.convPath(geom(2, 4, 5, 5, 8, 3, 3, { groups: 4 }))).toBe('direct');
+    expect(T.convPath(geom(4, 1, 1, 70, 6, 1, 5))).toBe('im2col');
+    expect(T.convPath(geom(16, 32, 1, 256, 32, 1, 5))).toBe('im2col');
+    expect(T.convPath(geom(2, 8, 4, 4, 6, 1, 1, { groups: 2 }))).toBe('im2col');
+  });
+});
+
 describe('wasm specifics', () => {
   afterAll(async () => {
     await T.setWasmThreads(1);
@@ -403,6 +443,24 @@ describe('wasm specifics', () => {
     JS.convBackwardWeight(x, dy, dw1, g);
     T.wasmKernels.convBackwardWeight!(x, dy, dw2, g);
     expectClose(dw2, dw1, g.n * g.wo, 'threaded convBackwardWeight');
+
+    // The direct path (depthwise) split over the threads too.
+    const gd = geom(8, 64, 1, 600, 64, 1, 9, { pad: [0, 0, 8, 0], groups: 64 });
+    expect(T.convPath(gd)).toBe('direct');
+    expect(gd.n * gd.cout * 9 * gd.wo).toBeGreaterThanOrEqual(T.THREAD_MIN_MACS);
+    const xd = rand(gd.n * gd.cin * gd.w, rng), wd = rand(gd.cout * 9, rng), dyd = rand(gd.n * gd.cout * gd.wo, rng);
+    const y1 = new Float32Array(dyd.length), y2 = new Float32Array(dyd.length);
+    JS.convForward(xd, wd, null, y1, gd);
+    T.wasmKernels.convForward!(xd, wd, null, y2, gd);
+    expectClose(y2, y1, 9, 'threaded direct convForward');
+    const e1 = new Float32Array(xd.length), e2 = new Float32Array(xd.length);
+    JS.convBackwardInput(dyd, wd, e1, gd);
+    T.wasmKernels.convBackwardInput!(dyd, wd, e2, gd);
+    expectClose(e2, e1, 9, 'threaded direct convBackwardInput');
+    const f1 = new Float32Array(wd.length), f2 = new Float32Array(wd.length);
+    JS.convBackwardWeight(xd, dyd, f1, gd);
+    T.wasmKernels.convBackwardWeight!(xd, dyd, f2, gd);
+    expectClose(f2, f1, gd.n * gd.wo, 'threaded direct convBackwardWeight');
   });
 
   it('useFastestBackend picks wasm here and says so; importing the library did not', () => {

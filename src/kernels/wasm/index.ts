@@ -99,11 +99,36 @@ function isPointwise(g: ConvGeom): boolean {
     g.padTop === 0 && g.padBottom === 0 && g.padLeft === 0 && g.padRight === 0;
 }
 
+export type ConvPath = 'im2col' | 'direct';
+let convPathOverride: ConvPath | null = null;
+
+/**
+ * Force one convolution path for every shape (benchmarks and tests), or null for the per-shape
+ * rule. Both paths are exact to float32 rounding; they sum in different orders.
+ */
+export function setWasmConvPath(path: ConvPath | null): void {
+  convPathOverride = path;
+}
+
+/**
+ * im2col + GEMM or direct tap loops, per shape. The rule is fixed (not timed at run time) so a
+ * run is reproducible bit for bit. Measured with bench/convpath.ts (table in docs/kernels.md):
+ * grouped convs with one input channel per group (depthwise, any multiplier) go direct — their
+ * per-group GEMMs have K = kh·kw and one output row, so packing dominates (dX and dW up to 20–40×
+ * slower); everything else, even a first layer with cin = 1, is faster as im2col + GEMM.
+ */
+export function convPath(g: ConvGeom): ConvPath {
+  if (convPathOverride !== null) return convPathOverride;
+  if (isPointwise(g)) return 'im2col'; // a pointwise conv is a plain GEMM, no im2col at all
+  return g.groups > 1 && g.cin === g.groups ? 'direct' : 'im2col';
+}
+
 interface ConvPlan {
   nt: number;
   /** sample ranges per thread */
   ranges: [number, number][];
   colFloats: number;
+  direct: boolean;
 }
 
 function planConv(r: WasmRuntime, g: ConvGeom): ConvPlan {
@@ -117,7 +142,8 @@ function planConv(r: WasmRuntime, g: ConvGeom): ConvPlan {
     const s1 = Math.floor(((t + 1) * g.n) / nt);
     if (s1 > s0) ranges.push([s0, s1]);
   }
-  return { nt: ranges.length, ranges, colFloats: isPointwise(g) ? 0 : K * P };
+  const direct = convPath(g) === 'direct';
+  return { nt: ranges.length, ranges, colFloats: isPointwise(g) || direct ? 0 : K * P, direct };
 }
 
 function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeom): void {
@@ -133,14 +159,15 @@ function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out:
   const pw = r.alloc(w.length);
   const pbias = bias === null ? 0 : r.alloc(bias.length);
   const po = r.alloc(out.length);
-  const scratch = plan.ranges.map(() => [r.alloc(plan.colFloats), r.alloc(r.packBytes / 4)]);
+  const scratch = plan.direct ? [] : plan.ranges.map(() => [r.alloc(plan.colFloats), r.alloc(r.packBytes / 4)]);
   r.commit();
   writeGeom(r, pg, g);
   const mem = r.f32;
   mem.set(x, px >> 2);
   mem.set(w, pw >> 2);
   if (bias !== null) mem.set(bias, pbias >> 2);
-  r.run('convForward', plan.ranges.map(([s0, s1], t) => [px, pw, pbias, po, pg, scratch[t][0], scratch[t][1], s0, s1]));
+  if (plan.direct) r.run('convForwardDirect', plan.ranges.map(([s0, s1]) => [px, pw, pbias, po, pg, s0, s1]));
+  else r.run('convForward', plan.ranges.map(([s0, s1], t) => [px, pw, pbias, po, pg, scratch[t][0], scratch[t][1], s0, s1]));
   out.set(r.f32.subarray(po >> 2, (po >> 2) + out.length));
 }
 
@@ -156,13 +183,14 @@ function convBackwardInput(dy: TypedArray, w: TypedArray, dx: TypedArray, g: Con
   const pdy = r.alloc(dy.length);
   const pw = r.alloc(w.length);
   const pdx = r.alloc(dx.length);
-  const scratch = plan.ranges.map(() => [r.alloc(plan.colFloats), r.alloc(r.packBytes / 4)]);
+  const scratch = plan.direct ? [] : plan.ranges.map(() => [r.alloc(plan.colFloats), r.alloc(r.packBytes / 4)]);
   r.commit();
   writeGeom(r, pg, g);
   const mem = r.f32;
   mem.set(dy, pdy >> 2);
   mem.set(w, pw >> 2);
-  r.run('convBackwardInput', plan.ranges.map(([s0, s1], t) => [pdy, pw, pdx, pg, scratch[t][0], scratch[t][1], s0, s1]));
+  if (plan.direct) r.run('convBackwardInputDirect', plan.ranges.map(([s0, s1]) => [pdy, pw, pdx, pg, s0, s1]));
+  else r.run('convBackwardInput', plan.ranges.map(([s0, s1], t) => [pdy, pw, pdx, pg, scratch[t][0], scratch[t][1], s0, s1]));
   dx.set(r.f32.subarray(pdx >> 2, (pdx >> 2) + dx.length));
 }
 
@@ -179,14 +207,15 @@ function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: Co
   const pdy = r.alloc(dy.length);
   // One dW accumulator per thread; thread 0's is the output.
   const pdws = plan.ranges.map(() => r.alloc(dw.length));
-  const scratch = plan.ranges.map(() => [r.alloc(plan.colFloats), r.alloc(r.packBytes / 4)]);
+  const scratch = plan.direct ? [] : plan.ranges.map(() => [r.alloc(plan.colFloats), r.alloc(r.packBytes / 4)]);
   r.commit();
   writeGeom(r, pg, g);
   const mem = r.f32;
   mem.set(x, px >> 2);
   mem.set(dy, pdy >> 2);
   for (const p of pdws) mem.fill(0, p >> 2, (p >> 2) + dw.length);
-  r.run('convBackwardWeight', plan.ranges.map(([s0, s1], t) => [px, pdy, pdws[t], pg, scratch[t][0], scratch[t][1], s0, s1]));
+  if (plan.direct) r.run('convBackwardWeightDirect', plan.ranges.map(([s0, s1], t) => [px, pdy, pdws[t], pg, s0, s1]));
+  else r.run('convBackwardWeight', plan.ranges.map(([s0, s1], t) => [px, pdy, pdws[t], pg, scratch[t][0], scratch[t][1], s0, s1]));
   for (let t = 1; t < pdws.length; t++) r.exports.addInto(pdws[0], pdws[t], dw.length);
   dw.set(r.f32.subarray(pdws[0] >> 2, (pdws[0] >> 2) + dw.length));
 }

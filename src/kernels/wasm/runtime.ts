@@ -37,6 +37,9 @@ export interface WasmExports {
   convBackwardInput(dy: number, w: number, dx: number, g: number, col: number, pack: number, s0: number, s1: number): void;
   convBackwardWeight(x: number, dy: number, dw: number, g: number, col: number, pack: number, s0: number, s1: number): void;
   addInto(dst: number, src: number, n: number): void;
+  convForwardDirect(x: number, w: number, bias: number, out: number, g: number, s0: number, s1: number): void;
+  convBackwardInputDirect(dy: number, w: number, dx: number, g: number, s0: number, s1: number): void;
+  convBackwardWeightDirect(x: number, dy: number, dw: number, g: number, s0: number, s1: number): void;
   relu(x: number, out: number, n: number): void;
   fakeQuant(x: number, out: number, codes: number, outer: number, c: number, inner: number,
     scale: number, qmin: number, qmax: number, floorMode: number): void;
@@ -51,7 +54,10 @@ export interface WasmExports {
 }
 
 /** Functions a worker can be asked to run, by index in the control block. */
-const JOBS = ['gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight'] as const;
+const JOBS = [
+  'gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight',
+  'convForwardDirect', 'convBackwardInputDirect', 'convBackwardWeightDirect',
+] as const;
 export type JobName = (typeof JOBS)[number];
 
 const PAGE = 65536;

@@ -804,3 +804,167 @@ export function avgPoolBackward(dy: usize, dx: usize, g: usize, includePad: i32)
     }
   }
 }
+
+// ─────────────────────────────── direct convolution ───────────────────────────────
+// Tap-by-tap loops without im2col, for shapes where the GEMM's reduction length K = cinG·kh·kw
+// is too short to pay for packing (depthwise convs, a first layer with one input channel).
+// Rows along the output width are SIMD when the width stride is 1. Same geometry block as
+// above; the JS side picks this path per shape (see convPath in ../index.ts).
+
+/** Output columns [lo, hi) whose input column ow + shift lies inside [0, w) (stride 1). */
+// @ts-ignore: decorator
+@inline function validLo(shift: i32, wo: i32): i32 {
+  return min(wo, max(0, -shift));
+}
+// @ts-ignore: decorator
+@inline function validHi(shift: i32, wo: i32, w: i32, lo: i32): i32 {
+  return max(lo, min(wo, w - shift));
+}
+
+/** dst[0..n) += s · src[0..n) */
+// @ts-ignore: decorator
+@inline function axpy(dst: usize, src: usize, s: f32, n: i32): void {
+  const sv = f32x4.splat(s);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const o = <usize>(k << 2);
+    v128.store(dst + o, fma(v128.load(src + o), sv, v128.load(dst + o)));
+  }
+  for (; k < n; k++) {
+    const o = <usize>(k << 2);
+    store<f32>(dst + o, load<f32>(dst + o) + s * load<f32>(src + o));
+  }
+}
+
+/** Σ a[k]·b[k], k < n (f32x4 partial sums). */
+// @ts-ignore: decorator
+@inline function dot(a: usize, b: usize, n: i32): f32 {
+  let acc = f32x4.splat(0);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const o = <usize>(k << 2);
+    acc = fma(v128.load(a + o), v128.load(b + o), acc);
+  }
+  let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  for (; k < n; k++) s += load<f32>(a + <usize>(k << 2)) * load<f32>(b + <usize>(k << 2));
+  return s;
+}
+
+/**
+ * The one tap loop behind all three direct kernels, for one (sample, output channel, input
+ * channel) plane pair and tap weight: mode 0 y += wv·x (forward), mode 1 x += wv·y (dX).
+ */
+// @ts-ignore: decorator
+@inline function tapPlane(mode: i32, xp: usize, yp: usize, wv: f32, i: i32, j: i32, g: usize): void {
+  const h = gi(g, 2), w = gi(g, 3), sh = gi(g, 7), sw = gi(g, 8), dh = gi(g, 9), dw = gi(g, 10);
+  const padTop = gi(g, 11), padLeft = gi(g, 12), ho = gi(g, 14), wo = gi(g, 15);
+  const shift = j * dw - padLeft;
+  const lo = validLo(shift, wo), hi = validHi(shift, wo, w, lo);
+  for (let oh = 0; oh < ho; oh++) {
+    const ih = oh * sh - padTop + i * dh;
+    if (ih < 0 || ih >= h) continue;
+    const xr = xp + <usize>(ih * w * 4);
+    const yr = yp + <usize>(oh * wo * 4);
+    if (sw == 1) {
+      if (hi > lo) {
+        if (mode == 0) axpy(yr + <usize>(lo * 4), xr + <usize>((lo + shift) * 4), wv, hi - lo);
+        else axpy(xr + <usize>((lo + shift) * 4), yr + <usize>(lo * 4), wv, hi - lo);
+      }
+    } else {
+      for (let ow = 0; ow < wo; ow++) {
+        const iw = ow * sw + shift;
+        if (iw < 0 || iw >= w) continue;
+        const px = xr + <usize>(iw * 4), py = yr + <usize>(ow * 4);
+        if (mode == 0) store<f32>(py, load<f32>(py) + wv * load<f32>(px));
+        else store<f32>(px, load<f32>(px) + wv * load<f32>(py));
+      }
+    }
+  }
+}
+
+/** Direct forward for samples [s0, s1): out = bias, then every tap added in place. */
+export function convForwardDirect(x: usize, wt: usize, bias: usize, out: usize, g: usize, s0: i32, s1: i32): void {
+  const cin = gi(g, 1), h = gi(g, 2), w = gi(g, 3), cout = gi(g, 4), kh = gi(g, 5), kw = gi(g, 6);
+  const groups = gi(g, 13), P = gi(g, 14) * gi(g, 15);
+  const cinG = cin / groups, coutG = cout / groups;
+  for (let n = s0; n < s1; n++) {
+    for (let co = 0; co < cout; co++) {
+      const yp = out + <usize>((n * cout + co) * P * 4);
+      const b: f32 = bias != 0 ? load<f32>(bias + <usize>(co * 4)) : 0;
+      const bv = f32x4.splat(b);
+      let p = 0;
+      for (; p + 4 <= P; p += 4) v128.store(yp + <usize>(p * 4), bv);
+      for (; p < P; p++) store<f32>(yp + <usize>(p * 4), b);
+      const gr = co / coutG;
+      for (let ci = 0; ci < cinG; ci++) {
+        const xp = x + <usize>((n * cin + gr * cinG + ci) * h * w * 4);
+        const wp = wt + <usize>((co * cinG + ci) * kh * kw * 4);
+        for (let i = 0; i < kh; i++) {
+          for (let j = 0; j < kw; j++) tapPlane(0, xp, yp, load<f32>(wp + <usize>((i * kw + j) * 4)), i, j, g);
+        }
+      }
+    }
+  }
+}
+
+/** Direct dX for samples [s0, s1) (overwrites them). */
+export function convBackwardInputDirect(dy: usize, wt: usize, dx: usize, g: usize, s0: i32, s1: i32): void {
+  const cin = gi(g, 1), h = gi(g, 2), w = gi(g, 3), cout = gi(g, 4), kh = gi(g, 5), kw = gi(g, 6);
+  const groups = gi(g, 13), P = gi(g, 14) * gi(g, 15);
+  const cinG = cin / groups, coutG = cout / groups;
+  memory.fill(dx + <usize>(s0 * cin * h * w * 4), 0, <usize>((s1 - s0) * cin * h * w * 4));
+  for (let n = s0; n < s1; n++) {
+    for (let co = 0; co < cout; co++) {
+      const yp = dy + <usize>((n * cout + co) * P * 4);
+      const gr = co / coutG;
+      for (let ci = 0; ci < cinG; ci++) {
+        const xp = dx + <usize>((n * cin + gr * cinG + ci) * h * w * 4);
+        const wp = wt + <usize>((co * cinG + ci) * kh * kw * 4);
+        for (let i = 0; i < kh; i++) {
+          for (let j = 0; j < kw; j++) tapPlane(1, xp, yp, load<f32>(wp + <usize>((i * kw + j) * 4)), i, j, g);
+        }
+      }
+    }
+  }
+}
+
+/** Direct dW: dw += Σ over samples [s0, s1) (the caller zeroes dw). */
+export function convBackwardWeightDirect(x: usize, dy: usize, dw_: usize, g: usize, s0: i32, s1: i32): void {
+  const cin = gi(g, 1), h = gi(g, 2), w = gi(g, 3), cout = gi(g, 4), kh = gi(g, 5), kw = gi(g, 6);
+  const sh = gi(g, 7), sw = gi(g, 8), dh = gi(g, 9), dw = gi(g, 10), padTop = gi(g, 11), padLeft = gi(g, 12);
+  const groups = gi(g, 13), ho = gi(g, 14), wo = gi(g, 15);
+  const cinG = cin / groups, coutG = cout / groups, P = ho * wo;
+  for (let n = s0; n < s1; n++) {
+    for (let co = 0; co < cout; co++) {
+      const yp = dy + <usize>((n * cout + co) * P * 4);
+      const gr = co / coutG;
+      for (let ci = 0; ci < cinG; ci++) {
+        const xp = x + <usize>((n * cin + gr * cinG + ci) * h * w * 4);
+        const wp = dw_ + <usize>((co * cinG + ci) * kh * kw * 4);
+        for (let i = 0; i < kh; i++) {
+          for (let j = 0; j < kw; j++) {
+            const shift = j * dw - padLeft;
+            const lo = validLo(shift, wo), hi = validHi(shift, wo, w, lo);
+            let s: f32 = 0;
+            for (let oh = 0; oh < ho; oh++) {
+              const ih = oh * sh - padTop + i * dh;
+              if (ih < 0 || ih >= h) continue;
+              const xr = xp + <usize>(ih * w * 4);
+              const yr = yp + <usize>(oh * wo * 4);
+              if (sw == 1) {
+                if (hi > lo) s += dot(yr + <usize>(lo * 4), xr + <usize>((lo + shift) * 4), hi - lo);
+              } else {
+                for (let ow = 0; ow < wo; ow++) {
+                  const iw = ow * sw + shift;
+                  if (iw >= 0 && iw < w) s += load<f32>(yr + <usize>(ow * 4)) * load<f32>(xr + <usize>(iw * 4));
+                }
+              }
+            }
+            const d = wp + <usize>((i * kw + j) * 4);
+            store<f32>(d, load<f32>(d) + s);
+          }
+        }
+      }
+    }
+  }
+}
