@@ -10,6 +10,7 @@ import { UsageError, wantsHelp } from './args.js';
 import { nearest } from '../util/schema.js';
 import { runTrain, trainHelp } from './commands/train.js';
 import { runSearchCommand, searchHelp } from './commands/search.js';
+import { reportHelp, runReport } from './commands/report.js';
 import { runMpsCommand, mpsHelp } from './commands/mps.js';
 
 const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => void | Promise<void>; summary: string }> = {
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => vo
   search: { help: () => searchHelp(false), run: (a) => runSearchCommand(a, false), summary: 'PIT architecture search at one regulariser strength, export, fine-tune' },
   sweep: { help: () => searchHelp(true), run: (a) => runSearchCommand(a, true), summary: 'PIT search over a list of strengths; writes the Pareto front' },
   mps: { help: mpsHelp, run: runMpsCommand, summary: 'mixed-precision search (per layer / per channel, 0 bits = prune), QAT fine-tune, fronts vs uniform baselines' },
+  report: { help: reportHelp, run: runReport, summary: 'rebuild the HTML report (report.html) of a search / sweep / mps run directory' },
   datasets: { help: () => 'tsdnas datasets — list the named datasets', run: () => console.log(DATASET_NAMES.join('\n')), summary: 'list datasets' },
   models: {
     help: () => 'tsdnas models — list the seed models',

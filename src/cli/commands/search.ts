@@ -17,6 +17,7 @@ import { ProgressBar } from '../progress.js';
 import { parseCommand, UsageError } from '../args.js';
 import { RUN_SCHEMA, prepareRun, fmtMetric } from './train.js';
 import { pitConverter } from '../../nas/pit/convert.js';
+import { reportAfterRun } from '../../report/index.js';
 
 export const SEARCH_COMMAND_SCHEMA = { ...RUN_SCHEMA, ...SEARCH_SCHEMA } as const satisfies Schema;
 export type SearchCommandConfig = ConfigOf<typeof SEARCH_COMMAND_SCHEMA>;
@@ -107,5 +108,6 @@ export function runSearchCommand(argv: string[], sweep: boolean, convertOverride
   result.points.forEach((p, i) => {
     console.log(`${String(i).padEnd(6)} ${p.strength.toExponential(1).padEnd(10)} ${String(p.params).padEnd(11)} ${String(p.macs).padEnd(11)} ${fmtMetric(metric, p.testMetric).padEnd(10)} ${result.frontParams.includes(i) ? 'P' : '-'}${result.frontMacs.includes(i) ? 'M' : '-'}`);
   });
-  console.log(`\n${command} took ${(seconds / 60).toFixed(1)} min; front: ${files.json}, ${files.csv}; exported models: ${join(outDir, 'point-<i>/model.safetensors')}`);
+  const report = reportAfterRun(outDir);
+  console.log(`\n${command} took ${(seconds / 60).toFixed(1)} min; front: ${files.json}, ${files.csv}; exported models: ${join(outDir, 'point-<i>/model.safetensors')}${report === null ? '' : `; report: ${report}`}`);
 }

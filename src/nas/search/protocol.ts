@@ -14,7 +14,7 @@ import { evaluate, trainEpoch, type EpochContext } from '../../nn/train/epoch.js
 import { restore, snapshot } from '../../nn/train/fit.js';
 import type { Regularizer } from './regularizers.js';
 import { defaultMaskLr } from './regularizers.js';
-import type { SearchableModel } from './types.js';
+import type { LayerState, SearchableModel } from './types.js';
 import type { SearchConfig } from './config.js';
 
 export interface SearchEpochRecord {
@@ -27,6 +27,8 @@ export interface SearchEpochRecord {
   objective: number;
   /** Discrete cost values of the masked model after the epoch. */
   costs: Record<string, number>;
+  /** Each layer's mask state after the epoch (when the model reports one), for the report's heat maps. */
+  layers?: LayerState[];
   seconds: number;
 }
 
@@ -73,7 +75,7 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
     const regTerm = noGrad(() => reg.term(target.costs({ discrete: true }), { epoch, epochs: cfg.searchEpochs, taskLoss: va.loss }).item());
     const rec: SearchEpochRecord = {
       epoch, trainLoss: tr.loss, valLoss: va.loss, valMetric: va.metric, regTerm, objective: va.loss + regTerm,
-      costs: costValues(target), seconds: (performance.now() - t0) / 1000,
+      costs: costValues(target), layers: target.summary?.(), seconds: (performance.now() - t0) / 1000,
     };
     history.push(rec);
     hooks.onEpoch?.(rec);

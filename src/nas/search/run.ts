@@ -15,7 +15,7 @@ import type { SearchConfig } from './config.js';
 import { searchMasks, costValues, type SearchHooks, type SearchEpochRecord } from './protocol.js';
 import { hingeRegularizer, multiComplexityRegularizer, plainRegularizer, type Regularizer } from './regularizers.js';
 import { paretoFront } from './pareto.js';
-import type { SearchableModel } from './types.js';
+import type { LayerState, SearchableModel } from './types.js';
 import type { EpochRecord, FitHooks } from '../../nn/train/fit.js';
 
 /** Turns a plain model into a searchable one (e.g. PIT's conversion). */
@@ -34,6 +34,9 @@ export interface PointResult {
   maskLr: number;
   searchHistory: SearchEpochRecord[];
   finetuneHistory: EpochRecord[];
+  /** Every cost of the exported model, and its per-layer costs (when the converter reports them). */
+  costs: Record<string, number>;
+  layerCosts?: LayerState[];
   seconds: number;
   model: Module;
 }
@@ -45,6 +48,8 @@ export interface SeedResult {
   testMetric: number;
   testMacroF1?: number;
   warmupHistory: EpochRecord[];
+  costs: Record<string, number>;
+  layerCosts?: LayerState[];
   seconds: number;
 }
 
@@ -85,10 +90,11 @@ export function warmUp(seed: Module, splits: DatasetSplits, cfg: SearchConfig, c
   });
   const va = evaluate(seed, splits.val, r.ctx);
   const te = evaluate(seed, splits.test, r.ctx);
-  const c = costValues(convert(cloneModel(seed)));
+  const searchable = convert(cloneModel(seed));
+  const c = costValues(searchable);
   return {
     params: c.params, macs: c.macs, valMetric: va.metric, testMetric: te.metric, testMacroF1: te.macroF1,
-    warmupHistory: r.history, seconds: (performance.now() - t0) / 1000,
+    warmupHistory: r.history, costs: c, layerCosts: searchable.summary?.(), seconds: (performance.now() - t0) / 1000,
   };
 }
 
@@ -107,11 +113,12 @@ export function searchPoint(warm: Module, splits: DatasetSplits, cfg: SearchConf
   });
   const va = evaluate(dense, splits.val, ctx);
   const te = evaluate(dense, splits.test, ctx);
-  const c = costValues(convert(cloneModel(dense)));
+  const searchable = convert(cloneModel(dense));
+  const c = costValues(searchable);
   return {
     strength, regularizer: reg.describe(), params: c.params, macs: c.macs, valMetric: va.metric, testMetric: te.metric,
     testMacroF1: te.macroF1, searchBestEpoch: s.bestEpoch, maskLr: s.maskLr, searchHistory: s.history,
-    finetuneHistory: ft.history, seconds: (performance.now() - t0) / 1000, model: dense,
+    finetuneHistory: ft.history, costs: c, layerCosts: searchable.summary?.(), seconds: (performance.now() - t0) / 1000, model: dense,
   };
 }
 

@@ -7,6 +7,26 @@
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Module } from '../../nn/module.js';
 
+/** One searchable layer's state at the current masks (what reports chart per search epoch). */
+export interface LayerState {
+  name: string;
+  kind: string;
+  cin: number;
+  cinAlive: number;
+  cout: number;
+  coutAlive: number;
+  /** Kernel positions of the seed layer and those still alive. */
+  k: number;
+  kAlive: number;
+  /** Dilation the exported layer would have. */
+  dilation: number;
+  params: number;
+  macs: number;
+  /** Bit-widths where a mixed-precision search sets them (mean over channels when per channel). */
+  wBits?: number;
+  aBits?: number;
+}
+
 export interface SearchableModel {
   readonly model: Module;
   maskParameters(): Tensor[];
@@ -15,4 +35,6 @@ export interface SearchableModel {
   costs(opts: { discrete: boolean }): Record<string, Tensor>;
   /** A plain dense model with the pruned channels / taps removed. */
   exportDense(): Module;
+  /** Per-layer state at the current (binarised) masks, for reports; optional. */
+  summary?(): LayerState[];
 }

@@ -1,0 +1,97 @@
+/**
+ * The report of a run directory: loads the run, assembles the sections (summary, Pareto front,
+ * curves, mask heat maps, architectures) into one self-contained HTML page, and writes it
+ * atomically as <run-dir>/report.html.
+ */
+
+import { join } from 'node:path';
+import { writeFileAtomic } from '../io/atomic.js';
+import { loadRun, type RunData } from './load.js';
+import { page } from './page.js';
+import { esc } from './svg/markup.js';
+import { paretoCharts, pointsTable } from './sections/pareto.js';
+import { curveCharts } from './sections/curves.js';
+import { maskSections } from './sections/masks.js';
+import { architectureTable } from './sections/architecture.js';
+import { formatCost, formatMetric, formatStrength, strengthSymbol } from './labels.js';
+
+export const REPORT_FILE = 'report.html';
+
+const FULL = 1090;
+const HALF = 539;
+
+function figure(svgMarkup: string, caption?: string): string {
+  return `<figure>${svgMarkup}${caption === undefined ? '' : `<figcaption>${caption}</figcaption>`}</figure>`;
+}
+
+function header(run: RunData): string {
+  const c = run.config;
+  const sym = strengthSymbol(run);
+  const meta: [string, string][] = [
+    ['dataset', String(c.dataset ?? '–')],
+    ['seed model', String(c.model ?? '–')],
+    ['regulariser', `${String(c.regularizer ?? '–')} on ${String(c.cost ?? '–')}`],
+    [`${sym} values`, run.points.map((p) => formatStrength(p.strength)).join(', ')],
+    ['epochs', `warm-up ${String(c.warmupEpochs ?? '–')}, search ${String(c.searchEpochs ?? '–')}, fine-tune ${String(c.finetuneEpochs ?? '–')}`],
+    ['seed (before search)', `${formatCost(run.seed.params)} params, ${formatCost(run.seed.macs)} MACs, test ${run.metric} ${formatMetric(run.metric, run.seed.testMetric)}`],
+    ['run directory', run.dir],
+  ];
+  if (run.seconds !== null) meta.push(['duration', `${(run.seconds / 60).toFixed(1)} min`]);
+  if (c.target !== undefined && c.target !== '') meta.push(['hardware target', String(c.target)]);
+  return `<h1>${esc(`tsdnas ${run.command}: ${String(c.dataset ?? 'run')} / ${String(c.model ?? '')}`)}</h1>
+<p class="lead">Architecture search report. Hover a point, a line or a cell for its exact values.</p>
+<dl class="meta">${meta.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>
+${run.notes.map((n) => `<p class="note">⚠ ${esc(n)}</p>`).join('')}`;
+}
+
+/** The report page of a loaded run. */
+export function renderReport(run: RunData): string {
+  const parts: string[] = [header(run)];
+  const pareto = paretoCharts(run, HALF);
+  parts.push(`<h2>Pareto front</h2>
+<p class="note">Each point is one search (one regulariser strength) after export and fine-tuning, tested on the test split. Solid points are non-dominated (no other point is at least as good in both the metric and the cost); faded points are dominated; the diamond is the seed model before the search.</p>`);
+  for (let i = 0; i < pareto.length; i += 2) parts.push(`<div class="grid2">${pareto.slice(i, i + 2).map((s) => figure(s)).join('')}</div>`);
+  parts.push(pointsTable(run));
+  const curves = curveCharts(run, FULL);
+  if (curves.length > 0) {
+    parts.push(`<h2>Training and search curves</h2>
+<p class="note">The warm-up trains the seed once (grey); each point then searches its masks from the warm weights and fine-tunes the exported model. The dot marks the search epoch whose masks were kept (lowest validation loss + regulariser).</p>`);
+    parts.push(...curves.map((c) => figure(c)));
+  }
+  const masks = maskSections(run, FULL);
+  parts.push('<h2>Mask evolution</h2>');
+  if (masks.length === 0) {
+    parts.push('<p class="note">This run did not record per-layer mask states (runs written before they were recorded, or a model without per-layer summaries).</p>');
+  } else {
+    parts.push(`<p class="note">Rows are the searchable layers, columns the search epochs. Grey cells: the quantity does not apply (receptive field and dilation are searched on stride-1 1-D convolutions only). The text at the right end of each row is the layer's state at the kept epoch (dashed red line), which is what was exported.</p>`);
+    for (const m of masks) {
+      parts.push(`<h3>${esc(`Point #${m.point.index} (${strengthSymbol(run)} = ${formatStrength(m.point.strength)})`)}</h3>`);
+      parts.push(...m.charts.map((c) => figure(c)));
+    }
+  }
+  parts.push(`<h2>Architectures found</h2>
+<p class="note">Per layer of each exported model: <i>seed → found</i> where the search changed it. Receptive field in input samples = (taps − 1) · dilation + 1. MACs are per inference.</p>`);
+  parts.push(...run.points.map((p) => architectureTable(run, p)));
+  return page({ title: `tsdnas ${run.command} report — ${String(run.config.dataset ?? run.dir)}`, body: parts.join('\n') });
+}
+
+/** Builds <run-dir>/report.html from the files of a run; returns its path. */
+export function writeReport(runDir: string): string {
+  const html = renderReport(loadRun(runDir));
+  const path = join(runDir, REPORT_FILE);
+  writeFileAtomic(path, html);
+  return path;
+}
+
+/**
+ * The report at the end of a run: a failure to build it must not fail a run whose results are
+ * already written, so it is reported as a warning naming the command that retries it.
+ */
+export function reportAfterRun(runDir: string, warn: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): string | null {
+  try {
+    return writeReport(runDir);
+  } catch (e) {
+    warn(`warning: the HTML report could not be written (${(e as Error).message}); the run's results are saved; retry with: tsdnas report ${runDir}`);
+    return null;
+  }
+}

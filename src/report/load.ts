@@ -1,0 +1,142 @@
+/**
+ * Reading a run directory for the report: front.json (metric, config, seed, the rows of the
+ * points and their fronts) and each point-<i>/summary.json (histories, per-layer states and
+ * costs). Everything is checked before use so that `tsdnas report` on a wrong directory says
+ * what is missing; a point whose summary is missing (a run cut short) is reported from its
+ * front row alone.
+ */
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EpochRecord } from '../nn/train/fit.js';
+import type { LayerRow } from '../nn/summary.js';
+import type { SearchEpochRecord } from '../nas/search/protocol.js';
+import type { LayerState } from '../nas/search/types.js';
+
+export type MetricName = 'accuracy' | 'mae';
+
+export interface SeedData {
+  params: number;
+  macs: number;
+  valMetric: number;
+  testMetric: number;
+  costs: Record<string, number>;
+  layerCosts?: LayerState[];
+  warmupHistory: EpochRecord[];
+}
+
+export interface PointData {
+  index: number;
+  strength: number | null;
+  params: number;
+  macs: number;
+  /** Every cost of the exported model (params, macs, and e.g. a target's latency). */
+  costs: Record<string, number>;
+  valMetric: number;
+  testMetric: number;
+  searchBestEpoch: number | null;
+  searchHistory: SearchEpochRecord[];
+  finetuneHistory: EpochRecord[];
+  layers: LayerRow[];
+  layerCosts?: LayerState[];
+  seconds: number | null;
+  /** Why the point has only its front row. */
+  missing?: string;
+}
+
+export interface RunData {
+  dir: string;
+  /** The command that wrote the run (front.json `command`, else sweep / search by point count). */
+  command: string;
+  metric: MetricName;
+  config: Record<string, unknown>;
+  seconds: number | null;
+  seed: SeedData;
+  points: PointData[];
+  frontParams: number[];
+  frontMacs: number[];
+  notes: string[];
+}
+
+export class NotARunError extends Error {}
+
+type Json = Record<string, unknown>;
+
+function readJson(path: string, what: string): Json {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new NotARunError(`report: cannot read ${what} '${path}': ${(e as Error).message}`);
+  }
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new NotARunError(`report: ${what} '${path}' is not valid JSON (${(e as Error).message}); the run may have been written by another tool`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new NotARunError(`report: ${what} '${path}' must hold a JSON object`);
+  return v as Json;
+}
+
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : NaN);
+const arr = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
+
+function numbers(v: unknown): Record<string, number> {
+  if (typeof v !== 'object' || v === null) return {};
+  return Object.fromEntries(Object.entries(v as Json).filter(([, x]) => typeof x === 'number' && Number.isFinite(x))) as Record<string, number>;
+}
+
+/** Reads and checks a run directory written by `tsdnas search`, `sweep` or `mps`. */
+export function loadRun(dir: string): RunData {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new NotARunError(`report: '${dir}' is not a directory; give the --out directory of a search, sweep or mps run`);
+  const frontPath = join(dir, 'front.json');
+  if (!existsSync(frontPath)) throw new NotARunError(`report: '${dir}' is not a run directory (no front.json); give the --out directory of a finished search, sweep or mps run`);
+  const front = readJson(frontPath, 'front file');
+  const metric = front.metric;
+  if (metric !== 'accuracy' && metric !== 'mae') throw new NotARunError(`report: ${frontPath}: 'metric' must be 'accuracy' or 'mae', got ${JSON.stringify(metric)}`);
+  const rows = front.points;
+  if (!Array.isArray(rows)) throw new NotARunError(`report: ${frontPath}: 'points' must be an array of point rows`);
+  const seedJson = (front.seed ?? {}) as Json;
+  const seed: SeedData = {
+    params: num(seedJson.params), macs: num(seedJson.macs), valMetric: num(seedJson.valMetric), testMetric: num(seedJson.testMetric),
+    costs: { params: num(seedJson.params), macs: num(seedJson.macs), ...numbers(seedJson.costs) },
+    layerCosts: Array.isArray(seedJson.layerCosts) ? (seedJson.layerCosts as LayerState[]) : undefined,
+    warmupHistory: arr<EpochRecord>(seedJson.warmupHistory),
+  };
+  const notes: string[] = [];
+  const points = (rows as Json[]).map((row, i): PointData => {
+    const index = typeof row.point === 'number' ? row.point : i;
+    const summaryPath = join(dir, `point-${index}`, 'summary.json');
+    const base: PointData = {
+      index, strength: typeof row.strength === 'number' ? row.strength : null, params: num(row.params), macs: num(row.macs),
+      costs: { params: num(row.params), macs: num(row.macs) }, valMetric: num(row[`val_${metric}`]), testMetric: num(row[`test_${metric}`]),
+      searchBestEpoch: null, searchHistory: [], finetuneHistory: [], layers: [], seconds: typeof row.seconds === 'number' ? row.seconds : null,
+    };
+    if (!existsSync(summaryPath)) {
+      notes.push(`point ${index}: no ${summaryPath}; shown from its front.json row only`);
+      return { ...base, missing: 'no summary.json' };
+    }
+    const s = readJson(summaryPath, `summary of point ${index}`);
+    return {
+      ...base,
+      costs: { ...base.costs, ...numbers(s.costs) },
+      valMetric: Number.isFinite(num(s.valMetric)) ? num(s.valMetric) : base.valMetric,
+      testMetric: Number.isFinite(num(s.testMetric)) ? num(s.testMetric) : base.testMetric,
+      searchBestEpoch: typeof s.searchBestEpoch === 'number' ? s.searchBestEpoch : null,
+      searchHistory: arr<SearchEpochRecord>(s.searchHistory),
+      finetuneHistory: arr<EpochRecord>(s.finetuneHistory),
+      layers: arr<LayerRow>(s.layers),
+      layerCosts: Array.isArray(s.layerCosts) ? (s.layerCosts as LayerState[]) : undefined,
+    };
+  });
+  const indices = (v: unknown, key: string): number[] => {
+    if (Array.isArray(v) && v.every((x) => typeof x === 'number')) return v as number[];
+    return points.filter((_, i) => (rows as Json[])[i][key] === true).map((p) => p.index);
+  };
+  const command = typeof front.command === 'string' ? front.command : points.length === 1 ? 'search' : 'sweep';
+  return {
+    dir, command, metric, config: (front.config ?? {}) as Json, seconds: typeof front.sweepSeconds === 'number' ? front.sweepSeconds : null,
+    seed, points, frontParams: indices(front.frontParams, 'front_params'), frontMacs: indices(front.frontMacs, 'front_macs'), notes,
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The final architecture of each point as a table: per layer, the seed's and the found channel
+ * counts, kernel, dilation and receptive field, parameters, MACs and the layer's share of the
+ * model's MACs (a bar), so that one sees where the cost went.
+ */
+
+import type { LayerRow } from '../../nn/summary.js';
+import type { LayerState } from '../../nas/search/types.js';
+import { esc } from '../svg/markup.js';
+import { categorical } from '../svg/palette.js';
+import type { PointData, RunData } from '../load.js';
+import { formatCost, formatMetric, formatStrength, strengthSymbol } from '../labels.js';
+import { receptiveField } from './masks.js';
+
+interface Row {
+  name: string;
+  kind: string;
+  channels: string;
+  kernel: string;
+  dilation: string;
+  rf: string;
+  params: number;
+  macs: number;
+  bits: string;
+}
+
+const changed = (a: number | string, b: number | string) => (String(a) === String(b) ? esc(String(b)) : `${esc(String(a))} → <b>${esc(String(b))}</b>`);
+
+function rowsOf(p: PointData, seed: LayerState[] | undefined): Row[] {
+  const seedOf = (name: string) => seed?.find((l) => l.name === name);
+  if (p.layerCosts !== undefined && p.layerCosts.length > 0) {
+    return p.layerCosts.map((l) => {
+      const s = seedOf(l.name);
+      const temporal = l.kind === 'conv1d';
+      return {
+        name: l.name, kind: l.kind,
+        channels: s === undefined ? `${l.cin} → ${l.cout}` : `${changed(s.cin, l.cin)} / ${changed(s.cout, l.cout)}`,
+        kernel: l.kind === 'linear' ? '–' : s === undefined ? String(l.k) : changed(s.k, l.k),
+        dilation: l.kind === 'linear' ? '–' : s === undefined ? String(l.dilation) : changed(s.dilation, l.dilation),
+        rf: !temporal ? '–' : s === undefined ? String(receptiveField(l)) : changed(receptiveField(s), receptiveField(l)),
+        params: l.params, macs: l.macs, bits: typeof l.wBits === 'number' ? `${Number(l.wBits.toFixed(2))}${typeof l.aBits === 'number' ? ` / ${Number(l.aBits.toFixed(2))}` : ''}` : '',
+      };
+    });
+  }
+  // Runs written before per-layer costs were recorded: the architecture rows (no MACs).
+  return p.layers.map((l: LayerRow) => ({
+    name: l.path, kind: l.kind, channels: `${l.cin} → ${l.cout}`, kernel: l.kernel, dilation: l.dilation, rf: '–', params: l.params, macs: NaN, bits: '',
+  }));
+}
+
+export function architectureTable(run: RunData, p: PointData): string {
+  const rows = rowsOf(p, run.seed.layerCosts);
+  if (rows.length === 0) return `<p class="note">No per-layer data for point #${p.index}${p.missing ? ` (${esc(p.missing)})` : ''}.</p>`;
+  const totalMacs = rows.reduce((a, r) => a + (Number.isFinite(r.macs) ? r.macs : 0), 0);
+  const showBits = rows.some((r) => r.bits !== '');
+  const head = ['layer', 'kind', 'channels in / out', 'kernel taps', 'dilation', 'receptive field (samples)', 'params', 'MACs', 'share of MACs', ...(showBits ? ['bits (w / a)'] : [])];
+  const body = rows.map((r) => {
+    const share = totalMacs > 0 && Number.isFinite(r.macs) ? r.macs / totalMacs : NaN;
+    const bar = Number.isFinite(share) ? `<span class="bar"><span style="width:${(share * 100).toFixed(1)}%;background:${categorical(p.index)}"></span></span> ${(share * 100).toFixed(1)}%` : '–';
+    const cells = [`<code>${esc(r.name)}</code>`, esc(r.kind), r.channels, r.kernel, r.dilation, r.rf, formatCost(r.params), formatCost(r.macs), bar, ...(showBits ? [esc(r.bits)] : [])];
+    return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+  });
+  const sum = ['total', '', '', '', '', '', formatCost(p.costs.params), formatCost(p.costs.macs), '', ...(showBits ? [''] : [])];
+  const caption = `point #${p.index} — ${strengthSymbol(run)} = ${formatStrength(p.strength)}, test ${formatMetric(run.metric, p.testMetric)}`;
+  return `<table class="arch"><caption>${esc(caption)}</caption><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${body.join('')}<tr class="total">${sum.map((c) => `<td>${esc(c)}</td>`).join('')}</tr></tbody></table>`;
+}

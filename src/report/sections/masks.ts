@@ -1,0 +1,93 @@
+/**
+ * Mask evolution: for each point, heat maps of every searchable layer over the search epochs —
+ * the share of output channels alive, the receptive field in input samples, the dilation, and
+ * the weight bit-width when a mixed-precision search recorded one. The kept epoch is marked and
+ * each row ends with its final value.
+ */
+
+import { heatMap } from '../svg/heatmap.js';
+import type { LayerState } from '../../nas/search/types.js';
+import type { PointData, RunData } from '../load.js';
+import { formatStrength, strengthSymbol } from '../labels.js';
+
+/** Receptive field of a conv in input samples: (taps − 1) · dilation + 1. */
+export function receptiveField(l: Pick<LayerState, 'kAlive' | 'dilation'>): number {
+  return (l.kAlive - 1) * l.dilation + 1;
+}
+
+const isTemporal = (l: LayerState) => l.kind === 'conv1d' && l.k > 1;
+
+interface Quantity {
+  title: string;
+  colorTitle: string;
+  value: (l: LayerState) => number | null;
+  right: (l: LayerState) => string;
+  format: (v: number) => string;
+  range: (layers: LayerState[]) => [number, number];
+  ticks?: (lo: number, hi: number) => number[];
+}
+
+const pow2Ticks = (lo: number, hi: number) => {
+  const out: number[] = [];
+  for (let v = 1; v <= hi; v *= 2) if (v >= lo) out.push(v);
+  return out;
+};
+
+const QUANTITIES: Quantity[] = [
+  {
+    title: 'output channels alive', colorTitle: 'channels alive (%)', value: (l) => (l.cout > 0 ? l.coutAlive / l.cout : null),
+    right: (l) => `${l.coutAlive}/${l.cout}`, format: (v) => `${Math.round(v * 100)}`, range: () => [0, 1],
+  },
+  {
+    title: 'receptive field', colorTitle: 'receptive field (samples)', value: (l) => (isTemporal(l) ? receptiveField(l) : null),
+    right: (l) => (isTemporal(l) ? `${receptiveField(l)} samples` : '–'), format: (v) => String(Math.round(v)),
+    range: (ls) => [1, Math.max(2, ...ls.filter(isTemporal).map(receptiveField))],
+  },
+  {
+    title: 'dilation', colorTitle: 'dilation', value: (l) => (isTemporal(l) ? l.dilation : null),
+    right: (l) => (isTemporal(l) ? `d=${l.dilation}` : '–'), format: (v) => String(Math.round(v)),
+    range: (ls) => [1, Math.max(2, ...ls.filter(isTemporal).map((l) => l.dilation))], ticks: pow2Ticks,
+  },
+  {
+    title: 'weight bit-width', colorTitle: 'weight bits', value: (l) => (typeof l.wBits === 'number' ? l.wBits : null),
+    right: (l) => (typeof l.wBits === 'number' ? `${Number(l.wBits.toFixed(1))} bits` : '–'), format: (v) => String(Number(v.toFixed(1))),
+    range: (ls) => [0, Math.max(8, ...ls.map((l) => l.wBits ?? 0))], ticks: (lo, hi) => [lo, 2, 4, hi].filter((v, i, a) => v >= lo && v <= hi && a.indexOf(v) === i),
+  },
+];
+
+function pointHeatMaps(run: RunData, p: PointData, width: number): string[] {
+  const epochs = p.searchHistory.filter((r) => Array.isArray(r.layers) && r.layers.length > 0);
+  if (epochs.length === 0) return [];
+  const names = [...new Set(epochs.flatMap((r) => (r.layers as LayerState[]).map((l) => l.name)))];
+  const kinds = new Map(epochs.flatMap((r) => (r.layers as LayerState[]).map((l) => [l.name, l.kind] as const)));
+  const at = (r: (typeof epochs)[number], name: string) => (r.layers as LayerState[]).find((l) => l.name === name);
+  const all = epochs.flatMap((r) => r.layers as LayerState[]);
+  // Rows end with the state of the epoch the search kept (what was exported), else the last one.
+  const last = epochs.find((r) => r.epoch === p.searchBestEpoch) ?? epochs[epochs.length - 1];
+  const sym = strengthSymbol(run);
+  const out: string[] = [];
+  for (const q of QUANTITIES) {
+    if (!all.some((l) => q.value(l) !== null)) continue;
+    const [lo, hi] = q.range(all);
+    out.push(heatMap({
+      title: `point #${p.index} (${sym}=${formatStrength(p.strength)}): ${q.title} per layer and search epoch`,
+      width, rows: names.map((n) => `${n} (${kinds.get(n) ?? '?'})`), cols: epochs.map((r) => r.epoch),
+      values: names.map((n) => epochs.map((r) => {
+        const l = at(r, n);
+        return l === undefined ? null : q.value(l);
+      })),
+      lo, hi, format: q.format, colorTitle: q.colorTitle, xTitle: `search epoch — ${q.title}`, colorTicks: q.ticks?.(lo, hi),
+      rightLabels: names.map((n) => {
+        const l = at(last, n);
+        return l === undefined ? '' : q.right(l);
+      }),
+      mark: p.searchBestEpoch === null ? undefined : { col: p.searchBestEpoch, label: `kept: epoch ${p.searchBestEpoch}` },
+    }));
+  }
+  return out;
+}
+
+/** Per point, its heat maps (empty when the run did not record layer states). */
+export function maskSections(run: RunData, width: number): { point: PointData; charts: string[] }[] {
+  return run.points.map((p) => ({ point: p, charts: pointHeatMaps(run, p, width) })).filter((s) => s.charts.length > 0);
+}

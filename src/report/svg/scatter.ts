@@ -1,0 +1,86 @@
+/**
+ * Scatter charts for Pareto fronts: each point has a marker (front points solid, dominated ones
+ * faded, the seed a diamond), a hover tooltip, and a short label placed beside it where it does
+ * not collide with another label or marker (labels that fit nowhere are left out; the table
+ * under the chart names every point). The front is joined by a staircase line.
+ */
+
+import { autoScale } from './scale.js';
+import { axes, layout, marker, svg, yLabelWidth, SMALL, type LegendItem } from './chart.js';
+import { el, esc, round, text, textWidth } from './markup.js';
+
+export interface ScatterPoint {
+  x: number;
+  y: number;
+  color: string;
+  mark: LegendItem['mark'];
+  label?: string;
+  tooltip: string;
+  /** On the front: joined by the staircase. */
+  front?: boolean;
+}
+
+export interface ScatterSpec {
+  title: string;
+  width: number;
+  height: number;
+  xTitle: string;
+  yTitle: string;
+  points: readonly ScatterPoint[];
+  legend: readonly LegendItem[];
+  frontColor?: string;
+}
+
+interface Box { x0: number; y0: number; x1: number; y1: number }
+
+const overlaps = (a: Box, b: Box) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+
+export function scatterChart(spec: ScatterSpec): string {
+  const pts = spec.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  const probeY = autoScale(pts.map((p) => p.y), [spec.height, 0]);
+  const { frame: f, legend } = layout(spec.width, spec.height, spec.legend, yLabelWidth(probeY), { rightPad: 24 });
+  // A margin inside the plot so that markers at the extremes are not cut by the frame.
+  const padX = (f.x1 - f.x0) * 0.04;
+  const padY = (f.y1 - f.y0) * 0.06;
+  const x = autoScale(pts.map((p) => p.x), [f.x0 + padX, f.x1 - padX]);
+  const y = autoScale(pts.map((p) => p.y), [f.y1 - padY, f.y0 + padY]);
+  const parts: string[] = [axes(f, x, y, spec.xTitle, spec.yTitle)];
+  const front = pts.filter((p) => p.front === true).sort((a, b) => a.x - b.x);
+  if (front.length > 1) {
+    // Staircase: the best metric reachable at a cost holds until the next front point.
+    let d = '';
+    front.forEach((p, i) => {
+      const px = x.map(p.x);
+      const py = y.map(p.y);
+      d += i === 0 ? `M${round(px)} ${round(py)}` : `H${round(px)}V${round(py)}`;
+    });
+    parts.push(el('path', { d, fill: 'none', stroke: spec.frontColor ?? '#0072B2', 'stroke-width': 1.5, 'stroke-dasharray': '4 3', opacity: 0.8 }));
+  }
+  const taken: Box[] = pts.map((p) => ({ x0: x.map(p.x) - 6, x1: x.map(p.x) + 6, y0: y.map(p.y) - 6, y1: y.map(p.y) + 6 }));
+  // Faded points first, so front points and the seed are drawn on top.
+  const order = [...pts].sort((a, b) => (a.mark === 'faded' ? 0 : 1) - (b.mark === 'faded' ? 0 : 1));
+  for (const p of order) {
+    parts.push(el('g', { class: 'point' }, el('title', {}, esc(p.tooltip)), marker(p.mark, x.map(p.x), y.map(p.y), p.color, 5.5)));
+  }
+  for (const p of order) {
+    if (p.label === undefined) continue;
+    const px = x.map(p.x);
+    const py = y.map(p.y);
+    const w = textWidth(p.label, SMALL);
+    const h = SMALL;
+    const candidates: Box[] = [
+      { x0: px + 8, y0: py - h - 4, x1: px + 8 + w, y1: py - 4 },
+      { x0: px + 8, y0: py + 4, x1: px + 8 + w, y1: py + 4 + h },
+      { x0: px - 8 - w, y0: py - h - 4, x1: px - 8, y1: py - 4 },
+      { x0: px - 8 - w, y0: py + 4, x1: px - 8, y1: py + 4 + h },
+      { x0: px - w / 2, y0: py - h - 10, x1: px + w / 2, y1: py - 10 },
+      { x0: px - w / 2, y0: py + 10, x1: px + w / 2, y1: py + 10 + h },
+    ];
+    const inside = (b: Box) => b.x0 >= f.x0 + 2 && b.x1 <= f.x1 - 2 && b.y0 >= f.y0 + 2 && b.y1 <= f.y1 - 2;
+    const spot = candidates.find((b) => inside(b) && !taken.some((t) => overlaps(t, b)));
+    if (spot === undefined) continue;
+    taken.push(spot);
+    parts.push(text(spot.x0, spot.y1 - 2, p.label, { 'font-size': SMALL, class: p.mark === 'faded' ? 'label-faded' : 'label' }));
+  }
+  return svg(spec.width, spec.height, spec.title, legend, ...parts);
+}

@@ -1,0 +1,143 @@
+/**
+ * The HTML report of a run directory: built from a fixture run, self-contained (no scripts, no
+ * external URLs), well formed, with labelled axes, the dominated points marked, names escaped,
+ * heat maps of the masks (and bit-widths for mixed-precision runs), and clear errors for a
+ * directory that is not a run. Also `tsdnas report` through the CLI entry.
+ */
+
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadRun, renderReport, writeReport, reportAfterRun } from '../../src/report/index.js';
+import { runReport } from '../../src/cli/commands/report.js';
+import { writeFixtureRun } from './fixture.js';
+import { markupProblems } from './wellFormed.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'tsdnas-report-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+let n = 0;
+function fixture(opts: Parameters<typeof writeFixtureRun>[1] = {}): string {
+  const dir = join(tmp, `run-${n++}`);
+  writeFixtureRun(dir, opts);
+  return dir;
+}
+
+const svgs = (html: string) => html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+
+describe('report of a run directory', () => {
+  const dir = fixture();
+  const path = writeReport(dir);
+  const html = readFileSync(path, 'utf8');
+
+  it('is written as report.html in the run directory', () => {
+    expect(path).toBe(join(dir, 'report.html'));
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+  });
+
+  it('is well formed, and so is every chart', () => {
+    expect(markupProblems(html, { html: true })).toEqual([]);
+    expect(svgs(html).length).toBeGreaterThanOrEqual(2 + 3 + 3 * 3);
+    for (const s of svgs(html)) expect(markupProblems(s)).toEqual([]);
+  });
+
+  it('needs no network: no scripts, links, external URLs or fetched resources', () => {
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
+    expect(html).not.toMatch(/(src|href)=/i);
+  });
+
+  it('labels the axes with units and draws legends', () => {
+    for (const t of ['parameters (count) — log scale', 'MACs per inference — log scale', 'test accuracy (%)', 'epoch (warm-up, then search, then fine-tune)', 'search epoch — output channels alive']) {
+      expect(html).toContain(t);
+    }
+    expect(html).toContain('class="legend"');
+    expect(html).toContain('seed (before search)');
+  });
+
+  it('fades the dominated point and marks the seed', () => {
+    const pareto = svgs(html)[0];
+    expect(pareto).toMatch(/point 1 \(λ = 1e-5\)[^<]*dominated<\/title><circle[^>]*fill-opacity="0.25"/);
+    expect(pareto).not.toMatch(/point 0 [^<]*dominated/);
+    expect(pareto).toMatch(/<title>seed \(before search\)[^<]*<\/title><path/);
+    expect(html).toMatch(/<tr class="dominated"><td><span class="swatch"[^>]*><\/span>#1/);
+  });
+
+  it('shows every layer in the heat maps and the architecture tables', () => {
+    for (const name of ['blocks.0.conv', 'blocks.1.conv', 'head']) expect(html).toContain(name);
+    expect(html).toContain('receptive field (samples)');
+    expect(html).toContain('kept: epoch 5');
+    expect(html).toMatch(/16 → <b>\d+<\/b>/);
+  });
+});
+
+describe('report contents', () => {
+  it('escapes HTML in layer names and configuration values', () => {
+    const evil = '<img src=x onerror=alert(1)>';
+    const dir = fixture({ layerNames: [evil, 'a&b', '"quoted"'], dataset: '<b>ds</b>' });
+    const html = renderReport(loadRun(dir));
+    expect(html).not.toContain(evil);
+    expect(html).not.toContain('<b>ds</b>');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('a&amp;b');
+    expect(markupProblems(html, { html: true })).toEqual([]);
+  });
+
+  it('adds a bit-width heat map and column for mixed-precision runs', () => {
+    const html = renderReport(loadRun(fixture({ bits: true })));
+    expect(html).toContain('weight bit-width per layer and search epoch');
+    expect(html).toContain('bits (w / a)');
+  });
+
+  it('reports a point without its summary from its front row, with a note', () => {
+    const run = loadRun(fixture({ dropSummaryOf: 1 }));
+    expect(run.notes.join()).toMatch(/point 1: no .*summary\.json/);
+    const html = renderReport(run);
+    expect(html).toContain('No per-layer data for point #1');
+    expect(markupProblems(html, { html: true })).toEqual([]);
+  });
+});
+
+describe('not a run directory', () => {
+  it('names the missing directory, front.json or bad JSON', () => {
+    expect(() => loadRun(join(tmp, 'nope'))).toThrow(/'.*nope' is not a directory; give the --out directory/);
+    const empty = join(tmp, 'empty');
+    mkdirSync(empty);
+    expect(() => loadRun(empty)).toThrow(/not a run directory \(no front\.json\)/);
+    const bad = join(tmp, 'bad');
+    mkdirSync(bad);
+    writeFileSync(join(bad, 'front.json'), '{"metric": ');
+    expect(() => loadRun(bad)).toThrow(/front\.json' is not valid JSON/);
+    writeFileSync(join(bad, 'front.json'), '{"metric": "f1", "points": []}');
+    expect(() => loadRun(bad)).toThrow(/'metric' must be 'accuracy' or 'mae'/);
+  });
+
+  it('a failed report after a run is a warning, and writes nothing', () => {
+    const lines: string[] = [];
+    expect(reportAfterRun(join(tmp, 'empty'), (l) => lines.push(l))).toBeNull();
+    expect(lines[0]).toMatch(/^warning: the HTML report could not be written .*retry with: tsdnas report/);
+    expect(existsSync(join(tmp, 'empty', 'report.html'))).toBe(false);
+  });
+});
+
+describe('tsdnas report', () => {
+  it('rebuilds report.html of a run directory', () => {
+    const dir = fixture();
+    const log: string[] = [];
+    const orig = console.log;
+    console.log = (s: string) => log.push(s);
+    try {
+      runReport([dir]);
+    } finally {
+      console.log = orig;
+    }
+    expect(log[0]).toBe(`report: ${join(dir, 'report.html')}`);
+    expect(existsSync(join(dir, 'report.html'))).toBe(true);
+  });
+
+  it('wants exactly one directory', () => {
+    expect(() => runReport([])).toThrow(/give exactly one run directory \(got none\)/);
+    expect(() => runReport(['a', 'b'])).toThrow(/got 'a', 'b'/);
+  });
+});
