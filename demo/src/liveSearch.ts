@@ -1,0 +1,224 @@
+/**
+ * The demo's search loop, one step at a time (no DOM here, so Node tests can drive it too).
+ *
+ * A step is the PIT protocol of src/nas/search/protocol.ts cut down to one batch per phase:
+ * one weight update on a training batch (task loss only), then one mask update on a validation
+ * batch (task loss + regulariser). The mask gradient is taken in two backward passes, one per
+ * term, so the page can show both parts; by linearity their sum is exactly the gradient the
+ * protocol's single backward pass would give, and it is what the mask optimiser steps on.
+ *
+ * The regulariser is the library's plainRegularizer on the chosen cost divided by the seed's
+ * cost, so λ is dimensionless: λ = 1 weighs "the whole seed network" like one nat of loss.
+ */
+
+import {
+  Adam, ChannelMasker, MASK_THRESHOLD, Rng, backward, batches, buildSeed, crossEntropy, noGrad, pit, plainRegularizer,
+  tensor, type ArrayDataset, type Batch, type LayerSummary, type PitModel, type Tensor,
+} from '../../src/browser.js';
+
+export type CostName = 'params' | 'macs';
+
+export interface LiveOptions {
+  cost: CostName;
+  /** Strength of the regulariser on cost / seed cost. */
+  lambda: number;
+  /** Adam learning rate of the masks α. */
+  maskLr: number;
+  /** Adam learning rate of the weights. */
+  lr: number;
+  batchSize: number;
+  /** Steps at the start that train the weights only (masks fixed; gradients still shown). */
+  warmupSteps: number;
+  seed: number;
+}
+
+export const DEFAULT_OPTIONS: LiveOptions = {
+  cost: 'params', lambda: 0.5, maskLr: 0.02, lr: 3e-3, batchSize: 32, warmupSteps: 30, seed: 0,
+};
+
+/** One searchable channel group: its α and the two gradient parts of the last mask step. */
+export interface MaskGroupView {
+  /** Layers whose output channels this mask gates. */
+  layers: string[];
+  alpha: number[];
+  alive: boolean[];
+  /** ∂(task loss)/∂θ (θ = |α|) of the mask batches, smoothed over steps (EMA). */
+  taskGrad: number[];
+  /** ∂(λ·cost/seed cost)/∂θ, smoothed the same way. */
+  costGrad: number[];
+  /** The last channel is always kept (θ fixed at 1): its α gets no gradient. */
+  keepIndex: number;
+}
+
+export interface StepRecord {
+  step: number;
+  phase: 'warm-up' | 'search';
+  trainLoss: number;
+  valLoss: number;
+  /** Accuracy of the validation batch of this step. */
+  valAccuracy: number;
+  alive: number;
+  channels: number;
+  costs: Record<CostName, number>;
+  /** Regulariser term λ·cost/seed cost at the discrete masks. */
+  regTerm: number;
+}
+
+interface Group {
+  layers: string[];
+  masker: ChannelMasker;
+  taskGrad: Float64Array;
+  costGrad: Float64Array;
+}
+
+/** Smoothing of the displayed gradients: per-batch task gradients are noisy. */
+const EMA = 0.8;
+
+function values(t: Tensor | null, n: number): Float64Array {
+  return t === null ? new Float64Array(n) : Float64Array.from(t.values());
+}
+
+function accuracy(logits: Tensor, y: ArrayLike<number>, classes: number): number {
+  const v = logits.values();
+  let right = 0;
+  for (let i = 0; i < y.length; i++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (v[i * classes + c] > v[i * classes + best]) best = c;
+    if (best === y[i]) right++;
+  }
+  return right / Math.max(y.length, 1);
+}
+
+/** Endless shuffled batches (a new permutation per pass), dropping a final batch of one (BatchNorm). */
+function* endless(ds: ArrayDataset, size: number, rng: Rng): Generator<Batch> {
+  for (;;) yield* batches(ds, size, { rng, dropLast: ds.length % size === 1 });
+}
+
+export class LiveSearch {
+  readonly pm: PitModel;
+  readonly groups: Group[];
+  readonly seedCosts: Record<CostName, number>;
+  readonly history: StepRecord[] = [];
+  private readonly wOpt: Adam;
+  private readonly mOpt: Adam;
+  private readonly trainIt: Generator<Batch>;
+  private readonly valIt: Generator<Batch>;
+  private readonly classes: number;
+  private stepCount = 0;
+
+  constructor(private readonly train: ArrayDataset, val: ArrayDataset, readonly opts: LiveOptions) {
+    const rng = new Rng(opts.seed);
+    this.classes = train.numClasses ?? 10;
+    const seed = buildSeed('tcn-mnist', { inputShape: train.sampleShape, outputs: this.classes, rng });
+    // Channels only: the page is about why a channel dies (receptive-field / dilation masks off).
+    this.pm = pit(seed, { inputShape: train.sampleShape, search: { channels: true, receptiveField: false, dilation: false } });
+    this.groups = [];
+    for (const g of this.pm.analysis.groups) {
+      const src = this.pm.sourceOf(g);
+      if (g.frozen || !(src instanceof ChannelMasker)) continue;
+      const layers = [...new Set(g.roots.map((u) => u.path))];
+      this.groups.push({ layers, masker: src, taskGrad: new Float64Array(src.size), costGrad: new Float64Array(src.size) });
+    }
+    const c = noGrad(() => this.pm.costs({ discrete: true }));
+    this.seedCosts = { params: c.params.item(), macs: c.macs.item() };
+    this.wOpt = new Adam(this.pm.weightParameters(), { lr: opts.lr });
+    this.mOpt = new Adam(this.pm.maskParameters(), { lr: opts.maskLr, weightDecay: 0 });
+    this.trainIt = endless(train, opts.batchSize, new Rng(opts.seed * 7919 + 1));
+    this.valIt = endless(val, opts.batchSize, new Rng(opts.seed * 7919 + 2));
+  }
+
+  /** Change λ, the cost or the learning rates between steps. */
+  update(o: Partial<Pick<LiveOptions, 'lambda' | 'cost' | 'maskLr' | 'lr'>>): void {
+    Object.assign(this.opts, o);
+    for (const g of this.mOpt.paramGroups) g.lr = this.opts.maskLr;
+    for (const g of this.wOpt.paramGroups) g.lr = this.opts.lr;
+  }
+
+  get steps(): number {
+    return this.stepCount;
+  }
+
+  private forward(b: Batch): Tensor {
+    return this.pm.model.call(tensor(b.x, [b.n, ...this.train.sampleShape]));
+  }
+
+  private clearGrads(): void {
+    for (const p of this.pm.model.parameters()) p.grad = null;
+  }
+
+  private regularizer() {
+    return plainRegularizer(this.opts.cost, this.opts.lambda / this.seedCosts[this.opts.cost]);
+  }
+
+  step(): StepRecord {
+    const model = this.pm.model;
+    model.train();
+    const n = ++this.stepCount;
+    const searching = n > this.opts.warmupSteps;
+
+    // Weights: task loss on a training batch.
+    const tb = this.trainIt.next().value as Batch;
+    const trainLoss = crossEntropy(this.forward(tb), tb.y);
+    this.clearGrads();
+    backward(trainLoss);
+    this.wOpt.step();
+
+    // Masks: task loss and regulariser on a validation batch, one backward pass each.
+    const vb = this.valIt.next().value as Batch;
+    const logits = this.forward(vb);
+    const valLoss = crossEntropy(logits, vb.y);
+    this.clearGrads();
+    backward(valLoss);
+    const task = this.groups.map((g) => values(g.masker.alpha.grad, g.masker.size));
+    const reg = this.regularizer();
+    const ctx = { epoch: 1, epochs: 1, taskLoss: valLoss.item() };
+    this.clearGrads();
+    backward(reg.term(this.pm.costs({ discrete: true }), ctx));
+    const cost = this.groups.map((g) => values(g.masker.alpha.grad, g.masker.size));
+    this.groups.forEach((g, i) => {
+      const sum = new Float32Array(g.masker.size);
+      const alpha = g.masker.alpha.values();
+      for (let c = 0; c < sum.length; c++) {
+        sum[c] = task[i][c] + cost[i][c];
+        // Shown per θ = |α| (∂/∂θ = sign(α)·∂/∂α), so "down" always means "towards pruning".
+        const sign = alpha[c] < 0 ? -1 : 1;
+        g.taskGrad[c] = n === 1 ? sign * task[i][c] : EMA * g.taskGrad[c] + (1 - EMA) * sign * task[i][c];
+        g.costGrad[c] = n === 1 ? sign * cost[i][c] : EMA * g.costGrad[c] + (1 - EMA) * sign * cost[i][c];
+      }
+      g.masker.alpha.grad = tensor(sum, [g.masker.size], { dtype: g.masker.alpha.dtype });
+    });
+    if (searching) this.mOpt.step();
+
+    const costs = noGrad(() => {
+      const c = this.pm.costs({ discrete: true });
+      return { params: c.params.item(), macs: c.macs.item() };
+    });
+    const masks = this.masks();
+    const rec: StepRecord = {
+      step: n, phase: searching ? 'search' : 'warm-up',
+      trainLoss: trainLoss.item(), valLoss: valLoss.item(), valAccuracy: accuracy(logits, vb.y, this.classes),
+      alive: masks.reduce((a, m) => a + m.alive.filter(Boolean).length, 0),
+      channels: masks.reduce((a, m) => a + m.alive.length, 0),
+      costs, regTerm: (this.opts.lambda * costs[this.opts.cost]) / this.seedCosts[this.opts.cost],
+    };
+    this.history.push(rec);
+    return rec;
+  }
+
+  masks(): MaskGroupView[] {
+    return this.groups.map((g) => {
+      const alpha = Array.from(g.masker.alpha.values());
+      return {
+        layers: g.layers, alpha, alive: g.masker.alive(), taskGrad: Array.from(g.taskGrad), costGrad: Array.from(g.costGrad),
+        keepIndex: g.masker.size - 1,
+      };
+    });
+  }
+
+  /** The per-layer architecture the export would produce now. */
+  architecture(): LayerSummary[] {
+    return this.pm.summary();
+  }
+}
+
+export { MASK_THRESHOLD };
