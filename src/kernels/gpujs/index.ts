@@ -1,6 +1,7 @@
 /**
- * The `gpujs` backend: GEMM, im2col-based conv forward, a few unary maps and fake quantisation
- * as gpu.js kernels.
+ * The `gpujs` backend: GEMM, conv forward and both backward kernels (im2col and matmul kernels
+ * on gpu.js; col2im, transposes and the per-sample dW sum on the host), a few unary maps and fake
+ * quantisation as gpu.js kernels.
  * On this machine gpu.js means its `webasm` (or `cpu`) mode; in browsers `webgl`/`webgl2`.
  *
  * gpu.js pitfalls handled here:
@@ -147,6 +148,27 @@ export async function createGpujsBackend(mode: GpujsMode = 'webasm'): Promise<Gp
     const coutG = g.cout / g.groups;
     const K = cinG * g.kh * g.kw;
     const P = g.ho * g.wo;
+    const xs = x as Float32Array;
+    for (let n = 0; n < g.n; n++) {
+      for (let gi = 0; gi < g.groups; gi++) {
+        const col = im2colBlock(xs, (n * g.cin + gi * cinG) * g.h * g.w, g);
+        const wg = (w as Float32Array).subarray(gi * coutG * K, (gi + 1) * coutG * K);
+        const y = matmulDense(coutG, P, K, wg, col);
+        out.set(y, (n * g.cout + gi * coutG) * P);
+      }
+      if (bias !== null) {
+        for (let co = 0; co < g.cout; co++) {
+          const o = (n * g.cout + co) * P;
+          for (let p = 0; p < P; p++) out[o + p] += bias[co];
+        }
+      }
+    }
+  }
+
+  /** col[K×P] of one sample-group block of x starting at `base`, on gpu.js. */
+  function im2colBlock(xs: Float32Array, base: number, g: ConvGeom): Float32Array {
+    const K = (g.cin / g.groups) * g.kh * g.kw;
+    const P = g.ho * g.wo;
     const key = `im2col:${JSON.stringify(g)}`;
     // col[row = (c, i, j), col = (oh, ow)] for one sample-group block; every bound is a constant.
     const im2col = compiled(key, function (this: any, xs: Float32Array, base: number) { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -166,20 +188,65 @@ export async function createGpujsBackend(mode: GpujsMode = 'webasm'): Promise<Gp
       constants: { kh: g.kh, kw: g.kw, wo: g.wo, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw, padTop: g.padTop, padLeft: g.padLeft, h: g.h, w: g.w },
       output: [P, K],
     });
-    const xs = x as Float32Array;
+    return flatten(run(key, im2col, xs, base), K * P);
+  }
+
+  /** Dense transpose of a rows×cols block (host side; operands of the gpu.js matmuls). */
+  function transpose(a: Float32Array, off: number, rows: number, cols: number): Float32Array {
+    const t = new Float32Array(rows * cols);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = a[off + r * cols + c];
+    return t;
+  }
+
+  /**
+   * dX: per sample and group dcol[K×P] = Wgᵀ · dy_g on gpu.js, then col2im (the scatter-add of
+   * overlapping windows) on the host.
+   */
+  function convBackwardInput(dy: TypedArray, w: TypedArray, dx: TypedArray, g: ConvGeom): void {
+    if (!allFloat32(dy, w, dx)) {
+      delegate('convBackwardInput', float32Reason('gpu.js', dy, w, dx))(dy, w, dx, g);
+      return;
+    }
+    const cinG = g.cin / g.groups, coutG = g.cout / g.groups;
+    const K = cinG * g.kh * g.kw, P = g.ho * g.wo;
+    const wT = Array.from({ length: g.groups }, (_, gi) => transpose(w as Float32Array, gi * coutG * K, coutG, K));
+    dx.fill(0);
     for (let n = 0; n < g.n; n++) {
       for (let gi = 0; gi < g.groups; gi++) {
+        const dyg = (dy as Float32Array).subarray((n * g.cout + gi * coutG) * P, (n * g.cout + (gi + 1) * coutG) * P);
+        const dcol = matmulDense(K, P, coutG, wT[gi], dyg);
         const base = (n * g.cin + gi * cinG) * g.h * g.w;
-        const col = flatten(run(key, im2col, xs, base), K * P);
-        const wg = (w as Float32Array).subarray(gi * coutG * K, (gi + 1) * coutG * K);
-        const y = matmulDense(coutG, P, K, wg, col);
-        out.set(y, (n * g.cout + gi * coutG) * P);
-      }
-      if (bias !== null) {
-        for (let co = 0; co < g.cout; co++) {
-          const o = (n * g.cout + co) * P;
-          for (let p = 0; p < P; p++) out[o + p] += bias[co];
+        for (let row = 0; row < K; row++) {
+          const c = Math.floor(row / (g.kh * g.kw)), i = Math.floor(row / g.kw) % g.kh, j = row % g.kw;
+          for (let oh = 0; oh < g.ho; oh++) {
+            const ih = oh * g.sh - g.padTop + i * g.dh;
+            if (ih < 0 || ih >= g.h) continue;
+            for (let ow = 0; ow < g.wo; ow++) {
+              const iw = ow * g.sw - g.padLeft + j * g.dw;
+              if (iw >= 0 && iw < g.w) dx[base + (c * g.h + ih) * g.w + iw] += dcol[row * P + oh * g.wo + ow];
+            }
+          }
         }
+      }
+    }
+  }
+
+  /** dW: per sample and group dW_gᵀ[K×coutG] = col · dy_gᵀ on gpu.js (col from the im2col kernel), summed on the host. */
+  function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeom): void {
+    if (!allFloat32(x, dy, dw)) {
+      delegate('convBackwardWeight', float32Reason('gpu.js', x, dy, dw))(x, dy, dw, g);
+      return;
+    }
+    const cinG = g.cin / g.groups, coutG = g.cout / g.groups;
+    const K = cinG * g.kh * g.kw, P = g.ho * g.wo;
+    dw.fill(0);
+    for (let n = 0; n < g.n; n++) {
+      for (let gi = 0; gi < g.groups; gi++) {
+        const col = im2colBlock(x as Float32Array, (n * g.cin + gi * cinG) * g.h * g.w, g);
+        const dyT = transpose(dy as Float32Array, (n * g.cout + gi * coutG) * P, coutG, P);
+        const dwT = matmulDense(K, coutG, P, col, dyT);
+        const o = gi * coutG * K;
+        for (let k = 0; k < K; k++) for (let co = 0; co < coutG; co++) dw[o + co * K + k] += dwT[k * coutG + co];
       }
     }
   }
@@ -242,6 +309,6 @@ export async function createGpujsBackend(mode: GpujsMode = 'webasm'): Promise<Gp
     }
   }
 
-  const kernels: Partial<KernelSet> = { gemm, convForward, unary, fakeQuant };
+  const kernels: Partial<KernelSet> = { gemm, convForward, convBackwardInput, convBackwardWeight, unary, fakeQuant };
   return { name: GPUJS_BACKEND, kernels, mode, ran };
 }
