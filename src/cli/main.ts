@@ -12,11 +12,13 @@ import { runTrain, trainHelp } from './commands/train.js';
 import { runSearchCommand, searchHelp } from './commands/search.js';
 import { reportHelp, runReport } from './commands/report.js';
 import { runMpsCommand, mpsHelp } from './commands/mps.js';
+import { quantizeHelp, runQuantize } from './commands/quantize.js';
 
 const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => void | Promise<void>; summary: string }> = {
   train: { help: trainHelp, run: runTrain, summary: 'train a seed model on a dataset and evaluate it' },
   search: { help: () => searchHelp(false), run: (a) => runSearchCommand(a, false), summary: 'PIT architecture search at one regulariser strength, export, fine-tune' },
   sweep: { help: () => searchHelp(true), run: (a) => runSearchCommand(a, true), summary: 'PIT search over a list of strengths; writes the Pareto front' },
+  quantize: { help: quantizeHelp, run: runQuantize, summary: 'quantisation-aware training (w8a8, w4a8, or a plan), integer model, float vs fake-quant vs integer accuracy' },
   mps: { help: mpsHelp, run: runMpsCommand, summary: 'mixed-precision search (per layer / per channel, 0 bits = prune), QAT fine-tune, fronts vs uniform baselines' },
   report: { help: reportHelp, run: runReport, summary: 'rebuild the HTML report (report.html) of a search / sweep / mps run directory' },
   datasets: { help: () => 'tsdnas datasets — list the named datasets', run: () => console.log(DATASET_NAMES.join('\n')), summary: 'list datasets' },
