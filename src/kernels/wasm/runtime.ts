@@ -249,6 +249,9 @@ export class WasmRuntime {
     if (!this.shared && want > 0) throw new Error('wasm backend: threads need SharedArrayBuffer (in browsers: a cross-origin isolated page)');
     await this.stopWorkers(want);
     if (this.workers.length + this.pending.length < want) {
+      // Worker threads are Node's (a browser build keeps wasm on the page's thread): say so, not 'Worker is not a constructor'.
+      const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+      if (node === undefined) throw new Error('wasm backend: worker threads need Node (node:worker_threads); in a browser the wasm backend runs on the calling thread — use setWasmThreads(1)');
       const wt = await import('node:worker_threads');
       while (this.workers.length + this.pending.length < want) {
         const sab = new SharedArrayBuffer(CTRL_BYTES);
