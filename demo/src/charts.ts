@@ -84,7 +84,7 @@ export function drawGradients(svg: SVGSVGElement, groups: MaskGroupView[], step:
     svg.append(el('text', { x: LEFT - 4, y: y(m) + 8, class: 'tick', 'text-anchor': 'end' }, `+${fmt(m)}`));
     svg.append(el('text', { x: LEFT - 4, y: y(-m), class: 'tick', 'text-anchor': 'end' }, `−${fmt(m)}`));
   });
-  svg.append(el('text', { x: (LEFT + W) / 2, y: h - 6, class: 'axis-label', 'text-anchor': 'middle' }, 'output channel → (bars: −∂/∂θ per term, smoothed over steps; up = grow, down = towards pruning)'));
+  svg.append(el('text', { x: (LEFT + W) / 2, y: h - 6, class: 'axis-label', 'text-anchor': 'middle' }, 'output channel → (bars: −∂/∂θ per term, smoothed; down = towards pruning)'));
   svg.dataset.step = String(step);
 }
 
