@@ -5,6 +5,8 @@
  *
  *   npm run bench              full run
  *   npm run bench -- --quick   fewer sizes, shorter timing
+ *   npx tsx bench/epochs.ts    whole-epoch times js vs default backend (copied into the next
+ *                              results file); bench/convpath.ts: the wasm conv path per shape
  *
  * Every row prints median time, GFLOP/s, threads, the backend that actually ran (from
  * kernelStats for tsdnas), and for tsdnas rows the speed ratio to each peer measured in the same
@@ -13,8 +15,8 @@
 
 import { Bench } from 'tinybench';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import * as T from '../src/index.js';
 import { encodeModel, type OnnxGraph } from './onnx.js';
 
@@ -40,6 +42,8 @@ interface Case {
   /** samples per call, for samples/s */
   samples?: number;
   torch?: Record<string, unknown>;
+  /** a second PyTorch measurement of the same case with more threads */
+  torch2?: Record<string, unknown>;
 }
 
 const rows: Row[] = [];
@@ -287,7 +291,10 @@ let torchResults: Record<string, number> = {};
 let torchVersion: string | null = null;
 
 function runTorch(cases: Case[]): void {
-  const list = cases.filter((c) => c.torch !== undefined).map((c) => ({ id: c.id, ...c.torch }));
+  const list = [
+    ...cases.filter((c) => c.torch !== undefined).map((c) => ({ id: c.id, ...c.torch })),
+    ...cases.filter((c) => c.torch2 !== undefined).map((c) => ({ id: `${c.id}@2`, ...c.torch2 })),
+  ];
   const py = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
   if (py === undefined) {
     skipped.push('PyTorch: python3-torch is not installed (apt-get install python3-torch to add the rows)');
@@ -307,7 +314,42 @@ function runTorch(cases: Case[]): void {
 
 // ───────────────────────────── main ─────────────────────────────
 
+/** The issue's done-when figures, read off this run's rows (ratios measured in the same run). */
+function doneWhen(): Record<string, string> {
+  const find = (c: string, impl: string, t: number) => rows.find((r) => r.case === c && r.impl === impl && r.threads === t);
+  const ratio = (c: string, impl: string, t: number, peer: string) => find(c, impl, t)?.ratios?.[peer];
+  const f = (v: number | undefined, d = 2) => (v === undefined ? 'n/a' : v.toFixed(d));
+  const out: Record<string, string> = {};
+  for (const n of [128, 256, 512, 1024]) {
+    const v = ratio(`gemm-${n}`, 'tsdnas-wasm', 1, 'tfjs-wasm-T1');
+    if (v !== undefined) out[`GEMM ${n}, 1 thread, × TF.js-wasm (target ≥ 0.8)`] = f(v);
+  }
+  const g1 = find('gemm-1024', 'tsdnas-wasm', 1), g2 = find('gemm-1024-2t', 'tsdnas-wasm', 2);
+  if (g1 && g2) out['GEMM 1024, 2 threads ÷ 1 thread (target ≥ 1.7)'] = f(g1.medianMs / g2.medianMs);
+  out['conv1d fwd+bwd GFLOP/s, 1 thread (target ≥ 20)'] = f(find('conv1d-fwdbwd', 'tsdnas-wasm', 1)?.gflops ?? undefined, 1);
+  for (const t of [1, 2]) {
+    out[`TCN train step, ${t} thread(s), × TF.js-cpu (target ≥ 50)`] = f(ratio('tcn-train-step', 'tsdnas-wasm', t, 'tfjs-cpu-T1'), 1);
+    out[`TCN train step, ${t} thread(s), × PyTorch ${t} thread(s) (target ≥ 0.4)`] = f(ratio('tcn-train-step', 'tsdnas-wasm', t, `pytorch-T${t}`));
+  }
+  const tiny = find('op64-fwdbwd', 'tsdnas-wasm', 1);
+  out['64-element op fwd+bwd on the default backend, µs (target ≤ 3)'] = tiny ? (tiny.medianMs * 1000).toFixed(2) : 'n/a';
+  return out;
+}
+
+/** The newest bench/epochs.ts results (whole-epoch times js vs default), if any. */
+function latestEpochs(): unknown {
+  try {
+    const dir = new URL('./results/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.startsWith('epochs-') && f.endsWith('.json')).sort();
+    if (files.length === 0) return null;
+    return { file: `bench/results/${files[files.length - 1]}`, ...JSON.parse(readFileSync(new URL(files[files.length - 1], dir), 'utf8')) };
+  } catch {
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
+  const loadStart = loadavg();
   const choice = T.useFastestBackend();
   const wasmInfo = T.wasmInfo();
   console.log(`tsdnas bench${QUICK ? ' (quick)' : ''}: default backend ${choice.backend}${choice.reason ? ` (${choice.reason})` : ''}; wasm ${JSON.stringify(wasmInfo)}`);
@@ -360,7 +402,7 @@ async function main(): Promise<void> {
         await ours(c, 'wasm', 1, tsConv(kind, bwd));
         if (!QUICK) await ours(c, 'wasm', maxThreads, tsConv(kind, bwd));
         if (!QUICK) await ours(c, 'js', 1, tsConv(kind, bwd), true);
-        if (gpujs && kind === 'conv1d' && !bwd) await ours(c, 'gpujs', 1, tsConv(kind, bwd), true);
+        if (gpujs && kind === 'conv1d') await ours(c, 'gpujs', 1, tsConv(kind, bwd), true);
         await peerTf(c, tfConv(kind, bwd), true, bwd ? '(im2col+matMul conv: TF.js lacks dilated/wasm conv gradients)' : '(native conv)');
         if (!bwd) {
           const is1 = kind === 'conv1d';
@@ -377,8 +419,8 @@ async function main(): Promise<void> {
 
   // TCN: per sample, conv MACs = 512·5·(1·32 + 32·32 + 32·64 + 64·64); training ≈ 3× forward.
   const tcnFwd = 2 * 64 * 512 * 5 * (32 + 32 * 32 + 32 * 64 + 64 * 64);
-  const tcnTrain: Case = { id: 'tcn-train-step', label: '', flops: 3 * tcnFwd, samples: 64, torch: { kind: 'tcnTrain', threads: 1 } };
-  const tcnInfer: Case = { id: 'tcn-inference', label: '', flops: tcnFwd, samples: 64, torch: { kind: 'tcnInfer', threads: 1 } };
+  const tcnTrain: Case = { id: 'tcn-train-step', label: '', flops: 3 * tcnFwd, samples: 64, torch: { kind: 'tcnTrain', threads: 1 }, torch2: { kind: 'tcnTrain', threads: maxThreads } };
+  const tcnInfer: Case = { id: 'tcn-inference', label: '', flops: tcnFwd, samples: 64, torch: { kind: 'tcnInfer', threads: 1 }, torch2: { kind: 'tcnInfer', threads: maxThreads } };
   cases.push(tcnTrain, tcnInfer);
   plan.push(async () => {
     await ours(tcnTrain, 'wasm', 1, tsTcn(true));
@@ -404,6 +446,8 @@ async function main(): Promise<void> {
   for (const c of cases) {
     const ms = torchResults[c.id];
     if (ms !== undefined) addRow(c, 'pytorch', (c.torch?.threads as number | undefined) ?? 1, `torch ${torchVersion}`, ms);
+    const ms2 = torchResults[`${c.id}@2`];
+    if (ms2 !== undefined) addRow(c, 'pytorch', (c.torch2?.threads as number | undefined) ?? 2, `torch ${torchVersion}`, ms2);
   }
   for (const step of plan) await step();
   await T.setWasmThreads(1);
@@ -427,13 +471,20 @@ async function main(): Promise<void> {
     console.log(`| ${r.case} | ${r.impl} | ${r.threads} | ${r.medianMs < 0.1 ? r.medianMs.toFixed(4) : r.medianMs.toFixed(2)} | ${r.gflops === null ? '' : r.gflops.toFixed(1)} | ${sps} | ${ratios} | ${r.backendRan}${r.note ? ' ' + r.note : ''} |`);
   }
   for (const s of skipped) console.log(`skipped: ${s}`);
+  const loadEnd = loadavg();
+  const done = doneWhen();
+  console.log(`\ndone-when figures (machine load average at start ${loadStart.map((v) => v.toFixed(2)).join(' ')}, at end ${loadEnd.map((v) => v.toFixed(2)).join(' ')}):`);
+  for (const [k, v] of Object.entries(done)) console.log(`  ${k}: ${v}`);
+  const epochs = latestEpochs();
+  if (epochs !== null) console.log(`whole-epoch times (js vs default backend) from ${(epochs as { file: string }).file} are copied into the results file`);
 
   const dir = new URL('./results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
   const file = new URL(`${new Date().toISOString().replace(/[:.]/g, '-')}.json`, dir);
   writeFileSync(file, JSON.stringify({
     date: new Date().toISOString(), quick: QUICK, node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model,
-    defaultBackend: choice, wasm: wasmInfo, torch: torchVersion, tfjsBackends: tfBackends, skipped, rows,
+    defaultBackend: choice, wasm: wasmInfo, torch: torchVersion, tfjsBackends: tfBackends, skipped,
+    loadAverage: { start: loadStart, end: loadEnd }, doneWhen: done, rows, epochTimes: epochs,
   }, null, 2));
   console.log(`results written to ${file.pathname}`);
 }
