@@ -17,6 +17,8 @@ import { ProgressBar } from '../progress.js';
 import { parseCommand, UsageError } from '../args.js';
 import { RUN_SCHEMA, prepareRun, fmtMetric } from './train.js';
 import { pitConverter } from '../../nas/pit/convert.js';
+import { formatBytes } from '../../nas/search/constraints.js';
+import { atSeedAccuracy, budgetChecks, budgetLine, hardwareColumns, hardwareFronts, hardwareLine, setupHardware, type HardwareSetup } from './searchHardware.js';
 import { reportAfterRun } from '../../report/index.js';
 
 export const SEARCH_COMMAND_SCHEMA = { ...RUN_SCHEMA, ...SEARCH_SCHEMA } as const satisfies Schema;
@@ -35,8 +37,9 @@ ${describeSchema(SEARCH_COMMAND_SCHEMA)}`;
 
 const log = (s: string) => process.stderr.write(s + '\n');
 
-function pointRow(p: PointResult, metric: 'accuracy' | 'mae', index: number) {
-  return { point: index, strength: p.strength, params: p.params, macs: p.macs, [`val_${metric}`]: p.valMetric, [`test_${metric}`]: p.testMetric, seconds: Math.round(p.seconds) };
+function pointRow(p: PointResult, metric: 'accuracy' | 'mae', index: number, hw: HardwareSetup | null) {
+  const hwCols = hw === null ? {} : { ...hardwareColumns(p.costs), budgets_ok: budgetChecks(hw, p.costs).every((c) => c.ok) };
+  return { point: index, strength: p.strength, params: p.params, macs: p.macs, ...hwCols, [`val_${metric}`]: p.valMetric, [`test_${metric}`]: p.testMetric, seconds: Math.round(p.seconds) };
 }
 
 function writePoint(outDir: string, p: PointResult, index: number, run: ReturnType<typeof prepareRun>, cfg: SearchConfig): void {
@@ -51,19 +54,51 @@ function writePoint(outDir: string, p: PointResult, index: number, run: ReturnTy
   writeFileAtomic(join(dir, 'architecture.txt'), formatArchitecture(layers) + '\n');
 }
 
-export function writeSweep(outDir: string, r: SweepResult, metric: 'accuracy' | 'mae', cfg: SearchConfig, seconds: number): { json: string; csv: string } {
+export function writeSweep(outDir: string, r: SweepResult, metric: 'accuracy' | 'mae', cfg: SearchConfig, seconds: number, hw: HardwareSetup | null = null): { json: string; csv: string } {
+  const hf = hw === null ? null : hardwareFronts(r.points, metric);
   const rows = r.points.map((p, i) => ({
-    ...pointRow(p, metric, i),
+    ...pointRow(p, metric, i, hw),
     front_params: r.frontParams.includes(i),
     front_macs: r.frontMacs.includes(i),
+    ...(hf === null ? {} : { front_latency: hf.frontLatency.includes(i), front_energy: hf.frontEnergy.includes(i) }),
   }));
-  const seedRow = { point: 'seed', strength: '', params: r.seed.params, macs: r.seed.macs, [`val_${metric}`]: r.seed.valMetric, [`test_${metric}`]: r.seed.testMetric, seconds: Math.round(r.seed.seconds), front_params: '', front_macs: '' };
+  const seedHw = hw === null ? {} : { ...hardwareColumns(r.seed.costs), budgets_ok: budgetChecks(hw, r.seed.costs).every((c) => c.ok) };
+  const seedRow = { point: 'seed', strength: '', params: r.seed.params, macs: r.seed.macs, ...seedHw, [`val_${metric}`]: r.seed.valMetric, [`test_${metric}`]: r.seed.testMetric, seconds: Math.round(r.seed.seconds), front_params: '', front_macs: '' };
   const json = join(outDir, 'front.json');
   const csv = join(outDir, 'front.csv');
   const { warmupHistory, ...seedSummary } = r.seed;
-  writeJsonAtomic(json, { metric, config: cfg, sweepSeconds: seconds, seed: { ...seedSummary, warmupHistory }, points: rows, frontParams: r.frontParams, frontMacs: r.frontMacs });
+  const hardware = hw === null ? {} : {
+    target: { name: hw.target.name, description: hw.target.description, clockHz: hw.target.clockHz, powerW: hw.target.powerW, nativeBits: hw.target.nativeBits },
+    budgets: hw.budgets.map((b) => ({ cost: b.cost, bytes: b.target, option: `${b.option} ${b.text}` })),
+    frontLatency: hf?.frontLatency, frontEnergy: hf?.frontEnergy,
+    atSeedAccuracy: atSeedAccuracy(r.seed, r.points, metric),
+  };
+  writeJsonAtomic(json, { metric, config: cfg, sweepSeconds: seconds, seed: { ...seedSummary, warmupHistory }, points: rows, frontParams: r.frontParams, frontMacs: r.frontMacs, ...hardware });
   writeFileAtomic(csv, toCsv([seedRow, ...rows]));
   return { json, csv };
+}
+
+/** The sweep's front on the target: latency (ms), energy (mJ), memory and budget checks per point. */
+function printHardwareFront(hw: HardwareSetup, r: SweepResult, metric: 'accuracy' | 'mae'): void {
+  const hf = hardwareFronts(r.points, metric);
+  const t = hw.target;
+  console.log(`\non ${t.name} (${t.clockHz / 1e6} MHz, ${(t.powerW * 1e3).toPrecision(4)} mW):`);
+  console.log('point  latency ms   energy mJ    flash       RAM         test       budgets  front(latency/energy)');
+  const row = (name: string, c: Record<string, number>, test: number, front: string) => {
+    const h = hardwareColumns(c);
+    const checks = budgetChecks(hw, c);
+    const ok = checks.length === 0 ? '-' : checks.every((x) => x.ok) ? 'ok' : 'VIOLATED';
+    console.log(`${name.padEnd(6)} ${String(h.latency_ms).padEnd(12)} ${String(h.energy_mJ).padEnd(12)} ${formatBytes(h.flash_B).padEnd(11)} ${formatBytes(h.ram_B).padEnd(11)} ${fmtMetric(metric, test).padEnd(10)} ${ok.padEnd(8)} ${front}`);
+  };
+  row('seed', r.seed.costs, r.seed.testMetric, '');
+  r.points.forEach((p, i) => row(String(i), p.costs, p.testMetric, `${hf.frontLatency.includes(i) ? 'L' : '-'}${hf.frontEnergy.includes(i) ? 'E' : '-'}`));
+  const cmp = atSeedAccuracy(r.seed, r.points, metric);
+  console.log(cmp === null
+    ? `no found model reaches the seed's test ${metric} (${fmtMetric(metric, r.seed.testMetric)})`
+    : `at the seed's test ${metric} or better: point ${cmp.point}, ${cmp.latencyReduction.toFixed(2)}× lower latency and ${cmp.energyReduction.toFixed(2)}× lower energy than the seed on ${t.name}`);
+  const bad = r.points.map((p, i) => ({ i, checks: budgetChecks(hw, p.costs) })).filter((x) => x.checks.some((c) => !c.ok));
+  if (bad.length > 0) console.log(`WARNING: ${bad.length} found model(s) exceed the memory budget: ${bad.map((b) => `point ${b.i} (${budgetLine(b.checks)})`).join('; ')}`);
+  else if (hw.budgets.length > 0) console.log(`every found model respects the memory budgets (${hw.budgets.map((b) => `${b.cost} ≤ ${b.text}`).join(', ')})`);
 }
 
 export function runSearchCommand(argv: string[], sweep: boolean, convertOverride?: Converter): void {
@@ -74,11 +109,14 @@ export function runSearchCommand(argv: string[], sweep: boolean, convertOverride
   const run = prepareRun(command, { ...cfg });
   const { splits, model, modelName, outDir } = run;
   const metric = splits.info.metric;
+  const hw = setupHardware(cfg);
   const convert = convertOverride ?? pitConverter({
     inputShape: splits.info.sampleShape,
     search: { channels: cfg.searchChannels, receptiveField: cfg.searchReceptiveField, dilation: cfg.searchDilation },
+    ...(hw === null ? {} : { costs: hw.costs }),
   });
   log(`tsdnas ${command}: ${splits.info.name} with ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters), ${cfg.regularizer} regulariser on ${cfg.cost}, strengths ${strengths.join(', ')}; backend ${run.backend}`);
+  if (hw !== null) log(`target ${hw.target.name}: ${hw.target.description}; memory budgets: ${hw.budgets.length === 0 ? 'none' : hw.budgets.map((b) => `${b.cost} ≤ ${b.text}`).join(', ')}`);
   let bar: ProgressBar | null = null;
   const t0 = performance.now();
   const result = runSweep(model, splits, cfg, strengths, convert, {
@@ -94,20 +132,22 @@ export function runSearchCommand(argv: string[], sweep: boolean, convertOverride
       bar.tick(1, { loss: loss.toFixed(4) });
       if (done === total) { bar.done(); bar = null; }
     },
-    onEpoch: (r) => log(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric)}  reg ${r.regTerm.toExponential(2)}  params ${Math.round(r.costs.params).toLocaleString('en-US')}  MACs ${Math.round(r.costs.macs).toLocaleString('en-US')}  ${r.seconds.toFixed(1)}s`),
+    onEpoch: (r) => log(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric)}  reg ${r.regTerm.toExponential(2)}  params ${Math.round(r.costs.params).toLocaleString('en-US')}  MACs ${Math.round(r.costs.macs).toLocaleString('en-US')}${hw === null ? '' : `  ${hardwareLine(r.costs)}`}  ${r.seconds.toFixed(1)}s`),
     onPoint: (p, i) => {
       writePoint(outDir, p, i, run, cfg);
       log(`  point ${i}: params ${p.params.toLocaleString('en-US')}  MACs ${p.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, p.testMetric)}  (${p.seconds.toFixed(0)} s)`);
       log(formatArchitecture(architectureRows(p.model)).split('\n').map((l) => `    ${l}`).join('\n'));
+      if (hw !== null) log(`    on ${hw.target.name}: ${hardwareLine(p.costs)}\n    memory budgets: ${budgetLine(budgetChecks(hw, p.costs))}`);
     },
   });
   const seconds = (performance.now() - t0) / 1000;
-  const files = writeSweep(outDir, result, metric, cfg, seconds);
+  const files = writeSweep(outDir, result, metric, cfg, seconds, hw);
   console.log(`\nseed: params ${result.seed.params.toLocaleString('en-US')}  MACs ${result.seed.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, result.seed.testMetric)}`);
   console.log('point  strength   params      MACs        test       front(params/MACs)');
   result.points.forEach((p, i) => {
     console.log(`${String(i).padEnd(6)} ${p.strength.toExponential(1).padEnd(10)} ${String(p.params).padEnd(11)} ${String(p.macs).padEnd(11)} ${fmtMetric(metric, p.testMetric).padEnd(10)} ${result.frontParams.includes(i) ? 'P' : '-'}${result.frontMacs.includes(i) ? 'M' : '-'}`);
   });
+  if (hw !== null) printHardwareFront(hw, result, metric);
   const report = reportAfterRun(outDir);
   console.log(`\n${command} took ${(seconds / 60).toFixed(1)} min; front: ${files.json}, ${files.csv}; exported models: ${join(outDir, 'point-<i>/model.safetensors')}${report === null ? '' : `; report: ${report}`}`);
 }

@@ -5,6 +5,8 @@
  *   hinge constraints L + Σᵢ λᵢ(e)·max(0, Cᵢ − Tᵢ), with λᵢ set at the first call to
  *                     L_task / (Cᵢ(θ₀) − Tᵢ) and ramped linearly from λᵢ/100 to λᵢ over the
  *                     first half of the search epochs.
+ *   constrained       any of the above + hinge constraints (e.g. latency as the objective with
+ *                     flash and RAM budgets of a hardware target: the multi-complexity form).
  * Each returns the regulariser term only; the caller adds the task loss.
  */
 
@@ -91,6 +93,20 @@ export function hingeRegularizer(constraints: readonly HingeConstraint[]): Regul
       return total;
     },
     describe: () => ({ kind: 'hinge', constraints, strengths }),
+  };
+}
+
+/**
+ * A regulariser plus hinge constraints: the objective term of `base` (e.g. λ·latency) with
+ * Σᵢ λᵢ(e)·max(0, Cᵢ − Tᵢ) for memory budgets. No constraints: `base` unchanged.
+ */
+export function withHingeConstraints(base: Regularizer, constraints: readonly HingeConstraint[]): Regularizer {
+  if (constraints.length === 0) return base;
+  const hinge = hingeRegularizer(constraints);
+  return {
+    kind: `${base.kind}+constraints`,
+    term: (costs, ctx) => add(base.term(costs, ctx), hinge.term(costs, ctx)),
+    describe: () => ({ ...base.describe(), kind: `${base.kind}+constraints`, objective: base.describe(), constraints: hinge.describe() }),
   };
 }
 

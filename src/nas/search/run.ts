@@ -13,7 +13,8 @@ import { MetricAccumulator } from '../../nn/train/task.js';
 import type { TrainConfig } from '../../nn/train/config.js';
 import type { SearchConfig } from './config.js';
 import { searchMasks, costValues, type SearchHooks, type SearchEpochRecord } from './protocol.js';
-import { hingeRegularizer, multiComplexityRegularizer, plainRegularizer, type Regularizer } from './regularizers.js';
+import { hingeRegularizer, multiComplexityRegularizer, plainRegularizer, withHingeConstraints, type Regularizer } from './regularizers.js';
+import { memoryBudgets } from './constraints.js';
 import { paretoFront } from './pareto.js';
 import type { LayerState, SearchableModel } from './types.js';
 import type { EpochRecord, FitHooks } from '../../nn/train/fit.js';
@@ -65,7 +66,12 @@ export function trainingPart(cfg: SearchConfig, epochs: number): TrainConfig {
   return { ...cfg, epochs, patience: 0 } as TrainConfig;
 }
 
+/** The configured regulariser at a strength, plus hinge penalties for the memory budgets (--max-flash, --max-ram). */
 export function makeRegularizer(cfg: SearchConfig, strength: number): Regularizer {
+  return withHingeConstraints(objectiveRegularizer(cfg, strength), memoryBudgets(cfg));
+}
+
+function objectiveRegularizer(cfg: SearchConfig, strength: number): Regularizer {
   switch (cfg.regularizer) {
     case 'plain': return plainRegularizer(cfg.cost, strength);
     case 'multi-complexity': return multiComplexityRegularizer({ size: cfg.cost, target: cfg.sizeTarget, lambda: cfg.lambda, ops: cfg.opsCost, mu: strength });
