@@ -75,6 +75,31 @@ function packB(b: usize, sbp: i32, sbj: i32, p0: i32, kc: i32, j0: i32, nc: i32,
         s += step;
         d += 32;
       }
+    } else if (sbp == 1 && cols == NR) {
+      // Bᵀ stored row-major (e.g. colᵀ in the weight gradient): read 4 consecutive p of each
+      // column with one load and transpose 4×4 blocks in registers instead of gathering.
+      let pp = 0;
+      for (; pp + 4 <= kc; pp += 4) {
+        const s0 = b + <usize>((p0 + pp + jq * sbj) * 4);
+        const sj = <usize>(sbj * 4);
+        for (let half = 0; half < 2; half++) {
+          const s = s0 + <usize>(half * 4) * sj;
+          const c0 = v128.load(s), c1 = v128.load(s + sj), c2 = v128.load(s + 2 * sj), c3 = v128.load(s + 3 * sj);
+          const t0 = v128.shuffle<f32>(c0, c1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(c0, c1, 2, 6, 3, 7);
+          const t2 = v128.shuffle<f32>(c2, c3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(c2, c3, 2, 6, 3, 7);
+          const o = d + <usize>(half * 16);
+          v128.store(o, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+          v128.store(o + 32, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+          v128.store(o + 64, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+          v128.store(o + 96, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+        }
+        d += 128;
+      }
+      for (; pp < kc; pp++) {
+        const row = b + <usize>((p0 + pp + jq * sbj) * 4);
+        for (let jj = 0; jj < NR; jj++) store<f32>(d + <usize>(jj * 4), load<f32>(row + <usize>(jj * sbj * 4)));
+        d += 32;
+      }
     } else {
       for (let pp = 0; pp < kc; pp++) {
         const row = b + <usize>(((p0 + pp) * sbp + jq * sbj) * 4);
