@@ -20,9 +20,9 @@ import { writeJsonAtomic } from '../../io/atomic.js';
 import { describeSchema, type ConfigOf, type Schema } from '../../util/schema.js';
 import { kernelStats } from '../../kernels/dispatch.js';
 import { Rng } from '../../tensor/rng.js';
-import { quantize } from '../../quant/convert.js';
+import { quantize, quantLayerInfo } from '../../quant/convert.js';
 import { calibrate } from '../../quant/calibrate.js';
-import { parsePlan } from '../../quant/plan.js';
+import { parsePlan, validatePlan } from '../../quant/plan.js';
 import { integerize } from '../../quant/integer/engine.js';
 import { integerModelJson } from '../../quant/integer/serialize.js';
 import { saveQuantCheckpoint } from '../../quant/checkpoint.js';
@@ -98,7 +98,7 @@ export function runQuantize(argv: string[]): void {
 
   let floatModel: Module = run.model;
   let modelName = run.modelName;
-  let floatSource: string;
+  let floatSource = '';
   if (cfg.checkpoint !== undefined) {
     const ck = loadModelCheckpoint(cfg.checkpoint);
     if (ck.meta.inputShape.join() !== shape.join()) throw new UsageError(`--checkpoint ${cfg.checkpoint} takes inputs [${ck.meta.inputShape.join(', ')}] but ${cfg.dataset} gives [${shape.join(', ')}]; use the dataset (and --layout / --features) it was trained on`);
@@ -106,11 +106,15 @@ export function runQuantize(argv: string[]): void {
     modelName = ck.meta.model;
     floatSource = cfg.checkpoint;
     log(`tsdnas quantize: float model from ${cfg.checkpoint} (${modelName}, ${floatModel.numParameters().toLocaleString('en-US')} parameters)`);
-  } else {
+  }
+  // Every check before any training: a plan must fit the model's layers.
+  if (plan !== undefined) validatePlan(plan, quantLayerInfo(floatModel, shape), cfg.plan);
+  let floatTrained = false;
+  if (cfg.checkpoint === undefined) {
     log(`tsdnas quantize: training the float ${modelName} on ${splits.info.name} (${splits.train.length} train) for ${cfg.floatEpochs} epochs; backend ${run.backend}`);
     fit(floatModel, splits, { ...(cfg as TrainConfig), epochs: cfg.floatEpochs, lr: cfg.floatLr }, progressHooks('float epoch', cfg.floatEpochs, log, metric));
     floatSource = join(outDir, 'float.safetensors');
-    saveModelCheckpoint(floatSource, floatModel, { format: CHECKPOINT_FORMAT, model: modelName, inputShape: shape, outputs: run.outputs, dataset: splits.info.name, task: splits.info.task, scaler: ctx.scaler });
+    floatTrained = true;
   }
   floatModel.eval();
   const floatTest = evaluate(floatModel, splits.test, ctx);
@@ -140,6 +144,7 @@ export function runQuantize(argv: string[]): void {
 
   const qPath = join(outDir, 'quantized.safetensors');
   const iPath = join(outDir, 'integer.json');
+  if (floatTrained) saveModelCheckpoint(floatSource, floatModel, { format: CHECKPOINT_FORMAT, model: modelName, inputShape: shape, outputs: run.outputs, dataset: splits.info.name, task: splits.info.task, scaler: ctx.scaler });
   saveQuantCheckpoint(qPath, qmodel, floatModel, { model: modelName, inputShape: shape, outputs: run.outputs, dataset: splits.info.name, task: splits.info.task, scaler: ctx.scaler });
   writeJsonAtomic(iPath, integerModelJson(im));
   const summary = {
