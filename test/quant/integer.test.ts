@@ -20,6 +20,8 @@ import { integerize } from '../../src/quant/integer/engine.js';
 import type { IntTensor } from '../../src/quant/integer/intOps.js';
 import { packedBytes } from '../../src/quant/integer/pack.js';
 import type { QuantPlan } from '../../src/quant/plan.js';
+import { pit, ChannelMasker, TimeMasker } from '../../src/nas/index.js';
+import type { Module } from '../../src/nn/module.js';
 import { SEED_SHAPES, nodeStep, seedModel } from './helpers.js';
 
 function codesOf(values: ArrayLike<number>, step: number): Int32Array {
@@ -27,9 +29,9 @@ function codesOf(values: ArrayLike<number>, step: number): Int32Array {
 }
 
 /** Per node, with the fake-quant codes as inputs: number of codes differing, and the largest difference. */
-function nodeAgreement(name: string, plan: QuantPlan | { wBits: number; aBits: number }) {
+function nodeAgreement(name: string, plan: QuantPlan | { wBits: number; aBits: number }, given?: Module) {
   const shape = SEED_SHAPES[name];
-  const model = seedModel(name);
+  const model = given ?? seedModel(name);
   const q = quantize(model, plan, { inputShape: shape });
   const rng = new Rng(5);
   calibrate(q, [randn([4, ...shape], { rng })], { method: 'max' });
@@ -114,6 +116,21 @@ describe('integer engine vs fake-quant model (eval), every seed network, random 
     const stem = r.im.memory()[0];
     expect(stem.channelsPerBits).toEqual({ 8: 4, 4: 3, 2: 3, 0: 3, 3: 3 });
   });
+
+  for (const name of ['tcn-ecg', 'resnet8']) {
+    it(`a PIT-exported ${name} (random masks: pruned channels, shorter receptive fields) quantises and integerises within one LSB`, () => {
+      const p = pit(seedModel(name), { inputShape: SEED_SHAPES[name] });
+      const rng = new Rng(7);
+      for (const [, m] of p.model.namedModules()) {
+        if (m instanceof ChannelMasker) for (let i = 0; i < m.size; i++) m.alpha.data[i] = rng.next();
+        if (m instanceof TimeMasker && m.beta) for (let i = 0; i < m.beta.size; i++) m.beta.data[i] = rng.next() * 0.4;
+      }
+      const exported = p.export().eval();
+      const r = nodeAgreement(name, { wBits: 4, aBits: 8 }, exported);
+      expect(r.maxDiff).toBeLessThanOrEqual(1);
+      expect(r.differing).toBeLessThanOrEqual(Math.ceil(1e-3 * r.total));
+    });
+  }
 
   it('ends with the same outputs as the fake-quant model (seeds without rare LSB flips: bit-exact codes up to the float output)', () => {
     for (const name of ['tcn-ecg', 'cnn-small', 'ds-cnn']) {
