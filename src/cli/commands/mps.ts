@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { writeJsonAtomic, writeFileAtomic } from '../../io/atomic.js';
 import { loadModelCheckpoint } from '../../io/checkpoint.js';
+import { saveQuantCheckpoint } from '../../quant/checkpoint.js';
 import { toCsv } from '../../nas/search/pareto.js';
 import { describeSchema, type ConfigOf, type Schema } from '../../util/schema.js';
 import { ProgressBar } from '../progress.js';
@@ -17,6 +18,9 @@ import { RUN_SCHEMA, prepareRun, fmtMetric } from './train.js';
 import { MPS_SCHEMA, type MpsConfig } from '../../quant/mps/config.js';
 import { runMps, type Granularity, type MpsPoint, type MpsSweepResult } from '../../quant/mps/run.js';
 import { checkPrecisions } from '../../quant/mps/precisions.js';
+import { reportAfterRun } from '../../report/index.js';
+import { limitDataset } from '../../data/split.js';
+import { Rng } from '../../tensor/rng.js';
 
 export const MPS_COMMAND_SCHEMA = { ...RUN_SCHEMA, ...MPS_SCHEMA } as const satisfies Schema;
 export type MpsCommandConfig = ConfigOf<typeof MPS_COMMAND_SCHEMA>;
@@ -41,10 +45,11 @@ function pointRow(p: MpsPoint, metric: 'accuracy' | 'mae', index: number) {
   };
 }
 
-function writePoint(outDir: string, p: MpsPoint, index: number, cfg: MpsConfig): void {
+function writePoint(outDir: string, p: MpsPoint, index: number, cfg: MpsConfig, run: { modelName: string; inputShape: number[]; outputs: number; dataset: string }): void {
   const dir = join(outDir, `point-${index}`);
   writeJsonAtomic(join(dir, 'plan.json'), p.plan);
-  const { model: _m, handle, ...rest } = p;
+  saveQuantCheckpoint(join(dir, 'quantized.safetensors'), p.model, p.source, { model: `${run.modelName} (${p.label})`, inputShape: run.inputShape, outputs: run.outputs, dataset: run.dataset });
+  const { model: _m, source: _s, handle, ...rest } = p;
   writeJsonAtomic(join(dir, 'summary.json'), { ...rest, seed: cfg.seed, layers: handle.precisionSummary() });
 }
 
@@ -75,7 +80,8 @@ export function runMpsCommand(argv: string[]): void {
   if (cfg.precisions.includes(0) && granularities.includes('layer')) log('tsdnas mps: 0 bits are searched per channel only; the per-layer search uses the non-zero precisions');
   const strengths = cfg.sweep ? cfg.lambdas : [cfg.lambda];
   const run = prepareRun('mps', { ...cfg });
-  const { splits, outDir } = run;
+  const { outDir } = run;
+  const splits = cfg.valLimit > 0 ? { ...run.splits, val: limitDataset(run.splits.val, cfg.valLimit, new Rng(cfg.seed + 1)) } : run.splits;
   let { model, modelName } = run;
   if (cfg.checkpoint !== undefined) {
     const ck = loadModelCheckpoint(cfg.checkpoint);
@@ -99,13 +105,13 @@ export function runMpsCommand(argv: string[]): void {
     onBatch: (phase, epoch, done, total, loss) => tick(`search ${epoch} ${phase}`, done, total, loss),
     onEpoch: (r) => log(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric)}  reg ${r.regTerm.toExponential(2)}  size ${r.costs.size.toFixed(0)} B  BitOps ${r.costs.bitops.toExponential(3)}  ${r.seconds.toFixed(1)}s`),
     onPoint: (p, i) => {
-      writePoint(outDir, p, i, cfg);
+      writePoint(outDir, p, i, cfg, { modelName, inputShape: splits.info.sampleShape, outputs: run.outputs, dataset: splits.info.name });
       log(`  point ${i} (${p.label}): ${p.sizeBytes.toFixed(0)} B weights, ${p.bitops.toExponential(3)} BitOps, test ${fmtMetric(metric, p.testMetric)}, bits ${JSON.stringify(p.histogram)} (${p.seconds.toFixed(0)} s)`);
     },
   });
   const seconds = (performance.now() - t0) / 1000;
   const files = writeMpsRun(outDir, result, metric, cfg, seconds);
-  console.log(`\nfloat: test ${fmtMetric(metric, result.float.testMetric)}`);
+  console.log(`\nfloat: test ${fmtMetric(metric, result.float.testMetric)} (BN folded: ${fmtMetric(metric, result.float.foldedTestMetric)})`);
   console.log('point  kind         strength   weight B   BitOps       test       front(size/BitOps)');
   result.points.forEach((p, i) => {
     console.log(`${String(i).padEnd(6)} ${p.kind.padEnd(12)} ${(p.strength === null ? '-' : p.strength.toExponential(1)).padEnd(10)} ${p.sizeBytes.toFixed(0).padEnd(10)} ${p.bitops.toExponential(3).padEnd(12)} ${fmtMetric(metric, p.testMetric).padEnd(10)} ${result.frontSize.includes(i) ? 'S' : '-'}${result.frontBitops.includes(i) ? 'B' : '-'}`);
@@ -114,5 +120,6 @@ export function runMpsCommand(argv: string[]): void {
     const what = c.channelPoint === null ? 'no per-channel point within 0.5 points' : `per-channel point ${c.channelPoint}: ${c.channelSizeBytes?.toFixed(0)} B at ${fmtMetric(metric, c.channelMetric as number)} → ${((c.saving as number) * 100).toFixed(1)}% less weight memory`;
     console.log(`per-layer point ${c.layerPoint} (${c.layerSizeBytes.toFixed(0)} B at ${fmtMetric(metric, c.layerMetric)}): ${what}`);
   }
-  console.log(`\nmps took ${(seconds / 60).toFixed(1)} min; fronts: ${files.json}, ${files.csv}; plans: ${join(outDir, 'point-<i>/plan.json')}`);
+  const report = reportAfterRun(outDir);
+  console.log(`\nmps took ${(seconds / 60).toFixed(1)} min; fronts: ${files.json}, ${files.csv}; plans and fine-tuned fake-quant checkpoints: ${join(outDir, 'point-<i>/{plan.json,quantized.safetensors}')}${report === null ? '' : `; report: ${report}`}`);
 }

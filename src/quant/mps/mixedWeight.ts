@@ -33,6 +33,9 @@ export class MixedWeightQuant extends Module {
   constructor(readonly precisions: readonly number[], readonly channels: number, state: SelectionState) {
     super();
     this.selector = this.registerModule('selector', new PrecisionSelector(precisions, channels, state));
+    // Keep-alive: the last channel never takes 0 bits, so no layer is removed whole.
+    const zero = precisions.indexOf(0);
+    if (zero >= 0 && channels > 0) this.selector.forbid(zero, channels - 1);
   }
 
   get perChannel(): boolean {

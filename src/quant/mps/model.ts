@@ -15,7 +15,7 @@ import { sum } from '../../autograd/ops/reduce.js';
 import type { Module } from '../../nn/module.js';
 import { buildFromArchitecture, type ArchNode } from '../../nn/serialize.js';
 import { totalCost, type CostModel, type EffectiveSizes, type LayerCall, type LayerSpec } from '../../hw/index.js';
-import type { SearchableModel } from '../../nas/search/types.js';
+import type { LayerState, SearchableModel } from '../../nas/search/types.js';
 import type { MixedActQuant } from './mixedAct.js';
 import type { MpsLayer } from './mpsLayer.js';
 import type { SelectionState } from './selector.js';
@@ -197,6 +197,21 @@ export class MpsModel implements SearchableModel {
         });
       });
       return [...rows.values()];
+    });
+  }
+
+  /** Per-layer state for the search report's heat maps (SearchableModel.summary): mean chosen weight bits, channels above 0 bits. */
+  summary(): LayerState[] {
+    const specs = new Map(this.layers.map((r) => [r.path, r.spec]));
+    return this.precisionSummary().map((l) => {
+      const spec = specs.get(l.name) as LayerSpec;
+      const counts = Object.entries(l.wBits).map(([b, n]) => [Number(b.replace(/^\D+/, '')), n] as const);
+      const total = counts.reduce((a, [, n]) => a + n, 0);
+      const k = spec.kernel.reduce((a, b) => a * b, 1);
+      return {
+        name: l.name, kind: l.kind, cin: spec.cin, cinAlive: spec.cin, cout: l.cout, coutAlive: counts.filter(([b]) => b > 0).reduce((a, [, n]) => a + n, 0),
+        k, kAlive: k, dilation: spec.dilation?.[0] ?? 1, wBits: total > 0 ? counts.reduce((a, [b, n]) => a + b * n, 0) / total : 0, aBits: l.aOutBits ?? undefined,
+      };
     });
   }
 

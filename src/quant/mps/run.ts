@@ -25,6 +25,10 @@ import { mps, fixedPrecision } from './convert.js';
 import type { MpsModel } from './model.js';
 import type { SamplingMode } from './selector.js';
 import { bitHistogram } from './plan.js';
+import { foldBatchNorms } from './fold.js';
+import { quantize } from '../convert.js';
+import { calibrate } from '../calibrate.js';
+import type { QuantModel } from '../qmodel.js';
 
 export type Granularity = 'layer' | 'channel';
 
@@ -43,13 +47,16 @@ export interface MpsPoint {
   finetuneHistory: EpochRecord[];
   searchBestEpoch: number | null;
   seconds: number;
-  /** The fine-tuned fixed-precision fake-quant model. */
-  model: Module;
+  /** The fine-tuned fake-quant model (quantize() of the plan). */
+  model: QuantModel;
+  /** The float model the plan was applied to (BN folded; searched weights for a search point). */
+  source: Module;
   handle: MpsModel;
 }
 
 export interface MpsSweepResult {
-  float: { valMetric: number; testMetric: number; seconds: number; warmupHistory: EpochRecord[] };
+  /** The float model after warm-up, and after BN folding (the searches' starting point). */
+  float: { valMetric: number; testMetric: number; foldedTestMetric: number; foldedLayers: string[]; seconds: number; warmupHistory: EpochRecord[] };
   points: MpsPoint[];
   /** Indices of non-dominated points (all kinds together): metric vs size, metric vs BitOps. */
   frontSize: number[];
@@ -76,16 +83,22 @@ function searchConfig(cfg: MpsConfig): SearchConfig {
   return { ...cfg, discreteCost: cfg.discreteCost } as unknown as SearchConfig;
 }
 
-/** Fine-tune a plan's fixed-precision model from `float` weights, and measure it. */
-export function trainPlan(float: Module, splits: DatasetSplits, cfg: MpsConfig, plan: QuantPlan, epochs: number, hooks: MpsHooks, label: string): { handle: MpsModel; valMetric: number; testMetric: number; history: EpochRecord[]; sizeBytes: number; bitops: number } {
-  const model = cloneModel(float);
-  const handle = fixedPrecision(model, plan, { inputShape: splits.info.sampleShape, calibration: calibrationBatch(splits) });
+/**
+ * Quantise `float` with a plan (the quantisation layer's quantize(): BN folding, PACT, shared add
+ * quantisers), calibrate the clips, fine-tune (QAT) and measure; the plan's exact costs come from
+ * its fixed-precision search model.
+ */
+export function trainPlan(float: Module, splits: DatasetSplits, cfg: MpsConfig, plan: QuantPlan, epochs: number, hooks: MpsHooks, label: string): { handle: MpsModel; qmodel: QuantModel; valMetric: number; testMetric: number; history: EpochRecord[]; sizeBytes: number; bitops: number } {
+  const shape = splits.info.sampleShape;
+  const handle = fixedPrecision(cloneModel(float), plan, { inputShape: shape });
+  const qmodel = quantize(cloneModel(float), plan, { inputShape: shape });
+  calibrate(qmodel, [calibrationBatch(splits)], { method: 'max' });
   hooks.onPhase?.('fine-tune', label);
-  const r = fit(model, splits, trainingPart(searchConfig(cfg), epochs), { onBatch: hooks.onFitBatch, onEpoch: (e) => hooks.onFitEpoch?.('fine-tune', e) });
-  const va = evaluate(model, splits.val, r.ctx);
-  const te = evaluate(model, splits.test, r.ctx);
+  const r = fit(qmodel, splits, trainingPart(searchConfig(cfg), epochs), { onBatch: hooks.onFitBatch, onEpoch: (e) => hooks.onFitEpoch?.('fine-tune', e) });
+  const va = evaluate(qmodel, splits.val, r.ctx);
+  const te = evaluate(qmodel, splits.test, r.ctx);
   const c = costValues(handle);
-  return { handle, valMetric: va.metric, testMetric: te.metric, history: r.history, sizeBytes: c.size, bitops: c.bitops };
+  return { handle, qmodel, valMetric: va.metric, testMetric: te.metric, history: r.history, sizeBytes: c.size, bitops: c.bitops };
 }
 
 export function searchOne(warm: Module, splits: DatasetSplits, cfg: MpsConfig, granularity: Granularity, strength: number, hooks: MpsHooks = {}): MpsPoint {
@@ -108,11 +121,12 @@ export function searchOne(warm: Module, splits: DatasetSplits, cfg: MpsConfig, g
     },
   });
   const plan = target.plan();
-  const ft = trainPlan(target.exportFloat(), splits, cfg, plan, cfg.finetuneEpochs, hooks, label);
+  const source = target.exportFloat();
+  const ft = trainPlan(source, splits, cfg, plan, cfg.finetuneEpochs, hooks, label);
   return {
     kind: `mps-${granularity}`, label, strength, sizeBytes: ft.sizeBytes, bitops: ft.bitops, valMetric: ft.valMetric, testMetric: ft.testMetric,
     plan, histogram: bitHistogram(plan), searchHistory: s.history, finetuneHistory: ft.history, searchBestEpoch: s.bestEpoch,
-    seconds: (performance.now() - t0) / 1000, model: ft.handle.model, handle: ft.handle,
+    seconds: (performance.now() - t0) / 1000, model: ft.qmodel, source, handle: ft.handle,
   };
 }
 
@@ -126,7 +140,7 @@ export function uniformBaseline(warm: Module, splits: DatasetSplits, cfg: MpsCon
   return {
     kind: 'uniform', label, strength: null, sizeBytes: ft.sizeBytes, bitops: ft.bitops, valMetric: ft.valMetric, testMetric: ft.testMetric,
     plan, histogram: bitHistogram(plan), searchHistory: [], finetuneHistory: ft.history, searchBestEpoch: null,
-    seconds: (performance.now() - t0) / 1000, model: ft.handle.model, handle: ft.handle,
+    seconds: (performance.now() - t0) / 1000, model: ft.qmodel, source: warm, handle: ft.handle,
   };
 }
 
@@ -181,14 +195,20 @@ export function runMps(seed: Module, splits: DatasetSplits, cfg: MpsConfig, gran
     warmupHistory = fit(seed, splits, trainingPart(searchConfig(cfg), cfg.warmupEpochs), { onBatch: hooks.onFitBatch, onEpoch: (e) => hooks.onFitEpoch?.('warm-up', e) }).history;
   }
   const ctx = taskContext(splits, trainingPart(searchConfig(cfg), 1));
-  const float = { valMetric: evaluate(seed, splits.val, ctx).metric, testMetric: evaluate(seed, splits.test, ctx).metric, seconds: (performance.now() - t0) / 1000, warmupHistory };
+  // Searches and baselines start from the BN-folded float model (see fold.ts for why).
+  const warm = cloneModel(seed);
+  const foldedLayers = foldBatchNorms(warm, splits.info.sampleShape);
+  const float = {
+    valMetric: evaluate(seed, splits.val, ctx).metric, testMetric: evaluate(seed, splits.test, ctx).metric, foldedTestMetric: evaluate(warm, splits.test, ctx).metric,
+    foldedLayers, seconds: (performance.now() - t0) / 1000, warmupHistory,
+  };
   const points: MpsPoint[] = [];
   const push = (p: MpsPoint) => {
     points.push(p);
     hooks.onPoint?.(p, points.length - 1);
   };
-  for (const b of cfg.baselines) push(uniformBaseline(seed, splits, cfg, b, hooks));
-  for (const g of granularities) for (const s of strengths) push(searchOne(seed, splits, cfg, g, s, hooks));
+  for (const b of cfg.baselines) push(uniformBaseline(warm, splits, cfg, b, hooks));
+  for (const g of granularities) for (const s of strengths) push(searchOne(warm, splits, cfg, g, s, hooks));
   const metric = splits.info.metric;
   return { float, points, ...mpsFronts(points, metric), comparison: compareChannelToLayer(points, metric) };
 }

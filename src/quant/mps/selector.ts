@@ -16,6 +16,7 @@ import { softmax } from '../../autograd/ops/softmax.js';
 import { sum } from '../../autograd/ops/reduce.js';
 import { allocate } from '../../tensor/dtype.js';
 import { Module } from '../../nn/module.js';
+import { noGrad } from '../../autograd/graph.js';
 import { initialLogits } from './precisions.js';
 
 export type SamplingMode = 'softmax' | 'gumbel' | 'hard';
@@ -39,6 +40,8 @@ export class PrecisionSelector extends Module {
   readonly channels: number;
   /** A fixed choice (fixed-precision training from a plan): θ is its one-hot and nothing is searched. */
   private fixedChoice: number[] | null = null;
+  /** −∞ (as −1e9) on forbidden (candidate, channel) pairs, e.g. 0 bits on the keep-alive channel. */
+  private forbidden: Tensor | null = null;
 
   constructor(readonly precisions: readonly number[], channels: number, readonly state: SelectionState) {
     super();
@@ -70,15 +73,31 @@ export class PrecisionSelector extends Module {
     this.fixedChoice = [...indices];
   }
 
+  /**
+   * Forbid candidate `i` on `channel` (PIT's keep-alive idea: one channel of a layer never takes
+   * 0 bits, so a search can never remove a whole layer).
+   */
+  forbid(i: number, channel: number): void {
+    const c = Math.max(this.channels, 1);
+    const m = this.forbidden === null ? new Float32Array(this.logits.size) : (this.forbidden.data as Float32Array);
+    m[i * c + channel] = -1e9;
+    this.forbidden = tensor(m, [...this.logits.shape]);
+  }
+
+  /** The logits with forbidden choices at −∞. */
+  private allowed(): Tensor {
+    return this.forbidden === null ? this.logits : add(this.logits, this.forbidden);
+  }
+
   /** softmax(α / T) over the candidates (axis 0). */
   soft(): Tensor {
-    return softTheta(this.logits, this.state.temperature);
+    return softTheta(this.allowed(), this.state.temperature);
   }
 
   /** Index of the chosen candidate per channel (one entry for a per-layer choice). */
   argmax(): number[] {
     if (this.fixedChoice !== null) return [...this.fixedChoice];
-    const v = this.logits.values();
+    const v = this.forbidden === null ? this.logits.values() : noGrad(() => this.allowed()).values();
     const n = this.precisions.length;
     const c = Math.max(this.channels, 1);
     const out: number[] = [];
@@ -119,7 +138,7 @@ export class PrecisionSelector extends Module {
         const u = Math.min(Math.max(this.state.rng.next(), 1e-12), 1 - 1e-12);
         g[i] = -Math.log(-Math.log(u));
       }
-      return softmax(div(add(this.logits, tensor(g, [...this.logits.shape])), this.state.temperature), 0);
+      return softmax(div(add(this.allowed(), tensor(g, [...this.logits.shape])), this.state.temperature), 0);
     }
     const s = this.soft();
     return this.state.mode === 'hard' ? this.straightThrough(s) : s;

@@ -64,7 +64,7 @@ describe('mps: exact expected costs', () => {
     expect(c.bitops.item() / (8 * 6 * 4 * e * 8 + 32 * 3 * e * e)).toBeCloseTo(1, 5);
   });
 
-  it('with 0 in P: pruning counted once, and the consumer loses the pruned inputs (Cin_eff)', () => {
+  it('with 0 in P: pruning counted once, the consumer loses the pruned inputs (Cin_eff), the keep-alive channel never takes 0', () => {
     const t = mps(tiny(), { inputShape: [2, 8], weightPrecisions: [0, 2, 4, 8] });
     expect(t.layers[1].layer.wq.precisions).toEqual([2, 4, 8]); // the classifier never takes 0 bits
     const conv = softTheta(T.tensor(initialLogits([0, 2, 4, 8])), 1).toFlatArray();
@@ -72,9 +72,12 @@ describe('mps: exact expected costs', () => {
     const alive = 1 - conv[0];
     const e = E248.bits;
     const c = T.noGrad(() => t.costs({ discrete: false }));
-    expect(c.size.item()).toBeCloseTo((2 * 3 * 4 * eConv + 4 * alive * 8 * 3 * e) / 8, 3);
-    // Without the coupling (reference library bug): extra ×Cout_eff/Cout would shrink the conv term again.
-    expect(c.size.item()).not.toBeCloseTo((2 * 3 * 4 * eConv * alive + 4 * alive * 8 * 3 * e) / 8, 1);
+    // Channels 0–2 choose among {0,2,4,8}; channel 3 (keep-alive) among {2,4,8}.
+    const wSum = 3 * eConv + e;
+    const cinEff = 3 * alive + 1;
+    expect(c.size.item()).toBeCloseTo((2 * 3 * wSum + cinEff * 8 * 3 * e) / 8, 3);
+    // The reference library's extra ×Cout_eff/Cout would shrink the conv term a second time.
+    expect(c.size.item()).not.toBeCloseTo((2 * 3 * wSum * (cinEff / 4) + cinEff * 8 * 3 * e) / 8, 1);
   });
 
   it('per layer: BitOps = MACs·E[b_a]·E[b_w], through any CostModel', () => {
