@@ -30,14 +30,15 @@ function header(run: RunData): string {
   const meta: [string, string][] = [
     ['dataset', String(c.dataset ?? '–')],
     ['seed model', String(c.model ?? '–')],
-    ['regulariser', `${String(c.regularizer ?? '–')} on ${String(c.cost ?? '–')}`],
-    [`${sym} values`, run.points.map((p) => formatStrength(p.strength)).join(', ')],
+    ['regulariser', `${c.regularizer === undefined ? 'plain' : String(c.regularizer)} on ${String(c.cost ?? '–')}`],
+    [`${sym} values`, run.points.filter((p) => p.strength !== null).map((p) => formatStrength(p.strength)).join(', ') || '–'],
     ['epochs', `warm-up ${String(c.warmupEpochs ?? '–')}, search ${String(c.searchEpochs ?? '–')}, fine-tune ${String(c.finetuneEpochs ?? '–')}`],
-    ['seed (before search)', `${formatCost(run.seed.params)} params, ${formatCost(run.seed.macs)} MACs, test ${run.metric} ${formatMetric(run.metric, run.seed.testMetric)}`],
+    [run.seed.label, `${Number.isFinite(run.seed.params) ? `${formatCost(run.seed.params)} params, ${formatCost(run.seed.macs)} MACs, ` : ''}test ${run.metric} ${formatMetric(run.metric, run.seed.testMetric)}`],
     ['run directory', run.dir],
   ];
   if (run.seconds !== null) meta.push(['duration', `${(run.seconds / 60).toFixed(1)} min`]);
-  if (c.target !== undefined && c.target !== '') meta.push(['hardware target', String(c.target)]);
+  if (run.target !== null) meta.push(['hardware target', run.target]);
+  if (Array.isArray(c.precisions)) meta.push(['candidate bit-widths', `weights ${c.precisions.join(', ')}; activations ${Array.isArray(c.actPrecisions) ? c.actPrecisions.join(', ') : '–'}`]);
   return `<h1>${esc(`tsdnas ${run.command}: ${String(c.dataset ?? 'run')} / ${String(c.model ?? '')}`)}</h1>
 <p class="lead">Architecture search report. Hover a point, a line or a cell for its exact values.</p>
 <dl class="meta">${meta.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>
@@ -49,7 +50,7 @@ export function renderReport(run: RunData): string {
   const parts: string[] = [header(run)];
   const pareto = paretoCharts(run, HALF);
   parts.push(`<h2>Pareto front</h2>
-<p class="note">Each point is one search (one regulariser strength) after export and fine-tuning, tested on the test split. Solid points are non-dominated (no other point is at least as good in both the metric and the cost); faded points are dominated; the diamond is the seed model before the search.</p>`);
+<p class="note">Each point is one search (one regulariser strength) after export and fine-tuning, tested on the test split. Solid points are non-dominated (no other point is at least as good in both the metric and the cost); faded points are dominated; the diamond is the model the search started from.</p>`);
   for (let i = 0; i < pareto.length; i += 2) parts.push(`<div class="grid2">${pareto.slice(i, i + 2).map((s) => figure(s)).join('')}</div>`);
   parts.push(pointsTable(run));
   const curves = curveCharts(run, FULL);
@@ -63,9 +64,10 @@ export function renderReport(run: RunData): string {
   if (masks.length === 0) {
     parts.push('<p class="note">This run did not record per-layer mask states (runs written before they were recorded, or a model without per-layer summaries).</p>');
   } else {
-    parts.push(`<p class="note">Rows are the searchable layers, columns the search epochs. Grey cells: the quantity does not apply (receptive field and dilation are searched on stride-1 1-D convolutions only). The text at the right end of each row is the layer's state at the kept epoch (dashed red line), which is what was exported.</p>`);
+    parts.push(`<p class="note">Rows are the searchable layers, columns the search epochs. Grey cells: the quantity does not apply (receptive field and dilation are searched on stride-1 1-D convolutions only; bit-widths by mixed-precision searches only). The text at the right end of each row is the layer's state at the kept epoch (dashed red line), which is what was exported.</p>`);
     for (const m of masks) {
-      parts.push(`<h3>${esc(`Point #${m.point.index} (${strengthSymbol(run)} = ${formatStrength(m.point.strength)})`)}</h3>`);
+      parts.push(`<h3>${esc(`Point #${m.point.index} (${m.point.label ?? `${strengthSymbol(run)} = ${formatStrength(m.point.strength)}`})`)}</h3>`);
+      if (m.unchanged.length > 0) parts.push(`<p class="note">${esc(`Unchanged by the search in every layer (not drawn): ${m.unchanged.join(', ')}.`)}</p>`);
       parts.push(...m.charts.map((c) => figure(c)));
     }
   }

@@ -4,6 +4,7 @@
  * quantities with their units (params, MACs, and a hardware target's latency / energy / memory).
  */
 
+import { HARDWARE_COST_UNITS } from '../hw/targets/costs.js';
 import type { MetricName, RunData } from './load.js';
 
 /** Units of regression targets by dataset (MAE is in the target's unit). */
@@ -55,13 +56,14 @@ const COSTS: Record<string, CostInfo> = {
   params_nobias: { title: 'parameters without biases (count)', short: 'params (no bias)' },
   macs_nobias: { title: 'MACs per inference, without biases', short: 'MACs (no bias)' },
   params_bit: { title: 'parameter memory (bits)', short: 'param bits' },
-  latency: { title: 'latency (cycles)', short: 'latency' },
-  cycles: { title: 'latency (cycles)', short: 'cycles' },
-  latency_ms: { title: 'latency (ms)', short: 'latency' },
-  latency_s: { title: 'latency (s)', short: 'latency' },
-  energy: { title: 'energy (µJ)', short: 'energy' },
-  energy_uj: { title: 'energy (µJ)', short: 'energy' },
-  memory: { title: 'memory (bytes)', short: 'memory' },
+  size: { title: 'weight memory (bytes)', short: 'weight bytes' },
+  bitops: { title: 'bit operations per inference (BitOps)', short: 'BitOps' },
+  // Hardware-target costs, in the units of src/hw/targets/costs.ts (HARDWARE_COST_UNITS).
+  cycles: { title: `predicted ${HARDWARE_COST_UNITS.cycles} per inference`, short: 'cycles' },
+  latency: { title: `latency on the target (${HARDWARE_COST_UNITS.latency} per inference)`, short: `latency (${HARDWARE_COST_UNITS.latency})` },
+  energy: { title: `energy on the target (${HARDWARE_COST_UNITS.energy} per inference)`, short: `energy (${HARDWARE_COST_UNITS.energy})` },
+  flash: { title: `flash (${HARDWARE_COST_UNITS.flash})`, short: 'flash' },
+  ram: { title: `peak RAM (${HARDWARE_COST_UNITS.ram})`, short: 'RAM' },
 };
 
 /** Axis title and short name of a cost; unknown names are shown as they are. */
@@ -71,6 +73,12 @@ export function costInfo(name: string): CostInfo {
 
 export function formatCost(v: number): string {
   if (!Number.isFinite(v)) return '–';
-  if (Number.isInteger(v) || Math.abs(v) >= 100) return Math.round(v).toLocaleString('en-US');
+  if (Math.abs(v) >= 100) return Math.round(v).toLocaleString('en-US');
+  if (Number.isInteger(v)) return String(v);
   return String(Number(v.toPrecision(3)));
+}
+
+/** "#2 λ=2e-4", or "#2 per-channel λ=1e-4" for points that carry their own label (mps). */
+export function pointName(run: RunData, p: { index: number; label?: string; strength: number | null }): string {
+  return `#${p.index} ${p.label ?? `${strengthSymbol(run)}=${formatStrength(p.strength)}`}`;
 }

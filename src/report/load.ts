@@ -16,6 +16,8 @@ import type { LayerState } from '../nas/search/types.js';
 export type MetricName = 'accuracy' | 'mae';
 
 export interface SeedData {
+  /** 'seed (before search)', or 'float (unquantised)' for a mixed-precision run. */
+  label: string;
   params: number;
   macs: number;
   valMetric: number;
@@ -25,8 +27,23 @@ export interface SeedData {
   warmupHistory: EpochRecord[];
 }
 
+/** One layer of a mixed-precision point (tsdnas mps: weight bits per channel as a histogram). */
+export interface PrecisionLayer {
+  name: string;
+  kind: string;
+  cout: number;
+  wBits: Record<string, number>;
+  aInBits: number | null;
+  aOutBits: number | null;
+  sizeBytes: number;
+  bitops: number;
+}
+
 export interface PointData {
   index: number;
+  /** Kind and label of mps points ('uniform' baselines, 'mps-layer', 'mps-channel'). */
+  kind?: string;
+  label?: string;
   strength: number | null;
   params: number;
   macs: number;
@@ -39,6 +56,7 @@ export interface PointData {
   finetuneHistory: EpochRecord[];
   layers: LayerRow[];
   layerCosts?: LayerState[];
+  precisionLayers?: PrecisionLayer[];
   seconds: number | null;
   /** Why the point has only its front row. */
   missing?: string;
@@ -51,10 +69,12 @@ export interface RunData {
   metric: MetricName;
   config: Record<string, unknown>;
   seconds: number | null;
+  /** The hardware target of the costs ('gap8: GreenWaves GAP8 …'), when the run had one. */
+  target: string | null;
   seed: SeedData;
   points: PointData[];
-  frontParams: number[];
-  frontMacs: number[];
+  /** Indices into points of the non-dominated ones, per cost, as the run computed them. */
+  fronts: Record<string, number[]>;
   notes: string[];
 }
 
@@ -87,6 +107,27 @@ function numbers(v: unknown): Record<string, number> {
   return Object.fromEntries(Object.entries(v as Json).filter(([, x]) => typeof x === 'number' && Number.isFinite(x))) as Record<string, number>;
 }
 
+/** Front-row columns that are costs, under the cost names the report uses. */
+const ROW_COSTS: Record<string, string> = {
+  params: 'params', macs: 'macs', size_bytes: 'size', bitops: 'bitops', cycles: 'cycles', latency_ms: 'latency', energy_mJ: 'energy', flash_B: 'flash', ram_B: 'ram',
+};
+
+/** front.json keys holding fronts, by cost name. */
+const FRONT_KEYS: Record<string, string> = { frontParams: 'params', frontMacs: 'macs', frontSize: 'size', frontBitops: 'bitops', frontLatency: 'latency', frontEnergy: 'energy' };
+
+function rowCosts(row: Json): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [col, name] of Object.entries(ROW_COSTS)) if (typeof row[col] === 'number' && Number.isFinite(row[col])) out[name] = row[col] as number;
+  return out;
+}
+
+function targetOf(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  if (typeof v !== 'object' || v === null) return null;
+  const t = v as Json;
+  return typeof t.name === 'string' ? `${t.name}${typeof t.description === 'string' ? ` — ${t.description}` : ''}` : null;
+}
+
 /** Reads and checks a run directory written by `tsdnas search`, `sweep` or `mps`. */
 export function loadRun(dir: string): RunData {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new NotARunError(`report: '${dir}' is not a directory; give the --out directory of a search, sweep or mps run`);
@@ -97,10 +138,12 @@ export function loadRun(dir: string): RunData {
   if (metric !== 'accuracy' && metric !== 'mae') throw new NotARunError(`report: ${frontPath}: 'metric' must be 'accuracy' or 'mae', got ${JSON.stringify(metric)}`);
   const rows = front.points;
   if (!Array.isArray(rows)) throw new NotARunError(`report: ${frontPath}: 'points' must be an array of point rows`);
-  const seedJson = (front.seed ?? {}) as Json;
+  const isFloat = front.seed === undefined && front.float !== undefined;
+  const seedJson = ((isFloat ? front.float : front.seed) ?? {}) as Json;
   const seed: SeedData = {
+    label: isFloat ? 'float (unquantised)' : 'seed (before search)',
     params: num(seedJson.params), macs: num(seedJson.macs), valMetric: num(seedJson.valMetric), testMetric: num(seedJson.testMetric),
-    costs: { params: num(seedJson.params), macs: num(seedJson.macs), ...numbers(seedJson.costs) },
+    costs: { ...rowCosts(seedJson), ...numbers(seedJson.costs) },
     layerCosts: Array.isArray(seedJson.layerCosts) ? (seedJson.layerCosts as LayerState[]) : undefined,
     warmupHistory: arr<EpochRecord>(seedJson.warmupHistory),
   };
@@ -109,8 +152,9 @@ export function loadRun(dir: string): RunData {
     const index = typeof row.point === 'number' ? row.point : i;
     const summaryPath = join(dir, `point-${index}`, 'summary.json');
     const base: PointData = {
-      index, strength: typeof row.strength === 'number' ? row.strength : null, params: num(row.params), macs: num(row.macs),
-      costs: { params: num(row.params), macs: num(row.macs) }, valMetric: num(row[`val_${metric}`]), testMetric: num(row[`test_${metric}`]),
+      index, kind: typeof row.kind === 'string' ? row.kind : undefined, label: typeof row.label === 'string' ? row.label : undefined,
+      strength: typeof row.strength === 'number' ? row.strength : null, params: num(row.params), macs: num(row.macs),
+      costs: rowCosts(row), valMetric: num(row[`val_${metric}`]), testMetric: num(row[`test_${metric}`]),
       searchBestEpoch: null, searchHistory: [], finetuneHistory: [], layers: [], seconds: typeof row.seconds === 'number' ? row.seconds : null,
     };
     if (!existsSync(summaryPath)) {
@@ -118,6 +162,9 @@ export function loadRun(dir: string): RunData {
       return { ...base, missing: 'no summary.json' };
     }
     const s = readJson(summaryPath, `summary of point ${index}`);
+    const layers = arr<Json>(s.layers);
+    // Mixed-precision summaries list precision layers (weight-bit histograms) instead of architecture rows.
+    const precision = layers.length > 0 && typeof layers[0].wBits === 'object' && layers[0].wBits !== null;
     return {
       ...base,
       costs: { ...base.costs, ...numbers(s.costs) },
@@ -126,17 +173,20 @@ export function loadRun(dir: string): RunData {
       searchBestEpoch: typeof s.searchBestEpoch === 'number' ? s.searchBestEpoch : null,
       searchHistory: arr<SearchEpochRecord>(s.searchHistory),
       finetuneHistory: arr<EpochRecord>(s.finetuneHistory),
-      layers: arr<LayerRow>(s.layers),
+      layers: precision ? [] : (layers as unknown as LayerRow[]),
       layerCosts: Array.isArray(s.layerCosts) ? (s.layerCosts as LayerState[]) : undefined,
+      precisionLayers: precision ? (layers as unknown as PrecisionLayer[]) : undefined,
     };
   });
-  const indices = (v: unknown, key: string): number[] => {
-    if (Array.isArray(v) && v.every((x) => typeof x === 'number')) return v as number[];
-    return points.filter((_, i) => (rows as Json[])[i][key] === true).map((p) => p.index);
-  };
-  const command = typeof front.command === 'string' ? front.command : points.length === 1 ? 'search' : 'sweep';
+  const fronts: Record<string, number[]> = {};
+  for (const [key, cost] of Object.entries(FRONT_KEYS)) {
+    const v = front[key];
+    if (Array.isArray(v) && v.every((x) => typeof x === 'number')) fronts[cost] = v as number[];
+  }
+  const command = typeof front.command === 'string' ? front.command : isFloat ? 'mps' : points.length === 1 ? 'search' : 'sweep';
   return {
-    dir, command, metric, config: (front.config ?? {}) as Json, seconds: typeof front.sweepSeconds === 'number' ? front.sweepSeconds : null,
-    seed, points, frontParams: indices(front.frontParams, 'front_params'), frontMacs: indices(front.frontMacs, 'front_macs'), notes,
+    dir, command, metric, config: (front.config ?? {}) as Json,
+    seconds: typeof front.sweepSeconds === 'number' ? front.sweepSeconds : typeof front.seconds === 'number' ? front.seconds : null,
+    target: targetOf(front.target), seed, points, fronts, notes,
   };
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRun, renderReport, writeReport, reportAfterRun } from '../../src/report/index.js';
 import { runReport } from '../../src/cli/commands/report.js';
-import { writeFixtureRun } from './fixture.js';
+import { writeFixtureRun, writeMpsFixtureRun } from './fixture.js';
 import { markupProblems } from './wellFormed.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tsdnas-report-'));
@@ -88,6 +88,31 @@ describe('report contents', () => {
     const html = renderReport(loadRun(fixture({ bits: true })));
     expect(html).toContain('weight bit-width per layer and search epoch');
     expect(html).toContain('bits (w / a)');
+  });
+
+  it('charts latency and energy when the run had a hardware target', () => {
+    const html = renderReport(loadRun(fixture({ hardware: true })));
+    expect(html).toContain('latency on the target (ms per inference) — log scale');
+    expect(html).toContain('energy on the target (mJ per inference)');
+    expect(html).toContain('GreenWaves &lt;GAP8&gt;');
+    expect(svgs(html).filter((x) => x.includes('— dominated')).length).toBe(4);
+  });
+
+  it('reports a mixed-precision (tsdnas mps) run: float model, uniform baselines, bit-widths', () => {
+    const dir = join(tmp, `run-${n++}`);
+    writeMpsFixtureRun(dir);
+    const run = loadRun(dir);
+    expect(run.command).toBe('mps');
+    expect(run.points[0].costs).toEqual({ size: 7800, bitops: 1.5e7 });
+    const html = renderReport(run);
+    expect(markupProblems(html, { html: true })).toEqual([]);
+    expect(html).toContain('weight memory (bytes)');
+    expect(html).toContain('bit operations per inference (BitOps)');
+    expect(html).toContain('uniform-precision baseline');
+    expect(html).toMatch(/<title>point 0 \(uniform w8a8\)[^<]*<\/title><rect/);
+    expect(html).toContain('8 b × 4, 4 b × 10, pruned × 2');
+    expect(html).toContain('weight bit-width per layer and search epoch');
+    expect(html).toContain('float (unquantised)');
   });
 
   it('reports a point without its summary from its front row, with a note', () => {

@@ -20,9 +20,10 @@ export interface LayerState {
   kAlive: number;
   /** Dilation the exported layer would have. */
   dilation: number;
-  params: number;
-  macs: number;
-  /** Bit-widths where a mixed-precision search sets them (mean over channels when per channel). */
+  /** Costs of the layer at the current masks (absent where the model does not count them). */
+  params?: number;
+  macs?: number;
+  /** Bit-widths where a mixed-precision search sets them (mean over channels when per channel, 0-bit channels included). */
   wBits?: number;
   aBits?: number;
 }

@@ -8,7 +8,7 @@ import type { LayerRow } from '../../nn/summary.js';
 import type { LayerState } from '../../nas/search/types.js';
 import { esc } from '../svg/markup.js';
 import { categorical } from '../svg/palette.js';
-import type { PointData, RunData } from '../load.js';
+import type { PointData, PrecisionLayer, RunData } from '../load.js';
 import { formatCost, formatMetric, formatStrength, strengthSymbol } from '../labels.js';
 import { receptiveField } from './masks.js';
 
@@ -38,7 +38,7 @@ function rowsOf(p: PointData, seed: LayerState[] | undefined): Row[] {
         kernel: l.kind === 'linear' ? '–' : s === undefined ? String(l.k) : changed(s.k, l.k),
         dilation: l.kind === 'linear' ? '–' : s === undefined ? String(l.dilation) : changed(s.dilation, l.dilation),
         rf: !temporal ? '–' : s === undefined ? String(receptiveField(l)) : changed(receptiveField(s), receptiveField(l)),
-        params: l.params, macs: l.macs, bits: typeof l.wBits === 'number' ? `${Number(l.wBits.toFixed(2))}${typeof l.aBits === 'number' ? ` / ${Number(l.aBits.toFixed(2))}` : ''}` : '',
+        params: l.params ?? NaN, macs: l.macs ?? NaN, bits: typeof l.wBits === 'number' ? `${Number(l.wBits.toFixed(2))}${typeof l.aBits === 'number' ? ` / ${Number(l.aBits.toFixed(2))}` : ''}` : '',
       };
     });
   }
@@ -48,7 +48,32 @@ function rowsOf(p: PointData, seed: LayerState[] | undefined): Row[] {
   }));
 }
 
+/** "8 b × 12, 4 b × 3, pruned × 1" from a histogram { w8: 12, w4: 3, w0: 1 }. */
+export function bitsHistogram(h: Readonly<Record<string, number>>): string {
+  return Object.entries(h)
+    .map(([k, n]) => [Number(k.replace(/^\D+/, '')), n] as const)
+    .sort((a, b) => b[0] - a[0])
+    .map(([b, n]) => `${b === 0 ? 'pruned' : `${b} b`} × ${n}`)
+    .join(', ');
+}
+
+function precisionTable(run: RunData, p: PointData, layers: readonly PrecisionLayer[]): string {
+  const total = layers.reduce((a, l) => a + (Number.isFinite(l.bitops) ? l.bitops : 0), 0);
+  const head = ['layer', 'kind', 'output channels', 'weight bits (channels)', 'activation bits in / out', 'weight bytes', 'BitOps', 'share of BitOps'];
+  const body = layers.map((l) => {
+    const share = total > 0 ? l.bitops / total : NaN;
+    const bar = Number.isFinite(share) ? `<span class="bar"><span style="width:${(share * 100).toFixed(1)}%;background:${categorical(p.index)}"></span></span> ${(share * 100).toFixed(1)}%` : '–';
+    const a = `${l.aInBits ?? '–'} / ${l.aOutBits ?? '–'}`;
+    const cells = [`<code>${esc(l.name)}</code>`, esc(l.kind), String(l.cout), esc(bitsHistogram(l.wBits)), esc(a), formatCost(l.sizeBytes), formatCost(l.bitops), bar];
+    return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+  });
+  const sum = ['total', '', '', '', '', formatCost(p.costs.size ?? NaN), formatCost(p.costs.bitops ?? NaN), ''];
+  const caption = `point #${p.index} — ${p.label ?? `${strengthSymbol(run)} = ${formatStrength(p.strength)}`}, test ${formatMetric(run.metric, p.testMetric)}`;
+  return `<table class="arch"><caption>${esc(caption)}</caption><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${body.join('')}<tr class="total">${sum.map((c) => `<td>${esc(c)}</td>`).join('')}</tr></tbody></table>`;
+}
+
 export function architectureTable(run: RunData, p: PointData): string {
+  if (p.precisionLayers !== undefined && p.precisionLayers.length > 0) return precisionTable(run, p, p.precisionLayers);
   const rows = rowsOf(p, run.seed.layerCosts);
   if (rows.length === 0) return `<p class="note">No per-layer data for point #${p.index}${p.missing ? ` (${esc(p.missing)})` : ''}.</p>`;
   const totalMacs = rows.reduce((a, r) => a + (Number.isFinite(r.macs) ? r.macs : 0), 0);
@@ -61,6 +86,6 @@ export function architectureTable(run: RunData, p: PointData): string {
     return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
   });
   const sum = ['total', '', '', '', '', '', formatCost(p.costs.params), formatCost(p.costs.macs), '', ...(showBits ? [''] : [])];
-  const caption = `point #${p.index} — ${strengthSymbol(run)} = ${formatStrength(p.strength)}, test ${formatMetric(run.metric, p.testMetric)}`;
+  const caption = `point #${p.index} — ${p.label ?? `${strengthSymbol(run)} = ${formatStrength(p.strength)}`}, test ${formatMetric(run.metric, p.testMetric)}`;
   return `<table class="arch"><caption>${esc(caption)}</caption><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${body.join('')}<tr class="total">${sum.map((c) => `<td>${esc(c)}</td>`).join('')}</tr></tbody></table>`;
 }

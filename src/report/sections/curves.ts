@@ -8,7 +8,7 @@
 import { lineChart, type Band, type LineSeries } from '../svg/line.js';
 import { categorical } from '../svg/palette.js';
 import type { RunData } from '../load.js';
-import { costInfo, formatStrength, metricValue, strengthSymbol } from '../labels.js';
+import { costInfo, metricValue, pointName } from '../labels.js';
 
 const WARM = '#777777';
 
@@ -37,7 +37,6 @@ function bands(ph: Phases): Band[] {
 /** One quantity through the protocol: val metric, val loss or train loss. */
 function protocolSeries(run: RunData, pick: (r: { trainLoss: number; valLoss: number; valMetric: number }) => number): LineSeries[] {
   const ph = phases(run);
-  const sym = strengthSymbol(run);
   const out: LineSeries[] = [];
   if (ph.warm > 0) out.push({ name: 'warm-up (shared)', color: WARM, points: run.seed.warmupHistory.map((r) => [r.epoch, pick(r)] as const) });
   for (const p of run.points) {
@@ -45,7 +44,7 @@ function protocolSeries(run: RunData, pick: (r: { trainLoss: number; valLoss: nu
     const ft = p.finetuneHistory.map((r) => [ph.warm + ph.search + r.epoch, pick(r)] as const);
     if (search.length + ft.length === 0) continue;
     out.push({
-      name: `#${p.index} ${sym}=${formatStrength(p.strength)}`, color: categorical(p.index), points: [...search, ...ft],
+      name: pointName(run, p), color: categorical(p.index), points: [...search, ...ft],
       highlight: p.searchBestEpoch === null ? [] : [ph.warm + p.searchBestEpoch],
     });
   }
@@ -68,9 +67,8 @@ export function curveCharts(run: RunData, width: number): string[] {
     }),
   ];
   const costName = typeof run.config.cost === 'string' ? run.config.cost : 'params';
-  const sym = strengthSymbol(run);
   const costSeries: LineSeries[] = run.points.filter((p) => p.searchHistory.length > 0).map((p) => ({
-    name: `#${p.index} ${sym}=${formatStrength(p.strength)}`, color: categorical(p.index),
+    name: pointName(run, p), color: categorical(p.index),
     points: p.searchHistory.map((r) => [r.epoch, r.costs[costName] ?? NaN] as const),
     highlight: p.searchBestEpoch === null ? [] : [p.searchBestEpoch],
   }));

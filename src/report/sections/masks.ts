@@ -8,7 +8,7 @@
 import { heatMap } from '../svg/heatmap.js';
 import type { LayerState } from '../../nas/search/types.js';
 import type { PointData, RunData } from '../load.js';
-import { formatStrength, strengthSymbol } from '../labels.js';
+import { pointName } from '../labels.js';
 
 /** Receptive field of a conv in input samples: (taps − 1) · dilation + 1. */
 export function receptiveField(l: Pick<LayerState, 'kAlive' | 'dilation'>): number {
@@ -55,27 +55,37 @@ const QUANTITIES: Quantity[] = [
   },
 ];
 
-function pointHeatMaps(run: RunData, p: PointData, width: number): string[] {
+export interface MaskSection {
+  point: PointData;
+  charts: string[];
+  /** Quantities that no layer changed during the search (left out, named in a note). */
+  unchanged: string[];
+}
+
+function pointHeatMaps(run: RunData, p: PointData, width: number): MaskSection {
   const epochs = p.searchHistory.filter((r) => Array.isArray(r.layers) && r.layers.length > 0);
-  if (epochs.length === 0) return [];
+  const section: MaskSection = { point: p, charts: [], unchanged: [] };
+  if (epochs.length === 0) return section;
   const names = [...new Set(epochs.flatMap((r) => (r.layers as LayerState[]).map((l) => l.name)))];
   const kinds = new Map(epochs.flatMap((r) => (r.layers as LayerState[]).map((l) => [l.name, l.kind] as const)));
   const at = (r: (typeof epochs)[number], name: string) => (r.layers as LayerState[]).find((l) => l.name === name);
   const all = epochs.flatMap((r) => r.layers as LayerState[]);
   // Rows end with the state of the epoch the search kept (what was exported), else the last one.
   const last = epochs.find((r) => r.epoch === p.searchBestEpoch) ?? epochs[epochs.length - 1];
-  const sym = strengthSymbol(run);
-  const out: string[] = [];
   for (const q of QUANTITIES) {
     if (!all.some((l) => q.value(l) !== null)) continue;
+    const values = names.map((n) => epochs.map((r) => {
+      const l = at(r, n);
+      return l === undefined ? null : q.value(l);
+    }));
+    if (values.every((row) => row.every((v) => v === row[0]))) {
+      section.unchanged.push(q.title);
+      continue;
+    }
     const [lo, hi] = q.range(all);
-    out.push(heatMap({
-      title: `point #${p.index} (${sym}=${formatStrength(p.strength)}): ${q.title} per layer and search epoch`,
-      width, rows: names.map((n) => `${n} (${kinds.get(n) ?? '?'})`), cols: epochs.map((r) => r.epoch),
-      values: names.map((n) => epochs.map((r) => {
-        const l = at(r, n);
-        return l === undefined ? null : q.value(l);
-      })),
+    section.charts.push(heatMap({
+      title: `point ${pointName(run, p)}: ${q.title} per layer and search epoch`,
+      width, rows: names.map((n) => `${n} (${kinds.get(n) ?? '?'})`), cols: epochs.map((r) => r.epoch), values,
       lo, hi, format: q.format, colorTitle: q.colorTitle, xTitle: `search epoch — ${q.title}`, colorTicks: q.ticks?.(lo, hi),
       rightLabels: names.map((n) => {
         const l = at(last, n);
@@ -84,10 +94,10 @@ function pointHeatMaps(run: RunData, p: PointData, width: number): string[] {
       mark: p.searchBestEpoch === null ? undefined : { col: p.searchBestEpoch, label: `kept: epoch ${p.searchBestEpoch}` },
     }));
   }
-  return out;
+  return section;
 }
 
-/** Per point, its heat maps (empty when the run did not record layer states). */
-export function maskSections(run: RunData, width: number): { point: PointData; charts: string[] }[] {
-  return run.points.map((p) => ({ point: p, charts: pointHeatMaps(run, p, width) })).filter((s) => s.charts.length > 0);
+/** Per point with recorded layer states, its heat maps. */
+export function maskSections(run: RunData, width: number): MaskSection[] {
+  return run.points.map((p) => pointHeatMaps(run, p, width)).filter((s) => s.charts.length + s.unchanged.length > 0);
 }
