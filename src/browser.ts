@@ -29,6 +29,19 @@ export * from './data/split.js';
 export * from './data/batches.js';
 export { imagesToSequences } from './data/datasets/common.js';
 export { parseMnistDigitJson, MNIST_PIXELS } from './data/formats/mnistParse.js';
+// Pure format parsers over bytes (compressed IDX / MAT data need a Zlib adapter passed in).
+export * from './data/formats/idx.js';
+export * from './data/formats/mat.js';
+export * from './data/formats/wav.js';
+export * from './data/formats/ucr.js';
+export * from './data/features/fft.js';
+export * from './data/features/resample.js';
+export * from './data/features/standardize.js';
+export * from './data/features/mfcc.js';
+
+// Checkpoints and safetensors as bytes (a page downloads or uploads them; no file access here).
+export * from './io/safetensors-codec.js';
+export * from './io/checkpoint-codec.js';
 
 export * from './platform/types.js';
 export { useBrowserBackend, type BrowserBackendChoice, type BrowserBackendPreference } from './platform/browserBackend.js';

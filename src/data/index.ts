@@ -14,6 +14,7 @@ export * from './formats/mat.js';
 export * from './formats/wav.js';
 export * from './formats/idx.js';
 export * from './formats/mnistJson.js';
+export * from './formats/read.js';
 export * from './features/fft.js';
 export * from './features/resample.js';
 export * from './features/standardize.js';

@@ -9,6 +9,7 @@ import {
 import {
   concat, idx, int16Samples, matElement, matHeader, matStruct, matVariable as matVar, MI, MX, numbers, riff, wavChunk, wavFmt,
 } from './builders.js';
+import { nodeZlib } from '../../src/platform/node.js';
 
 describe('UCR .tsv', () => {
   const text = '1\t0.5\t1.5\t2.5\t3.5\r\n-1\t1\t2\tNaN\tNaN\r\n2\t-1\t-2\t-3\tNaN\n\n';
@@ -75,7 +76,7 @@ describe('MATLAB v5 .mat', () => {
       matVar({ name: 'ok', classCode: MX.UINT8, dims: [1, 2], real: [1, 0], storage: MI.UINT8, logical: true }),
       matStruct('cfg'),
     );
-    const f = parseMat(bytes, 'b.mat');
+    const f = parseMat(bytes, 'b.mat', nodeZlib);
     expect([...f.variables.keys()]).toEqual(['BPM0', 'i16', 'u8', 's', 'z', 'ok']);
     expect(Array.from(matRow(f.variables.get('BPM0')!, 1))).toEqual([4, 5, 6]);
     expect(Array.from(f.variables.get('i16')!.data)).toEqual([-300, 0, 300]);
@@ -90,7 +91,7 @@ describe('MATLAB v5 .mat', () => {
   });
 
   it('reads big-endian files', () => {
-    const f = parseMat(concat(matHeader(false), matVar(m23, false), matVar({ ...m23, name: 'c', compress: true }, false)), 'be.mat');
+    const f = parseMat(concat(matHeader(false), matVar(m23, false), matVar({ ...m23, name: 'c', compress: true }, false)), 'be.mat', nodeZlib);
     expect(f.littleEndian).toBe(false);
     expect(Array.from(matRow(f.variables.get('sig')!, 0))).toEqual([1, 2, 3]);
     expect(Array.from(matRow(f.variables.get('c')!, 1))).toEqual([4, 5, 6]);
@@ -108,11 +109,12 @@ describe('MATLAB v5 .mat', () => {
     const compressed = concat(matHeader(), matVar({ ...m23, compress: true }));
     const corrupt = compressed.slice();
     for (let i = 128 + 8 + 2; i < corrupt.length; i++) corrupt[i] ^= 0x5a;
-    expect(() => parseMat(corrupt, 'z.mat')).toThrow(/z\.mat: zlib decompression of the element at offset 128 failed/);
+    expect(() => parseMat(compressed, 'nz.mat')).toThrow(/nz\.mat: the element at offset 128 is compressed \(miCOMPRESSED\) and no Zlib adapter was given/);
+    expect(() => parseMat(corrupt, 'z.mat', nodeZlib)).toThrow(/z\.mat: zlib decompression of the element at offset 128 failed/);
     const cut = concat(matHeader(), matVar({ ...m23, compress: true })).slice();
     // Shrink the compressed element's declared size: the zlib stream ends early.
     new DataView(cut.buffer).setUint32(132, new DataView(cut.buffer).getUint32(132, true) - 10, true);
-    expect(() => parseMat(cut.subarray(0, cut.length - 10), 'zc.mat')).toThrow(/zc\.mat: zlib decompression .* failed/);
+    expect(() => parseMat(cut.subarray(0, cut.length - 10), 'zc.mat', nodeZlib)).toThrow(/zc\.mat: zlib decompression .* failed/);
 
     // Dimensions disagree with the amount of data.
     const lying = concat(matHeader(), matVar({ ...m23, dims: [2, 4] }));
@@ -178,9 +180,9 @@ describe('IDX', () => {
     const a = parseIdx(imgs, 'i.idx');
     expect(a.dims).toEqual([2, 2, 3]);
     expect(Array.from(a.data)).toEqual([0, 1, 2, 3, 4, 5, 250, 251, 252, 253, 254, 255]);
-    const b = parseIdx(gzipSync(imgs), 'i.idx.gz');
+    const b = parseIdx(gzipSync(imgs), 'i.idx.gz', nodeZlib);
     expect(Array.from(b.data)).toEqual(Array.from(a.data));
-    const labels = parseIdx(gzipSync(idx(0x08, [3], Uint8Array.from([7, 0, 9]))), 'l.gz');
+    const labels = parseIdx(gzipSync(idx(0x08, [3], Uint8Array.from([7, 0, 9]))), 'l.gz', nodeZlib);
     expect(labels.dims).toEqual([3]);
     expect(Array.from(labels.data)).toEqual([7, 0, 9]);
   });
@@ -199,7 +201,8 @@ describe('IDX', () => {
     expect(() => parseIdx(Uint8Array.from([0, 0, 8, 3, 0, 0]), 'h')).toThrow(/h: the 3 dimension sizes needs 12 bytes/);
     expect(() => parseIdx(Uint8Array.from([0x50, 0x4b, 3, 4, 0, 0, 0, 0]), 'zip')).toThrow(/zip: bad IDX magic 0x504b0304; expected 0x00000803/);
     const gz = gzipSync(imgs);
-    expect(() => parseIdx(gz.subarray(0, gz.length - 12), 'x.gz')).toThrow(/x\.gz: gzip decompression failed \(.*\); the file is truncated or corrupt/);
+    expect(() => parseIdx(gz, 'nz.gz')).toThrow(/nz\.gz: the data is gzip-compressed and no Zlib adapter was given; pass one \(in Node: nodeZlib/);
+    expect(() => parseIdx(gz.subarray(0, gz.length - 12), 'x.gz', nodeZlib)).toThrow(/x\.gz: gzip decompression failed \(.*\); the file is truncated or corrupt/);
     // A dimension claiming 4 billion values is checked against the data, not allocated.
     expect(() => parseIdx(idx(0x0d, [0xffffffff], new Uint8Array(8)), 'f')).toThrow(/f: header says 4294967295 values .* the file is truncated/);
   });

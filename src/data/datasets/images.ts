@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import { requireFile, resolveDataDir } from '../dataDir.js';
 import { meanStd, standardizeInPlace, type Stats } from '../features/standardize.js';
-import { readIdx } from '../formats/idx.js';
+import { readIdx } from '../formats/read.js';
 import { mnistDigitsCached, mnistPackageDir } from '../formats/mnistJson.js';
 import { makeDataset } from '../split.js';
 import type { ArrayDataset, DatasetSplits, LoadOptions } from '../types.js';

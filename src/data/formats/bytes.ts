@@ -1,13 +1,15 @@
 /**
  * Shared helpers for the binary format readers: a bounds-checked view over a byte buffer and
- * gzip/zlib wrappers whose failures say which file is broken.
+ * gzip/zlib wrappers whose failures say which file is broken. The decompressor itself is the
+ * caller's (a `Zlib` adapter passed explicitly; Node's is src/platform/node.ts `nodeZlib`), so
+ * the readers load in a browser too.
  *
  * Every reader checks a size field against the bytes actually present before allocating or
  * reading, so a truncated or corrupt file ends in a clear Error instead of a RangeError deep
  * inside a DataView or a multi-gigabyte allocation.
  */
 
-import { gunzipSync, inflateSync } from 'node:zlib';
+import type { Zlib } from '../../platform/types.js';
 
 /** Bytes as a Uint8Array without copying (Buffer is already one). */
 export function asBytes(buf: Uint8Array | ArrayBuffer): Uint8Array {
@@ -42,10 +44,18 @@ function zlibMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+function needZlib(source: string, what: string, zlib: Zlib | undefined): Zlib {
+  if (zlib === undefined) {
+    throw new Error(`${source}: ${what} and no Zlib adapter was given; pass one (in Node: nodeZlib from src/platform/node.ts)`);
+  }
+  return zlib;
+}
+
 /** gunzip with an error that names the file and says what to do. */
-export function gunzip(source: string, bytes: Uint8Array): Uint8Array {
+export function gunzip(source: string, bytes: Uint8Array, zlib: Zlib | undefined): Uint8Array {
+  const z = needZlib(source, 'the data is gzip-compressed', zlib);
   try {
-    return gunzipSync(bytes);
+    return z.gunzip(bytes);
   } catch (e) {
     throw new Error(
       `${source}: gzip decompression failed (${zlibMessage(e)}); the file is truncated or corrupt — download it again`,
@@ -54,9 +64,10 @@ export function gunzip(source: string, bytes: Uint8Array): Uint8Array {
 }
 
 /** zlib inflate (MATLAB's miCOMPRESSED) with an error that names the file and the variable. */
-export function inflate(source: string, bytes: Uint8Array, what: string): Uint8Array {
+export function inflate(source: string, bytes: Uint8Array, what: string, zlib: Zlib | undefined): Uint8Array {
+  const z = needZlib(source, `${what} is compressed (miCOMPRESSED)`, zlib);
   try {
-    return inflateSync(bytes);
+    return z.inflate(bytes);
   } catch (e) {
     throw new Error(
       `${source}: zlib decompression of ${what} failed (${zlibMessage(e)}); the file is truncated or corrupt`,

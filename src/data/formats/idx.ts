@@ -7,7 +7,7 @@
  */
 
 import { asBytes, dataView, gunzip, isGzip, need } from './bytes.js';
-import { readBytes } from '../files.js';
+import type { Zlib } from '../../platform/types.js';
 
 export interface IdxArray {
   dims: number[];
@@ -19,10 +19,10 @@ export interface IdxArray {
 
 const WIDTH: Record<number, number> = { 0x08: 1, 0x09: 1, 0x0b: 2, 0x0c: 4, 0x0d: 4, 0x0e: 8 };
 
-/** Parses an IDX file (gzipped or not) held in memory; `source` names it in errors. */
-export function parseIdx(buf: Uint8Array | ArrayBuffer, source = 'IDX'): IdxArray {
+/** Parses an IDX file held in memory; `source` names it in errors; a gzipped one needs `zlib`. */
+export function parseIdx(buf: Uint8Array | ArrayBuffer, source = 'IDX', zlib?: Zlib): IdxArray {
   let bytes = asBytes(buf);
-  if (isGzip(bytes)) bytes = gunzip(source, bytes);
+  if (isGzip(bytes)) bytes = gunzip(source, bytes, zlib);
   need(source, bytes, 0, 4, 'the IDX magic number');
   const type = bytes[2];
   const ndim = bytes[3];
@@ -57,8 +57,4 @@ export function parseIdx(buf: Uint8Array | ArrayBuffer, source = 'IDX'): IdxArra
       : view.getFloat64(p, false);
   }
   return { dims, type, data: out };
-}
-
-export function readIdx(path: string): IdxArray {
-  return parseIdx(readBytes(path), path);
 }

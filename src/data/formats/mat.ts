@@ -8,7 +8,7 @@
  */
 
 import { ascii, asBytes, dataView, inflate, need } from './bytes.js';
-import { readBytes } from '../files.js';
+import type { Zlib } from '../../platform/types.js';
 
 export interface MatArray {
   name: string;
@@ -65,6 +65,7 @@ interface Tag {
 interface Ctx {
   source: string;
   le: boolean;
+  zlib: Zlib | undefined;
 }
 
 function readTag(ctx: Ctx, bytes: Uint8Array, view: DataView, off: number, end: number, what: string): Tag {
@@ -175,7 +176,7 @@ function walk(ctx: Ctx, bytes: Uint8Array, start: number, out: MatFile, depth: n
     const tag = readTag(ctx, bytes, view, off, bytes.length, `data element`);
     if (tag.type === MI_COMPRESSED) {
       if (depth > 0) throw new Error(`${ctx.source}: nested miCOMPRESSED element at offset ${off}; the file is corrupt`);
-      const inflated = inflate(ctx.source, bytes.subarray(tag.dataOffset, tag.dataOffset + tag.size), `the element at offset ${off}`);
+      const inflated = inflate(ctx.source, bytes.subarray(tag.dataOffset, tag.dataOffset + tag.size), `the element at offset ${off}`, ctx.zlib);
       walk(ctx, inflated, 0, out, depth + 1);
     } else if (tag.type === MI_MATRIX) {
       const parsed = parseMatrix(ctx, bytes, view, tag);
@@ -186,8 +187,8 @@ function walk(ctx: Ctx, bytes: Uint8Array, start: number, out: MatFile, depth: n
   }
 }
 
-/** Parses a MAT-file held in memory; `source` names it in errors. */
-export function parseMat(buf: Uint8Array | ArrayBuffer, source = 'MAT-file'): MatFile {
+/** Parses a MAT-file held in memory; `source` names it in errors; compressed (v7) variables need `zlib`. */
+export function parseMat(buf: Uint8Array | ArrayBuffer, source = 'MAT-file', zlib?: Zlib): MatFile {
   const bytes = asBytes(buf);
   need(source, bytes, 0, 128, 'the 128-byte MAT-file header');
   const header = ascii(bytes, 0, 116).replace(/[\s\0]+$/, '');
@@ -199,12 +200,8 @@ export function parseMat(buf: Uint8Array | ArrayBuffer, source = 'MAT-file'): Ma
     throw new Error(`${source}: not a MATLAB v5/v7 MAT-file (expected a header starting with 'MATLAB' and the endian mark 'IM' or 'MI' at byte 126, found '${endian}')`);
   }
   const out: MatFile = { header, littleEndian: endian === 'IM', variables: new Map(), skipped: [] };
-  walk({ source, le: out.littleEndian }, bytes, 128, out, 0);
+  walk({ source, le: out.littleEndian, zlib }, bytes, 128, out, 0);
   return out;
-}
-
-export function readMat(path: string): MatFile {
-  return parseMat(readBytes(path), path);
 }
 
 /** The named variable, or an error listing the variables the file has. */

@@ -7,8 +7,6 @@
  * into a fixed-length, NaN-free array when a model needs one.
  */
 
-import { readBytes } from '../files.js';
-
 export interface UcrSeries {
   /** Raw labels as written in the file (e.g. -1 / 1, or 1..5). */
   labels: Float64Array;
@@ -62,10 +60,6 @@ export function parseUcrTsv(input: Uint8Array | string, source = 'UCR .tsv'): Uc
   }
   if (count === 0 || values === null) throw new Error(`${source}: no data lines; expected one series per line`);
   return { labels: Float64Array.from(labels), values, count, length };
-}
-
-export function readUcrTsv(path: string): UcrSeries {
-  return parseUcrTsv(readBytes(path), path);
 }
 
 /** Number of values before the trailing NaN padding of each series. */

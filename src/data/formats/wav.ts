@@ -7,7 +7,6 @@
  */
 
 import { ascii, asBytes, dataView, need } from './bytes.js';
-import { readBytes } from '../files.js';
 
 export interface WavAudio {
   sampleRate: number;
@@ -87,10 +86,6 @@ export function parseWav(buf: Uint8Array | ArrayBuffer, source = 'WAV'): WavAudi
     }
   }
   return { sampleRate, bitsPerSample: bits, channels: out, length };
-}
-
-export function readWav(path: string): WavAudio {
-  return parseWav(readBytes(path), path);
 }
 
 /** Average of the channels (the clips we use are mono; stereo files are mixed down). */

@@ -1,0 +1,99 @@
+/**
+ * Model checkpoints as bytes (no file access; usable in a browser): safetensors holding every
+ * parameter and buffer by its dotted name, plus a `tsdnas` metadata entry (JSON) that says how
+ * to rebuild the module (seed model name, input shape, outputs) and what it was trained on.
+ * Python tools read the tensors directly. Files: checkpoint.ts.
+ */
+
+import { Tensor } from '../tensor/tensor.js';
+import { getRng } from '../tensor/rng.js';
+import type { Module } from '../nn/module.js';
+import { buildSeed } from '../models/seeds.js';
+import { buildFromArchitecture, type ArchNode } from '../nn/serialize.js';
+import { decodeSafetensors, encodeWithSource, type NamedArray } from './safetensors-codec.js';
+
+export const CHECKPOINT_FORMAT = 'tsdnas.model/1';
+
+export interface ModelMeta {
+  format: typeof CHECKPOINT_FORMAT;
+  /** Seed model name (see SEED_MODELS). */
+  model: string;
+  /** Layer-by-layer description; present for models that no longer match a named seed (e.g. searched ones). */
+  architecture?: ArchNode;
+  inputShape: number[];
+  outputs: number;
+  dataset?: string;
+  task?: 'classification' | 'regression';
+  /** Regression target scaling: prediction·std + mean gives target units. */
+  scaler?: { mean: number; std: number } | null;
+  [key: string]: unknown;
+}
+
+/** Every parameter and buffer of `model` as named float arrays; `who` names the caller in errors. */
+export function modelTensors(model: Module, who: string): Record<string, NamedArray> {
+  const tensors: Record<string, NamedArray> = {};
+  for (const [name, t] of model.stateDict()) {
+    const data = t.values();
+    if (!(data instanceof Float32Array || data instanceof Float64Array)) throw new Error(`${who}: '${name}' has dtype ${t.dtype}; only float tensors are saved`);
+    tensors[name] = { dtype: t.dtype as 'float32' | 'float64', shape: [...t.shape], data: data.slice() };
+  }
+  return tensors;
+}
+
+/** The checkpoint of `model` as safetensors bytes. */
+export function encodeModelCheckpoint(model: Module, meta: ModelMeta): Uint8Array {
+  return encodeWithSource('encodeModelCheckpoint', modelTensors(model, 'encodeModelCheckpoint'), { tsdnas: JSON.stringify(meta) });
+}
+
+export function readModelMeta(path: string, metadata: Record<string, string>): ModelMeta {
+  const raw = metadata.tsdnas;
+  if (raw === undefined) throw new Error(`${path}: not a tsdnas checkpoint (no 'tsdnas' metadata entry); it may be a plain safetensors file`);
+  let meta: unknown;
+  try {
+    meta = JSON.parse(raw);
+  } catch (e) {
+    throw new Error(`${path}: the 'tsdnas' metadata is not valid JSON (${(e as Error).message})`);
+  }
+  const m = meta as Partial<ModelMeta>;
+  if (m.format !== CHECKPOINT_FORMAT) throw new Error(`${path}: checkpoint format '${String(m.format)}' is not '${CHECKPOINT_FORMAT}'`);
+  const posInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+  if (typeof m.model !== 'string' || !Array.isArray(m.inputShape) || !m.inputShape.every(posInt) || !posInt(m.outputs)) {
+    throw new Error(`${path}: checkpoint metadata must name model (a string), inputShape (positive integers) and outputs (a positive integer); got ${JSON.stringify({ model: m.model, inputShape: m.inputShape, outputs: m.outputs })}`);
+  }
+  return m as ModelMeta;
+}
+
+/**
+ * Rebuild the model a checkpoint's metadata describes and load its tensors (all checks before
+ * any copy); `path` names the source in errors.
+ */
+export function restoreModel(path: string, tensors: Record<string, NamedArray>, metadata: Record<string, string>): { model: Module; meta: ModelMeta } {
+  const meta = readModelMeta(path, metadata);
+  let model: Module;
+  // The initial values are overwritten below, so building must not advance the library-wide
+  // generator (that would change every random draw made after a load); dropout layers still
+  // draw from it, as in a freshly built model.
+  const rng = getRng();
+  const state0 = rng.getState();
+  try {
+    model = meta.architecture !== undefined ? buildFromArchitecture(meta.architecture) : buildSeed(meta.model, { inputShape: meta.inputShape, outputs: meta.outputs });
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  } finally {
+    rng.setState(state0);
+  }
+  const state = new Map<string, Tensor>();
+  for (const [k, v] of Object.entries(tensors)) state.set(k, new Tensor(v.data, v.shape));
+  try {
+    model.loadStateDict(state);
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+  return { model, meta };
+}
+
+/** A model from checkpoint bytes (see encodeModelCheckpoint); `source` names them in errors. */
+export function decodeModelCheckpoint(bytes: Uint8Array, source = 'checkpoint bytes'): { model: Module; meta: ModelMeta } {
+  const { tensors, metadata } = decodeSafetensors(bytes, source);
+  return restoreModel(source, tensors, metadata);
+}
