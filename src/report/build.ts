@@ -49,8 +49,9 @@ ${run.notes.map((n) => `<p class="note">⚠ ${esc(n)}</p>`).join('')}`;
 export function renderReport(run: RunData): string {
   const parts: string[] = [header(run)];
   const pareto = paretoCharts(run, HALF);
+  const baselines = run.points.some((p) => p.kind === 'uniform') ? ' (squares: uniform-precision baselines trained the same way)' : '';
   parts.push(`<h2>Pareto front</h2>
-<p class="note">Each point is one search (one regulariser strength) after export and fine-tuning, tested on the test split. Solid points are non-dominated (no other point is at least as good in both the metric and the cost); faded points are dominated; the diamond is the model the search started from.</p>`);
+<p class="note">Each point is one search (one regulariser strength) after export and fine-tuning, tested on the test split${baselines}. Solid points are non-dominated (no other point is at least as good in both the metric and the cost); faded points are dominated; the diamond is the model the search started from.</p>`);
   for (let i = 0; i < pareto.length; i += 2) parts.push(`<div class="grid2">${pareto.slice(i, i + 2).map((s) => figure(s)).join('')}</div>`);
   parts.push(pointsTable(run));
   const curves = curveCharts(run, FULL);
@@ -64,7 +65,7 @@ export function renderReport(run: RunData): string {
   if (masks.length === 0) {
     parts.push('<p class="note">This run did not record per-layer mask states (runs written before they were recorded, or a model without per-layer summaries).</p>');
   } else {
-    parts.push(`<p class="note">Rows are the searchable layers, columns the search epochs. Grey cells: the quantity does not apply (receptive field and dilation are searched on stride-1 1-D convolutions only; bit-widths by mixed-precision searches only). The text at the right end of each row is the layer's state at the kept epoch (dashed red line), which is what was exported.</p>`);
+    parts.push(`<p class="note">Rows are the searchable layers, columns the search epochs. Grey cells: the quantity does not apply (receptive field and dilation are searched on stride-1 1-D convolutions only; bit-widths by mixed-precision searches only). The text at the right end of each row is the layer's state at the kept epoch (red outline), which is what was exported.</p>`);
     for (const m of masks) {
       parts.push(`<h3>${esc(`Point #${m.point.index} (${m.point.label ?? `${strengthSymbol(run)} = ${formatStrength(m.point.strength)}`})`)}</h3>`);
       if (m.unchanged.length > 0) parts.push(`<p class="note">${esc(`Unchanged by the search in every layer (not drawn): ${m.unchanged.join(', ')}.`)}</p>`);

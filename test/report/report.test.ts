@@ -5,9 +5,11 @@
  * directory that is not a run. Also `tsdnas report` through the CLI entry.
  */
 
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRun, renderReport, writeReport, reportAfterRun } from '../../src/report/index.js';
 import { runReport } from '../../src/cli/commands/report.js';
@@ -164,5 +166,20 @@ describe('tsdnas report', () => {
   it('wants exactly one directory', () => {
     expect(() => runReport([])).toThrow(/give exactly one run directory \(got none\)/);
     expect(() => runReport(['a', 'b'])).toThrow(/got 'a', 'b'/);
+  });
+});
+
+describe('tsdnas report (child process)', () => {
+  it('exits 1 with one clear line for a directory that is not a run', async () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const empty = join(tmp, 'not-a-run');
+    mkdirSync(empty, { recursive: true });
+    const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'report', empty], { cwd: root, timeout: 60_000 }, (err, _out, stderr) => {
+        resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stderr });
+      });
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(`tsdnas: report: '${empty}' is not a run directory (no front.json); give the --out directory of a finished search, sweep or mps run`);
   });
 });

@@ -70,11 +70,11 @@ export function pointsTable(run: RunData): string {
   const row = (cells: string[], cls = '') => `<tr${cls ? ` class="${cls}"` : ''}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
   const seedCells = [run.seed.label.split(' ')[0], labelled ? run.seed.label : '–', ...costs.map((c) => formatCost(run.seed.costs[c])), formatMetric(run.metric, run.seed.valMetric), formatMetric(run.metric, run.seed.testMetric), '', '', ''];
   const body = run.points.map((p) => {
-    const on = costs.filter((_, j) => fronts[j].has(p.index)).map((c) => costInfo(c).short);
+    const on = costs.filter((_, j) => fronts[j].has(p.index)).map((c) => costInfo(c).short.replace(/ \(.*\)$/, ''));
     const swatch = `<span class="swatch" style="background:${categorical(p.index)}"></span>`;
     return row([
       `${swatch}#${p.index}`, esc(labelled ? (p.label ?? formatStrength(p.strength)) : formatStrength(p.strength)), ...costs.map((c) => formatCost(p.costs[c])),
-      formatMetric(run.metric, p.valMetric), formatMetric(run.metric, p.testMetric), esc(on.length > 0 ? on.join(', ') : 'dominated'),
+      formatMetric(run.metric, p.valMetric), formatMetric(run.metric, p.testMetric), esc(on.length === 0 ? 'dominated' : on.length === costs.length && costs.length > 1 ? 'all' : on.join(', ')),
       p.searchBestEpoch === null ? '–' : String(p.searchBestEpoch), p.seconds === null ? '–' : String(Math.round(p.seconds)),
     ], fronts.some((f) => f.has(p.index)) ? '' : 'dominated');
   });

@@ -88,7 +88,8 @@ export function heatMap(spec: HeatMapSpec): string {
     const jm = spec.cols.indexOf(spec.mark.col);
     if (jm >= 0) {
       const mx = x0 + (jm + 0.5) * cw;
-      parts.push(el('line', { x1: mx, x2: mx, y1: y0 - 4, y2: y1 + 2, stroke: '#e8171f', 'stroke-width': 2, 'stroke-dasharray': '3 2' }));
+      // An outline around the kept column leaves its cells' numbers readable.
+      parts.push(el('rect', { x: x0 + jm * cw - 1, y: y0 - 2, width: cw + 2, height: y1 - y0 + 3, fill: 'none', stroke: '#e8171f', 'stroke-width': 2 }));
       parts.push(el('path', { d: `M${mx - 5} ${y0 - 11}L${mx + 5} ${y0 - 11}L${mx} ${y0 - 3}Z`, fill: '#e8171f' }));
       const lw = textWidth(spec.mark.label, SMALL);
       const left = mx - 9 - lw >= x0;
