@@ -25,6 +25,11 @@ describe('user targets', () => {
     expect(t.powerW).toBeCloseTo(0.11, 9);
   });
 
+  it('a based target may add a fixed cost per call', () => {
+    const t = parseTarget({ name: 'g', base: 'gap8', clockMHz: 100, powerMW: 51, callCycles: 2000 }, 'inline', BUILTIN_TARGETS);
+    expect(t.cycles(conv16, fullSizes(conv16)).item()).toBe(151_296 + 2000);
+  });
+
   it('built-in names resolve without a file reader; unknown names list the choices', () => {
     expect(resolveTarget('stm32h7').name).toBe('stm32h7');
     expect(() => resolveTarget('stm32')).toThrow(/unknown target 'stm32'.*gap8.*JSON file/);

@@ -5,14 +5,16 @@
  *     optional: "description", "nativeBits" (8), "depthwiseMacPerCycle", "linearMacPerCycle",
  *               "im2colCycles", "outputCycles", "callCycles" (0),
  *               "im2col": { "columns": 2, "bytesPerElement": 1, "cores": 1 } }
- * or a built-in cycle model at another operating point:
- *   { "name": "gap8-175", "base": "gap8", "clockMHz": 175, "powerMW": 70 }
+ * or a built-in cycle model at another operating point (optionally with a fixed cost per call):
+ *   { "name": "gap8-175", "base": "gap8", "clockMHz": 175, "powerMW": 70, "callCycles": 2000 }
  */
 
 import { nearest } from '../../util/schema.js';
 import { mcuTarget } from './mcu.js';
 import type { MacTable } from './macTable.js';
 import type { HardwareTarget } from './types.js';
+import type { EffectiveSizes, LayerSpec } from '../spec.js';
+import { add } from '../../autograd/ops/elementwise.js';
 
 const FIELDS = ['name', 'description', 'base', 'clockMHz', 'powerMW', 'nativeBits', 'macPerCycle', 'depthwiseMacPerCycle', 'linearMacPerCycle', 'im2colCycles', 'outputCycles', 'callCycles', 'im2col'] as const;
 
@@ -70,9 +72,12 @@ export function parseTarget(value: unknown, where: string, builtins: Readonly<Re
   if (o.base !== undefined) {
     const base = typeof o.base === 'string' ? builtins[o.base] : undefined;
     if (base === undefined) return fail('base', `must name a built-in target (${Object.keys(builtins).join(', ')}), got ${JSON.stringify(o.base)}`);
-    const extra = Object.keys(o).filter((k) => !['name', 'description', 'base', 'clockMHz', 'powerMW'].includes(k));
-    if (extra.length > 0) fail(extra[0], `cannot be combined with 'base' (a based target changes only clockMHz and powerMW)`);
-    return { ...base, name: name as string, description: description as string, clockHz, powerW };
+    const extra = Object.keys(o).filter((k) => !['name', 'description', 'base', 'clockMHz', 'powerMW', 'callCycles'].includes(k));
+    if (extra.length > 0) fail(extra[0], `cannot be combined with 'base' (a based target changes only clockMHz, powerMW and callCycles)`);
+    const callCycles = nonNegative('callCycles');
+    // A fixed cost per call (e.g. GAP8's cluster fork and DMA set-up) added to the built-in cycle model.
+    const cycles = callCycles === 0 ? base.cycles : (s: LayerSpec, e: EffectiveSizes) => add(base.cycles(s, e), callCycles);
+    return { ...base, name: name as string, description: description as string, clockHz, powerW, cycles };
   }
   const nativeBits = positive('nativeBits', 8);
   if (!Number.isInteger(nativeBits)) fail('nativeBits', `must be an integer, got ${nativeBits}`);
