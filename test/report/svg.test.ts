@@ -106,11 +106,13 @@ describe('charts', () => {
   it('a heat map greys cells without a value and marks the kept column', () => {
     const out = heatMap({
       title: 'masks', width: 700, rows: ['conv', 'head'], cols: [1, 2, 3], values: [[1, 0.5, 0.25], [null, null, null]], lo: 0, hi: 1,
-      format: (v) => `${Math.round(v * 100)}`, rightLabels: ['4/16', '–'], xTitle: 'search epoch', colorTitle: 'alive (%)', mark: { col: 2, label: 'kept' },
+      format: (v) => `${Math.round(v * 100)}`, rightLabels: ['4/16', '–'], xTitle: 'search epoch', colName: 'epoch', colorTitle: 'alive (%)', mark: { col: 2, label: 'kept' },
     });
     expect(markupProblems(out)).toEqual([]);
     expect(out).toContain('fill="#d9d9d9"');
     expect(out).toContain('>kept<');
     expect(out).toContain('>4/16<');
+    expect(out).toContain('<title>head, epochs 1–3: n/a</title>');
+    expect(out).toContain('<title>conv, epoch 2: 50</title>');
   });
 });

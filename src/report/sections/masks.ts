@@ -86,7 +86,7 @@ function pointHeatMaps(run: RunData, p: PointData, width: number): MaskSection {
     section.charts.push(heatMap({
       title: `point ${pointName(run, p)}: ${q.title} per layer and search epoch`,
       width, rows: names.map((n) => `${n} (${kinds.get(n) ?? '?'})`), cols: epochs.map((r) => r.epoch), values,
-      lo, hi, format: q.format, colorTitle: q.colorTitle, xTitle: `search epoch — ${q.title}`, colorTicks: q.ticks?.(lo, hi),
+      lo, hi, format: q.format, colorTitle: q.colorTitle, xTitle: `search epoch — ${q.title}`, colName: 'epoch', colorTicks: q.ticks?.(lo, hi),
       rightLabels: names.map((n) => {
         const l = at(last, n);
         return l === undefined ? '' : q.right(l);

@@ -22,6 +22,8 @@ export interface HeatMapSpec {
   /** Text at the right end of each row (e.g. the final 12/32 channels). */
   rightLabels?: readonly string[];
   xTitle: string;
+  /** What one column is, for tooltips ('epoch'). */
+  colName: string;
   colorTitle: string;
   /** Colour-bar tick values (default lo, middle, hi). */
   colorTicks?: readonly number[];
@@ -65,11 +67,19 @@ export function heatMap(spec: HeatMapSpec): string {
   spec.rows.forEach((row, r) => {
     const y = y0 + r * ROW_H;
     parts.push(el('g', {}, el('title', {}, esc(row)), text(x0 - 6, y + ROW_H / 2 + SMALL * 0.35, fitText(row, SMALL, maxLabel, 'end'), { 'font-size': SMALL, 'text-anchor': 'end' })));
-    spec.cols.forEach((c, j) => {
-      const v = spec.values[r]?.[j] ?? null;
+    const vals = spec.cols.map((_, j) => spec.values[r]?.[j] ?? null);
+    // One rect per run of equal values keeps long searches' pages small.
+    for (let j0 = 0; j0 < vals.length;) {
+      let j1 = j0;
+      while (j1 + 1 < vals.length && vals[j1 + 1] === vals[j0]) j1++;
+      const v = vals[j0];
       const fill = v === null ? NA : viridis(t(v));
-      const tip = `${row}, ${spec.xTitle.toLowerCase()} ${c}: ${v === null ? 'n/a' : spec.format(v)}`;
-      parts.push(el('rect', { x: x0 + j * cw, y, width: cw + 0.3, height: ROW_H - 1, fill }, el('title', {}, esc(tip))));
+      const cols = j1 === j0 ? `${spec.colName} ${spec.cols[j0]}` : `${spec.colName}s ${spec.cols[j0]}–${spec.cols[j1]}`;
+      const tip = `${row}, ${cols}: ${v === null ? 'n/a' : spec.format(v)}`;
+      parts.push(el('rect', { x: x0 + j0 * cw, y, width: (j1 - j0 + 1) * cw + 0.3, height: ROW_H - 1, fill }, el('title', {}, esc(tip))));
+      j0 = j1 + 1;
+    }
+    vals.forEach((v, j) => {
       if (v !== null && cellText) {
         parts.push(text(x0 + (j + 0.5) * cw, y + ROW_H / 2 + 3.5, spec.format(v), { 'font-size': SMALL - 2, 'text-anchor': 'middle', fill: textOn(t(v)) }));
       }
