@@ -18,6 +18,8 @@ import { RUN_SCHEMA, prepareRun, fmtMetric } from './train.js';
 import { MPS_SCHEMA, type MpsConfig } from '../../quant/mps/config.js';
 import { runMps, type Granularity, type MpsPoint, type MpsSweepResult } from '../../quant/mps/run.js';
 import { checkPrecisions } from '../../quant/mps/precisions.js';
+import { resolveTarget } from '../../hw/targets/index.js';
+import { targetCosts } from '../../hw/targets/costs.js';
 import { reportAfterRun } from '../../report/index.js';
 import { limitDataset } from '../../data/split.js';
 import { Rng } from '../../tensor/rng.js';
@@ -39,8 +41,9 @@ ${describeSchema(MPS_COMMAND_SCHEMA)}`;
 const log = (s: string) => process.stderr.write(s + '\n');
 
 function pointRow(p: MpsPoint, metric: 'accuracy' | 'mae', index: number) {
+  const hw = Object.fromEntries(Object.entries(p.costs).filter(([k]) => k !== 'size' && k !== 'bitops').map(([k, v]) => [k, +v.toPrecision(6)]));
   return {
-    point: index, kind: p.kind, label: p.label, strength: p.strength ?? '', size_bytes: +p.sizeBytes.toFixed(2), bitops: Math.round(p.bitops),
+    point: index, kind: p.kind, label: p.label, strength: p.strength ?? '', size_bytes: +p.sizeBytes.toFixed(2), bitops: Math.round(p.bitops), ...hw,
     [`val_${metric}`]: p.valMetric, [`test_${metric}`]: p.testMetric, bits: Object.entries(p.histogram).map(([k, v]) => `${k}:${v}`).join(' '), seconds: Math.round(p.seconds),
   };
 }
@@ -79,6 +82,9 @@ export function runMpsCommand(argv: string[]): void {
   }
   if (cfg.precisions.includes(0) && granularities.includes('layer')) log('tsdnas mps: 0 bits are searched per channel only; the per-layer search uses the non-zero precisions');
   const strengths = cfg.sweep ? cfg.lambdas : [cfg.lambda];
+  const target = cfg.target === undefined ? null : resolveTarget(cfg.target);
+  if (target === null && cfg.cost !== 'size' && cfg.cost !== 'bitops') throw new UsageError(`tsdnas mps: --cost ${cfg.cost} is a hardware cost; give --target (gap8, stm32h7, mpic, diana-digital, diana-analog or a JSON file)`);
+  const costs = target === null ? {} : targetCosts(target);
   const run = prepareRun('mps', { ...cfg });
   const { outDir } = run;
   const splits = cfg.valLimit > 0 ? { ...run.splits, val: limitDataset(run.splits.val, cfg.valLimit, new Rng(cfg.seed + 1)) } : run.splits;
@@ -99,6 +105,7 @@ export function runMpsCommand(argv: string[]): void {
   };
   const t0 = performance.now();
   const result = runMps(model, splits, cfg, granularities, strengths, {
+    costs,
     onPhase: (phase, label) => log(`— ${phase}${label === null ? '' : ` (${label})`}`),
     onFitBatch: (epoch, done, total, loss) => tick(`epoch ${epoch}`, done, total, loss),
     onFitEpoch: (phase, r) => log(`  ${phase} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}  val ${fmtMetric(metric, r.valMetric)}  ${r.seconds.toFixed(1)}s`),

@@ -2,6 +2,7 @@
 
 import type { ConfigOf, Schema } from '../../util/schema.js';
 import { SEARCH_SCHEMA } from '../../nas/search/config.js';
+import { HARDWARE_COST_NAMES } from '../../hw/targets/costs.js';
 
 const { warmupEpochs, searchEpochs, finetuneEpochs, searchPatience, maskLr, lambda, ...rest } = SEARCH_SCHEMA;
 const {
@@ -19,7 +20,8 @@ export const MPS_SCHEMA = {
   lambda: { ...lambda, help: 'regulariser strength λ of a single search (cost units: bytes for size, bit-operations for bitops)' },
   lambdas: { type: 'number-list', default: [1e-5, 1e-4, 1e-3], min: 0, help: 'λ values of a sweep (comma-separated); a sweep runs when --sweep is set' },
   sweep: { type: 'boolean', default: false, help: 'search every λ of --lambdas (one shared warm-up) and write the fronts' },
-  cost: { type: 'string', default: 'size', choices: ['size', 'bitops'], help: 'cost of the plain regulariser: weight memory in bytes, or BitOps' },
+  cost: { type: 'string', default: 'size', choices: ['size', 'bitops', ...HARDWARE_COST_NAMES], help: 'cost of the plain regulariser: weight memory in bytes, BitOps, or a --target cost (cycles, latency, energy, flash, ram)' },
+  target: { type: 'optional-string', help: 'hardware target (gap8, stm32h7, mpic, diana-digital, diana-analog, or a JSON file): adds its precision-aware costs' },
   perChannel: { type: 'boolean', default: false, help: 'search one weight precision per output channel' },
   perLayer: { type: 'boolean', default: false, help: 'search one weight precision per layer (both flags: both searches from the same warm-up; neither: per channel)' },
   precisions: { type: 'number-list', default: [2, 4, 8], min: 0, max: 8, help: 'weight candidate bit-widths (0 = prune the channel; per-channel only)' },

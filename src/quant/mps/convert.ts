@@ -180,7 +180,7 @@ export function calibrateClips(target: MpsModel, batch: Tensor): void {
  * the search model with every choice fixed, for quantisation-aware fine-tuning and the uniform
  * baselines. Converts `model` in place.
  */
-export function fixedPrecision(model: Module, plan: QuantPlan, opts: { inputShape: readonly number[]; calibration?: Tensor }): MpsModel {
+export function fixedPrecision(model: Module, plan: QuantPlan, opts: { inputShape: readonly number[]; calibration?: Tensor; costs?: Readonly<Record<string, CostModel>> }): MpsModel {
   const w = new Set<number>();
   const a = new Set<number>();
   for (const l of Object.values(plan.layers)) {
@@ -188,7 +188,7 @@ export function fixedPrecision(model: Module, plan: QuantPlan, opts: { inputShap
     if (l.aBits !== 32) a.add(l.aBits);
   }
   if (a.size === 0) a.add(plan.inputBits);
-  const target = mps(model, { inputShape: opts.inputShape, weightPrecisions: [...w], activationPrecisions: [...a], inputBits: plan.inputBits, perChannel: true });
+  const target = mps(model, { inputShape: opts.inputShape, weightPrecisions: [...w], activationPrecisions: [...a], inputBits: plan.inputBits, perChannel: true, costs: opts.costs });
   validatePlan(plan, target.planLayers(), 'mps fixed-precision plan');
   for (const r of target.layers) {
     if (!r.firstCall) continue;

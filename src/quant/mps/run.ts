@@ -20,6 +20,7 @@ import { plainRegularizer } from '../../nas/search/regularizers.js';
 import { paretoFront } from '../../nas/search/pareto.js';
 import type { SearchConfig } from '../../nas/search/config.js';
 import { uniformPlan, type QuantPlan } from '../plan.js';
+import type { CostModel } from '../../hw/spec.js';
 import type { MpsConfig } from './config.js';
 import { mps, fixedPrecision } from './convert.js';
 import type { MpsModel } from './model.js';
@@ -39,6 +40,8 @@ export interface MpsPoint {
   strength: number | null;
   sizeBytes: number;
   bitops: number;
+  /** Every named cost of the plan (size, bitops, and a target's cycles / latency / … when given). */
+  costs: Record<string, number>;
   valMetric: number;
   testMetric: number;
   plan: QuantPlan;
@@ -65,6 +68,8 @@ export interface MpsSweepResult {
 }
 
 export interface MpsHooks extends SearchHooks {
+  /** Extra cost models (e.g. a hardware target's), computed for every point and usable as cfg.cost. */
+  costs?: Readonly<Record<string, CostModel>>;
   onPhase?: (phase: string, label: string | null) => void;
   onFitEpoch?: (phase: string, r: EpochRecord) => void;
   onFitBatch?: FitHooks['onBatch'];
@@ -88,9 +93,9 @@ function searchConfig(cfg: MpsConfig): SearchConfig {
  * quantisers), calibrate the clips, fine-tune (QAT) and measure; the plan's exact costs come from
  * its fixed-precision search model.
  */
-export function trainPlan(float: Module, splits: DatasetSplits, cfg: MpsConfig, plan: QuantPlan, epochs: number, hooks: MpsHooks, label: string): { handle: MpsModel; qmodel: QuantModel; valMetric: number; testMetric: number; history: EpochRecord[]; sizeBytes: number; bitops: number } {
+export function trainPlan(float: Module, splits: DatasetSplits, cfg: MpsConfig, plan: QuantPlan, epochs: number, hooks: MpsHooks, label: string): { handle: MpsModel; qmodel: QuantModel; valMetric: number; testMetric: number; history: EpochRecord[]; costs: Record<string, number> } {
   const shape = splits.info.sampleShape;
-  const handle = fixedPrecision(cloneModel(float), plan, { inputShape: shape });
+  const handle = fixedPrecision(cloneModel(float), plan, { inputShape: shape, costs: hooks.costs });
   const qmodel = quantize(cloneModel(float), plan, { inputShape: shape });
   calibrate(qmodel, [calibrationBatch(splits)], { method: 'max' });
   hooks.onPhase?.('fine-tune', label);
@@ -98,7 +103,7 @@ export function trainPlan(float: Module, splits: DatasetSplits, cfg: MpsConfig, 
   const va = evaluate(qmodel, splits.val, r.ctx);
   const te = evaluate(qmodel, splits.test, r.ctx);
   const c = costValues(handle);
-  return { handle, qmodel, valMetric: va.metric, testMetric: te.metric, history: r.history, sizeBytes: c.size, bitops: c.bitops };
+  return { handle, qmodel, valMetric: va.metric, testMetric: te.metric, history: r.history, costs: c };
 }
 
 export function searchOne(warm: Module, splits: DatasetSplits, cfg: MpsConfig, granularity: Granularity, strength: number, hooks: MpsHooks = {}): MpsPoint {
@@ -109,7 +114,7 @@ export function searchOne(warm: Module, splits: DatasetSplits, cfg: MpsConfig, g
     inputShape: splits.info.sampleShape, perChannel: granularity === 'channel',
     weightPrecisions: granularity === 'channel' ? cfg.precisions : cfg.precisions.filter((p) => p !== 0),
     activationPrecisions: cfg.actPrecisions, inputBits: cfg.inputBits, sampling: cfg.sampling as SamplingMode, t0: cfg.t0, seed: cfg.seed,
-    calibration: calibrationBatch(splits),
+    calibration: calibrationBatch(splits), costs: hooks.costs,
   });
   hooks.onPhase?.('search', label);
   const ctx = taskContext(splits, trainingPart(searchConfig(cfg), cfg.searchEpochs));
@@ -124,7 +129,7 @@ export function searchOne(warm: Module, splits: DatasetSplits, cfg: MpsConfig, g
   const source = target.exportFloat();
   const ft = trainPlan(source, splits, cfg, plan, cfg.finetuneEpochs, hooks, label);
   return {
-    kind: `mps-${granularity}`, label, strength, sizeBytes: ft.sizeBytes, bitops: ft.bitops, valMetric: ft.valMetric, testMetric: ft.testMetric,
+    kind: `mps-${granularity}`, label, strength, sizeBytes: ft.costs.size, bitops: ft.costs.bitops, costs: ft.costs, valMetric: ft.valMetric, testMetric: ft.testMetric,
     plan, histogram: bitHistogram(plan), searchHistory: s.history, finetuneHistory: ft.history, searchBestEpoch: s.bestEpoch,
     seconds: (performance.now() - t0) / 1000, model: ft.qmodel, source, handle: ft.handle,
   };
@@ -138,7 +143,7 @@ export function uniformBaseline(warm: Module, splits: DatasetSplits, cfg: MpsCon
   const label = `uniform w${wBits}a${cfg.baselineActBits}`;
   const ft = trainPlan(warm, splits, cfg, plan, cfg.searchEpochs + cfg.finetuneEpochs, hooks, label);
   return {
-    kind: 'uniform', label, strength: null, sizeBytes: ft.sizeBytes, bitops: ft.bitops, valMetric: ft.valMetric, testMetric: ft.testMetric,
+    kind: 'uniform', label, strength: null, sizeBytes: ft.costs.size, bitops: ft.costs.bitops, costs: ft.costs, valMetric: ft.valMetric, testMetric: ft.testMetric,
     plan, histogram: bitHistogram(plan), searchHistory: [], finetuneHistory: ft.history, searchBestEpoch: null,
     seconds: (performance.now() - t0) / 1000, model: ft.qmodel, source: warm, handle: ft.handle,
   };

@@ -6,6 +6,7 @@ import {
 import { validatePlan } from '../../../src/quant/plan.js';
 import { totalCost } from '../../../src/hw/index.js';
 import { buildSeed } from '../../../src/models/seeds.js';
+import { mpic, targetCosts } from '../../../src/hw/targets/index.js';
 
 const { Sequential, Conv1d, Linear, ReLU, Flatten, BatchNorm1d, Module } = T;
 type Tensor = T.Tensor;
@@ -91,6 +92,17 @@ describe('mps: exact expected costs', () => {
     t.addCost({ name: 'wbits', perCall: false, fn: (s, eff) => T.mul(sizeBytesCost.fn(s, eff), 8) });
     expect(T.noGrad(() => t.cost('wbits', { discrete: false })).item()).toBeCloseTo((24 + 96) * e, 3);
     expect(T.noGrad(() => totalCost(sizeBytesCost, calls)).item()).toBeCloseTo(((24 + 96) * e) / 8, 3);
+  });
+
+  it('a hardware target\'s precision-aware costs plug in and are differentiable in the logits (MPIC)', () => {
+    const t = mps(tiny(), { inputShape: [2, 8], costs: targetCosts(mpic) });
+    const cyc = t.cost('cycles', { discrete: false });
+    T.backward(cyc);
+    for (const p of t.maskParameters()) expect(Array.from((p.grad as Tensor).values()).some((g) => g !== 0)).toBe(true);
+    // At the argmax (w8 everywhere, a8 input): conv MACs / 2.1 MAC per cycle (MPIC a8/w8) + the linear's.
+    const disc = T.noGrad(() => t.cost('cycles', { discrete: true })).item();
+    expect(disc).toBeGreaterThan(0);
+    expect(T.noGrad(() => t.cost('cycles', { discrete: false })).item()).toBeLessThan(disc);
   });
 
   it('discrete costs are the argmax assignment', () => {
