@@ -1,13 +1,13 @@
 // End-to-end: build the demo with Vite, serve it, drive it in Debian's Chromium (playwright-core),
 // run search steps under a large λ and check that the charts update and channels die.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
 import { build } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { demoConfig } from '../../demo/viteConfig.js';
+import { serveStatic } from '../../demo/staticServer.js';
 
 const CHROMIUM = process.env.TSDNAS_CHROMIUM ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -17,22 +17,6 @@ const DIST = join(OUT, 'demo-dist');
 
 if (!HAVE_CHROMIUM && !IN_CI) {
   console.warn(`test/browser/demo.test.ts skipped: no Chromium at ${CHROMIUM}. Install it with 'sudo apt-get install chromium' (Debian/Ubuntu) or set TSDNAS_CHROMIUM to a Chromium binary; under CI=true this test fails instead of skipping.`);
-}
-
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.wasm': 'application/wasm' };
-
-/** A static file server over `root` (no directory listing, no paths outside root). */
-function serve(root: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-    const file = path.startsWith(root) && existsSync(path) && statSync(path).isDirectory() ? join(path, 'index.html') : path;
-    if (!file.startsWith(root) || !existsSync(file)) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
 }
 
 async function aliveCount(page: Page): Promise<number> {
@@ -49,8 +33,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('demo page in Chromium', () => {
     if (!HAVE_CHROMIUM) throw new Error(`CI=true but no Chromium at ${CHROMIUM}; .ci/run installs it with apt-get install chromium`);
     mkdirSync(OUT, { recursive: true });
     await build(demoConfig(DIST));
-    server = await serve(DIST);
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, url: base } = await serveStatic(DIST));
     browser = await chromium.launch({
       executablePath: CHROMIUM, headless: true,
       args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-default-apps', '--disable-sync', '--no-first-run'],
