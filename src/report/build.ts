@@ -33,7 +33,7 @@ function header(run: RunData): string {
     ['regulariser', `${c.regularizer === undefined ? 'plain' : String(c.regularizer)} on ${String(c.cost ?? '–')}`],
     [`${sym} values`, run.points.filter((p) => p.strength !== null).map((p) => formatStrength(p.strength)).join(', ') || '–'],
     ['epochs', `warm-up ${String(c.warmupEpochs ?? '–')}, search ${String(c.searchEpochs ?? '–')}, fine-tune ${String(c.finetuneEpochs ?? '–')}`],
-    [run.seed.label, `${Number.isFinite(run.seed.params) ? `${formatCost(run.seed.params)} params, ${formatCost(run.seed.macs)} MACs, ` : ''}test ${run.metric} ${formatMetric(run.metric, run.seed.testMetric)}`],
+    [run.seed.label, `${Number.isFinite(run.seed.params) ? `${formatCost(run.seed.params)} params, ${formatCost(run.seed.macs)} MACs, ` : ''}test ${run.metric === 'mae' ? 'MAE' : 'accuracy'} ${formatMetric(run.metric, run.seed.testMetric)}`],
     ['run directory', run.dir],
   ];
   if (run.seconds !== null) meta.push(['duration', `${(run.seconds / 60).toFixed(1)} min`]);

@@ -8,7 +8,7 @@
 import { lineChart, type Band, type LineSeries } from '../svg/line.js';
 import { categorical } from '../svg/palette.js';
 import type { RunData } from '../load.js';
-import { costInfo, metricValue, pointName } from '../labels.js';
+import { costInfo, metricTitle, metricValue, pointName } from '../labels.js';
 
 const WARM = '#777777';
 
@@ -58,7 +58,7 @@ export function curveCharts(run: RunData, width: number): string[] {
   const kept = [{ label: 'search epoch kept', color: '#555555', mark: 'circle' as const }];
   const charts = [
     lineChart({
-      title: 'validation metric through the protocol', width, height: 340, xTitle: x, yTitle: run.metric === 'accuracy' ? 'validation accuracy (%)' : 'validation MAE',
+      title: 'validation metric through the protocol', width, height: 340, xTitle: x, yTitle: metricTitle(run, 'validation'),
       series: protocolSeries(run, (r) => metricValue(run.metric, r.valMetric)), bands: bands(ph), extraLegend: kept,
     }),
     lineChart({

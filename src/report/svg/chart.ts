@@ -72,11 +72,11 @@ export function marker(mark: LegendItem['mark'], cx: number, cy: number, color: 
  * The frame of a chart `width` × `height` with room for a legend above the plot and axis
  * labels left and below; `yLabelWidth` is the widest y tick label.
  */
-export function layout(width: number, height: number, legend: readonly LegendItem[], yLabelWidth: number, opts: { rightPad?: number; title?: boolean } = {}): { frame: Frame; legend: string } {
+export function layout(width: number, height: number, legend: readonly LegendItem[], yLabelWidth: number, opts: { rightPad?: number; title?: boolean; extraTop?: number } = {}): { frame: Frame; legend: string } {
   const x0 = Math.ceil(18 + FONT + 8 + yLabelWidth + 8);
   const x1 = width - (opts.rightPad ?? 16);
   const rows = legendRows(legend, x1 - x0);
-  const top = (opts.title === true ? 24 : 8) + rows.length * 18 + 6;
+  const top = (opts.title === true ? 24 : 8) + rows.length * 18 + 6 + (opts.extraTop ?? 0);
   const frame: Frame = { width, height, x0, x1, y0: top, y1: height - (FONT * 2 + 26) };
   const parts: string[] = [];
   rows.forEach((row, r) => {

@@ -48,7 +48,8 @@ export function lineChart(spec: LineChartSpec): string {
   const ys = spec.series.flatMap((s) => s.points.map((p) => p[1]));
   const legend: LegendItem[] = [...spec.series.map((s) => ({ label: s.name, color: s.color, mark: s.dashed === true ? 'dashed' as const : 'line' as const })), ...(spec.extraLegend ?? [])];
   const probeY = autoScale(ys, [spec.height, 0], { log: spec.yLog, zero: spec.yZero });
-  const { frame: f, legend: legendSvg } = layout(spec.width, spec.height, legend, yLabelWidth(probeY));
+  // Phase names go above the plot, where no line can cross them.
+  const { frame: f, legend: legendSvg } = layout(spec.width, spec.height, legend, yLabelWidth(probeY), { extraTop: (spec.bands ?? []).length > 0 ? 16 : 0 });
   const x = autoScale(xs, [f.x0, f.x1], { log: false, tight: true });
   const y = autoScale(ys, [f.y1, f.y0], { log: spec.yLog, zero: spec.yZero });
   const parts: string[] = [];
@@ -56,7 +57,7 @@ export function lineChart(spec: LineChartSpec): string {
     const bx0 = x.map(b.from);
     const bx1 = x.map(b.to);
     parts.push(el('rect', { x: bx0, y: f.y0, width: Math.max(0, bx1 - bx0), height: f.y1 - f.y0, class: i % 2 === 0 ? 'band-a' : 'band-b' }));
-    if (textWidth(b.label, SMALL) + 8 <= bx1 - bx0) parts.push(text((bx0 + bx1) / 2, f.y0 + SMALL + 3, b.label, { 'font-size': SMALL, 'text-anchor': 'middle', class: 'band-label' }));
+    if (textWidth(b.label, SMALL) + 8 <= bx1 - bx0) parts.push(text((bx0 + bx1) / 2, f.y0 - 5, b.label, { 'font-size': SMALL, 'text-anchor': 'middle', class: 'band-label' }));
   });
   parts.push(axes(f, x, y, spec.xTitle, spec.yTitle));
   for (const s of spec.series) {
