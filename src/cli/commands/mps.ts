@@ -87,7 +87,11 @@ export function runMpsCommand(argv: string[]): void {
   const costs = target === null ? {} : targetCosts(target);
   const run = prepareRun('mps', { ...cfg });
   const { outDir } = run;
-  const splits = cfg.valLimit > 0 ? { ...run.splits, val: limitDataset(run.splits.val, cfg.valLimit, new Rng(cfg.seed + 1)) } : run.splits;
+  const splits = {
+    ...run.splits,
+    val: cfg.valLimit > 0 ? limitDataset(run.splits.val, cfg.valLimit, new Rng(cfg.seed + 1)) : run.splits.val,
+    test: cfg.testLimit > 0 ? limitDataset(run.splits.test, cfg.testLimit, new Rng(cfg.seed + 2)) : run.splits.test,
+  };
   let { model, modelName } = run;
   if (cfg.checkpoint !== undefined) {
     const ck = loadModelCheckpoint(cfg.checkpoint);

@@ -34,6 +34,7 @@ export const MPS_SCHEMA = {
   baselines: { type: 'number-list', default: [8, 4, 2], min: 2, max: 8, help: 'uniform weight bit-widths trained as QAT baselines (empty list: none)' },
   baselineActBits: { type: 'number', default: 8, min: 2, max: 8, integer: true, help: 'activation bits of the uniform baselines' },
   valLimit: { type: 'number', default: 0, min: 0, integer: true, help: 'cap the validation split (0 = all; the logits train on it, so a cap makes large sets affordable)' },
+  testLimit: { type: 'number', default: 0, min: 0, integer: true, help: 'evaluate on a stratified subset of the test split (0 = all; for quick runs on large sets, say so when quoting)' },
   checkpoint: { type: 'optional-string', help: 'start from this trained (e.g. PIT-exported) model checkpoint instead of the seed' },
 } as const satisfies Schema;
 
