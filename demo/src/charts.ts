@@ -5,7 +5,7 @@
  */
 
 import { el, fmt, reset, scale } from './svg.js';
-import type { MaskGroupView, StepRecord } from './liveSearch.js';
+import { COSTS, type CostName, type MaskGroupView, type StepRecord } from './liveSearch.js';
 
 const W = 620;
 const ROW = 92;
@@ -89,12 +89,12 @@ export function drawGradients(svg: SVGSVGElement, groups: MaskGroupView[], step:
 }
 
 /** Surviving channels and cost (% of the seed) and the validation-batch accuracy, per step. */
-export function drawHistory(svg: SVGSVGElement, history: StepRecord[], seedCost: number, cost: 'params' | 'macs', warmup: number): void {
+export function drawHistory(svg: SVGSVGElement, history: StepRecord[], seedCost: number, cost: CostName, warmup: number): void {
   const H = 230;
   const left = 48;
   const right = W - 48;
   reset(svg, W, H);
-  legend(svg, [['alive channels %', COLORS.alive], [`${cost} % of seed`, COLORS.cost], ['val-batch accuracy % (smoothed)', COLORS.task]], 14);
+  legend(svg, [['alive channels %', COLORS.alive], [`${COSTS[cost].label} % of seed`, COLORS.cost], ['val-batch accuracy % (smoothed)', COLORS.task]], 14);
   const n = Math.max(history.length, 2);
   const x = scale(1, n, left, right);
   const y = scale(0, 100, H - 36, 28);

@@ -12,11 +12,19 @@
  */
 
 import {
-  Adam, ChannelMasker, MASK_THRESHOLD, Rng, backward, batches, buildSeed, crossEntropy, noGrad, pit, plainRegularizer,
-  tensor, type ArrayDataset, type Batch, type LayerSummary, type PitModel, type Tensor,
+  Adam, BUILTIN_TARGETS, ChannelMasker, MASK_THRESHOLD, Rng, backward, batches, buildSeed, crossEntropy, noGrad, pit, plainRegularizer,
+  targetCosts, tensor, type ArrayDataset, type Batch, type LayerSummary, type PitModel, type Tensor,
 } from '../../src/browser.js';
 
-export type CostName = 'params' | 'macs';
+/** The costs the page offers: the two counts and the latency model of two MCU targets (src/hw/targets). */
+export const COSTS = {
+  params: { label: 'parameters', unit: '' },
+  macs: { label: 'MACs', unit: '' },
+  'latency@gap8': { label: 'latency on GAP8', unit: 'ms' },
+  'latency@stm32h7': { label: 'latency on STM32H7', unit: 'ms' },
+} as const;
+export type CostName = keyof typeof COSTS;
+const COST_NAMES = Object.keys(COSTS) as CostName[];
 
 export interface LiveOptions {
   cost: CostName;
@@ -119,8 +127,8 @@ export class LiveSearch {
       const layers = [...new Set(g.roots.map((u) => u.path))];
       this.groups.push({ layers, masker: src, taskGrad: new Float64Array(src.size), costGrad: new Float64Array(src.size) });
     }
-    const c = noGrad(() => this.pm.costs({ discrete: true }));
-    this.seedCosts = { params: c.params.item(), macs: c.macs.item() };
+    for (const target of ['gap8', 'stm32h7'] as const) this.pm.addCost(targetCosts(BUILTIN_TARGETS[target]).latency, `latency@${target}`);
+    this.seedCosts = this.costValues();
     this.wOpt = new Adam(this.pm.weightParameters(), { lr: opts.lr });
     this.mOpt = new Adam(this.pm.maskParameters(), { lr: opts.maskLr, weightDecay: 0 });
     this.trainIt = endless(train, opts.batchSize, new Rng(opts.seed * 7919 + 1));
@@ -189,10 +197,7 @@ export class LiveSearch {
     });
     if (searching) this.mOpt.step();
 
-    const costs = noGrad(() => {
-      const c = this.pm.costs({ discrete: true });
-      return { params: c.params.item(), macs: c.macs.item() };
-    });
+    const costs = this.costValues();
     const masks = this.masks();
     const rec: StepRecord = {
       step: n, phase: searching ? 'search' : 'warm-up',
@@ -203,6 +208,14 @@ export class LiveSearch {
     };
     this.history.push(rec);
     return rec;
+  }
+
+  /** Every offered cost at the current (binarised) masks. */
+  costValues(): Record<CostName, number> {
+    return noGrad(() => {
+      const c = this.pm.costs({ discrete: true });
+      return Object.fromEntries(COST_NAMES.map((n) => [n, c[n].item()])) as Record<CostName, number>;
+    });
   }
 
   masks(): MaskGroupView[] {

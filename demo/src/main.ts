@@ -10,7 +10,7 @@ import * as subset from 'virtual:mnist-subset';
 import { kernelStats, type LayerSummary } from '../../src/browser.js';
 import { useBrowserBackend, type BrowserBackendPreference } from '../../src/platform/browserBackend.js';
 import { subsetSplits } from './digits.js';
-import { DEFAULT_OPTIONS, LiveSearch, type CostName, type LiveOptions } from './liveSearch.js';
+import { COSTS, DEFAULT_OPTIONS, LiveSearch, type CostName, type LiveOptions } from './liveSearch.js';
 import { drawGradients, drawHistory, drawMasks } from './charts.js';
 import { fmt } from './svg.js';
 
@@ -55,12 +55,16 @@ function options(): LiveOptions {
 
 function archTable(rows: LayerSummary[]): void {
   const seed = live.seedCosts;
+  const now = live.history[live.history.length - 1]?.costs ?? seed;
+  const latency = (c: 'latency@gap8' | 'latency@stm32h7') =>
+    `${COSTS[c].label.replace('latency on ', '')} ${now[c].toFixed(3)} ms (seed ${seed[c].toFixed(3)} ms)`;
   const total = rows.reduce((a, r) => ({ params: a.params + r.params, macs: a.macs + r.macs }), { params: 0, macs: 0 });
   const body = rows.map((r) => `<tr><td>${r.name}</td><td>${r.kind}</td><td>${r.coutAlive} / ${r.cout}</td><td>${r.cinAlive} / ${r.cin}</td>` +
     `<td>${r.kAlive}</td><td>${fmt(r.params)}</td><td>${fmt(r.macs)}</td></tr>`).join('');
   ui.arch.innerHTML = `<thead><tr><th>layer</th><th>kind</th><th>out channels</th><th>in channels</th><th>kernel</th><th>params</th><th>MACs</th></tr></thead>` +
     `<tbody>${body}</tbody><tfoot><tr><td colspan="5">total (${(100 * total.params / seed.params).toFixed(1)} % of the seed's params, ` +
-    `${(100 * total.macs / seed.macs).toFixed(1)} % of its MACs)</td><td>${fmt(total.params)}</td><td>${fmt(total.macs)}</td></tr></tfoot>`;
+    `${(100 * total.macs / seed.macs).toFixed(1)} % of its MACs)</td><td>${fmt(total.params)}</td><td>${fmt(total.macs)}</td></tr>` +
+    `<tr><td colspan="7">predicted latency per inference: ${latency('latency@gap8')}, ${latency('latency@stm32h7')}</td></tr></tfoot>`;
 }
 
 function render(): void {
