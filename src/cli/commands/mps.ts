@@ -129,7 +129,7 @@ export function runMpsCommand(argv: string[]): void {
   });
   for (const c of result.comparison) {
     const what = c.channelPoint === null ? 'no per-channel point within 0.5 points' : `per-channel point ${c.channelPoint}: ${c.channelSizeBytes?.toFixed(0)} B at ${fmtMetric(metric, c.channelMetric as number)} → ${((c.saving as number) * 100).toFixed(1)}% less weight memory`;
-    console.log(`per-layer point ${c.layerPoint} (${c.layerSizeBytes.toFixed(0)} B at ${fmtMetric(metric, c.layerMetric)}): ${what}`);
+    console.log(`${c.layerKind === 'uniform' ? 'uniform' : 'per-layer'} point ${c.layerPoint} (${c.layerSizeBytes.toFixed(0)} B at ${fmtMetric(metric, c.layerMetric)}): ${what}`);
   }
   const report = reportAfterRun(outDir);
   console.log(`\nmps took ${(seconds / 60).toFixed(1)} min; fronts: ${files.json}, ${files.csv}; plans and fine-tuned fake-quant checkpoints: ${join(outDir, 'point-<i>/{plan.json,quantized.safetensors}')}${report === null ? '' : `; report: ${report}`}`);

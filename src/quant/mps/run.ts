@@ -151,6 +151,8 @@ export function uniformBaseline(warm: Module, splits: DatasetSplits, cfg: MpsCon
 
 export interface ChannelVsLayer {
   layerPoint: number;
+  /** 'mps-layer' (a searched per-layer assignment) or 'uniform' (a uniform one is per-layer too). */
+  layerKind: string;
   layerMetric: number;
   layerSizeBytes: number;
   /** Smallest per-channel point within 0.5 points of the per-layer accuracy (null: none). */
@@ -161,12 +163,15 @@ export interface ChannelVsLayer {
   saving: number | null;
 }
 
-/** For each per-layer point: the smallest per-channel point at the same accuracy (within `tol`, 0.005 = 0.5 points). */
+/**
+ * For each per-layer assignment (searched per layer, or uniform): the smallest per-channel point
+ * at the same accuracy (within `tol`, 0.005 = 0.5 points) and its weight-memory saving.
+ */
 export function compareChannelToLayer(points: readonly Pick<MpsPoint, 'kind' | 'testMetric' | 'sizeBytes'>[], metricName: 'accuracy' | 'mae', tol = 0.005): ChannelVsLayer[] {
   const score = (v: number) => MetricAccumulator.score({ metric: v, metricName });
   const out: ChannelVsLayer[] = [];
   points.forEach((l, i) => {
-    if (l.kind !== 'mps-layer') return;
+    if (l.kind !== 'mps-layer' && l.kind !== 'uniform') return;
     let best: number | null = null;
     points.forEach((c, j) => {
       if (c.kind !== 'mps-channel' || score(c.testMetric) < score(l.testMetric) - tol) return;
@@ -174,7 +179,7 @@ export function compareChannelToLayer(points: readonly Pick<MpsPoint, 'kind' | '
     });
     const b = best as number | null;
     out.push({
-      layerPoint: i, layerMetric: l.testMetric, layerSizeBytes: l.sizeBytes, channelPoint: b, channelMetric: b === null ? null : points[b].testMetric,
+      layerPoint: i, layerKind: l.kind, layerMetric: l.testMetric, layerSizeBytes: l.sizeBytes, channelPoint: b, channelMetric: b === null ? null : points[b].testMetric,
       channelSizeBytes: b === null ? null : points[b].sizeBytes, saving: b === null ? null : 1 - points[b].sizeBytes / l.sizeBytes,
     });
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as T from '../../../src/index.js';
 import {
   mps, fixedPrecision, softTheta, mixWeight, mixActivation, initialLogits, PrecisionSelector, MpsLayer, sizeBytesCost, bitopsCost,
+  compareChannelToLayer, mpsFronts,
 } from '../../../src/quant/mps/index.js';
 import { validatePlan } from '../../../src/quant/plan.js';
 import { totalCost } from '../../../src/hw/index.js';
@@ -235,5 +236,26 @@ describe('mps: bad configurations', () => {
     const plan = t.plan();
     plan.layers['3'].wBits[0] = 0;
     expect(() => fixedPrecision(tiny(), plan, opts)).toThrow(/network output/);
+  });
+});
+
+describe('mps: fronts and the per-channel vs per-layer comparison', () => {
+  const pts = [
+    { kind: 'uniform', testMetric: 0.9, sizeBytes: 1000, bitops: 10 },
+    { kind: 'mps-layer', testMetric: 0.88, sizeBytes: 600, bitops: 6 },
+    { kind: 'mps-channel', testMetric: 0.877, sizeBytes: 300, bitops: 7 },
+    { kind: 'mps-channel', testMetric: 0.86, sizeBytes: 200, bitops: 3 },
+    { kind: 'mps-channel', testMetric: 0.9, sizeBytes: 700, bitops: 9 },
+  ];
+  it('takes the smallest per-channel point within 0.5 points of each per-layer or uniform assignment', () => {
+    const c = compareChannelToLayer(pts, 'accuracy');
+    expect(c.map((r) => [r.layerPoint, r.layerKind, r.channelPoint])).toEqual([[0, 'uniform', 4], [1, 'mps-layer', 2]]);
+    expect(c[0].saving).toBeCloseTo(0.3, 12);
+    expect(c[1].saving).toBeCloseTo(0.5, 12);
+  });
+  it('keeps the non-dominated points per cost', () => {
+    const f = mpsFronts(pts, 'accuracy');
+    expect(f.frontSize).toEqual([1, 2, 3, 4]);
+    expect(f.frontBitops).toEqual([1, 3, 4]);
   });
 });
