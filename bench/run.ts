@@ -1,7 +1,8 @@
 /**
  * One benchmark harness (tinybench) for tsdnas and its peers, all measured in this run:
  * TensorFlow.js (cpu and wasm backends), onnxruntime-node (inference rows), PyTorch through
- * Debian's python3-torch when present (a subprocess; said when absent).
+ * Debian's python3-torch when present (a subprocess per group of cases, run right before our rows
+ * of those cases; said when absent).
  *
  *   npm run bench              full run
  *   npm run bench -- --quick   fewer sizes, shorter timing
@@ -287,19 +288,25 @@ function onnxTcn(): OnnxGraph {
 
 // ───────────────────────────── PyTorch ─────────────────────────────
 
-let torchResults: Record<string, number> = {};
 let torchVersion: string | null = null;
+let torchPython: string | null | undefined;
 
+/**
+ * PyTorch rows for these cases, measured in a subprocess right before our rows of the same cases
+ * (not all at the start), so that both see the same machine load on a shared machine.
+ */
 function runTorch(cases: Case[]): void {
   const list = [
     ...cases.filter((c) => c.torch !== undefined).map((c) => ({ id: c.id, ...c.torch })),
     ...cases.filter((c) => c.torch2 !== undefined).map((c) => ({ id: `${c.id}@2`, ...c.torch2 })),
   ];
-  const py = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
-  if (py === undefined) {
-    skipped.push('PyTorch: python3-torch is not installed (apt-get install python3-torch to add the rows)');
-    return;
+  if (list.length === 0) return;
+  if (torchPython === undefined) {
+    torchPython = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) ?? null;
+    if (torchPython === null) skipped.push('PyTorch: python3-torch is not installed (apt-get install python3-torch to add the rows)');
   }
+  const py = torchPython;
+  if (py === null) return;
   const r = spawnSync(py, [new URL('./torch_peer.py', import.meta.url).pathname], {
     input: JSON.stringify({ cases: list, time: TIME_MS / 1000, iters: MIN_ITERS }), encoding: 'utf8', maxBuffer: 1 << 24,
   });
@@ -309,7 +316,12 @@ function runTorch(cases: Case[]): void {
   }
   const out = JSON.parse(r.stdout) as { version: string; results: Record<string, number> };
   torchVersion = out.version;
-  torchResults = out.results;
+  for (const c of cases) {
+    const ms = out.results[c.id];
+    if (ms !== undefined) addRow(c, 'pytorch', (c.torch?.threads as number | undefined) ?? 1, `torch ${torchVersion}`, ms);
+    const ms2 = out.results[`${c.id}@2`];
+    if (ms2 !== undefined) addRow(c, 'pytorch', (c.torch2?.threads as number | undefined) ?? 2, `torch ${torchVersion}`, ms2);
+  }
 }
 
 // ───────────────────────────── main ─────────────────────────────
@@ -379,6 +391,7 @@ async function main(): Promise<void> {
     const c2: Case = { id: `gemm-${n}-2t`, label: `GEMM ${n}³ 2 threads`, flops: 2 * n ** 3, torch: { kind: 'gemm', n, threads: maxThreads } };
     cases.push(c, c2);
     plan.push(async () => {
+      runTorch([c, c2]);
       await ours(c, 'wasm', 1, tsGemm(n));
       if (!QUICK || n <= 256) await ours(c, 'js', 1, tsGemm(n), n >= 512);
       if (gpujs && n <= 256) await ours(c, 'gpujs', 1, tsGemm(n), true);
@@ -399,6 +412,7 @@ async function main(): Promise<void> {
       const c: Case = { id: `${kind}-${bwd ? 'fwdbwd' : 'fwd'}`, label: '', flops: bwd ? 3 * fl : fl, torch: { kind, bwd, threads: 1 } };
       cases.push(c);
       plan.push(async () => {
+        runTorch([c]);
         await ours(c, 'wasm', 1, tsConv(kind, bwd));
         if (!QUICK) await ours(c, 'wasm', maxThreads, tsConv(kind, bwd));
         if (!QUICK) await ours(c, 'js', 1, tsConv(kind, bwd), true);
@@ -423,6 +437,7 @@ async function main(): Promise<void> {
   const tcnInfer: Case = { id: 'tcn-inference', label: '', flops: tcnFwd, samples: 64, torch: { kind: 'tcnInfer', threads: 1 }, torch2: { kind: 'tcnInfer', threads: maxThreads } };
   cases.push(tcnTrain, tcnInfer);
   plan.push(async () => {
+    runTorch([tcnTrain, tcnInfer]);
     await ours(tcnTrain, 'wasm', 1, tsTcn(true));
     await ours(tcnTrain, 'wasm', maxThreads, tsTcn(true));
     await ours(tcnTrain, 'js', 1, tsTcn(true), true);
@@ -436,19 +451,12 @@ async function main(): Promise<void> {
   const tiny: Case = { id: 'op64-fwdbwd', label: '', flops: null, torch: { kind: 'tiny', threads: 1 } };
   cases.push(tiny);
   plan.push(async () => {
+    runTorch([tiny]);
     await ours(tiny, 'wasm', 1, tsTiny());
     await ours(tiny, 'js', 1, tsTiny());
     await peerTf(tiny, tfTiny());
   });
 
-  console.log('PyTorch peer (subprocess) ...');
-  runTorch(cases);
-  for (const c of cases) {
-    const ms = torchResults[c.id];
-    if (ms !== undefined) addRow(c, 'pytorch', (c.torch?.threads as number | undefined) ?? 1, `torch ${torchVersion}`, ms);
-    const ms2 = torchResults[`${c.id}@2`];
-    if (ms2 !== undefined) addRow(c, 'pytorch', (c.torch2?.threads as number | undefined) ?? 2, `torch ${torchVersion}`, ms2);
-  }
   for (const step of plan) await step();
   await T.setWasmThreads(1);
   T.setBackend('js');
