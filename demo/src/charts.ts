@@ -94,10 +94,11 @@ export function drawHistory(svg: SVGSVGElement, history: StepRecord[], seedCost:
   const left = 48;
   const right = W - 48;
   reset(svg, W, H);
-  legend(svg, [['alive channels %', COLORS.alive], [`${COSTS[cost].label} % of seed`, COLORS.cost], ['val-batch accuracy % (smoothed)', COLORS.task]], 14);
+  legend(svg, [['alive channels', COLORS.alive], [COSTS[cost].label, COLORS.cost], ['val accuracy (smoothed)', COLORS.task]], 14);
   const n = Math.max(history.length, 2);
   const x = scale(1, n, left, right);
   const y = scale(0, 100, H - 36, 28);
+  svg.append(el('text', { x: 4, y: 14, class: 'tick' }, '% of seed'));
   for (const v of [0, 25, 50, 75, 100]) {
     svg.append(el('line', { x1: left, x2: right, y1: y(v), y2: y(v), class: v === 0 ? 'axis' : 'grid' }));
     svg.append(el('text', { x: left - 6, y: y(v) + 4, class: 'tick', 'text-anchor': 'end' }, `${v}%`));
