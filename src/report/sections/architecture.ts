@@ -15,6 +15,7 @@ import { receptiveField } from './masks.js';
 interface Row {
   name: string;
   kind: string;
+  /** Markup (already escaped): channels, kernel, dilation and receptive field. */
   channels: string;
   kernel: string;
   dilation: string;
@@ -34,17 +35,17 @@ function rowsOf(p: PointData, seed: LayerState[] | undefined): Row[] {
       const temporal = l.kind === 'conv1d';
       return {
         name: l.name, kind: l.kind,
-        channels: s === undefined ? `${l.cin} → ${l.cout}` : `${changed(s.cin, l.cin)} / ${changed(s.cout, l.cout)}`,
-        kernel: l.kind === 'linear' ? '–' : s === undefined ? String(l.k) : changed(s.k, l.k),
-        dilation: l.kind === 'linear' ? '–' : s === undefined ? String(l.dilation) : changed(s.dilation, l.dilation),
-        rf: !temporal ? '–' : s === undefined ? String(receptiveField(l)) : changed(receptiveField(s), receptiveField(l)),
+        channels: s === undefined ? esc(`${l.cin} → ${l.cout}`) : `${changed(s.cin, l.cin)} / ${changed(s.cout, l.cout)}`,
+        kernel: l.kind === 'linear' ? '–' : s === undefined ? esc(String(l.k)) : changed(s.k, l.k),
+        dilation: l.kind === 'linear' ? '–' : s === undefined ? esc(String(l.dilation)) : changed(s.dilation, l.dilation),
+        rf: !temporal ? '–' : s === undefined ? esc(String(receptiveField(l))) : changed(receptiveField(s), receptiveField(l)),
         params: l.params ?? NaN, macs: l.macs ?? NaN, bits: typeof l.wBits === 'number' ? `${Number(l.wBits.toFixed(2))}${typeof l.aBits === 'number' ? ` / ${Number(l.aBits.toFixed(2))}` : ''}` : '',
       };
     });
   }
   // Runs written before per-layer costs were recorded: the architecture rows (no MACs).
   return p.layers.map((l: LayerRow) => ({
-    name: l.path, kind: l.kind, channels: `${l.cin} → ${l.cout}`, kernel: l.kernel, dilation: l.dilation, rf: '–', params: l.params, macs: NaN, bits: '',
+    name: l.path, kind: l.kind, channels: esc(`${l.cin} → ${l.cout}`), kernel: esc(l.kernel), dilation: esc(l.dilation), rf: '–', params: l.params, macs: NaN, bits: '',
   }));
 }
 
@@ -57,19 +58,29 @@ export function bitsHistogram(h: Readonly<Record<string, number>>): string {
     .join(', ');
 }
 
+/** A share of the model's total as a small bar and a percentage. */
+function shareBar(part: number, total: number, color: string): string {
+  const share = total > 0 && Number.isFinite(part) ? part / total : NaN;
+  if (!Number.isFinite(share)) return '–';
+  return `<span class="bar"><span style="width:${(share * 100).toFixed(1)}%;background:${color}"></span></span> ${(share * 100).toFixed(1)}%`;
+}
+
+/** A point's layer table: `body` cells are markup, `head` and `total` cells plain text. */
+function layerTable(run: RunData, p: PointData, head: readonly string[], body: readonly string[][], total: readonly string[]): string {
+  const caption = `point #${p.index} — ${p.label ?? `${strengthSymbol(run)} = ${formatStrength(p.strength)}`}, test ${formatMetric(run.metric, p.testMetric)}`;
+  const tr = (cells: readonly string[], cls = '') => `<tr${cls}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+  return `<table class="arch"><caption>${esc(caption)}</caption><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>`
+    + `<tbody>${body.map((r) => tr(r)).join('')}${tr(total.map(esc), ' class="total"')}</tbody></table>`;
+}
+
 function precisionTable(run: RunData, p: PointData, layers: readonly PrecisionLayer[]): string {
   const total = layers.reduce((a, l) => a + (Number.isFinite(l.bitops) ? l.bitops : 0), 0);
   const head = ['layer', 'kind', 'output channels', 'weight bits (channels)', 'activation bits in / out', 'weight bytes', 'BitOps', 'share of BitOps'];
-  const body = layers.map((l) => {
-    const share = total > 0 ? l.bitops / total : NaN;
-    const bar = Number.isFinite(share) ? `<span class="bar"><span style="width:${(share * 100).toFixed(1)}%;background:${categorical(p.index)}"></span></span> ${(share * 100).toFixed(1)}%` : '–';
-    const a = `${l.aInBits ?? '–'} / ${l.aOutBits ?? '–'}`;
-    const cells = [`<code>${esc(l.name)}</code>`, esc(l.kind), String(l.cout), esc(bitsHistogram(l.wBits)), esc(a), formatCost(l.sizeBytes), formatCost(l.bitops), bar];
-    return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
-  });
-  const sum = ['total', '', '', '', '', formatCost(p.costs.size ?? NaN), formatCost(p.costs.bitops ?? NaN), ''];
-  const caption = `point #${p.index} — ${p.label ?? `${strengthSymbol(run)} = ${formatStrength(p.strength)}`}, test ${formatMetric(run.metric, p.testMetric)}`;
-  return `<table class="arch"><caption>${esc(caption)}</caption><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${body.join('')}<tr class="total">${sum.map((c) => `<td>${esc(c)}</td>`).join('')}</tr></tbody></table>`;
+  const body = layers.map((l) => [
+    `<code>${esc(l.name)}</code>`, esc(l.kind), String(l.cout), esc(bitsHistogram(l.wBits)), esc(`${l.aInBits ?? '–'} / ${l.aOutBits ?? '–'}`),
+    formatCost(l.sizeBytes), formatCost(l.bitops), shareBar(l.bitops, total, categorical(p.index)),
+  ]);
+  return layerTable(run, p, head, body, ['total', '', '', '', '', formatCost(p.costs.size ?? NaN), formatCost(p.costs.bitops ?? NaN), '']);
 }
 
 export function architectureTable(run: RunData, p: PointData): string {
@@ -79,13 +90,9 @@ export function architectureTable(run: RunData, p: PointData): string {
   const totalMacs = rows.reduce((a, r) => a + (Number.isFinite(r.macs) ? r.macs : 0), 0);
   const showBits = rows.some((r) => r.bits !== '');
   const head = ['layer', 'kind', 'channels in / out', 'kernel taps', 'dilation', 'receptive field (samples)', 'params', 'MACs', 'share of MACs', ...(showBits ? ['bits (w / a)'] : [])];
-  const body = rows.map((r) => {
-    const share = totalMacs > 0 && Number.isFinite(r.macs) ? r.macs / totalMacs : NaN;
-    const bar = Number.isFinite(share) ? `<span class="bar"><span style="width:${(share * 100).toFixed(1)}%;background:${categorical(p.index)}"></span></span> ${(share * 100).toFixed(1)}%` : '–';
-    const cells = [`<code>${esc(r.name)}</code>`, esc(r.kind), r.channels, r.kernel, r.dilation, r.rf, formatCost(r.params), formatCost(r.macs), bar, ...(showBits ? [esc(r.bits)] : [])];
-    return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
-  });
-  const sum = ['total', '', '', '', '', '', formatCost(p.costs.params), formatCost(p.costs.macs), '', ...(showBits ? [''] : [])];
-  const caption = `point #${p.index} — ${p.label ?? `${strengthSymbol(run)} = ${formatStrength(p.strength)}`}, test ${formatMetric(run.metric, p.testMetric)}`;
-  return `<table class="arch"><caption>${esc(caption)}</caption><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${body.join('')}<tr class="total">${sum.map((c) => `<td>${esc(c)}</td>`).join('')}</tr></tbody></table>`;
+  const body = rows.map((r) => [
+    `<code>${esc(r.name)}</code>`, esc(r.kind), r.channels, r.kernel, r.dilation, r.rf, formatCost(r.params), formatCost(r.macs),
+    shareBar(r.macs, totalMacs, categorical(p.index)), ...(showBits ? [esc(r.bits)] : []),
+  ]);
+  return layerTable(run, p, head, body, ['total', '', '', '', '', '', formatCost(p.costs.params), formatCost(p.costs.macs), '', ...(showBits ? [''] : [])]);
 }
