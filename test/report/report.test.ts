@@ -14,7 +14,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadRun, renderReport, writeReport, reportAfterRun } from '../../src/report/index.js';
 import { runReport } from '../../src/cli/commands/report.js';
 import { writeFixtureRun, writeMpsFixtureRun } from './fixture.js';
-import { markupProblems } from './wellFormed.js';
+import { markupProblems, overlappingTexts, textBoxes } from './wellFormed.js';
+import { textWidth } from '../../src/report/svg/markup.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tsdnas-report-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -48,6 +49,10 @@ describe('report of a run directory', () => {
     expect(html).not.toMatch(/https?:\/\//);
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
     expect(html).not.toMatch(/(src|href)=/i);
+  });
+
+  it('has no overlapping text in any chart', () => {
+    for (const s of svgs(html)) expect(overlappingTexts(textBoxes(s, textWidth))).toEqual([]);
   });
 
   it('labels the axes with units and draws legends', () => {

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveDataDir } from '../../src/data/dataDir.js';
-import { markupProblems } from './wellFormed.js';
+import { markupProblems, overlappingTexts, textBoxes } from './wellFormed.js';
+import { textWidth } from '../../src/report/svg/markup.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'tsdnas-report-sweep-'));
@@ -41,6 +42,7 @@ describe.skipIf(!hasEcg200)('sweep → report.html', () => {
     expect(summary.layerCosts?.length).toBeGreaterThan(0);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(markupProblems(html, { html: true })).toEqual([]);
+    for (const svg of html.match(/<svg[\s\S]*?<\/svg>/g) ?? []) expect(overlappingTexts(textBoxes(svg, textWidth))).toEqual([]);
     expect(html).toContain('parameters (count)');
     // Three epochs may prune nothing: then the report names the unchanged quantities instead of drawing them.
     expect(html).toMatch(/search epoch — output channels alive|Unchanged by the search in every layer \(not drawn\): output channels alive/);
