@@ -20,6 +20,12 @@ export const REPORT_FILE = 'report.html';
 const FULL = 1090;
 const HALF = 539;
 
+/** The chart's own <title> (already escaped), as a visible caption. */
+function titled(svgMarkup: string): string {
+  const t = /<title>([^<]*)<\/title>/.exec(svgMarkup)?.[1] ?? '';
+  return figure(svgMarkup, t.charAt(0).toUpperCase() + t.slice(1));
+}
+
 function figure(svgMarkup: string, caption?: string): string {
   return `<figure>${svgMarkup}${caption === undefined ? '' : `<figcaption>${caption}</figcaption>`}</figure>`;
 }
@@ -52,13 +58,13 @@ export function renderReport(run: RunData): string {
   const baselines = run.points.some((p) => p.kind === 'uniform') ? ' (squares: uniform-precision baselines trained the same way)' : '';
   parts.push(`<h2>Pareto front</h2>
 <p class="note">Each point is one search (one regulariser strength) after export and fine-tuning, tested on the test split${baselines}. Solid points are non-dominated (no other point is at least as good in both the metric and the cost); faded points are dominated; the diamond is the model the search started from.</p>`);
-  for (let i = 0; i < pareto.length; i += 2) parts.push(`<div class="grid2">${pareto.slice(i, i + 2).map((s) => figure(s)).join('')}</div>`);
+  for (let i = 0; i < pareto.length; i += 2) parts.push(`<div class="grid2">${pareto.slice(i, i + 2).map(titled).join('')}</div>`);
   parts.push(pointsTable(run));
   const curves = curveCharts(run, FULL);
   if (curves.length > 0) {
     parts.push(`<h2>Training and search curves</h2>
 <p class="note">The warm-up trains the seed once (grey); each point then searches its masks from the warm weights and fine-tunes the exported model. The dot marks the search epoch whose masks were kept (lowest validation loss + regulariser).</p>`);
-    parts.push(...curves.map((c) => figure(c)));
+    parts.push(...curves.map(titled));
   }
   const masks = maskSections(run, FULL);
   parts.push('<h2>Mask evolution</h2>');

@@ -58,11 +58,11 @@ export function curveCharts(run: RunData, width: number): string[] {
   const kept = [{ label: 'search epoch kept', color: '#555555', mark: 'circle' as const }];
   const charts = [
     lineChart({
-      title: 'validation metric through the protocol', width, height: 340, xTitle: x, yTitle: metricTitle(run, 'validation'),
+      title: `${metricTitle(run, 'validation')} through warm-up, search and fine-tune`, width, height: 340, xTitle: x, yTitle: metricTitle(run, 'validation'),
       series: protocolSeries(run, (r) => metricValue(run.metric, r.valMetric)), bands: bands(ph), extraLegend: kept,
     }),
     lineChart({
-      title: 'training loss through the protocol', width, height: 320, xTitle: x, yTitle: 'training loss (task only)',
+      title: 'training loss (task loss only) through warm-up, search and fine-tune', width, height: 320, xTitle: x, yTitle: 'training loss (task only)',
       series: protocolSeries(run, (r) => r.trainLoss), bands: bands(ph), extraLegend: kept, yZero: true,
     }),
   ];
@@ -74,7 +74,7 @@ export function curveCharts(run: RunData, width: number): string[] {
   }));
   if (costSeries.length > 0) {
     charts.push(lineChart({
-      title: `${costInfo(costName).short} during the search`, width, height: 320, xTitle: 'search epoch', yTitle: costInfo(costName).title,
+      title: `${costInfo(costName).short} of each point's masks during its search (the regularised cost)`, width, height: 320, xTitle: 'search epoch', yTitle: costInfo(costName).title,
       series: costSeries, extraLegend: kept,
     }));
   }

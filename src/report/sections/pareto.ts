@@ -56,7 +56,7 @@ export function paretoCharts(run: RunData, width: number): string[] {
       { label: 'front staircase', color: '#777777', mark: 'dashed' },
     ];
     return scatterChart({
-      title: `${metricTitle(run)} vs ${info.short}`, width, height: 380, xTitle: info.title, yTitle: metricTitle(run), points, legend, frontColor: '#777777',
+      title: `${metricTitle(run)} against ${info.short} of the exported models`, width, height: 380, xTitle: info.title, yTitle: metricTitle(run), points, legend, frontColor: '#777777',
     });
   });
 }
