@@ -76,7 +76,7 @@ export function runMpsCommand(argv: string[]): void {
   try {
     checkPrecisions(cfg.precisions, 'weight', '--precisions');
     checkPrecisions(cfg.actPrecisions, 'activation', '--act-precisions');
-    if (cfg.baselines.length > 0) checkPrecisions(cfg.baselines, 'weight', '--baselines');
+    if (cfg.runBaselines) checkPrecisions(cfg.baselines, 'weight', '--baselines');
   } catch (e) {
     throw new UsageError(`tsdnas mps: ${(e as Error).message}`);
   }

@@ -253,7 +253,7 @@ export function runMps(seed: Module, splits: DatasetSplits, cfg: MpsConfig, gran
     points.push(p);
     hooks.onPoint?.(p, points.length - 1);
   };
-  for (const b of cfg.baselines) push(uniformBaseline(warm, splits, cfg, b, hooks));
+  if (cfg.runBaselines) for (const b of cfg.baselines) push(uniformBaseline(warm, splits, cfg, b, hooks));
   for (const g of granularities) for (const s of strengths) push(searchOne(warm, splits, cfg, g, s, hooks));
   const metric = splits.info.metric;
   return { float, points, ...mpsFronts(points, metric), comparison: compareChannelToLayer(points, metric), savings: channelSavings(points, metric) };
