@@ -57,7 +57,7 @@ export function writeFixtureRun(dir: string, opts: FixtureOptions = {}): void {
       epoch: e + 1, trainLoss: 0.3, valLoss: 0.35, valMetric: 0.8, regTerm: 0.01, objective: 0.36, costs: { params: p.params + 100 * (6 - e), macs: p.macs }, layers: state(e + 1), seconds: 0.1,
     }));
     // The exported model: its sizes are the surviving ones.
-    const final = state(5).map((l) => ({ ...l, cin: l.cinAlive, cout: l.coutAlive, k: l.kAlive }));
+    const final = state(5).map((l) => ({ ...l, cin: l.cinAlive, cout: l.coutAlive, k: l.kAlive, ...(opts.hardware === true ? { costs: { params: l.params, macs: l.macs, ...hw(l.macs) } } : {}) }));
     mkdirSync(join(dir, `point-${i}`), { recursive: true });
     writeFileSync(join(dir, `point-${i}`, 'summary.json'), JSON.stringify({
       strength: p.strength, params: p.params, macs: p.macs, valMetric: p.val, testMetric: p.test, searchBestEpoch: 5, searchHistory, finetuneHistory: fit(3, 0.5),

@@ -102,6 +102,7 @@ describe('report contents', () => {
     expect(html).toContain('latency on the target (ms per inference) — log scale');
     expect(html).toContain('energy on the target (mJ per inference)');
     expect(html).toContain('GreenWaves &lt;GAP8&gt;');
+    expect(html).toMatch(/<th>share of MACs<\/th><th>latency \(ms\)<\/th><th>energy \(mJ\)<\/th>/);
     expect(svgs(html).filter((x) => x.includes('— dominated')).length).toBe(4);
   });
 

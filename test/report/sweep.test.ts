@@ -36,10 +36,13 @@ describe.skipIf(!hasEcg200)('sweep → report.html', () => {
     });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`report: ${join(out, 'report.html')}`);
-    const summary = JSON.parse(readFileSync(join(out, 'point-0', 'summary.json'), 'utf8')) as { searchHistory: { layers?: { name: string; coutAlive: number }[] }[]; layerCosts?: unknown[] };
+    const summary = JSON.parse(readFileSync(join(out, 'point-0', 'summary.json'), 'utf8')) as { searchHistory: { layers?: { name: string; coutAlive: number }[] }[]; layerCosts?: unknown[]; costs: Record<string, number> };
     expect(summary.searchHistory).toHaveLength(3);
     expect(summary.searchHistory.every((e) => Array.isArray(e.layers) && e.layers.length > 0)).toBe(true);
-    expect(summary.layerCosts?.length).toBeGreaterThan(0);
+    // Per-layer costs of the exported model add up to its totals.
+    const layerCosts = summary.layerCosts as { costs: Record<string, number> }[];
+    expect(layerCosts.length).toBeGreaterThan(0);
+    for (const c of ['params', 'macs']) expect(layerCosts.reduce((a, l) => a + l.costs[c], 0)).toBeCloseTo(summary.costs[c], 6);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(markupProblems(html, { html: true })).toEqual([]);
     for (const svg of html.match(/<svg[\s\S]*?<\/svg>/g) ?? []) expect(overlappingTexts(textBoxes(svg, textWidth))).toEqual([]);

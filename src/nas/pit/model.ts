@@ -46,6 +46,8 @@ export interface LayerSummary {
   dilation: number;
   params: number;
   macs: number;
+  /** Every named cost of the layer (per-call costs summed over its calls, max-reduced ones maximised). */
+  costs: Record<string, number>;
 }
 
 export interface GroupSummary {
@@ -227,6 +229,11 @@ export class PitModel {
         const row = rows.get(l.path);
         if (row !== undefined) {
           row.macs += macsV;
+          for (const [n, cm] of Object.entries(this.costModels)) {
+            if (!cm.perCall) continue;
+            const v = cm.fn(c.spec, c.eff).item();
+            row.costs[n] = cm.reduce === 'max' ? Math.max(row.costs[n], v) : row.costs[n] + v;
+          }
           return;
         }
         const kFull = l.spec.kernel.reduce((a, b) => a * b, 1);
@@ -234,6 +241,7 @@ export class PitModel {
           name: l.path, kind: l.spec.kind, cin: l.spec.cin, cinAlive: Math.round(c.eff.cin.item()), cout: l.spec.cout, coutAlive: Math.round(c.eff.cout.item()),
           k: kFull, kAlive: Math.round(c.eff.k.item()), dilation: plan.layers.get(l.path)?.dilation ?? 1,
           params: params === null ? NaN : params.fn(c.spec, c.eff).item(), macs: macsV,
+          costs: Object.fromEntries(Object.entries(this.costModels).map(([n, cm]) => [n, cm.fn(c.spec, c.eff).item()])),
         });
       });
       return [...rows.values()];

@@ -23,6 +23,8 @@ export interface LayerState {
   /** Costs of the layer at the current masks (absent where the model does not count them). */
   params?: number;
   macs?: number;
+  /** Every named cost of the layer (e.g. a hardware target's latency and energy). */
+  costs?: Record<string, number>;
   /** Bit-widths where a mixed-precision search sets them (mean over channels when per channel, 0-bit channels included). */
   wBits?: number;
   aBits?: number;

@@ -9,7 +9,7 @@ import type { LayerState } from '../../nas/search/types.js';
 import { esc } from '../svg/markup.js';
 import { categorical } from '../svg/palette.js';
 import type { PointData, PrecisionLayer, RunData } from '../load.js';
-import { formatCost, formatMetric, formatStrength, strengthSymbol } from '../labels.js';
+import { costInfo, formatCost, formatMetric, formatStrength, strengthSymbol } from '../labels.js';
 import { receptiveField } from './masks.js';
 
 interface Row {
@@ -23,7 +23,12 @@ interface Row {
   params: number;
   macs: number;
   bits: string;
+  /** Every named cost of the layer (hardware targets: latency, energy, …). */
+  costs: Record<string, number>;
 }
+
+/** Per-layer costs shown after MACs when the run recorded them (a hardware target's). */
+const LAYER_COSTS = ['latency', 'energy'];
 
 const changed = (a: number | string, b: number | string) => (String(a) === String(b) ? esc(String(b)) : `${esc(String(a))} → <b>${esc(String(b))}</b>`);
 
@@ -39,13 +44,13 @@ function rowsOf(p: PointData, seed: LayerState[] | undefined): Row[] {
         kernel: l.kind === 'linear' ? '–' : s === undefined ? esc(String(l.k)) : changed(s.k, l.k),
         dilation: l.kind === 'linear' ? '–' : s === undefined ? esc(String(l.dilation)) : changed(s.dilation, l.dilation),
         rf: !temporal ? '–' : s === undefined ? esc(String(receptiveField(l))) : changed(receptiveField(s), receptiveField(l)),
-        params: l.params ?? NaN, macs: l.macs ?? NaN, bits: typeof l.wBits === 'number' ? `${Number(l.wBits.toFixed(2))}${typeof l.aBits === 'number' ? ` / ${Number(l.aBits.toFixed(2))}` : ''}` : '',
+        costs: l.costs ?? {}, params: l.params ?? NaN, macs: l.macs ?? NaN, bits: typeof l.wBits === 'number' ? `${Number(l.wBits.toFixed(2))}${typeof l.aBits === 'number' ? ` / ${Number(l.aBits.toFixed(2))}` : ''}` : '',
       };
     });
   }
   // Runs written before per-layer costs were recorded: the architecture rows (no MACs).
   return p.layers.map((l: LayerRow) => ({
-    name: l.path, kind: l.kind, channels: esc(`${l.cin} → ${l.cout}`), kernel: esc(l.kernel), dilation: esc(l.dilation), rf: '–', params: l.params, macs: NaN, bits: '',
+    name: l.path, kind: l.kind, channels: esc(`${l.cin} → ${l.cout}`), kernel: esc(l.kernel), dilation: esc(l.dilation), rf: '–', params: l.params, macs: NaN, bits: '', costs: {},
   }));
 }
 
@@ -89,10 +94,12 @@ export function architectureTable(run: RunData, p: PointData): string {
   if (rows.length === 0) return `<p class="note">No per-layer data for point #${p.index}${p.missing ? ` (${esc(p.missing)})` : ''}.</p>`;
   const totalMacs = rows.reduce((a, r) => a + (Number.isFinite(r.macs) ? r.macs : 0), 0);
   const showBits = rows.some((r) => r.bits !== '');
-  const head = ['layer', 'kind', 'channels in / out', 'kernel taps', 'dilation', 'receptive field (samples)', 'params', 'MACs', 'share of MACs', ...(showBits ? ['bits (w / a)'] : [])];
+  const extra = LAYER_COSTS.filter((n) => rows.every((r) => Number.isFinite(r.costs[n])));
+  const head = ['layer', 'kind', 'channels in / out', 'kernel taps', 'dilation', 'receptive field (samples)', 'params', 'MACs', 'share of MACs', ...extra.map((n) => costInfo(n).short), ...(showBits ? ['bits (w / a)'] : [])];
   const body = rows.map((r) => [
     `<code>${esc(r.name)}</code>`, esc(r.kind), r.channels, r.kernel, r.dilation, r.rf, formatCost(r.params), formatCost(r.macs),
-    shareBar(r.macs, totalMacs, categorical(p.index)), ...(showBits ? [esc(r.bits)] : []),
+    shareBar(r.macs, totalMacs, categorical(p.index)), ...extra.map((n) => formatCost(r.costs[n])), ...(showBits ? [esc(r.bits)] : []),
   ]);
-  return layerTable(run, p, head, body, ['total', '', '', '', '', '', formatCost(p.costs.params), formatCost(p.costs.macs), '', ...(showBits ? [''] : [])]);
+  const total = ['total', '', '', '', '', '', formatCost(p.costs.params), formatCost(p.costs.macs), '', ...extra.map((n) => formatCost(p.costs[n] ?? NaN)), ...(showBits ? [''] : [])];
+  return layerTable(run, p, head, body, total);
 }
