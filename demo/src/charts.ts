@@ -5,7 +5,7 @@
  */
 
 import { el, fmt, reset, scale } from './svg.js';
-import { COSTS, type CostName, type MaskGroupView, type StepRecord } from './liveSearch.js';
+import { COSTS, MASK_THRESHOLD, type CostName, type MaskGroupView, type StepRecord } from './liveSearch.js';
 
 const W = 620;
 const ROW = 92;
@@ -28,11 +28,11 @@ function rowLabel(svg: SVGSVGElement, g: MaskGroupView, y: number): void {
   svg.append(el('text', { x: 6, y: y + 32, class: 'row-sub' }, `${alive} / ${g.alive.length} alive`));
 }
 
-/** θ = |α| per output channel, the 0.5 threshold, dead channels grey. */
+/** θ = |α| per output channel, the pruning threshold, dead channels grey. */
 export function drawMasks(svg: SVGSVGElement, groups: MaskGroupView[], step: number): void {
   const h = TOP + groups.length * ROW + 24;
   reset(svg, W, h);
-  legend(svg, [['alive channel', COLORS.alive], ['dead (θ < 0.5)', COLORS.dead], ['kept by rule', COLORS.keep]], 14);
+  legend(svg, [['alive channel', COLORS.alive], [`dead (θ < ${MASK_THRESHOLD})`, COLORS.dead], ['kept by rule', COLORS.keep]], 14);
   groups.forEach((g, gi) => {
     const y0 = TOP + gi * ROW;
     const plotH = ROW - 30;
@@ -46,8 +46,8 @@ export function drawMasks(svg: SVGSVGElement, groups: MaskGroupView[], step: num
       const color = c === g.keepIndex ? COLORS.keep : g.alive[c] ? COLORS.alive : COLORS.dead;
       svg.append(el('rect', { x: LEFT + c * bw + 0.5, y: y(theta), width: Math.max(bw - 1, 0.5), height: y(0) - y(theta), fill: color }));
     });
-    svg.append(el('line', { x1: LEFT, x2: W - 10, y1: y(0.5), y2: y(0.5), class: 'threshold' }));
-    svg.append(el('text', { x: LEFT - 4, y: y(0.5) + 4, class: 'tick', 'text-anchor': 'end' }, 'θ = 0.5'));
+    svg.append(el('line', { x1: LEFT, x2: W - 10, y1: y(MASK_THRESHOLD), y2: y(MASK_THRESHOLD), class: 'threshold' }));
+    svg.append(el('text', { x: LEFT - 4, y: y(MASK_THRESHOLD) + 4, class: 'tick', 'text-anchor': 'end' }, `θ = ${MASK_THRESHOLD}`));
     svg.append(el('text', { x: LEFT - 4, y: y(top) + 8, class: 'tick', 'text-anchor': 'end' }, fmt(top)));
   });
   svg.append(el('text', { x: (LEFT + W) / 2, y: h - 6, class: 'axis-label', 'text-anchor': 'middle' }, 'output channel → (bar height: mask θ = |α|)'));

@@ -234,4 +234,5 @@ export class LiveSearch {
   }
 }
 
+/** The θ below which a channel is pruned (the library's constant), for the charts. */
 export { MASK_THRESHOLD };
