@@ -114,7 +114,7 @@ export class LiveSearch {
   private readonly classes: number;
   private stepCount = 0;
 
-  constructor(private readonly train: ArrayDataset, val: ArrayDataset, readonly opts: LiveOptions) {
+  constructor(private readonly train: ArrayDataset, private readonly val: ArrayDataset, readonly opts: LiveOptions) {
     const rng = new Rng(opts.seed);
     this.classes = train.numClasses ?? 10;
     const seed = buildSeed('tcn-mnist', { inputShape: train.sampleShape, outputs: this.classes, rng });
@@ -158,6 +158,33 @@ export class LiveSearch {
     return plainRegularizer(this.opts.cost, this.opts.lambda / this.seedCosts[this.opts.cost]);
   }
 
+  /**
+   * The two parts of every mask's gradient on batch `b`, ∂(task loss)/∂α and ∂(λ·cost/seed
+   * cost)/∂α, per group, from one backward pass each (gradients are cleared before each).
+   */
+  gradientParts(b: Batch): { logits: Tensor; valLoss: Tensor; task: Float64Array[]; cost: Float64Array[] } {
+    this.pm.model.train();
+    const logits = this.forward(b);
+    const valLoss = crossEntropy(logits, b.y);
+    this.clearGrads();
+    backward(valLoss);
+    const task = this.groups.map((g) => values(g.masker.alpha.grad, g.masker.size));
+    this.clearGrads();
+    backward(this.objectiveTerm(valLoss.item()));
+    const cost = this.groups.map((g) => values(g.masker.alpha.grad, g.masker.size));
+    return { logits, valLoss, task, cost };
+  }
+
+  /** The regulariser term λ·cost/seed cost at the current masks (the library's plainRegularizer). */
+  objectiveTerm(taskLoss: number): Tensor {
+    return this.regularizer().term(this.pm.costs({ discrete: true }), { epoch: 1, epochs: 1, taskLoss });
+  }
+
+  /** A validation batch of the first `n` samples (for checks outside the step loop). */
+  validationBatch(n: number): Batch {
+    return batches(this.val, n).next().value as Batch;
+  }
+
   step(): StepRecord {
     const model = this.pm.model;
     model.train();
@@ -173,16 +200,7 @@ export class LiveSearch {
 
     // Masks: task loss and regulariser on a validation batch, one backward pass each.
     const vb = this.valIt.next().value as Batch;
-    const logits = this.forward(vb);
-    const valLoss = crossEntropy(logits, vb.y);
-    this.clearGrads();
-    backward(valLoss);
-    const task = this.groups.map((g) => values(g.masker.alpha.grad, g.masker.size));
-    const reg = this.regularizer();
-    const ctx = { epoch: 1, epochs: 1, taskLoss: valLoss.item() };
-    this.clearGrads();
-    backward(reg.term(this.pm.costs({ discrete: true }), ctx));
-    const cost = this.groups.map((g) => values(g.masker.alpha.grad, g.masker.size));
+    const { logits, valLoss, task, cost } = this.gradientParts(vb);
     this.groups.forEach((g, i) => {
       const sum = new Float32Array(g.masker.size);
       const alpha = g.masker.alpha.values();

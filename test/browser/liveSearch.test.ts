@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cutMnistSubset } from '../../demo/mnistSubset.js';
 import { subsetSplits } from '../../demo/src/digits.js';
 import { LiveSearch, DEFAULT_OPTIONS } from '../../demo/src/liveSearch.js';
+import { add, backward, crossEntropy, tensor } from '../../src/browser.js';
 
 function splits(perClass: number) {
   const s = cutMnistSubset(perClass);
@@ -37,5 +38,23 @@ describe('demo live search', () => {
     expect(last.costs.params).toBeLessThan(first.costs.params);
     const arch = live.architecture();
     expect(arch.map((l) => l.name)).toContain('6');
+  });
+
+  it('the two backward passes add up to the gradient of the whole objective (one pass)', () => {
+    const { train, val } = splits(10);
+    const live = new LiveSearch(train, val, { ...DEFAULT_OPTIONS, lambda: 3, warmupSteps: 0, batchSize: 16 });
+    for (let i = 0; i < 3; i++) live.step();
+    const b = live.validationBatch(16);
+    const parts = live.gradientParts(b);
+    const logits = live.pm.model.call(tensor(b.x, [b.n, ...train.sampleShape]));
+    const loss = crossEntropy(logits, b.y);
+    for (const p of live.pm.model.parameters()) p.grad = null;
+    backward(add(loss, live.objectiveTerm(loss.item())));
+    live.groups.forEach((g, i) => {
+      const whole = g.masker.alpha.grad!.values();
+      for (let c = 0; c < g.masker.size; c++) {
+        expect(parts.task[i][c] + parts.cost[i][c]).toBeCloseTo(whole[c], 6);
+      }
+    });
   });
 });
