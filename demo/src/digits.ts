@@ -14,10 +14,7 @@ export interface SubsetModule {
 }
 
 function fromBase64(s: string): Uint8Array {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+  return Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
 }
 
 export function subsetSplits(m: SubsetModule): { train: ArrayDataset; val: ArrayDataset } {
