@@ -61,7 +61,7 @@ export function writeMpsRun(outDir: string, r: MpsSweepResult, metric: 'accuracy
   const floatRow = { point: 'float', kind: 'float', label: 'float (unquantised)', [`val_${metric}`]: r.float.valMetric, [`test_${metric}`]: r.float.testMetric };
   const json = join(outDir, 'front.json');
   const csv = join(outDir, 'front.csv');
-  writeJsonAtomic(json, { metric, config: cfg, seconds, float: r.float, points: rows, frontSize: r.frontSize, frontBitops: r.frontBitops, comparison: r.comparison, savings: r.savings });
+  writeJsonAtomic(json, { metric, config: cfg, seconds, float: r.float, points: rows, frontSize: r.frontSize, frontBitops: r.frontBitops, comparison: r.comparison });
   writeFileAtomic(csv, toCsv([floatRow, ...rows]));
   return { json, csv };
 }
@@ -130,10 +130,6 @@ export function runMpsCommand(argv: string[]): void {
   for (const c of result.comparison) {
     const what = c.channelPoint === null ? 'no per-channel point within 0.5 points' : `per-channel point ${c.channelPoint}: ${c.channelSizeBytes?.toFixed(0)} B at ${fmtMetric(metric, c.channelMetric as number)} → ${((c.saving as number) * 100).toFixed(1)}% less weight memory`;
     console.log(`${c.layerKind === 'uniform' ? 'uniform' : 'per-layer'} point ${c.layerPoint} (${c.layerSizeBytes.toFixed(0)} B at ${fmtMetric(metric, c.layerMetric)}): ${what}`);
-  }
-  for (const c of result.savings) {
-    const what = c.layerPoint === null ? 'no per-layer or uniform assignment reaches its accuracy' : `best per-layer assignment at that accuracy: point ${c.layerPoint} (${c.layerKind}) ${c.layerSizeBytes?.toFixed(0)} B at ${fmtMetric(metric, c.layerMetric as number)} → ${((c.saving as number) * 100).toFixed(1)}% less`;
-    console.log(`per-channel point ${c.channelPoint} (${c.channelSizeBytes.toFixed(0)} B at ${fmtMetric(metric, c.channelMetric)}): ${what}`);
   }
   const report = reportAfterRun(outDir);
   console.log(`\nmps took ${(seconds / 60).toFixed(1)} min; fronts: ${files.json}, ${files.csv}; plans and fine-tuned fake-quant checkpoints: ${join(outDir, 'point-<i>/{plan.json,quantized.safetensors}')}${report === null ? '' : `; report: ${report}`}`);

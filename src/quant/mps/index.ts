@@ -9,4 +9,4 @@ export { MpsModel, type MpsLayerRecord, type MpsLayerSummary } from './model.js'
 export { mps, fixedPrecision, calibrateClips, type MpsOptions } from './convert.js';
 export { bitHistogram } from './plan.js';
 export { MPS_SCHEMA, type MpsConfig } from './config.js';
-export { runMps, searchOne, uniformBaseline, trainPlan, compareChannelToLayer, channelSavings, mpsFronts, calibrationBatch, type MpsPoint, type MpsSweepResult, type MpsHooks, type Granularity, type ChannelVsLayer, type ChannelSaving } from './run.js';
+export { runMps, searchOne, uniformBaseline, trainPlan, compareChannelToLayer, mpsFronts, calibrationBatch, type MpsPoint, type MpsSweepResult, type MpsHooks, type Granularity, type ChannelVsLayer } from './run.js';

@@ -65,7 +65,6 @@ export interface MpsSweepResult {
   frontSize: number[];
   frontBitops: number[];
   comparison: ChannelVsLayer[];
-  savings: ChannelSaving[];
 }
 
 export interface MpsHooks extends SearchHooks {
@@ -187,41 +186,6 @@ export function compareChannelToLayer(points: readonly Pick<MpsPoint, 'kind' | '
   return out;
 }
 
-export interface ChannelSaving {
-  channelPoint: number;
-  channelMetric: number;
-  channelSizeBytes: number;
-  /** Smallest per-layer or uniform assignment reaching the channel point's accuracy (within `tol`); null: none does. */
-  layerPoint: number | null;
-  layerKind: string | null;
-  layerMetric: number | null;
-  layerSizeBytes: number | null;
-  saving: number | null;
-}
-
-/**
- * The other reading of "at the same accuracy": for each per-channel point, the best (smallest)
- * per-layer or uniform assignment whose accuracy is at least the channel point's minus `tol`.
- */
-export function channelSavings(points: readonly Pick<MpsPoint, 'kind' | 'testMetric' | 'sizeBytes'>[], metricName: 'accuracy' | 'mae', tol = 0.005): ChannelSaving[] {
-  const score = (v: number) => MetricAccumulator.score({ metric: v, metricName });
-  const out: ChannelSaving[] = [];
-  points.forEach((c, i) => {
-    if (c.kind !== 'mps-channel') return;
-    let best: number | null = null;
-    points.forEach((l, j) => {
-      if ((l.kind !== 'mps-layer' && l.kind !== 'uniform') || score(l.testMetric) < score(c.testMetric) - tol) return;
-      if (best === null || l.sizeBytes < points[best].sizeBytes) best = j;
-    });
-    const b = best as number | null;
-    out.push({
-      channelPoint: i, channelMetric: c.testMetric, channelSizeBytes: c.sizeBytes, layerPoint: b, layerKind: b === null ? null : points[b].kind,
-      layerMetric: b === null ? null : points[b].testMetric, layerSizeBytes: b === null ? null : points[b].sizeBytes, saving: b === null ? null : 1 - c.sizeBytes / points[b].sizeBytes,
-    });
-  });
-  return out;
-}
-
 export function mpsFronts(points: readonly Pick<MpsPoint, 'testMetric' | 'sizeBytes' | 'bitops'>[], metricName: 'accuracy' | 'mae'): { frontSize: number[]; frontBitops: number[] } {
   const obj = (v: number) => -MetricAccumulator.score({ metric: v, metricName });
   const idx = points.map((_, i) => i);
@@ -256,5 +220,5 @@ export function runMps(seed: Module, splits: DatasetSplits, cfg: MpsConfig, gran
   if (cfg.runBaselines) for (const b of cfg.baselines) push(uniformBaseline(warm, splits, cfg, b, hooks));
   for (const g of granularities) for (const s of strengths) push(searchOne(warm, splits, cfg, g, s, hooks));
   const metric = splits.info.metric;
-  return { float, points, ...mpsFronts(points, metric), comparison: compareChannelToLayer(points, metric), savings: channelSavings(points, metric) };
+  return { float, points, ...mpsFronts(points, metric), comparison: compareChannelToLayer(points, metric) };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as T from '../../../src/index.js';
 import {
   mps, fixedPrecision, softTheta, mixWeight, mixActivation, initialLogits, PrecisionSelector, MpsLayer, sizeBytesCost, bitopsCost,
-  compareChannelToLayer, channelSavings, mpsFronts,
+  compareChannelToLayer, mpsFronts,
 } from '../../../src/quant/mps/index.js';
 import { validatePlan } from '../../../src/quant/plan.js';
 import { totalCost } from '../../../src/hw/index.js';
@@ -252,12 +252,6 @@ describe('mps: fronts and the per-channel vs per-layer comparison', () => {
     expect(c.map((r) => [r.layerPoint, r.layerKind, r.channelPoint])).toEqual([[0, 'uniform', 4], [1, 'mps-layer', 2]]);
     expect(c[0].saving).toBeCloseTo(0.3, 12);
     expect(c[1].saving).toBeCloseTo(0.5, 12);
-  });
-  it('and the other way round: the best per-layer or uniform assignment reaching each per-channel point\'s accuracy', () => {
-    const c = channelSavings(pts, 'accuracy');
-    expect(c.map((r) => [r.channelPoint, r.layerPoint])).toEqual([[2, 1], [3, 1], [4, 0]]);
-    expect(c[0].saving).toBeCloseTo(0.5, 12);
-    expect(c[2].saving).toBeCloseTo(0.3, 12);
   });
   it('keeps the non-dominated points per cost', () => {
     const f = mpsFronts(pts, 'accuracy');
