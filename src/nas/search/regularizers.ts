@@ -69,8 +69,20 @@ export interface HingeConstraint {
   target: number;
 }
 
-export function hingeRegularizer(constraints: readonly HingeConstraint[]): Regularizer {
+export interface HingeOptions {
+  /**
+   * 'excess' (DESIGN.md §5): λᵢ = L / (Cᵢ(θ₀) − Tᵢ), so the initial violation weighs as much as
+   * the task loss. 'budget': λᵢ = L / min(Cᵢ(θ₀) − Tᵢ, Tᵢ): when the seed is many times over
+   * budget (PPG's 921 KB seed against 64 KB of flash), 'excess' leaves the last few kilobytes of
+   * violation almost free (measured: a sweep point ended 12 % over budget); 'budget' makes a
+   * violation as large as the budget itself weigh as much as the task loss.
+   */
+  scale?: 'excess' | 'budget';
+}
+
+export function hingeRegularizer(constraints: readonly HingeConstraint[], opts: HingeOptions = {}): Regularizer {
   if (constraints.length === 0) throw new Error('hinge regulariser: needs at least one constraint');
+  const byBudget = opts.scale === 'budget';
   let strengths: number[] | null = null;
   return {
     kind: 'hinge',
@@ -80,7 +92,8 @@ export function hingeRegularizer(constraints: readonly HingeConstraint[]): Regul
         // Automatic strengths: a violated constraint weighs as much as the task loss at the start.
         strengths = constraints.map((c, i) => {
           const excess = values[i].item() - c.target;
-          return excess > 0 ? ctx.taskLoss / excess : ctx.taskLoss / Math.max(c.target, 1);
+          const scale = byBudget ? Math.min(excess, Math.max(c.target, 1)) : excess;
+          return excess > 0 ? ctx.taskLoss / scale : ctx.taskLoss / Math.max(c.target, 1);
         });
       }
       const half = Math.max(1, Math.floor(ctx.epochs / 2));
@@ -92,17 +105,18 @@ export function hingeRegularizer(constraints: readonly HingeConstraint[]): Regul
       }
       return total;
     },
-    describe: () => ({ kind: 'hinge', constraints, strengths }),
+    describe: () => ({ kind: 'hinge', constraints, strengths, scale: byBudget ? 'budget' : 'excess' }),
   };
 }
 
 /**
  * A regulariser plus hinge constraints: the objective term of `base` (e.g. λ·latency) with
- * Σᵢ λᵢ(e)·max(0, Cᵢ − Tᵢ) for memory budgets. No constraints: `base` unchanged.
+ * Σᵢ λᵢ(e)·max(0, Cᵢ − Tᵢ) for memory budgets (strengths scaled by the budget by default, see
+ * HingeOptions). No constraints: `base` unchanged.
  */
-export function withHingeConstraints(base: Regularizer, constraints: readonly HingeConstraint[]): Regularizer {
+export function withHingeConstraints(base: Regularizer, constraints: readonly HingeConstraint[], opts: HingeOptions = { scale: 'budget' }): Regularizer {
   if (constraints.length === 0) return base;
-  const hinge = hingeRegularizer(constraints);
+  const hinge = hingeRegularizer(constraints, opts);
   return {
     kind: `${base.kind}+constraints`,
     term: (costs, ctx) => add(base.term(costs, ctx), hinge.term(costs, ctx)),
