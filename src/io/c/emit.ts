@@ -1,0 +1,232 @@
+/**
+ * C export of an integer model (quant/integer/engine.ts): a self-contained C99 library of one
+ * header and one source file. Weights are const arrays (packed int8 / int4 / int2, LSB-first,
+ * one group per precision with its output-channel indices, so channels keep their order), the
+ * per-channel requantisation multipliers and shifts are const arrays, and activations live in
+ * one static arena sized by the memory plan (plan.ts). No dynamic allocation, no libm. The
+ * generated code computes exactly what IntegerModel.run computes (the tests require bit-exact
+ * agreement), one sample per call.
+ */
+
+import type { IntegerModel, IntLayer, IntNode } from '../../quant/integer/engine.js';
+import { C_CORE, C_KERNELS, type CKernel } from './runtime.js';
+import { C_TYPE_TAG, planMemory, type CPlan } from './plan.js';
+
+export interface CExportOptions {
+  /** Input shape without the batch axis. */
+  inputShape: readonly number[];
+  /** C identifier prefix and file stem (default 'tsdnas_model'). */
+  name?: string;
+}
+
+export interface CMemoryReport {
+  /** Packed weight bytes (what the hw cost model calls weight flash). */
+  weightBytes: number;
+  /** int32 bias bytes of the kept channels. */
+  biasBytes: number;
+  /** Multipliers (4 B) and shifts (1 B) per requantised channel. */
+  requantBytes: number;
+  /** Output-channel index arrays (2 B per kept channel). */
+  indexBytes: number;
+  /** The activation arena: the peak RAM of inference. */
+  arenaBytes: number;
+}
+
+export interface CExport {
+  header: string;
+  source: string;
+  /** File names: `${name}.h`, `${name}.c`. */
+  name: string;
+  memory: CMemoryReport;
+}
+
+const hexBytes = (b: Uint8Array): string => {
+  const out: string[] = [];
+  for (let i = 0; i < b.length; i += 16) out.push('  ' + Array.from(b.subarray(i, i + 16), (x) => `0x${x.toString(16).padStart(2, '0')}`).join(', '));
+  return out.join(',\n') || '  0';
+};
+const ints = (v: ArrayLike<number>): string => Array.from(v).join(', ') || '0';
+const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+
+export function integerModelToC(model: IntegerModel, opts: CExportOptions): CExport {
+  const name = opts.name ?? 'tsdnas_model';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`C export: name '${name}' is not a C identifier; use letters, digits and '_' (not starting with a digit)`);
+  const NAME = name.toUpperCase();
+  const plan = planMemory(model, opts.inputShape);
+  const nodes = model.nodes;
+  const input = nodes[0];
+  if (input.kind !== 'input') throw new Error('C export: node 0 of the integer model must be its input quantiser');
+  const mem: CMemoryReport = { weightBytes: 0, biasBytes: 0, requantBytes: 0, indexBytes: 0, arenaBytes: plan.arenaBytes };
+  const data: string[] = [];
+  const body: string[] = [];
+  const kernels = new Set<CKernel>();
+  const buf = (i: number): string => `arena + ${plan.offsets.get(plan.bufferOf[i]) as number}, ${C_TYPE_TAG[plan.types[i]]}`;
+  const inType = plan.types[0];
+  const outNode = model.outputNode;
+  const outSize = size(plan.shapes[outNode]);
+
+  nodes.forEach((n, i) => {
+    const note = `  /* node ${i}: ${describeNode(n)} -> [${plan.shapes[i].join(', ')}] ${plan.types[i]} */`;
+    switch (n.kind) {
+      case 'input':
+        body.push(note, `  for (i = 0; i < ${NAME}_INPUT_SIZE; i++) st(${buf(0)}, i, input[i]);`);
+        return;
+      case 'fused': case 'flatten':
+        return; // views of their source buffer
+      case 'layer':
+        data.push(layerData(n, i, plan, mem));
+        body.push(note, `  conv(&L${i}, ${buf(n.src)}, ${buf(i)});`);
+        return;
+      case 'requant':
+        kernels.add('requant_all');
+        mem.requantBytes += 5;
+        body.push(note, `  requant_all(${buf(n.src)}, ${buf(i)}, ${size(plan.shapes[i])}, ${n.r.m}, ${n.r.shift}, ${n.qmin}, ${n.qmax});`);
+        return;
+      case 'maxpool': case 'avgpool': {
+        kernels.add('pool');
+        const s = plan.shapes[n.src];
+        const [c, h, w] = s.length === 2 ? [s[0], 1, s[1]] : s;
+        const o = plan.shapes[i];
+        const [ho, wo] = o.length === 1 ? [1, 1] : o.length === 2 ? [1, o[1]] : [o[1], o[2]];
+        const win = n.window === 'global' ? { kh: h, kw: w, sh: 1, sw: 1, ph: 0, pw: 0 } : n.window;
+        body.push(note, `  pool(${buf(n.src)}, ${buf(i)}, ${c}, ${h}, ${w}, ${win.kh}, ${win.kw}, ${win.sh}, ${win.sw}, ${win.ph}, ${win.pw}, ${ho}, ${wo}, ${n.kind === 'avgpool' ? 1 : 0});`);
+        return;
+      }
+      case 'pad': {
+        kernels.add('pad_last');
+        const s = plan.shapes[n.src];
+        const len = s[s.length - 1];
+        body.push(note, `  pad_last(${buf(n.src)}, ${buf(i)}, ${size(s) / len}, ${len}, ${n.left}, ${n.right});`);
+        return;
+      }
+      case 'add':
+        kernels.add('add');
+        body.push(note, `  add(${buf(n.srcs[0])}, ${buf(n.srcs[1])}, ${buf(i)}, ${size(plan.shapes[i])});`);
+        return;
+    }
+  });
+  body.push(`  for (i = 0; i < ${NAME}_OUTPUT_SIZE; i++) output[i] = ld(${buf(outNode)}, i);`);
+
+  const outScale = typeof model.outputScale === 'number' ? [model.outputScale] : Array.from(model.outputScale);
+  const outShape = plan.shapes[outNode];
+  const flash = mem.weightBytes + mem.biasBytes + mem.requantBytes;
+  const header = `/*
+ * ${name}.h - integer inference of a tsdnas model (generated by \`tsdnas export --format c\`; do not edit).
+ *
+ * Layout: one sample per call, channels first, row-major: a sequence input is [C][L], an image
+ * [C][H][W] (the model's input shape is [${opts.inputShape.join(', ')}]).
+ * Input: signed codes q = clamp(floor(x / ${NAME}_INPUT_SCALE), ${input.qmin}, ${input.qmax}) (see ${name}_quantize_input).
+ * Output: [${outShape.join(', ')}] int32 values; output[k] * ${name}_output_scale[c] is the network output,
+ *   c = (k / ${size(outShape.slice(1))}) % ${outShape[0]} (one scale per output channel${outScale.length === 1 ? '; here one for all' : ''}).
+ * Weights: const packed arrays, int8 / int4 / int2 two's complement, LSB-first (int4: element
+ *   2i in the low nibble; int2: elements 4i..4i+3 at bit offsets 0, 2, 4, 6), row-major
+ *   [channels of the group][Cin/groups][kh][kw], one group per precision with the indices of
+ *   its output channels (the channel order is never permuted).
+ * Requantisation: y = clamp(floor((acc + bias) * m_c / 2^shift_c), qmin, qmax), 64-bit product.
+ * Memory: ${NAME}_ARENA_BYTES of static RAM for all activations (no dynamic allocation); the
+ *   parameters take ${NAME}_PARAM_FLASH_BYTES of flash (+ ${NAME}_INDEX_BYTES of channel indices
+ *   and the layer descriptors and code, which \`size\` of the object file reports).
+ * Not reentrant: the arena is shared between calls.
+ */
+#ifndef ${NAME}_H
+#define ${NAME}_H
+
+#include <stdint.h>
+
+#define ${NAME}_INPUT_SIZE ${size(opts.inputShape)}
+#define ${NAME}_OUTPUT_SIZE ${outSize}
+#define ${NAME}_INPUT_SCALE ${input.scale.toPrecision(17)}
+#define ${NAME}_ARENA_BYTES ${plan.arenaBytes}
+#define ${NAME}_WEIGHT_BYTES ${mem.weightBytes}
+#define ${NAME}_BIAS_BYTES ${mem.biasBytes}
+#define ${NAME}_REQUANT_BYTES ${mem.requantBytes}
+#define ${NAME}_INDEX_BYTES ${mem.indexBytes}
+#define ${NAME}_PARAM_FLASH_BYTES ${flash}
+
+extern const double ${name}_output_scale[${outScale.length}];
+
+/* Quantise a float input (${NAME}_INPUT_SIZE values) into input codes. */
+void ${name}_quantize_input(const float *x, ${inType} *codes);
+
+/* Run the network on one sample of input codes; writes ${NAME}_OUTPUT_SIZE int32 outputs. */
+void ${name}_run(const ${inType} *input, int32_t *output);
+
+#endif
+`;
+  const source = `/* ${name}.c - generated by tsdnas; see ${name}.h for the layout. */
+#include <string.h>
+#include "${name}.h"
+
+${C_CORE}
+${[...kernels].sort().map((k) => C_KERNELS[k]).join('\n')}
+static unsigned char arena[${NAME}_ARENA_BYTES];
+
+const double ${name}_output_scale[${outScale.length}] = { ${outScale.map((s) => s.toPrecision(17)).join(', ')} };
+
+${data.join('\n')}
+void ${name}_quantize_input(const float *x, ${inType} *codes) {
+  int32_t i, t;
+  double q;
+  for (i = 0; i < ${NAME}_INPUT_SIZE; i++) {
+    q = (double)x[i] / ${NAME}_INPUT_SCALE;
+    if (q <= ${input.qmin}) t = ${input.qmin};
+    else if (q >= ${input.qmax}) t = ${input.qmax};
+    else { t = (int32_t)q; if ((double)t > q) t -= 1; }
+    codes[i] = (${inType})t;
+  }
+}
+
+void ${name}_run(const ${inType} *input, int32_t *output) {
+  int32_t i;
+${body.join('\n')}
+}
+`;
+  return { header, source, name, memory: mem };
+}
+
+function describeNode(n: IntNode): string {
+  switch (n.kind) {
+    case 'layer': return `${n.linear ? 'linear' : 'conv'} '${n.path}' (${n.groups.map((g) => `${g.channels.length}ch@${g.bits}b`).join(' + ') || 'all pruned'})`;
+    case 'maxpool': case 'avgpool': return n.window === 'global' ? `global ${n.kind}` : n.kind;
+    default: return n.kind;
+  }
+}
+
+function layerData(n: IntLayer, i: number, plan: CPlan, mem: CMemoryReport): string {
+  const inShape = plan.shapes[n.src];
+  const out = plan.shapes[i];
+  const cout = n.weightShape[0];
+  const [cin, h, w] = n.linear ? [size(inShape), 1, 1] : inShape.length === 2 ? [inShape[0], 1, inShape[1]] : inShape;
+  const [ho, wo] = n.linear ? [1, 1] : out.length === 2 ? [1, out[1]] : [out[1], out[2]];
+  const g = n.geom ?? { kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, pads: [0, 0, 0, 0], groups: 1 };
+  if (n.linear && size(n.weightShape) !== cout * cin) throw new Error(`C export: linear layer '${n.path}' has weights [${n.weightShape.join(', ')}] but its input has ${cin} features`);
+  const lines: string[] = [];
+  let kept = 0;
+  n.groups.forEach((grp, k) => {
+    const p = `L${i}g${k}`;
+    const r = grp.channels.map((c) => (n.requant === null ? null : n.requant.r.length === 1 ? n.requant.r[0] : n.requant.r[c]));
+    lines.push(`static const uint8_t ${p}_w[${Math.max(1, grp.packed.length)}] = {\n${hexBytes(grp.packed)}\n};`);
+    lines.push(`static const uint16_t ${p}_ch[${grp.channels.length}] = { ${ints(grp.channels)} };`);
+    lines.push(`static const int32_t ${p}_b[${grp.channels.length}] = { ${ints(grp.channels.map((c) => n.bias[c]))} };`);
+    if (n.requant !== null) {
+      lines.push(`static const int32_t ${p}_m[${grp.channels.length}] = { ${ints(r.map((x) => x?.m ?? 0))} };`);
+      lines.push(`static const uint8_t ${p}_s[${grp.channels.length}] = { ${ints(r.map((x) => x?.shift ?? 0))} };`);
+      mem.requantBytes += 5 * grp.channels.length;
+    }
+    if (grp.channels.some((c) => c > 65535)) throw new Error(`C export: layer '${n.path}' has more than 65536 output channels`);
+    mem.weightBytes += grp.packed.length;
+    mem.biasBytes += 4 * grp.channels.length;
+    mem.indexBytes += 2 * grp.channels.length;
+    kept += grp.channels.length;
+  });
+  const container = (b: number): number => (b <= 2 ? 2 : b <= 4 ? 4 : 8);
+  const groups = n.groups.map((grp, k) => {
+    const p = `L${i}g${k}`;
+    return `{ ${container(grp.bits)}, ${grp.channels.length}, ${p}_ch, ${p}_w, ${p}_b, ${n.requant === null ? 'NULL, NULL' : `${p}_m, ${p}_s`} }`;
+  });
+  lines.push(`static const tsd_group L${i}_groups[${Math.max(1, groups.length)}] = { ${groups.join(', ') || '{ 8, 0, NULL, NULL, NULL, NULL, NULL }'} };`);
+  const q = n.requant ?? { qmin: 0, qmax: 0 };
+  lines.push(`/* ${n.path}: [${n.weightShape.join(', ')}] */`);
+  lines.push(`static const tsd_layer L${i} = { ${cin}, ${h}, ${w}, ${cout}, ${ho}, ${wo}, ${g.kh}, ${g.kw}, ${g.sh}, ${g.sw}, ${g.dh}, ${g.dw}, ${g.pads[0]}, ${g.pads[2]}, ${g.groups}, ${n.groups.length}, ${kept < cout ? 1 : 0}, ${q.qmin}, ${q.qmax}, L${i}_groups };`);
+  return lines.join('\n') + '\n';
+}
