@@ -13,6 +13,7 @@ import { runSearchCommand, searchHelp } from './commands/search.js';
 import { reportHelp, runReport } from './commands/report.js';
 import { runMpsCommand, mpsHelp } from './commands/mps.js';
 import { quantizeHelp, runQuantize } from './commands/quantize.js';
+import { exportHelp, runExport } from './commands/export.js';
 
 const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => void | Promise<void>; summary: string }> = {
   train: { help: trainHelp, run: runTrain, summary: 'train a seed model on a dataset and evaluate it' },
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => vo
   sweep: { help: () => searchHelp(true), run: (a) => runSearchCommand(a, true), summary: 'PIT search over a list of strengths; writes the Pareto front' },
   quantize: { help: quantizeHelp, run: runQuantize, summary: 'quantisation-aware training (w8a8, w4a8, or a plan), integer model, float vs fake-quant vs integer accuracy' },
   mps: { help: mpsHelp, run: runMpsCommand, summary: 'mixed-precision search (per layer / per channel, 0 bits = prune), QAT fine-tune, fronts vs uniform baselines' },
+  export: { help: exportHelp, run: runExport, summary: 'write a model as ONNX (float), C99 code (integer model) or safetensors' },
   report: { help: reportHelp, run: runReport, summary: 'rebuild the HTML report (report.html) of a search / sweep / mps run directory' },
   datasets: { help: () => 'tsdnas datasets — list the named datasets', run: () => console.log(DATASET_NAMES.join('\n')), summary: 'list datasets' },
   models: {

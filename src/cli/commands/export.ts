@@ -1,0 +1,97 @@
+/**
+ * `tsdnas export`: deploy a trained model. --from is a checkpoint file or a run point directory
+ * (train / search / sweep point with model.safetensors, quantize / mps point with
+ * quantized.safetensors). Formats: onnx (float model, checked against onnxruntime in the tests),
+ * c (the integer model as a C99 library, bit-exact with the TS integer engine), safetensors
+ * (the checkpoint re-saved in canonical form). Everything is built in memory and checked first;
+ * each file is then written atomically.
+ */
+
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeSchema, type Schema } from '../../util/schema.js';
+import { parseCommand, UsageError } from '../args.js';
+import { writeFileAtomic } from '../../io/atomic.js';
+import { loadSafetensors } from '../../io/safetensors.js';
+import { loadModelCheckpoint, saveModelCheckpoint, readModelMeta } from '../../io/checkpoint.js';
+import { loadQuantCheckpoint } from '../../quant/checkpoint.js';
+import { integerize } from '../../quant/integer/engine.js';
+import { encodeOnnxModel, moduleToOnnx } from '../../io/onnx/index.js';
+import { integerModelToC } from '../../io/c/index.js';
+
+export const EXPORT_SCHEMA = {
+  format: { type: 'string', default: 'onnx', choices: ['onnx', 'c', 'safetensors'], help: 'onnx (float model), c (integer model as C99 code), safetensors (checkpoint)' },
+  from: { type: 'optional-string', help: 'checkpoint (model.safetensors / quantized.safetensors) or a run point directory holding one' },
+  out: { type: 'optional-string', help: 'output directory (created if missing)' },
+  name: { type: 'string', default: 'model', help: 'file stem (and C identifier prefix) of the exported files' },
+  foldBn: { type: 'boolean', default: false, help: 'onnx: fold each BatchNorm into the conv / linear before it' },
+} as const satisfies Schema;
+
+export function exportHelp(): string {
+  return `tsdnas export — write a trained model as ONNX, C99 inference code or safetensors
+
+usage: tsdnas export --format onnx|c|safetensors --from <checkpoint | run point dir> --out <dir> [options]
+
+${describeSchema(EXPORT_SCHEMA)}
+
+onnx needs a float model (model.safetensors of train / search / sweep); c needs an integer model
+(quantized.safetensors of quantize / mps). The C export writes <name>.h, <name>.c and
+<name>.memory.json (flash and RAM of the generated code); see docs/export.md.`;
+}
+
+type Source = { kind: 'float' | 'quant'; path: string };
+
+/** Resolve --from to a checkpoint file of the kind the format needs. */
+function resolveSource(from: string, format: string): Source {
+  if (!existsSync(from)) throw new UsageError(`tsdnas export: --from ${from} does not exist`);
+  let path = from;
+  if (statSync(from).isDirectory()) {
+    const q = join(from, 'quantized.safetensors');
+    const f = join(from, 'model.safetensors');
+    const order = format === 'onnx' ? [f, q] : [q, f];
+    const hit = order.find((p) => existsSync(p));
+    if (hit === undefined) throw new UsageError(`tsdnas export: ${from} holds neither model.safetensors nor quantized.safetensors; pass a run point directory (e.g. runs/sweep-ecg200/point-2) or a checkpoint file`);
+    path = hit;
+  }
+  const meta = readModelMeta(path, loadSafetensors(path).metadata) as { quantPlan?: unknown };
+  return { kind: meta.quantPlan === undefined ? 'float' : 'quant', path };
+}
+
+export function runExport(argv: string[]): void {
+  const { config: cfg, positionals } = parseCommand('export', EXPORT_SCHEMA, argv);
+  if (positionals.length > 0) throw new UsageError(`tsdnas export: unexpected argument '${positionals[0]}'; use --from and --out (see 'tsdnas export --help')`);
+  if (cfg.from === undefined) throw new UsageError(`tsdnas export: --from is required (a checkpoint or a run point directory)`);
+  if (cfg.out === undefined) throw new UsageError(`tsdnas export: --out is required (the directory to write to)`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(cfg.name)) throw new UsageError(`tsdnas export: --name '${cfg.name}' must be a C identifier (letters, digits, '_')`);
+  const src = resolveSource(cfg.from, cfg.format);
+  // Every output is built (and checked) in memory before the first file is written.
+  const files: { name: string; write: (path: string) => void }[] = [];
+  const bytes = (name: string, data: Uint8Array | string) => files.push({ name, write: (p) => writeFileAtomic(p, data) });
+  const log = (s: string) => process.stderr.write(s + '\n');
+
+  if (cfg.format === 'onnx') {
+    if (src.kind === 'quant') throw new UsageError(`tsdnas export: ${src.path} is a quantised model; ONNX export of quantised models (QuantizeLinear / QLinearConv) is not implemented yet — export the float model.safetensors it was built from, or use --format c`);
+    const { model, meta } = loadModelCheckpoint(src.path);
+    model.eval();
+    const g = moduleToOnnx(model, { inputShape: meta.inputShape, foldBatchNorm: cfg.foldBn, name: cfg.name });
+    bytes(`${cfg.name}.onnx`, encodeOnnxModel(g));
+    log(`tsdnas export: ${src.path} (${meta.model}) → ONNX opset 13, ${g.nodes.length} nodes, input [N, ${meta.inputShape.join(', ')}]`);
+  } else if (cfg.format === 'c') {
+    if (src.kind === 'float') throw new UsageError(`tsdnas export: ${src.path} is a float model; C export needs an integer model — quantise it first (tsdnas quantize --checkpoint ${src.path} …, or tsdnas mps) and pass the quantized.safetensors`);
+    const { model, meta } = loadQuantCheckpoint(src.path);
+    const im = integerize(model.eval());
+    const c = integerModelToC(im, { inputShape: meta.inputShape, name: cfg.name });
+    bytes(`${cfg.name}.h`, c.header);
+    bytes(`${cfg.name}.c`, c.source);
+    bytes(`${cfg.name}.memory.json`, JSON.stringify({ source: src.path, ...c.memory }, null, 2) + '\n');
+    const m = c.memory;
+    log(`tsdnas export: ${src.path} (${meta.model}) → C99; flash: weights ${m.weightBytes} B + bias ${m.biasBytes} B + requant ${m.requantBytes} B (+ ${m.indexBytes} B channel indices, descriptors, code); RAM: arena ${m.arenaBytes} B`);
+  } else {
+    const { model, meta } = src.kind === 'quant' ? loadQuantCheckpoint(src.path) : loadModelCheckpoint(src.path);
+    files.push({ name: `${cfg.name}.safetensors`, write: (p) => saveModelCheckpoint(p, model, meta) });
+    log(`tsdnas export: ${src.path} → safetensors (${src.kind === 'quant' ? 'fake-quant model with its float architecture and plan' : 'float model with its architecture'})`);
+  }
+  const out = cfg.out;
+  for (const f of files) f.write(join(out, f.name));
+  console.log(`wrote ${files.map((f) => join(out, f.name)).join(', ')}`);
+}
