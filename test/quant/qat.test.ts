@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/tensor/rng.js';
 import type { ArrayDataset, DatasetSplits } from '../../src/data/types.js';
 import { TRAIN_SCHEMA, type TrainConfig } from '../../src/nn/train/config.js';
+import { resolveConfig } from '../../src/util/schema.js';
 import { fit } from '../../src/nn/train/fit.js';
 import { Conv1d } from '../../src/nn/layers/conv.js';
 import { Linear } from '../../src/nn/layers/linear.js';
@@ -43,7 +44,7 @@ describe('QAT with the training loop', () => {
     calibrate(q, [tensor(splits.train.x.slice(0, 32 * 16), [32, 1, 16])], { method: 'max' });
     const alphas0 = q.quantizers().map((a) => a.alpha.item());
     const w0 = q.layers()[0].weight.toFlatArray();
-    const cfg = Object.fromEntries(Object.entries(TRAIN_SCHEMA).map(([k, v]) => [k, v.default])) as unknown as TrainConfig;
+    const cfg: TrainConfig = resolveConfig(TRAIN_SCHEMA, []);
     const r = fit(q, splits, { ...cfg, epochs: 8, batchSize: 16, lr: 0.01, select: 'last' });
     expect(r.history[r.history.length - 1].trainLoss).toBeLessThan(r.history[0].trainLoss);
     expect(r.history[r.history.length - 1].valMetric).toBeGreaterThanOrEqual(0.9);
