@@ -63,3 +63,24 @@ describe.skipIf(!HAVE_GCC)('C export vs the TS integer engine (bit-exact)', () =
     });
   }
 });
+
+describe('C export memory vs the hardware cost model (hw/memory.ts)', () => {
+  const build = (name: string, wBits: number) => {
+    const shape = SEED_SHAPES[name];
+    const q = quantize(seedModel(name), { wBits, aBits: 8 }, { inputShape: shape });
+    calibrate(q, [randn([2, ...shape], { rng: new Rng(1) })], { method: 'max' });
+    return integerModelToC(integerize(q.eval()), { inputShape: shape }).memory;
+  };
+  it('a chain (TCN, TEMPONet) needs exactly the predicted peak RAM: pooling runs in place, buffers are placed largest first', () => {
+    for (const name of ['tcn-ecg', 'temponet-seed', 'cnn-small']) {
+      const m = build(name, 4);
+      console.log(`C memory ${name} w4a8: arena ${m.arenaBytes} B vs cost model ${m.costModel.ramBytes} B; params ${m.weightBytes + m.biasBytes + m.requantBytes} B vs ${m.costModel.flashBytes} B`);
+      expect(m.arenaBytes).toBe(m.costModel.ramBytes);
+    }
+  });
+  it('a residual network needs more than the per-layer prediction (the shortcut stays alive across the body)', () => {
+    const m = build('mini-resnet', 8);
+    console.log(`C memory mini-resnet w8a8: arena ${m.arenaBytes} B vs cost model ${m.costModel.ramBytes} B`);
+    expect(m.arenaBytes).toBeGreaterThan(m.costModel.ramBytes);
+  });
+});

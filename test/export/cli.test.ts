@@ -61,6 +61,8 @@ describe('tsdnas export', () => {
     const mem = JSON.parse(readFileSync(join(dir, 'c1', 'ecg.memory.json'), 'utf8'));
     expect(readFileSync(join(dir, 'c1', 'ecg.h'), 'utf8')).toContain(`#define ECG_ARENA_BYTES ${mem.arenaBytes}`);
     expect(mem.weightBytes).toBeGreaterThan(0);
+    // Same packed weights and biases as the cost model counts; it stores one shift per layer, the C code one per channel.
+    expect(mem.costModel.flashBytes).toBe(mem.weightBytes + 2 * mem.biasBytes + 4); // + a 4 B multiplier per channel and 1 shift byte for each of the 4 layers
   });
 
   it('safetensors re-saves a quantised checkpoint that loads back with the same parameters', async () => {

@@ -85,7 +85,7 @@ export function runExport(argv: string[]): void {
     bytes(`${cfg.name}.c`, c.source);
     bytes(`${cfg.name}.memory.json`, JSON.stringify({ source: src.path, ...c.memory }, null, 2) + '\n');
     const m = c.memory;
-    log(`tsdnas export: ${src.path} (${meta.model}) → C99; flash: weights ${m.weightBytes} B + bias ${m.biasBytes} B + requant ${m.requantBytes} B (+ ${m.indexBytes} B channel indices, descriptors, code); RAM: arena ${m.arenaBytes} B`);
+    log(`tsdnas export: ${src.path} (${meta.model}) → C99; flash: weights ${m.weightBytes} B + bias ${m.biasBytes} B + requant ${m.requantBytes} B (+ ${m.indexBytes} B channel indices, descriptors, code); RAM: arena ${m.arenaBytes} B; hw cost model: flash ${m.costModel.flashBytes} B, RAM ${m.costModel.ramBytes} B`);
   } else {
     const { model, meta } = src.kind === 'quant' ? loadQuantCheckpoint(src.path) : loadModelCheckpoint(src.path);
     files.push({ name: `${cfg.name}.safetensors`, write: (p) => saveModelCheckpoint(p, model, meta) });

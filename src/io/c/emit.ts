@@ -11,6 +11,7 @@
 import type { IntegerModel, IntLayer, IntNode } from '../../quant/integer/engine.js';
 import { C_CORE, C_KERNELS, type CKernel } from './runtime.js';
 import { C_TYPE_TAG, planMemory, type CPlan } from './plan.js';
+import { costModelMemory, type CostModelMemory } from './costModel.js';
 
 export interface CExportOptions {
   /** Input shape without the batch axis. */
@@ -30,6 +31,8 @@ export interface CMemoryReport {
   indexBytes: number;
   /** The activation arena: the peak RAM of inference. */
   arenaBytes: number;
+  /** What the hardware memory cost model (hw/memory.ts) predicts for the same model. */
+  costModel: CostModelMemory;
 }
 
 export interface CExport {
@@ -56,7 +59,7 @@ export function integerModelToC(model: IntegerModel, opts: CExportOptions): CExp
   const nodes = model.nodes;
   const input = nodes[0];
   if (input.kind !== 'input') throw new Error('C export: node 0 of the integer model must be its input quantiser');
-  const mem: CMemoryReport = { weightBytes: 0, biasBytes: 0, requantBytes: 0, indexBytes: 0, arenaBytes: plan.arenaBytes };
+  const mem: CMemoryReport = { weightBytes: 0, biasBytes: 0, requantBytes: 0, indexBytes: 0, arenaBytes: plan.arenaBytes, costModel: costModelMemory(model, plan) };
   const data: string[] = [];
   const body: string[] = [];
   const kernels = new Set<CKernel>();

@@ -2,3 +2,4 @@
 
 export { integerModelToC, type CExport, type CExportOptions, type CMemoryReport } from './emit.js';
 export { planMemory, type CPlan, type CType } from './plan.js';
+export { costModelMemory, type CostModelMemory } from './costModel.js';

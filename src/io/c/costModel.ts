@@ -1,0 +1,59 @@
+/**
+ * The hardware memory cost model's prediction (hw/memory.ts) for an exported integer model, so
+ * the C build's measured flash / RAM can be put next to it. Each conv / linear layer becomes a
+ * LayerSpec with its kept output channels, its stored weight precisions (container widths: 2, 4
+ * or 8 bits, what pack.ts stores) and its input / output code widths (32 for the output layer's
+ * int32 accumulators). The cost model has no im2col scratch here (the generated kernels use none).
+ */
+
+import { scalar } from '../../tensor/create.js';
+import { flashBytes, liveActivationBytes } from '../../hw/memory.js';
+import type { LayerSpec } from '../../hw/spec.js';
+import { containerBits } from '../../quant/integer/pack.js';
+import type { IntegerModel, IntLayer } from '../../quant/integer/engine.js';
+import type { CPlan } from './plan.js';
+
+export interface CostModelMemory {
+  /** Σ over layers of packed weights + bias + requantisation constants (hw/memory.ts flashBytes). */
+  flashBytes: number;
+  /** max over layers of input + output activation bytes at their bit-widths. */
+  ramBytes: number;
+}
+
+/** Bits of the codes a node outputs, from their range. */
+function codeBits(lo: number, hi: number): number {
+  return Math.ceil(Math.log2(hi - lo + 1));
+}
+
+export function costModelMemory(model: IntegerModel, plan: CPlan): CostModelMemory {
+  const ranges = plan.ranges;
+  let flash = 0;
+  let ram = 0;
+  model.nodes.forEach((n, i) => {
+    if (n.kind !== 'layer') return;
+    const spec = layerSpec(n, plan.shapes[n.src], plan.shapes[i]);
+    const kept = n.groups.reduce((s, g) => s + g.channels.length, 0);
+    const wBitsSum = n.groups.reduce((s, g) => s + containerBits(g.bits) * g.channels.length, 0);
+    const outBits = n.requant === null ? 32 : codeBits(n.requant.qmin, n.requant.qmax);
+    const k = spec.kernel.reduce((a, b) => a * b, 1);
+    const eff = { cin: scalar(spec.cin), cout: scalar(kept), k: scalar(k), wBitsSum: scalar(wBitsSum), inBits: scalar(codeBits(...ranges[n.src])), outBits: scalar(outBits) };
+    flash += flashBytes(spec, eff, 8).item();
+    ram = Math.max(ram, liveActivationBytes(spec, eff, 8).item());
+  });
+  return { flashBytes: flash, ramBytes: ram };
+}
+
+function layerSpec(n: IntLayer, inShape: readonly number[], outShape: readonly number[]): LayerSpec {
+  const cout = n.weightShape[0];
+  if (n.linear) {
+    const cin = inShape.reduce((a, b) => a * b, 1);
+    return { name: n.path, kind: 'linear', cin, cout, kernel: [], groups: 1, depthwise: false, bias: true, outShape: [], inShape: [] };
+  }
+  const g = n.geom as NonNullable<IntLayer['geom']>;
+  const is1d = inShape.length === 2;
+  const cin = inShape[0];
+  return {
+    name: n.path, kind: is1d ? 'conv1d' : 'conv2d', cin, cout, kernel: is1d ? [g.kw] : [g.kh, g.kw], groups: g.groups,
+    depthwise: g.groups === cin && g.groups === cout && cin > 1, bias: true, outShape: outShape.slice(1), inShape: inShape.slice(1),
+  };
+}
