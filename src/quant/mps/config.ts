@@ -27,7 +27,7 @@ export const MPS_SCHEMA = {
   precisions: { type: 'number-list', default: [2, 4, 8], min: 0, max: 8, help: 'weight candidate bit-widths (0 = prune the channel; per-channel only)' },
   actPrecisions: { type: 'number-list', default: [2, 4, 8], min: 2, max: 8, help: 'activation candidate bit-widths' },
   inputBits: { type: 'number', default: 8, min: 2, max: 8, integer: true, help: 'bits of the signed network-input quantiser' },
-  sampling: { type: 'string', default: 'softmax', choices: ['softmax', 'gumbel', 'hard'], help: 'how θ is sampled during the search (evaluation always uses the argmax)' },
+  sampling: { type: 'string', default: 'hard', choices: ['softmax', 'gumbel', 'hard'], help: 'how θ is sampled during the search: hard = argmax forward with softmax gradient (trains the network that is kept; see docs/mps.md), softmax, gumbel; evaluation always uses the argmax' },
   t0: { type: 'number', default: 1, min: 1e-6, help: 'initial softmax temperature' },
   annealRate: { type: 'number', default: 0.045, min: 0, help: 'temperature decay per epoch: T ← T·exp(−rate)' },
   discreteCost: { type: 'boolean', default: false, help: 'costs of the argmax assignment (straight-through) rather than the exact expectation' },

@@ -38,6 +38,7 @@ export interface MpsOptions {
   perChannel?: boolean;
   /** Bits of the (signed) network input quantiser. Default 8. */
   inputBits?: number;
+  /** Default 'hard': with 'softmax' the relaxed network trained is not the argmax one kept (docs/mps.md). */
   sampling?: SamplingMode;
   /** Initial temperature T0 (default 1). */
   t0?: number;
@@ -70,7 +71,7 @@ export function mps(model: Module, opts: MpsOptions): MpsModel {
   if (!perChannel && wPrec.includes(0)) throw new Error('mps weight precisions: 0 bits per layer would remove a whole layer; use 0 with the per-channel search only');
   const inputBits = opts.inputBits ?? 8;
   checkPrecisions([inputBits], 'activation', 'mps input bits');
-  const sampling = opts.sampling ?? 'softmax';
+  const sampling = opts.sampling ?? 'hard';
   if (!SAMPLING_MODES.includes(sampling)) throw new Error(`mps: unknown sampling '${String(sampling)}' (valid: ${SAMPLING_MODES.join(', ')})`);
   const t0 = opts.t0 ?? 1;
   if (!(t0 > 0)) throw new Error(`mps: the initial temperature t0 must be > 0, got ${t0}`);
