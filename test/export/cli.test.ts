@@ -1,7 +1,8 @@
 /**
  * `tsdnas export` as a child process: ONNX from a float checkpoint (runs in onnxruntime and
  * matches the model), C from a quantised checkpoint (compiles, and its memory.json matches the
- * header), safetensors round trip, and the usage errors for a format a model cannot take.
+ * header), safetensors round trip, integer ONNX from a quantised
+ * checkpoint, and the usage errors for a format a model cannot take.
  */
 
 import { execFile, spawnSync } from 'node:child_process';
@@ -65,6 +66,16 @@ describe('tsdnas export', () => {
     expect(mem.costModel.flashBytes).toBe(mem.weightBytes + 2 * mem.biasBytes + 4); // + a 4 B multiplier per channel and 1 shift byte for each of the 4 layers
   });
 
+  it('onnx from a quantised checkpoint is the integer model (int32 output, scale file)', async () => {
+    const r = await cli(['--format', 'onnx', '--from', quantPath, '--out', join(dir, 'o2')]);
+    expect(r.code, r.stderr).toBe(0);
+    const session = await ort.InferenceSession.create(readFileSync(join(dir, 'o2', 'model.onnx')));
+    const x = randn([2, ...shape], { rng: new Rng(4) });
+    const out = (await session.run({ input: new ort.Tensor('float32', Float32Array.from(x.values()), [2, ...shape]) })).output;
+    expect(out.type).toBe('int32');
+    expect(JSON.parse(readFileSync(join(dir, 'o2', 'model.output-scale.json'), 'utf8')).outputScale).toHaveLength(5);
+  });
+
   it('safetensors re-saves a quantised checkpoint that loads back with the same parameters', async () => {
     const r = await cli(['--format', 'safetensors', '--from', quantPath, '--out', join(dir, 's1')]);
     expect(r.code, r.stderr).toBe(0);
@@ -80,10 +91,7 @@ describe('tsdnas export', () => {
     const c = await cli(['--format', 'c', '--from', floatPath, '--out', join(dir, 'e1')]);
     expect(c.code).toBe(2);
     expect(c.stderr).toMatch(/is a float model; C export needs an integer model — quantise it first/);
-    const o = await cli(['--format', 'onnx', '--from', quantPath, '--out', join(dir, 'e2')]);
-    expect(o.code).toBe(2);
-    expect(o.stderr).toMatch(/is a quantised model; ONNX export of quantised models .* not implemented yet/);
-    expect(existsSync(join(dir, 'e1')) || existsSync(join(dir, 'e2'))).toBe(false);
+    expect(existsSync(join(dir, 'e1'))).toBe(false);
     const bad = await cli(['--format', 'tflite', '--from', floatPath, '--out', join(dir, 'e3')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/tflite/);

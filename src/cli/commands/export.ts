@@ -1,7 +1,8 @@
 /**
  * `tsdnas export`: deploy a trained model. --from is a checkpoint file or a run point directory
  * (train / search / sweep point with model.safetensors, quantize / mps point with
- * quantized.safetensors). Formats: onnx (float model, checked against onnxruntime in the tests),
+ * quantized.safetensors). Formats: onnx (the float model, or the integer model with integer-exact
+ * ops for a quantised checkpoint; both checked against onnxruntime in the tests),
  * c (the integer model as a C99 library, bit-exact with the TS integer engine), safetensors
  * (the checkpoint re-saved in canonical form). Everything is built in memory and checked first;
  * each file is then written atomically.
@@ -16,11 +17,11 @@ import { loadSafetensors } from '../../io/safetensors.js';
 import { loadModelCheckpoint, saveModelCheckpoint, readModelMeta } from '../../io/checkpoint.js';
 import { loadQuantCheckpoint } from '../../quant/checkpoint.js';
 import { integerize } from '../../quant/integer/engine.js';
-import { encodeOnnxModel, moduleToOnnx } from '../../io/onnx/index.js';
+import { encodeOnnxModel, integerModelToOnnx, moduleToOnnx } from '../../io/onnx/index.js';
 import { integerModelToC } from '../../io/c/index.js';
 
 export const EXPORT_SCHEMA = {
-  format: { type: 'string', default: 'onnx', choices: ['onnx', 'c', 'safetensors'], help: 'onnx (float model), c (integer model as C99 code), safetensors (checkpoint)' },
+  format: { type: 'string', default: 'onnx', choices: ['onnx', 'c', 'safetensors'], help: 'onnx (float or integer model), c (integer model as C99 code), safetensors (checkpoint)' },
   from: { type: 'optional-string', help: 'checkpoint (model.safetensors / quantized.safetensors) or a run point directory holding one' },
   out: { type: 'optional-string', help: 'output directory (created if missing)' },
   name: { type: 'string', default: 'model', help: 'file stem (and C identifier prefix) of the exported files' },
@@ -34,8 +35,9 @@ usage: tsdnas export --format onnx|c|safetensors --from <checkpoint | run point 
 
 ${describeSchema(EXPORT_SCHEMA)}
 
-onnx needs a float model (model.safetensors of train / search / sweep); c needs an integer model
-(quantized.safetensors of quantize / mps). The C export writes <name>.h, <name>.c and
+onnx writes the float model (model.safetensors of train / search / sweep) or, from a quantised
+checkpoint (quantized.safetensors of quantize / mps), the integer model with integer-exact ops
+(int32 output; <name>.output-scale.json gives the per-channel scale); c needs an integer model. The C export writes <name>.h, <name>.c and
 <name>.memory.json (flash and RAM of the generated code); see docs/export.md.`;
 }
 
@@ -70,12 +72,21 @@ export function runExport(argv: string[]): void {
   const log = (s: string) => process.stderr.write(s + '\n');
 
   if (cfg.format === 'onnx') {
-    if (src.kind === 'quant') throw new UsageError(`tsdnas export: ${src.path} is a quantised model; ONNX export of quantised models (QuantizeLinear / QLinearConv) is not implemented yet — export the float model.safetensors it was built from, or use --format c`);
+    if (src.kind === 'quant') {
+      const { model, meta } = loadQuantCheckpoint(src.path);
+      const im = integerize(model.eval());
+      const g = integerModelToOnnx(im, { inputShape: meta.inputShape, name: cfg.name });
+      bytes(`${cfg.name}.onnx`, encodeOnnxModel(g));
+      const scale = typeof im.outputScale === 'number' ? [im.outputScale] : Array.from(im.outputScale);
+      bytes(`${cfg.name}.output-scale.json`, JSON.stringify({ outputScale: scale, note: 'output (int32) × outputScale[channel] = network output' }) + '\n');
+      log(`tsdnas export: ${src.path} (${meta.model}) → integer ONNX opset 13 (ConvInteger / MatMulInteger, int64 requantisation), ${g.nodes.length} nodes, int32 output`);
+    } else {
     const { model, meta } = loadModelCheckpoint(src.path);
     model.eval();
     const g = moduleToOnnx(model, { inputShape: meta.inputShape, foldBatchNorm: cfg.foldBn, name: cfg.name });
     bytes(`${cfg.name}.onnx`, encodeOnnxModel(g));
     log(`tsdnas export: ${src.path} (${meta.model}) → ONNX opset 13, ${g.nodes.length} nodes, input [N, ${meta.inputShape.join(', ')}]`);
+    }
   } else if (cfg.format === 'c') {
     if (src.kind === 'float') throw new UsageError(`tsdnas export: ${src.path} is a float model; C export needs an integer model — quantise it first (tsdnas quantize --checkpoint ${src.path} …, or tsdnas mps) and pass the quantized.safetensors`);
     const { model, meta } = loadQuantCheckpoint(src.path);

@@ -2,3 +2,4 @@
 
 export { encodeOnnxModel, ONNX_TYPE, type OnnxAttr, type OnnxElemType, type OnnxGraph, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './model.js';
 export { moduleToOnnx, ONNX_SUPPORTED, type OnnxExportOptions } from './fromModule.js';
+export { integerModelToOnnx } from './fromInteger.js';

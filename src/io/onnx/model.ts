@@ -8,7 +8,7 @@
 import { fieldBytes, fieldFloat, fieldInt, fieldString, message, type Bytes } from './protobuf.js';
 
 /** TensorProto.DataType codes. */
-export const ONNX_TYPE = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7 } as const;
+export const ONNX_TYPE = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7, double: 11 } as const;
 export type OnnxElemType = keyof typeof ONNX_TYPE;
 
 export type OnnxAttr =
@@ -32,7 +32,7 @@ export interface OnnxTensor {
   name: string;
   type: OnnxElemType;
   shape: readonly number[];
-  data: Float32Array | Int8Array | Uint8Array | Int32Array | BigInt64Array;
+  data: Float32Array | Float64Array | Int8Array | Uint8Array | Int32Array | BigInt64Array;
 }
 
 export interface OnnxValueInfo {
