@@ -14,7 +14,8 @@ import { integerize } from '../../src/quant/integer/engine.js';
 import type { QuantPlan } from '../../src/quant/plan.js';
 import { integerModelToC } from '../../src/io/c/index.js';
 import { SEED_SHAPES, seedModel } from '../quant/helpers.js';
-import { HAVE_GCC, compileAndRun } from './cHarness.js';
+import { HAVE_GCC, compileAndRun, pitExported } from './cHarness.js';
+import type { Module } from '../../src/nn/module.js';
 
 if (!HAVE_GCC) console.warn('C export tests skipped: gcc is not installed');
 
@@ -32,9 +33,9 @@ function mixedPlan(name: string): QuantPlan {
   };
 }
 
-function agreement(name: string, precision: QuantPlan | { wBits: number; aBits: number }, samples = 4) {
+function agreement(name: string, precision: QuantPlan | { wBits: number; aBits: number }, samples = 8, given?: Module) {
   const shape = SEED_SHAPES[name];
-  const q = quantize(seedModel(name), precision, { inputShape: shape });
+  const q = quantize(given ?? seedModel(name), precision, { inputShape: shape });
   const rng = new Rng(11);
   calibrate(q, [randn([4, ...shape], { rng })], { method: 'max' });
   q.eval();
@@ -59,6 +60,13 @@ describe.skipIf(!HAVE_GCC)('C export vs the TS integer engine (bit-exact)', () =
       const r = agreement(name, p === 'mixed' ? mixedPlan(name) : p);
       console.log(`C ${name} ${label}: input codes ${r.codes[0]}/${r.codes[1]}, outputs ${r.outputs[0]}/${r.outputs[1]} identical; object ${JSON.stringify(r.sections)}`);
       expect(r.codes[0]).toBe(r.codes[1]);
+      expect(r.outputs[0]).toBe(r.outputs[1]);
+    });
+  }
+  for (const name of ['tcn-ecg', 'resnet8']) {
+    it(`a PIT-exported ${name} w4a8`, () => {
+      const r = agreement(name, { wBits: 4, aBits: 8 }, 8, pitExported(name));
+      console.log(`C PIT-exported ${name} w4a8: input codes ${r.codes[0]}/${r.codes[1]}, outputs ${r.outputs[0]}/${r.outputs[1]} identical`);
       expect(r.outputs[0]).toBe(r.outputs[1]);
     });
   }

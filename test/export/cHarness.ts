@@ -2,6 +2,7 @@
  * Test harness of the C export: writes the generated library plus a small main that reads float
  * samples from a binary file, quantises each with the generated helper, runs the network and
  * writes the input codes and the int32 outputs; compiles it with gcc -std=c99 -Wall -Werror.
+ * Also the PIT-exported test models shared by the export tests.
  */
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -9,6 +10,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CExport } from '../../src/io/c/index.js';
+import type { Module } from '../../src/nn/module.js';
+import { Rng } from '../../src/tensor/rng.js';
+import { pit, ChannelMasker, TimeMasker } from '../../src/nas/index.js';
+import { SEED_SHAPES, seedModel } from '../quant/helpers.js';
 
 export const HAVE_GCC = spawnSync('gcc', ['--version']).status === 0;
 
@@ -67,4 +72,15 @@ export function compileAndRun(e: CExport, x: Float32Array, samples: number): CRu
     sections = { text, data, bss };
   }
   return { codes: i32('codes.bin'), outputs: i32('out.bin'), sections };
+}
+
+/** A PIT-exported model with random masks (pruned channels, shorter receptive fields / dilation). */
+export function pitExported(name: string): Module {
+  const p = pit(seedModel(name), { inputShape: SEED_SHAPES[name] });
+  const rng = new Rng(7);
+  for (const [, m] of p.model.namedModules()) {
+    if (m instanceof ChannelMasker) for (let i = 0; i < m.size; i++) m.alpha.data[i] = rng.next();
+    if (m instanceof TimeMasker && m.beta) for (let i = 0; i < m.beta.size; i++) m.beta.data[i] = rng.next() * 0.4;
+  }
+  return p.export().eval();
 }

@@ -20,6 +20,7 @@ import { Linear } from '../../src/nn/layers/linear.js';
 import { AvgPool2d, ConstantPad1d, Flatten, GlobalAvgPool, MaxPool1d, ReLU6, Tanh } from '../../src/nn/layers/simple.js';
 import { encodeOnnxModel, moduleToOnnx } from '../../src/io/onnx/index.js';
 import { SEED_SHAPES, seedModel } from '../quant/helpers.js';
+import { pitExported } from './cHarness.js';
 
 async function maxDiff(model: Module, shape: number[], fold = false, batch = 2): Promise<number> {
   const bytes = encodeOnnxModel(moduleToOnnx(model, { inputShape: shape, foldBatchNorm: fold }));
@@ -40,6 +41,14 @@ describe('float ONNX export vs onnxruntime', () => {
     it(`${name} agrees with tsdnas within 1e-4`, async () => {
       const d = await maxDiff(seedModel(name), SEED_SHAPES[name]);
       console.log(`onnx ${name}: max |Δ| = ${d.toExponential(2)}`);
+      expect(d).toBeLessThanOrEqual(1e-4);
+    });
+  }
+
+  for (const name of ['tcn-ecg', 'temponet-seed', 'resnet8']) {
+    it(`a PIT-exported ${name} (pruned channels, shortened / dilated kernels) agrees within 1e-4`, async () => {
+      const d = await maxDiff(pitExported(name), SEED_SHAPES[name]);
+      console.log(`onnx PIT-exported ${name}: max |Δ| = ${d.toExponential(2)}`);
       expect(d).toBeLessThanOrEqual(1e-4);
     });
   }
