@@ -32,8 +32,8 @@ export function mpsHelp(): string {
 then a fixed-precision quantisation-aware fine-tune of the argmax assignment; uniform QAT baselines alongside
 
 usage: tsdnas mps --dataset <name> [--model <seed> | --checkpoint model.safetensors] [--per-channel] [--per-layer]
-                  [--precisions 0,2,4,8] [--sampling softmax|gumbel|hard] [--t0 1] [--cost size|bitops]
-                  [--lambda λ | --sweep --lambdas a,b,c] [options] [--config file.json]
+                  [--precisions 0,2,4,8] [--sampling hard|softmax|gumbel] [--t0 1] [--cost size|bitops] [--target mpic]
+                  [--lambda λ | --sweep true --lambdas a,b,c] [options] [--config file.json]
 
 ${describeSchema(MPS_COMMAND_SCHEMA)}`;
 }
