@@ -80,11 +80,11 @@ export function runMpsCommand(argv: string[]): void {
   } catch (e) {
     throw new UsageError(`tsdnas mps: ${(e as Error).message}`);
   }
+  if (cfg.target === undefined && cfg.cost !== 'size' && cfg.cost !== 'bitops') throw new UsageError(`tsdnas mps: --cost ${cfg.cost} is a hardware cost; give --target (gap8, stm32h7, mpic, diana-digital, diana-analog or a JSON file)`);
+  const target = cfg.target === undefined ? null : resolveTarget(cfg.target);
+  const costs = target === null ? {} : targetCosts(target);
   if (cfg.precisions.includes(0) && granularities.includes('layer')) log('tsdnas mps: 0 bits are searched per channel only; the per-layer search uses the non-zero precisions');
   const strengths = cfg.sweep ? cfg.lambdas : [cfg.lambda];
-  const target = cfg.target === undefined ? null : resolveTarget(cfg.target);
-  if (target === null && cfg.cost !== 'size' && cfg.cost !== 'bitops') throw new UsageError(`tsdnas mps: --cost ${cfg.cost} is a hardware cost; give --target (gap8, stm32h7, mpic, diana-digital, diana-analog or a JSON file)`);
-  const costs = target === null ? {} : targetCosts(target);
   const run = prepareRun('mps', { ...cfg });
   const { outDir } = run;
   const splits = {
