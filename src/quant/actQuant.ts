@@ -13,6 +13,9 @@ import { pactQuant, pactRange, pactScale } from './quantizers.js';
 /** DESIGN.md §6: clip initialised to 6 for activations, 1 for the network input (calibration replaces both). */
 export const DEFAULT_ALPHA = { activation: 6, input: 1 } as const;
 
+/** Smallest clip kept during training (see forward). */
+export const MIN_ALPHA = 1e-4;
+
 export class ActQuant extends Module {
   readonly alpha: Tensor;
 
@@ -30,6 +33,8 @@ export class ActQuant extends Module {
       this.observe?.(x);
       return this.signed ? x : relu(x);
     }
+    // Projection onto α > 0: an optimiser step may push a rarely saturated clip through zero.
+    if (this.alpha.data[0] < MIN_ALPHA) this.alpha.data[0] = MIN_ALPHA;
     return pactQuant(x, this.alpha, this.bits, { signed: this.signed });
   }
 

@@ -5,6 +5,7 @@ import { randn } from '../../src/tensor/create.js';
 import { backward } from '../../src/autograd/backward.js';
 import { sum, mul } from '../../src/autograd/index.js';
 import { assertGradcheck } from '../../src/autograd/gradcheck.js';
+import { ActQuant, MIN_ALPHA } from '../../src/quant/actQuant.js';
 import { pactQuant, pactSurrogate, weightCodes, weightQuant, weightScales, weightSurrogate } from '../../src/quant/quantizers.js';
 
 describe('pactQuant', () => {
@@ -56,6 +57,13 @@ describe('pactQuant', () => {
       };
       expect(run((xx, aa) => pactQuant(xx, aa, 4, { signed }))).toEqual(run(pactSurrogate(signed)));
     }
+  });
+
+  it('an ActQuant whose clip was pushed below zero by an optimiser step is projected back to a small positive clip', () => {
+    const q = new ActQuant(4, false, 1, 'test');
+    q.alpha.data[0] = -0.3;
+    q.forward(tensor([0.5]));
+    expect(q.alpha.item()).toBeCloseTo(MIN_ALPHA, 9);
   });
 
   it('rejects a non-positive clip and unsupported precisions', () => {
