@@ -136,10 +136,11 @@ export function binary(op: BinaryOp, a0: StridedOperand, b0: StridedOperand, out
     out[0] = binaryFn(op)(a0.data[a0.offset], b0.data[b0.offset]);
     return;
   }
-  const cl = collapseBroadcast(outShape0, a0.strides, b0.strides);
-  const outShape = cl.shape;
-  const a: StridedOperand = { data: a0.data, strides: cl.as, offset: a0.offset };
-  const b: StridedOperand = { data: b0.data, strides: cl.bs, offset: b0.offset };
+  // A 1-D walk has nothing to merge (and tiny same-shape ops come here flattened): skip the copy.
+  const cl = outShape0.length === 1 ? null : collapseBroadcast(outShape0, a0.strides, b0.strides);
+  const outShape = cl === null ? outShape0 : cl.shape;
+  const a: StridedOperand = cl === null ? a0 : { data: a0.data, strides: cl.as, offset: a0.offset };
+  const b: StridedOperand = cl === null ? b0 : { data: b0.data, strides: cl.bs, offset: b0.offset };
   const nd = outShape.length;
   // Collapse to [outer..., inner]; the inner loop runs with fixed strides.
   const inner = outShape[nd - 1];
