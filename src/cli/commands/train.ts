@@ -11,7 +11,9 @@ import { buildSeed, SEED_MODELS } from '../../models/seeds.js';
 import { TRAIN_SCHEMA, type TrainConfig } from '../../nn/train/config.js';
 import { fit } from '../../nn/train/fit.js';
 import { evaluate } from '../../nn/train/epoch.js';
-import { saveModelCheckpoint, CHECKPOINT_FORMAT } from '../../io/checkpoint.js';
+import { TrainingDivergedError } from '../../nn/train/divergence.js';
+import { fitScaler } from '../../nn/train/task.js';
+import { saveModelCheckpoint, CHECKPOINT_FORMAT, type ModelMeta } from '../../io/checkpoint.js';
 import { writeJsonAtomic } from '../../io/atomic.js';
 import { describeSchema, type Schema, type ConfigOf } from '../../util/schema.js';
 import { ProgressBar } from '../progress.js';
@@ -98,6 +100,20 @@ export function fmtMetric(name: 'accuracy' | 'mae', v: number): string {
   return name === 'accuracy' ? `${(v * 100).toFixed(2)}%` : `${v.toFixed(2)} BPM`;
 }
 
+/**
+ * A diverged run keeps what it had: the weights of the last finished epoch (fit restored them)
+ * as last-good.safetensors and a summary saying where it stopped; the error then propagates.
+ */
+function saveDiverged(e: TrainingDivergedError, outDir: string, model: Module, meta: ModelMeta, cfg: TrainCommandConfig): void {
+  const ckpt = join(outDir, 'last-good.safetensors');
+  saveModelCheckpoint(ckpt, model, meta);
+  writeJsonAtomic(join(outDir, 'summary.json'), {
+    command: 'train', status: 'diverged', error: e.message, step: e.step, what: e.what, layer: e.layer,
+    lastGoodEpoch: e.lastGoodEpoch, history: e.history, config: cfg, checkpoint: ckpt,
+  });
+  e.message += ` (saved the weights of epoch ${e.lastGoodEpoch} to ${ckpt})`;
+}
+
 export function runTrain(argv: string[]): void {
   const { config: cfg, positionals } = parseCommand('train', TRAIN_COMMAND_SCHEMA, argv);
   // `tsdnas train ecg200` must not silently train on the default dataset.
@@ -114,23 +130,34 @@ export function runTrain(argv: string[]): void {
   const log = (s: string) => process.stderr.write(s + '\n');
   log(`tsdnas train: ${splits.info.name} (${splits.train.length} train / ${splits.val.length} val / ${splits.test.length} test, input [${splits.info.sampleShape.join(', ')}]) with ${modelName}: ${model.numParameters().toLocaleString('en-US')} parameters; backend ${run.backend}`);
   let bar: ProgressBar | null = null;
-  const result = fit(model, splits, cfg as TrainConfig, {
-    onBatch: (epoch, done, total, loss) => {
-      if (bar === null) bar = new ProgressBar({ total, label: `epoch ${epoch}/${cfg.epochs}` });
-      bar.tick(1, { loss: loss.toFixed(4) });
-      if (done === total) {
-        bar.done();
-        bar = null;
-      }
-    },
-    onEpoch: (r) => log(`epoch ${r.epoch}/${cfg.epochs}  train loss ${r.trainLoss.toFixed(4)} ${metricName} ${fmtMetric(metricName, r.trainMetric)}  val loss ${r.valLoss.toFixed(4)} ${metricName} ${fmtMetric(metricName, r.valMetric)}  lr ${r.lr.toExponential(2)}  ${r.seconds.toFixed(1)}s`),
-  });
+  const meta: ModelMeta = {
+    format: CHECKPOINT_FORMAT, model: modelName, inputShape: splits.info.sampleShape, outputs,
+    dataset: splits.info.name, task: splits.info.task as ModelMeta['task'], scaler: null,
+  };
+  let result: ReturnType<typeof fit>;
+  try {
+    result = fit(model, splits, cfg as TrainConfig, {
+      onBatch: (epoch, done, total, loss) => {
+        if (bar === null) bar = new ProgressBar({ total, label: `epoch ${epoch}/${cfg.epochs}` });
+        bar.tick(1, { loss: loss.toFixed(4) });
+        if (done === total) {
+          bar.done();
+          bar = null;
+        }
+      },
+      onEpoch: (r) => log(`epoch ${r.epoch}/${cfg.epochs}  train loss ${r.trainLoss.toFixed(4)} ${metricName} ${fmtMetric(metricName, r.trainMetric)}  val loss ${r.valLoss.toFixed(4)} ${metricName} ${fmtMetric(metricName, r.valMetric)}  lr ${r.lr.toExponential(2)}  ${r.seconds.toFixed(1)}s`),
+    });
+  } catch (e) {
+    if (e instanceof TrainingDivergedError) {
+      // The same target scaling fit uses, so a regression last-good checkpoint predicts in target units.
+      const scaler = splits.info.task === 'regression' ? fitScaler(splits.train.y) : null;
+      saveDiverged(e, outDir, model, { ...meta, scaler }, cfg);
+    }
+    throw e;
+  }
   const test = evaluate(model, splits.test, result.ctx);
   const ckpt = join(outDir, 'model.safetensors');
-  saveModelCheckpoint(ckpt, model, {
-    format: CHECKPOINT_FORMAT, model: modelName, inputShape: splits.info.sampleShape, outputs,
-    dataset: splits.info.name, task: splits.info.task, scaler: result.ctx.scaler,
-  });
+  saveModelCheckpoint(ckpt, model, { ...meta, scaler: result.ctx.scaler });
   const summary = {
     command: 'train', dataset: splits.info.name, model: modelName, parameters: model.numParameters(), backend: run.backend, kernels: kernelStats(),
     config: cfg, data: splits.info, bestEpoch: result.bestEpoch, history: result.history,

@@ -14,6 +14,7 @@ import { batches, batchCount } from '../../data/batches.js';
 import type { ArrayDataset } from '../../data/types.js';
 import { augmentBatch, augmentEnabled, type AugmentOptions } from '../../data/augment.js';
 import type { Module } from '../module.js';
+import { checkGradients, checkLoss } from './divergence.js';
 import { MetricAccumulator, taskLoss, type LossSettings, type MetricSummary, type TargetScaler, type TaskKind } from './task.js';
 
 export interface StepOptimizer {
@@ -40,6 +41,8 @@ export interface TrainEpochOptions {
   onBatch?: (done: number, total: number, loss: number) => void;
   /** Random signal augmentation of each training batch (drawn from `rng`). */
   augment?: AugmentOptions;
+  /** Epoch number named in a divergence error (default 1). */
+  epoch?: number;
 }
 
 export interface EpochResult extends MetricSummary {
@@ -63,17 +66,21 @@ export function trainEpoch(model: Module, ds: ArrayDataset, ctx: EpochContext, o
   // Every parameter's gradient is cleared before each backward, not only the stepped ones:
   // a search alternates optimisers over disjoint parameter sets on the same graph.
   const params = model.parameters();
+  const named = model.namedParameters();
   for (const b of batches(ds, o.batchSize, { rng: o.rng, shuffle: true, dropLast })) {
     if (o.augment !== undefined && augmentEnabled(o.augment)) augmentBatch(b.x, b.n, ds.sampleShape, o.augment, o.rng);
     const out = model.call(toInput(b.x, b.n, ds.sampleShape));
     let loss = taskLoss(out, b.y, ctx.task, ctx.loss, ctx.scaler);
     const lossValue = loss.item();
-    if (!Number.isFinite(lossValue)) throw new Error(`training diverged: loss is ${lossValue} at batch ${done + 1}/${total}; lower the learning rate or enable gradient clipping`);
+    const step = { epoch: o.epoch ?? 1, batch: done + 1, batches: total };
+    checkLoss(loss, lossValue, step);
     const extra = o.extraLoss?.(lossValue) ?? null;
     if (extra !== null) loss = add(loss, extra);
     for (const opt of o.optimizers) opt.zeroGrad();
     for (const p of params) p.grad = null;
     backward(loss);
+    // Before clipping, which would spread one NaN over every gradient and hide its source.
+    checkGradients(named, step);
     o.beforeStep?.();
     for (const opt of o.optimizers) opt.step();
     acc.add(out.values(), b.y);

@@ -13,6 +13,7 @@ import { SGD } from '../optim/sgd.js';
 import { CosineAnnealingLR, StepLR } from '../optim/schedulers.js';
 import { clipGradNorm } from '../optim/clip.js';
 import type { TrainConfig } from './config.js';
+import { TrainingDivergedError } from './divergence.js';
 import { evaluate, trainEpoch, type EpochContext, type EpochResult } from './epoch.js';
 import { defaultLoss, fitScaler, MetricAccumulator, type TaskKind } from './task.js';
 
@@ -79,6 +80,16 @@ export function restore(model: Module, snap: Map<string, Float32Array | Float64A
   }
 }
 
+/** On divergence, restore the last finished epoch's weights and record it on the error. */
+function rollBack(e: unknown, model: Module, lastGood: Map<string, Float32Array | Float64Array>, lastGoodEpoch: number, history: EpochRecord[]): unknown {
+  if (e instanceof TrainingDivergedError) {
+    restore(model, lastGood);
+    e.lastGoodEpoch = lastGoodEpoch;
+    e.history = history;
+  }
+  return e;
+}
+
 export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hooks: FitHooks = {}): FitResult {
   const t0 = performance.now();
   const ctx = taskContext(splits, cfg);
@@ -93,24 +104,43 @@ export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hook
   let bestEpoch = 0;
   let bestState = snapshot(model);
   let sinceBest = 0;
+  // The weights at the end of the last finished epoch: what a divergence rolls back to.
+  let lastGood = bestState;
+  let lastGoodEpoch = 0;
   for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
     const e0 = performance.now();
     const lr = opt.paramGroups[0].lr;
-    const tr: EpochResult = trainEpoch(model, splits.train, ctx, {
-      batchSize: cfg.batchSize,
-      rng,
-      optimizers: [opt],
-      beforeStep: cfg.clipGradNorm > 0 ? () => clipGradNorm(model.parameters(), cfg.clipGradNorm) : undefined,
-      onBatch: (d, t, l) => hooks.onBatch?.(epoch, d, t, l),
-      augment: { scale: cfg.augScale, noise: cfg.augNoise, shift: cfg.augShift },
-    });
+    let tr: EpochResult;
+    try {
+      tr = trainEpoch(model, splits.train, ctx, {
+        epoch,
+        batchSize: cfg.batchSize,
+        rng,
+        optimizers: [opt],
+        beforeStep: cfg.clipGradNorm > 0 ? () => clipGradNorm(model.parameters(), cfg.clipGradNorm) : undefined,
+        onBatch: (d, t, l) => hooks.onBatch?.(epoch, d, t, l),
+        augment: { scale: cfg.augScale, noise: cfg.augNoise, shift: cfg.augShift },
+      });
+    } catch (e) {
+      throw rollBack(e, model, lastGood, lastGoodEpoch, history);
+    }
     const va = evaluate(model, splits.val, ctx);
+    try {
+      // Weights that give a NaN / Inf validation loss are not a good state to keep or resume.
+      if (!Number.isFinite(va.loss)) {
+        throw new TrainingDivergedError({ epoch, batch: 0, batches: 0 }, 'validation', '(validation)', `validation loss is ${va.loss} after the epoch (training loss ${tr.loss})`);
+      }
+    } catch (e) {
+      throw rollBack(e, model, lastGood, lastGoodEpoch, history);
+    }
     sched?.step();
     const rec: EpochRecord = {
       epoch, lr, trainLoss: tr.loss, trainMetric: tr.metric, valLoss: va.loss, valMetric: va.metric,
       seconds: (performance.now() - e0) / 1000,
     };
     history.push(rec);
+    lastGood = snapshot(model);
+    lastGoodEpoch = epoch;
     hooks.onEpoch?.(rec);
     const score = MetricAccumulator.score(va);
     if (score > best || (score === best && va.loss < bestLoss)) {

@@ -1,0 +1,106 @@
+/**
+ * Divergence detection: a non-finite loss or gradient stops training with an error naming the
+ * step (epoch, batch) and the layer where the first NaN / Inf appeared, found from the module
+ * scope the autograd graph records on every node (forward) or from the parameter's module path
+ * (gradients). Checked before the optimiser steps, so the weights are never poisoned.
+ */
+
+import type { Tensor } from '../../tensor/tensor.js';
+import type { Node } from '../../autograd/graph.js';
+
+export interface DivergenceStep {
+  epoch: number;
+  batch: number;
+  batches: number;
+}
+
+/** Thrown by training when a loss or gradient is NaN / Inf; carries where, for callers that save state. */
+export class TrainingDivergedError extends Error {
+  /** Set by fit: the epoch whose end-of-epoch weights the model was restored to (0 = initial). */
+  lastGoodEpoch = 0;
+  /** Set by fit: the epochs completed before the divergence. */
+  history: unknown[] = [];
+  constructor(
+    readonly step: DivergenceStep,
+    readonly what: 'loss' | 'gradient' | 'validation',
+    readonly layer: string,
+    detail: string,
+  ) {
+    const at = step.batches > 0 ? `epoch ${step.epoch}, batch ${step.batch}/${step.batches}` : `the end of epoch ${step.epoch}`;
+    super(`training diverged at ${at}: ${detail}; lower the learning rate or enable gradient clipping (--clip-grad-norm)`);
+    this.name = 'TrainingDivergedError';
+  }
+}
+
+export function firstNonFinite(a: ArrayLike<number>): number {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return i;
+  return -1;
+}
+
+function describeValue(v: number): string {
+  return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Inf' : '-Inf';
+}
+
+/**
+ * The earliest op (inputs before outputs) whose output holds a NaN / Inf while every input that
+ * is itself an op output is finite: where the trouble started. `fromLeaf` says the op only passed
+ * on a NaN / Inf already in a leaf input (a parameter or the data). Walks the recorded graph, so
+ * call it before backward frees it. Null when no recorded op produced one.
+ */
+export function locateNonFinite(root: Tensor): { op: string; scope: string; value: number; fromLeaf: boolean } | null {
+  const bad = new Map<number, boolean>();
+  const isBad = (t: Tensor): boolean => {
+    let b = bad.get(t.id);
+    if (b === undefined) {
+      b = firstNonFinite(t.values()) >= 0;
+      bad.set(t.id, b);
+    }
+    return b;
+  };
+  // Iterative post-order so that deep graphs cannot overflow the stack.
+  const seen = new Set<number>([root.id]);
+  const stack: { t: Tensor; i: number }[] = [{ t: root, i: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const node = top.t.node as Node | null;
+    const inputs = node?.inputs ?? [];
+    if (top.i < inputs.length) {
+      const c = inputs[top.i++];
+      if (!seen.has(c.id)) {
+        seen.add(c.id);
+        stack.push({ t: c, i: 0 });
+      }
+      continue;
+    }
+    stack.pop();
+    if (node === null || node.inputs === undefined || !isBad(top.t)) continue;
+    if (node.inputs.every((x) => x.node === null || !isBad(x))) {
+      const vals = top.t.values();
+      return { op: node.op, scope: node.scope, value: vals[firstNonFinite(vals)], fromLeaf: node.inputs.some((x) => isBad(x)) };
+    }
+  }
+  return null;
+}
+
+/** Throw when the batch loss is not finite, naming the op and module that produced the first NaN / Inf. */
+export function checkLoss(loss: Tensor, lossValue: number, step: DivergenceStep): void {
+  if (Number.isFinite(lossValue)) return;
+  const src = locateNonFinite(loss);
+  const layer = src === null ? '(unknown)' : src.scope === '' ? '(loss)' : src.scope;
+  const where = src === null
+    ? 'no recorded op produced it'
+    : `first seen in the output of '${src.op}' in ${src.scope === '' ? 'the loss' : `module '${src.scope}'`} (${describeValue(src.value)}${src.fromLeaf ? ', already in one of its inputs: a parameter of that module or the input data' : ''})`;
+  throw new TrainingDivergedError(step, 'loss', layer, `loss is ${lossValue}, ${where}`);
+}
+
+/** Throw when any parameter gradient holds a NaN / Inf, naming the parameter (module path). */
+export function checkGradients(named: readonly [string, Tensor][], step: DivergenceStep): void {
+  for (const [name, p] of named) {
+    if (p.grad === null) continue;
+    const g = p.grad.values();
+    const i = firstNonFinite(g);
+    if (i < 0) continue;
+    const layer = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : name;
+    throw new TrainingDivergedError(step, 'gradient', layer, `gradient of '${name}' is ${describeValue(g[i])} at element ${i}`);
+  }
+}

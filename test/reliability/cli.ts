@@ -1,0 +1,29 @@
+/** Running `tsdnas` as a child process for the reliability tests (exit code, stdout, stderr). */
+
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveDataDir } from '../../src/data/dataDir.js';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+
+export interface Run { code: number; stdout: string; stderr: string }
+
+export function cli(args: string[], timeout = 120_000): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: { ...process.env, TSDNAS_DEBUG: '' }, timeout }, (err, stdout, stderr) => {
+      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export const hasEcg200 = (() => {
+  try {
+    return existsSync(join(resolveDataDir(), 'ucr', 'ECG200'));
+  } catch {
+    return false;
+  }
+})();
