@@ -35,20 +35,21 @@ export function convAccumulate(
       const wBase = i * ksz;
       const oBase = (b * cout + co) * ho * wo;
       for (let oy = 0; oy < ho; oy++) {
+        // Taps inside the input (the rest read zero padding), found once per output position.
+        const y0 = oy * g.sh - g.pads[0];
+        const kyLo = Math.max(0, Math.ceil(-y0 / g.dh));
+        const kyHi = Math.min(g.kh, Math.floor((h - 1 - y0) / g.dh) + 1);
         for (let ox = 0; ox < wo; ox++) {
+          const x0 = ox * g.sw - g.pads[2];
+          const kxLo = Math.max(0, Math.ceil(-x0 / g.dw));
+          const kxHi = Math.min(g.kw, Math.floor((wd - 1 - x0) / g.dw) + 1);
           let s = bias[co];
           for (let ci = 0; ci < cinG; ci++) {
             const xBase = (b * cin + ci0 + ci) * h;
-            for (let ky = 0; ky < g.kh; ky++) {
-              const iy = oy * g.sh - g.pads[0] + ky * g.dh;
-              if (iy < 0 || iy >= h) continue;
-              const row = (xBase + iy) * wd;
+            for (let ky = kyLo; ky < kyHi; ky++) {
+              const row = (xBase + y0 + ky * g.dh) * wd + x0;
               const wRow = wBase + (ci * g.kh + ky) * g.kw;
-              for (let kx = 0; kx < g.kw; kx++) {
-                const ix = ox * g.sw - g.pads[2] + kx * g.dw;
-                if (ix < 0 || ix >= wd) continue;
-                s += xd[row + ix] * w[wRow + kx];
-              }
+              for (let kx = kxLo; kx < kxHi; kx++) s += xd[row + kx * g.dw] * w[wRow + kx];
             }
           }
           acc[oBase + oy * wo + ox] = s;
