@@ -8,30 +8,17 @@
 import { describe, expect, it } from 'vitest';
 import { randn } from '../../src/tensor/create.js';
 import { Rng } from '../../src/tensor/rng.js';
-import { quantize, quantLayerInfo } from '../../src/quant/convert.js';
+import { quantize } from '../../src/quant/convert.js';
 import { calibrate } from '../../src/quant/calibrate.js';
 import { integerize } from '../../src/quant/integer/engine.js';
 import type { QuantPlan } from '../../src/quant/plan.js';
 import { integerModelToC } from '../../src/io/c/index.js';
 import { SEED_SHAPES, seedModel } from '../quant/helpers.js';
-import { HAVE_GCC, compileAndRun, pitExported } from './cHarness.js';
+import { HAVE_GCC, compileAndRun, mixedPlan, pitExported } from './cHarness.js';
 import type { Module } from '../../src/nn/module.js';
 
 if (!HAVE_GCC) console.warn('C export tests skipped: gcc is not installed');
 
-/** Per-channel weight precisions 8/4/2/0 cycling over channels; activation precisions vary per layer unless branches meet in adds. */
-function mixedPlan(name: string): QuantPlan {
-  const hasAdds = name.includes('resnet');
-  const infos = quantLayerInfo(seedModel(name), SEED_SHAPES[name]);
-  const choices = [8, 4, 2, 0, 4, 8, 2];
-  return {
-    inputBits: 8,
-    layers: Object.fromEntries(infos.map((l, k) => [l.path, {
-      wBits: Array.from({ length: l.outChannels }, (_, c) => (l.isOutput ? 8 : choices[(c + k) % choices.length])),
-      aBits: hasAdds ? 8 : [8, 4, 6][k % 3],
-    }])),
-  };
-}
 
 function agreement(name: string, precision: QuantPlan | { wBits: number; aBits: number }, samples = 8, given?: Module) {
   const shape = SEED_SHAPES[name];

@@ -2,7 +2,7 @@
  * Test harness of the C export: writes the generated library plus a small main that reads float
  * samples from a binary file, quantises each with the generated helper, runs the network and
  * writes the input codes and the int32 outputs; compiles it with gcc -std=c99 -Wall -Werror.
- * Also the PIT-exported test models shared by the export tests.
+ * Also the test models shared by the export tests (PIT-exported models, mixed per-channel plans).
  */
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -14,6 +14,8 @@ import type { Module } from '../../src/nn/module.js';
 import { Rng } from '../../src/tensor/rng.js';
 import { pit, ChannelMasker, TimeMasker } from '../../src/nas/index.js';
 import { SEED_SHAPES, seedModel } from '../quant/helpers.js';
+import { quantLayerInfo } from '../../src/quant/convert.js';
+import type { QuantPlan } from '../../src/quant/plan.js';
 
 export const HAVE_GCC = spawnSync('gcc', ['--version']).status === 0;
 
@@ -83,4 +85,18 @@ export function pitExported(name: string): Module {
     if (m instanceof TimeMasker && m.beta) for (let i = 0; i < m.beta.size; i++) m.beta.data[i] = rng.next() * 0.4;
   }
   return p.export().eval();
+}
+
+/** Per-channel weight precisions 8/4/2/0 cycling over channels; activation precisions vary per layer unless branches meet in adds. */
+export function mixedPlan(name: string): QuantPlan {
+  const hasAdds = name.includes('resnet');
+  const infos = quantLayerInfo(seedModel(name), SEED_SHAPES[name]);
+  const choices = [8, 4, 2, 0, 4, 8, 2];
+  return {
+    inputBits: 8,
+    layers: Object.fromEntries(infos.map((l, k) => [l.path, {
+      wBits: Array.from({ length: l.outChannels }, (_, c) => (l.isOutput ? 8 : choices[(c + k) % choices.length])),
+      aBits: hasAdds ? 8 : [8, 4, 6][k % 3],
+    }])),
+  };
 }

@@ -8,25 +8,13 @@ import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { randn } from '../../src/tensor/create.js';
 import { Rng } from '../../src/tensor/rng.js';
-import { quantize, quantLayerInfo } from '../../src/quant/convert.js';
+import { quantize } from '../../src/quant/convert.js';
 import { calibrate } from '../../src/quant/calibrate.js';
 import { integerize } from '../../src/quant/integer/engine.js';
-import type { QuantPlan } from '../../src/quant/plan.js';
 import { encodeOnnxModel, integerModelToOnnx } from '../../src/io/onnx/index.js';
 import { SEED_SHAPES, seedModel } from '../quant/helpers.js';
+import { mixedPlan } from './cHarness.js';
 
-function mixedPlan(name: string): QuantPlan {
-  const infos = quantLayerInfo(seedModel(name), SEED_SHAPES[name]);
-  const choices = [8, 4, 2, 0, 4, 8, 2];
-  const adds = name.includes('resnet');
-  return {
-    inputBits: 8,
-    layers: Object.fromEntries(infos.map((l, k) => [l.path, {
-      wBits: Array.from({ length: l.outChannels }, (_, c) => (l.isOutput ? 8 : choices[(c + k) % choices.length])),
-      aBits: adds ? 8 : [8, 4, 6][k % 3],
-    }])),
-  };
-}
 
 describe('integer ONNX export vs the TS integer engine (bit-exact, onnxruntime-node)', () => {
   const cases: [string, { wBits: number; aBits: number } | 'mixed'][] = [
