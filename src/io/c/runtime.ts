@@ -4,7 +4,8 @@
  * ld / st (memcpy for the wide types, so the byte arena is never accessed through another
  * lvalue type); weights are read from their packed LSB-first buffers; requantisation is the
  * exact floor(acc·m / 2^shift) of the TS engine (quant/integer/requant.ts) with a 64-bit product.
- * Only the kernels a model uses are emitted (-Wunused-function). These are reference loops written for exactness and readability, not speed.
+ * Only the kernels a model uses are emitted (-Wunused-function would reject the rest). These are
+ * reference loops written for exactness and readability, not speed.
  */
 
 export type CKernel = 'pool' | 'requant_all' | 'pad_last' | 'add';
