@@ -8,7 +8,7 @@
  * each file is then written atomically.
  */
 
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeSchema, type Schema } from '../../util/schema.js';
 import { parseCommand, UsageError } from '../args.js';
@@ -37,8 +37,9 @@ ${describeSchema(EXPORT_SCHEMA)}
 
 onnx writes the float model (model.safetensors of train / search / sweep) or, from a quantised
 checkpoint (quantized.safetensors of quantize / mps), the integer model with integer-exact ops
-(int32 output; <name>.output-scale.json gives the per-channel scale); c needs an integer model. The C export writes <name>.h, <name>.c and
-<name>.memory.json (flash and RAM of the generated code); see docs/export.md.`;
+(int32 output; <name>.output-scale.json gives the per-channel scale). c needs an integer model
+and writes <name>.h, <name>.c and <name>.memory.json (flash and RAM of the generated code next to
+the hardware cost model's prediction); see docs/export.md.`;
 }
 
 type Source = { kind: 'float' | 'quant'; path: string };
@@ -52,7 +53,11 @@ function resolveSource(from: string, format: string): Source {
     const f = join(from, 'model.safetensors');
     const order = format === 'onnx' ? [f, q] : [q, f];
     const hit = order.find((p) => existsSync(p));
-    if (hit === undefined) throw new UsageError(`tsdnas export: ${from} holds neither model.safetensors nor quantized.safetensors; pass a run point directory (e.g. runs/sweep-ecg200/point-2) or a checkpoint file`);
+    if (hit === undefined) {
+      const points = readdirSync(from).filter((d) => /^point-\d+$/.test(d)).sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)));
+      const hint = points.length > 0 ? `; it is a run directory with ${points.join(', ')}: pass one of them, e.g. ${join(from, points[0])}` : '; pass a run point directory (e.g. runs/sweep-ecg200/point-2) or a checkpoint file';
+      throw new UsageError(`tsdnas export: ${from} holds neither model.safetensors nor quantized.safetensors${hint}`);
+    }
     path = hit;
   }
   const meta = readModelMeta(path, loadSafetensors(path).metadata) as { quantPlan?: unknown };
