@@ -22,6 +22,11 @@ const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => vo
   quantize: { help: quantizeHelp, run: runQuantize, summary: 'quantisation-aware training (w8a8, w4a8, or a plan), integer model, float vs fake-quant vs integer accuracy' },
   mps: { help: mpsHelp, run: runMpsCommand, summary: 'mixed-precision search (per layer / per channel, 0 bits = prune), QAT fine-tune, fronts vs uniform baselines' },
   export: { help: exportHelp, run: runExport, summary: 'write a model as ONNX (float), C99 code (integer model) or safetensors' },
+  'export-c': {
+    help: () => `tsdnas export-c — the same as 'tsdnas export --format c'\n\n${exportHelp()}`,
+    run: (a) => runExport(['--format', 'c', ...a]),
+    summary: "write an integer model as a self-contained C99 library (= export --format c)",
+  },
   report: { help: reportHelp, run: runReport, summary: 'rebuild the HTML report (report.html) of a search / sweep / mps run directory' },
   datasets: { help: () => 'tsdnas datasets — list the named datasets', run: () => console.log(DATASET_NAMES.join('\n')), summary: 'list datasets' },
   models: {
