@@ -3,6 +3,7 @@
  * write the checkpoint and a JSON summary to the run directory.
  */
 
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset, DATASET_NAMES } from '../../data/index.js';
 import type { DatasetSplits } from '../../data/types.js';
@@ -15,7 +16,9 @@ import { TrainingDivergedError } from '../../nn/train/divergence.js';
 import { fitScaler } from '../../nn/train/task.js';
 import { saveModelCheckpoint, CHECKPOINT_FORMAT, type ModelMeta } from '../../io/checkpoint.js';
 import { writeJsonAtomic } from '../../io/atomic.js';
-import { describeSchema, type Schema, type ConfigOf } from '../../util/schema.js';
+import { loadTrainState, readTrainStateConfig, saveTrainState, TRAIN_STATE_FILE } from '../../io/train-state.js';
+import { lockRunDir } from '../../io/run-lock.js';
+import { describeSchema, resolveConfig, type Schema, type ConfigOf } from '../../util/schema.js';
 import { ProgressBar } from '../progress.js';
 import { parseCommand, UsageError } from '../args.js';
 import type { Module } from '../../nn/module.js';
@@ -44,7 +47,10 @@ export function chooseBackend(requested: string): string {
   return choice.backend;
 }
 
-export const TRAIN_COMMAND_SCHEMA = { ...RUN_SCHEMA, ...TRAIN_SCHEMA } as const satisfies Schema;
+export const TRAIN_COMMAND_SCHEMA = {
+  ...RUN_SCHEMA, ...TRAIN_SCHEMA,
+  resume: { type: 'optional-string', help: `continue an interrupted run from <run-dir>/${TRAIN_STATE_FILE} (written after every epoch) with its saved config` },
+} as const satisfies Schema;
 export type TrainCommandConfig = ConfigOf<typeof TRAIN_COMMAND_SCHEMA>;
 
 const DEFAULT_MODEL: Record<string, string> = {
@@ -114,8 +120,23 @@ function saveDiverged(e: TrainingDivergedError, outDir: string, model: Module, m
   e.message += ` (saved the weights of epoch ${e.lastGoodEpoch} to ${ckpt})`;
 }
 
+/** `--resume <dir>`: the config saved in the run's state file (no other option may be given). */
+function resumeConfig(argv: string[], dir: string): TrainCommandConfig {
+  const others = argv.filter((a) => a.startsWith('--') && !a.startsWith('--resume'));
+  if (others.length > 0) throw new UsageError(`--resume ${dir} continues with the run's saved config; drop ${others.join(', ')}`);
+  const path = join(dir, TRAIN_STATE_FILE);
+  if (!existsSync(path)) {
+    const done = existsSync(join(dir, 'summary.json')) ? ' (summary.json is there: the run finished)' : '';
+    throw new UsageError(`--resume ${dir}: no ${TRAIN_STATE_FILE} in that directory${done}; it is written after every epoch of a tsdnas train run`);
+  }
+  const saved = readTrainStateConfig(path);
+  return resolveConfig(TRAIN_COMMAND_SCHEMA, [{ values: { ...saved, out: dir, resume: dir }, where: path }]);
+}
+
 export function runTrain(argv: string[]): void {
-  const { config: cfg, positionals } = parseCommand('train', TRAIN_COMMAND_SCHEMA, argv);
+  const parsed = parseCommand('train', TRAIN_COMMAND_SCHEMA, argv);
+  const { positionals } = parsed;
+  const cfg = parsed.config.resume !== undefined ? resumeConfig(argv, parsed.config.resume) : parsed.config;
   // `tsdnas train ecg200` must not silently train on the default dataset.
   if (positionals.length > 0) {
     throw new UsageError(`tsdnas train: unexpected argument '${positionals[0]}'; every setting is an option, e.g. --dataset ${positionals[0]} (see 'tsdnas train --help')`);
@@ -125,9 +146,22 @@ export function runTrain(argv: string[]): void {
     if (cfg.layout === 'image' && spec.spatialDims === 1) throw new UsageError(`--model ${cfg.model} takes sequences; drop --layout image`);
   }
   const run = prepareRun('train', cfg);
+  const release = lockRunDir(run.outDir, 'tsdnas train');
+  try {
+    trainLocked(cfg, run);
+  } finally {
+    release();
+  }
+}
+
+function trainLocked(cfg: TrainCommandConfig, run: PreparedRun): void {
   const { splits, model, modelName, outputs, outDir } = run;
+  const statePath = join(outDir, TRAIN_STATE_FILE);
+  const { resume: _r, ...savedConfig } = cfg;
+  const resumed = cfg.resume !== undefined ? loadTrainState(statePath, model).progress : undefined;
   const metricName = splits.info.metric;
   const log = (s: string) => process.stderr.write(s + '\n');
+  if (resumed !== undefined) log(`tsdnas train: resuming ${outDir} after epoch ${resumed.epoch}/${cfg.epochs}`);
   log(`tsdnas train: ${splits.info.name} (${splits.train.length} train / ${splits.val.length} val / ${splits.test.length} test, input [${splits.info.sampleShape.join(', ')}]) with ${modelName}: ${model.numParameters().toLocaleString('en-US')} parameters; backend ${run.backend}`);
   let bar: ProgressBar | null = null;
   const meta: ModelMeta = {
@@ -145,8 +179,9 @@ export function runTrain(argv: string[]): void {
           bar = null;
         }
       },
+      onEpochEnd: (p) => saveTrainState(statePath, model, p, savedConfig),
       onEpoch: (r) => log(`epoch ${r.epoch}/${cfg.epochs}  train loss ${r.trainLoss.toFixed(4)} ${metricName} ${fmtMetric(metricName, r.trainMetric)}  val loss ${r.valLoss.toFixed(4)} ${metricName} ${fmtMetric(metricName, r.valMetric)}  lr ${r.lr.toExponential(2)}  ${r.seconds.toFixed(1)}s`),
-    });
+    }, resumed);
   } catch (e) {
     if (e instanceof TrainingDivergedError) {
       // The same target scaling fit uses, so a regression last-good checkpoint predicts in target units.
@@ -165,6 +200,8 @@ export function runTrain(argv: string[]): void {
     seconds: result.seconds, checkpoint: ckpt,
   };
   writeJsonAtomic(join(outDir, 'summary.json'), summary);
+  // The run is complete (checkpoint and summary written): nothing left to resume.
+  rmSync(statePath, { force: true });
   const f1 = test.macroF1 !== undefined ? `, macro-F1 ${(test.macroF1 * 100).toFixed(2)}%` : '';
   console.log(`test ${metricName}: ${fmtMetric(metricName, test.metric)}${f1} (best epoch ${result.bestEpoch}, ${result.seconds.toFixed(0)} s)`);
   console.log(`wrote ${ckpt} and ${join(outDir, 'summary.json')}`);

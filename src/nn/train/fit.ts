@@ -5,7 +5,9 @@
  */
 
 import type { Tensor } from '../../tensor/tensor.js';
-import { Rng } from '../../tensor/rng.js';
+import { getRng, Rng, type RngState } from '../../tensor/rng.js';
+import type { OptimizerStateDict } from '../optim/stateDict.js';
+import type { LRScheduler, LRSchedulerStateDict } from '../optim/lrScheduler.js';
 import type { DatasetSplits } from '../../data/types.js';
 import type { Module } from '../module.js';
 import { Adam, AdamW } from '../optim/adam.js';
@@ -30,6 +32,29 @@ export interface EpochRecord {
 export interface FitHooks {
   onBatch?: (epoch: number, done: number, total: number, loss: number) => void;
   onEpoch?: (r: EpochRecord) => void;
+  /** After every finished epoch (scheduler stepped, best updated): everything needed to resume. */
+  onEpochEnd?: (p: FitProgress) => void;
+}
+
+/**
+ * The training loop's whole state at an epoch boundary, besides the model's own weights and
+ * buffers: optimiser moments, scheduler, both random generators (the loop's and the global one
+ * that dropout may draw from), history, and the best epoch with its weights. The data order of
+ * the next epoch is drawn from `rng`, so restoring it resumes the data order exactly.
+ */
+export interface FitProgress {
+  epoch: number;
+  stopped: boolean;
+  history: EpochRecord[];
+  best: number;
+  bestLoss: number;
+  bestEpoch: number;
+  sinceBest: number;
+  rng: RngState;
+  globalRng: RngState;
+  optimizer: OptimizerStateDict;
+  scheduler: LRSchedulerStateDict | null;
+  bestState: Map<string, Float32Array | Float64Array>;
 }
 
 export interface FitResult {
@@ -50,7 +75,7 @@ export function makeOptimizer(params: Tensor[], cfg: TrainConfig): Optim {
   }
 }
 
-export function makeScheduler(opt: Optim, cfg: TrainConfig): { step(): void } | null {
+export function makeScheduler(opt: Optim, cfg: TrainConfig): LRScheduler | null {
   if (cfg.scheduler === 'cosine') return new CosineAnnealingLR(opt, { tMax: Math.max(cfg.epochs, 1) });
   if (cfg.scheduler === 'step') return new StepLR(opt, { stepSize: cfg.stepSize, gamma: cfg.gamma });
   return null;
@@ -90,7 +115,12 @@ function rollBack(e: unknown, model: Module, lastGood: Map<string, Float32Array 
   return e;
 }
 
-export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hooks: FitHooks = {}): FitResult {
+/**
+ * Train `model` by the protocol in `cfg`. With `resume` (a FitProgress from onEpochEnd, the
+ * model already holding that epoch's weights) the loop continues after `resume.epoch` exactly
+ * as the uninterrupted run would have.
+ */
+export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hooks: FitHooks = {}, resume?: FitProgress): FitResult {
   const t0 = performance.now();
   const ctx = taskContext(splits, cfg);
   const rng = new Rng(cfg.seed * 7919 + 17);
@@ -107,7 +137,18 @@ export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hook
   // The weights at the end of the last finished epoch: what a divergence rolls back to.
   let lastGood = bestState;
   let lastGoodEpoch = 0;
-  for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
+  let stopped = false;
+  if (resume !== undefined) {
+    opt.loadStateDict(resume.optimizer);
+    if (resume.scheduler !== null) sched?.loadStateDict(resume.scheduler);
+    rng.setState(resume.rng);
+    getRng().setState(resume.globalRng);
+    history.push(...resume.history);
+    ({ best, bestLoss, bestEpoch, sinceBest, stopped, bestState } = resume);
+    lastGood = snapshot(model);
+    lastGoodEpoch = resume.epoch;
+  }
+  for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= cfg.epochs && !stopped; epoch++) {
     const e0 = performance.now();
     const lr = opt.paramGroups[0].lr;
     let tr: EpochResult;
@@ -150,8 +191,12 @@ export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hook
       bestState = snapshot(model);
       sinceBest = 0;
     } else if (cfg.patience > 0 && ++sinceBest >= cfg.patience) {
-      break;
+      stopped = true;
     }
+    hooks.onEpochEnd?.({
+      epoch, stopped, history: [...history], best, bestLoss, bestEpoch, sinceBest, rng: rng.getState(), globalRng: getRng().getState(),
+      optimizer: opt.stateDict(), scheduler: sched?.stateDict() ?? null, bestState,
+    });
   }
   if (cfg.epochs > 0 && cfg.select === 'best') restore(model, bestState);
   if (cfg.select === 'last') bestEpoch = history.length;

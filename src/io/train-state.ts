@@ -1,0 +1,73 @@
+/**
+ * The resumable training state of a run directory (`train-state.safetensors`), written
+ * atomically after every epoch: the model's weights and buffers, the best epoch's weights, the
+ * optimiser moments (as tensors) and, in the metadata, the config, epoch, history, best-so-far,
+ * scheduler and random-generator states. One file, so a kill leaves either the previous epoch's
+ * state or the new one, never a mixture.
+ */
+
+import type { Module } from '../nn/module.js';
+import type { FitProgress } from '../nn/train/fit.js';
+import { optimizerStateFromTensors, optimizerStateToTensors } from '../nn/optim/stateTensors.js';
+import { modelTensors } from './checkpoint-codec.js';
+import { loadSafetensors, saveSafetensors, type NamedArray } from './safetensors.js';
+
+export const TRAIN_STATE_FORMAT = 'tsdnas.train-state/1';
+export const TRAIN_STATE_FILE = 'train-state.safetensors';
+
+// JSON has no Infinity (best-so-far starts at ±Infinity); keep them as strings.
+const replacer = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
+const finite = (v: unknown): number => (typeof v === 'string' ? Number(v) : (v as number));
+
+export function saveTrainState(path: string, model: Module, p: FitProgress, config: Record<string, unknown>): void {
+  const tensors: Record<string, NamedArray> = {};
+  for (const [k, t] of Object.entries(modelTensors(model, 'saveTrainState'))) tensors[`model.${k}`] = t;
+  const shapes = new Map([...model.stateDict()].map(([k, t]) => [k, [...t.shape]]));
+  for (const [k, v] of p.bestState) tensors[`best.${k}`] = { dtype: 'float64', shape: shapes.get(k) ?? [v.length], data: Float64Array.from(v) };
+  const opt = optimizerStateToTensors(p.optimizer, 'optimizer');
+  for (const [k, t] of Object.entries(opt.tensors)) tensors[k] = t;
+  const { optimizer: _o, bestState: _b, ...rest } = p;
+  const state = { format: TRAIN_STATE_FORMAT, config, ...rest };
+  saveSafetensors(path, tensors, { 'tsdnas.train-state': JSON.stringify(state, replacer), 'tsdnas.optimizer': opt.metadata });
+}
+
+/** The config saved in a state file (to rebuild the data and model before loading the state). */
+export function readTrainStateConfig(path: string): Record<string, unknown> {
+  return parseState(path, loadSafetensors(path).metadata).config as Record<string, unknown>;
+}
+
+function parseState(path: string, metadata: Record<string, string>): Record<string, unknown> {
+  const raw = metadata['tsdnas.train-state'];
+  let state: Record<string, unknown>;
+  try {
+    state = JSON.parse(raw ?? 'null') as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`${path}: the training state metadata is not valid JSON (${(e as Error).message}); the file is corrupt — start the run again`);
+  }
+  if (state === null || typeof state !== 'object' || state.format !== TRAIN_STATE_FORMAT) {
+    throw new Error(`${path}: not a tsdnas training state (expected metadata format '${TRAIN_STATE_FORMAT}')`);
+  }
+  return state;
+}
+
+/** Reads a state file, loads its weights into `model` (validated first) and returns the progress and saved config. */
+export function loadTrainState(path: string, model: Module): { progress: FitProgress; config: Record<string, unknown> } {
+  const { tensors, metadata } = loadSafetensors(path);
+  const state = parseState(path, metadata);
+  const weights = new Map<string, NamedArray>();
+  const bestState = new Map<string, Float32Array | Float64Array>();
+  for (const [k, t] of Object.entries(tensors)) {
+    if (k.startsWith('model.')) weights.set(k.slice(6), t);
+    else if (k.startsWith('best.')) bestState.set(k.slice(5), t.data as Float64Array);
+  }
+  try {
+    model.loadStateDict(new Map([...weights].map(([k, t]) => [k, { shape: t.shape, values: () => t.data }])), { strict: true });
+  } catch (e) {
+    throw new Error(`${path}: the saved weights do not fit the model built from the saved config (${(e as Error).message})`);
+  }
+  const optimizer = optimizerStateFromTensors(tensors, metadata['tsdnas.optimizer'] ?? '', 'optimizer');
+  const progress = {
+    ...(state as unknown as FitProgress), best: finite(state.best), bestLoss: finite(state.bestLoss), optimizer, bestState,
+  };
+  return { progress, config: state.config as Record<string, unknown> };
+}
