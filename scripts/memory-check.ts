@@ -50,7 +50,7 @@ let step = 0;
 while (step < steps) {
   trainEpoch(model, ds, ctx, { batchSize, rng, optimizers: [opt] });
   step += Math.ceil(n / batchSize);
-  if (step % 50 === 0 || step >= steps) sample(step);
+  if (step % 20 === 0 || step >= steps) sample(step);
 }
 
 const mb = (b: number) => (b / 2 ** 20).toFixed(1);
@@ -63,6 +63,6 @@ const mean = (xs: typeof samples, f: (s: (typeof samples)[number]) => number) =>
 const early = after.slice(0, k);
 const late = after.slice(-k);
 console.log(`memory-check: ${steps} steps of tcn-ecg (batch ${batchSize}), backend ${backend}, warm-up ${warmup} steps`);
-for (const s of samples.filter((_, i) => i % 2 === 1 || i === samples.length - 1)) console.log(`  step ${String(s.step).padStart(5)}  rss ${mb(s.rss)} MB  heap ${mb(s.heap)} MB  external ${mb(s.external)} MB`);
+for (const s of samples.filter((s, i) => s.step % 200 === 0 || i === samples.length - 1)) console.log(`  step ${String(s.step).padStart(5)}  rss ${mb(s.rss)} MB  heap ${mb(s.heap)} MB  external ${mb(s.external)} MB`);
 console.log(`rss: mean ${mb(mean(early, (s) => s.rss))} MB (steps ${early[0].step}-${early.at(-1)!.step}) → ${mb(mean(late, (s) => s.rss))} MB (steps ${late[0].step}-${late.at(-1)!.step}): growth ${growth(mean(early, (s) => s.rss), mean(late, (s) => s.rss)).toFixed(2)} %; max after warm-up ${mb(Math.max(...after.map((s) => s.rss)))} MB`);
 console.log(`heap: ${growth(mean(early, (s) => s.heap), mean(late, (s) => s.heap)).toFixed(2)} % (${mb(mean(early, (s) => s.heap))} → ${mb(mean(late, (s) => s.heap))} MB)`);
