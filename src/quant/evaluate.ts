@@ -18,6 +18,8 @@ export interface IntegerEvaluation extends MetricSummary {
   agreement: number;
   /** Largest |integer − fake-quant| output, in output units. */
   maxOutputDiff: number;
+  /** The fake-quant model's metric on the same samples (a limit makes them a subset of the split). */
+  fakeQuantMetric: number;
 }
 
 export function evaluateInteger(
@@ -27,6 +29,7 @@ export function evaluateInteger(
   const limit = opts.limit !== undefined && opts.limit > 0 ? Math.min(opts.limit, ds.length) : ds.length;
   const bs = opts.batchSize ?? 64;
   const acc = new MetricAccumulator(ctx.task, ctx.numClasses, ctx.scaler);
+  const fqAcc = new MetricAccumulator(ctx.task, ctx.numClasses, ctx.scaler);
   let agree = 0;
   let maxDiff = 0;
   let seen = 0;
@@ -46,8 +49,12 @@ export function evaluateInteger(
     }
     for (let i = 0; i < n * k; i++) maxDiff = Math.max(maxDiff, Math.abs(r.output[i] - f[i]));
     acc.add(r.output.subarray(0, n * k), b.y.subarray(0, n));
+    fqAcc.add(f.subarray(0, n * k), b.y.subarray(0, n));
     seen += n;
     opts.onBatch?.(++done, total);
   }
-  return { ...acc.summary(), samples: seen, agreement: seen === 0 ? NaN : agree / seen, maxOutputDiff: maxDiff };
+  return {
+    ...acc.summary(), samples: seen, agreement: seen === 0 ? NaN : agree / seen, maxOutputDiff: maxDiff,
+    fakeQuantMetric: fqAcc.summary().metric,
+  };
 }

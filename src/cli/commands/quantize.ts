@@ -158,6 +158,7 @@ export function runQuantize(argv: string[]): void {
       integerSamples: intTest.samples,
       integerVsFakeQuantAgreement: intTest.agreement,
       integerVsFakeQuantMaxOutputDiff: intTest.maxOutputDiff,
+      fakeQuantOnIntegerSamples: intTest.fakeQuantMetric,
       metric,
     },
     memory: { weightBytes, biasBytes, totalBytes: weightBytes + biasBytes, float32Bytes, layers: memory },
@@ -166,6 +167,6 @@ export function runQuantize(argv: string[]): void {
     outputs: { quantized: qPath, integer: iPath },
   };
   writeJsonAtomic(join(outDir, 'summary.json'), summary);
-  console.log(`${splits.info.name} ${modelName} ${label}: float ${fmtMetric(metric, floatTest.metric)}, fake-quant ${fmtMetric(metric, fqTest.metric)} (calibrated only ${fmtMetric(metric, ptq.metric)}), integer ${fmtMetric(metric, intTest.metric)} on ${intTest.samples} samples (agrees with fake-quant on ${(intTest.agreement * 100).toFixed(2)}%); weights ${weightBytes.toLocaleString('en-US')} B packed + bias ${biasBytes.toLocaleString('en-US')} B (float32: ${float32Bytes.toLocaleString('en-US')} B)`);
+  console.log(`${splits.info.name} ${modelName} ${label}: float ${fmtMetric(metric, floatTest.metric)}, fake-quant ${fmtMetric(metric, fqTest.metric)} (calibrated only ${fmtMetric(metric, ptq.metric)}), integer ${fmtMetric(metric, intTest.metric)} on ${intTest.samples} samples (fake-quant on the same samples ${fmtMetric(metric, intTest.fakeQuantMetric)}; agrees with fake-quant on ${(intTest.agreement * 100).toFixed(2)}%); weights ${weightBytes.toLocaleString('en-US')} B packed + bias ${biasBytes.toLocaleString('en-US')} B (float32: ${float32Bytes.toLocaleString('en-US')} B)`);
   console.log(`wrote ${qPath}, ${iPath} and ${join(outDir, 'summary.json')}`);
 }
