@@ -10,5 +10,5 @@ export { traceModel, type Trace, type TraceUnit } from './trace.js';
 export { analyseGroups, classifyUnit, type Group, type GroupAnalysis, type UnitRole } from './groups.js';
 export { pit, pitConverter, type PitOptions, type PitSearchOptions, type ModuleClass } from './convert.js';
 export { PitModel, type LayerRecord, type LayerSummary, type GroupSummary } from './model.js';
-export { exportDense, gather, type ExportPlan, type LayerPlan } from './export.js';
+export { exportDense, gather, type ExportPlan, type LayerPlan as ExportLayerPlan } from './export.js';
 export { swapChild, patchFields } from './swap.js';
