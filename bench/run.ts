@@ -19,7 +19,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import * as T from '../src/index.js';
-import { encodeModel, type OnnxGraph } from './onnx.js';
 
 const QUICK = process.argv.includes('--quick');
 const TIME_MS = QUICK ? 150 : 500;
@@ -115,13 +114,18 @@ function tsConv(kind: 'conv1d' | 'conv2d', bwd: boolean): () => void {
   };
 }
 
-function tsTcn(train: boolean): () => void {
+/** The issue's reference TCN (input 1×512, four causal dilated convs, GAP, linear 64→5). */
+function referenceTcn(): T.Module {
   const rng = new T.Rng(1);
   const layers: T.Module[] = [];
   for (const [ci, co, d] of [[1, 32, 1], [32, 32, 2], [32, 64, 4], [64, 64, 8]]) {
     layers.push(new T.Conv1d(ci, co, 5, { dilation: d, padding: 'causal', rng }), new T.ReLU());
   }
-  const model = new T.Sequential(...layers, new T.GlobalAvgPool(), new T.Linear(64, 5, { rng }));
+  return new T.Sequential(...layers, new T.GlobalAvgPool(), new T.Linear(64, 5, { rng }));
+}
+
+function tsTcn(train: boolean): () => void {
+  const model = referenceTcn();
   const x = T.tensor(rand(64 * 512, 5), [64, 1, 512]);
   const y = Array.from({ length: 64 }, (_, i) => i % 5);
   if (!train) return () => { T.noGrad(() => model.forward(x)); };
@@ -259,31 +263,39 @@ function tfTiny() {
 type Ort = typeof import('onnxruntime-node');
 let ort: Ort | null = null;
 
-async function peerOrt(c: Case, graph: () => OnnxGraph, feeds: () => Record<string, { data: Float32Array; shape: number[] }>, threads = 1): Promise<void> {
+async function peerOrt(c: Case, model: () => Uint8Array, feeds: () => Record<string, { data: Float32Array; shape: number[] }>, threads = 1): Promise<void> {
   if (ort === null) return;
   const o = ort;
-  const session = await o.InferenceSession.create(encodeModel(graph()), { intraOpNumThreads: threads, interOpNumThreads: 1, executionProviders: ['cpu'] });
+  const session = await o.InferenceSession.create(model(), { intraOpNumThreads: threads, interOpNumThreads: 1, executionProviders: ['cpu'] });
   const f = Object.fromEntries(Object.entries(feeds()).map(([k, v]) => [k, new o.Tensor('float32', v.data, v.shape)]));
   const ms = await median(async () => { await session.run(f); });
   addRow(c, 'onnxruntime', threads, 'ort:cpu', ms);
 }
 
-function onnxTcn(): OnnxGraph {
-  const nodes: OnnxGraph['nodes'] = [];
-  const inits: OnnxGraph['initializers'] = [];
-  let h = 'x';
-  [[1, 32, 1], [32, 32, 2], [32, 64, 4], [64, 64, 8]].forEach(([ci, co, d], i) => {
-    inits.push({ name: `w${i}`, shape: [co, ci, 5], data: rand(co * ci * 5, i + 20).map((v) => v / Math.sqrt(ci * 5)) });
-    inits.push({ name: `b${i}`, shape: [co], data: new Float32Array(co) });
-    nodes.push({ op: 'Conv', inputs: [h, `w${i}`, `b${i}`], outputs: [`c${i}`], attrs: { dilations: [d], kernel_shape: [5], pads: [4 * d, 0], strides: [1] } });
-    nodes.push({ op: 'Relu', inputs: [`c${i}`], outputs: [`r${i}`] });
-    h = `r${i}`;
+interface ShortGraph {
+  nodes: { op: string; inputs: string[]; outputs: string[]; attrs?: Record<string, number[]> }[];
+  initializers: { name: string; shape: number[]; data: Float32Array }[];
+  inputs: { name: string; shape: number[] }[];
+  outputs: { name: string; shape: number[] }[];
+}
+
+/** A float32 ONNX model from a compact graph (integer-list attributes only), via the library's writer. */
+function floatGraph(g: ShortGraph): Uint8Array {
+  return T.onnx.encodeOnnxModel({
+    name: 'bench',
+    nodes: g.nodes.map((n, i) => ({
+      ...n, name: `n${i}`,
+      attrs: n.attrs && Object.fromEntries(Object.entries(n.attrs).map(([k, v]) => [k, { ints: v }])),
+    })),
+    initializers: g.initializers.map((t) => ({ ...t, type: 'float' as const })),
+    inputs: g.inputs.map((v) => ({ ...v, type: 'float' as const })),
+    outputs: g.outputs.map((v) => ({ ...v, type: 'float' as const })),
   });
-  inits.push({ name: 'wl', shape: [5, 64], data: rand(320, 9) }, { name: 'bl', shape: [5], data: new Float32Array(5) });
-  nodes.push({ op: 'GlobalAveragePool', inputs: [h], outputs: ['gap'] });
-  nodes.push({ op: 'Flatten', inputs: ['gap'], outputs: ['flat'], attrs: { axis: 1 } });
-  nodes.push({ op: 'Gemm', inputs: ['flat', 'wl', 'bl'], outputs: ['y'], attrs: { transB: 1 } });
-  return { nodes, initializers: inits, inputs: [{ name: 'x', shape: [64, 1, 512] }], outputs: [{ name: 'y', shape: [64, 5] }] };
+}
+
+/** The same TCN for onnxruntime, through the library's own ONNX exporter (input named 'input'). */
+function onnxTcn(): Uint8Array {
+  return T.onnx.encodeOnnxModel(T.onnx.moduleToOnnx(referenceTcn(), { inputShape: [1, 512] }));
 }
 
 // ───────────────────────────── PyTorch ─────────────────────────────
@@ -396,10 +408,10 @@ async function main(): Promise<void> {
       if (!QUICK || n <= 256) await ours(c, 'js', 1, tsGemm(n), n >= 512);
       if (gpujs && n <= 256) await ours(c, 'gpujs', 1, tsGemm(n), true);
       await peerTf(c, tfGemm(n), n >= 512);
-      await peerOrt(c, () => ({ nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['y'] }], initializers: [], inputs: [{ name: 'a', shape: [n, n] }, { name: 'b', shape: [n, n] }], outputs: [{ name: 'y', shape: [n, n] }] }),
+      await peerOrt(c, () => floatGraph({ nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['y'] }], initializers: [], inputs: [{ name: 'a', shape: [n, n] }, { name: 'b', shape: [n, n] }], outputs: [{ name: 'y', shape: [n, n] }] }),
         () => ({ a: { data: rand(n * n, 1), shape: [n, n] }, b: { data: rand(n * n, 2), shape: [n, n] } }));
       await ours(c2, 'wasm', maxThreads, tsGemm(n));
-      await peerOrt(c2, () => ({ nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['y'] }], initializers: [], inputs: [{ name: 'a', shape: [n, n] }, { name: 'b', shape: [n, n] }], outputs: [{ name: 'y', shape: [n, n] }] }),
+      await peerOrt(c2, () => floatGraph({ nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['y'] }], initializers: [], inputs: [{ name: 'a', shape: [n, n] }, { name: 'b', shape: [n, n] }], outputs: [{ name: 'y', shape: [n, n] }] }),
         () => ({ a: { data: rand(n * n, 1), shape: [n, n] }, b: { data: rand(n * n, 2), shape: [n, n] } }), maxThreads);
     });
   }
@@ -420,7 +432,7 @@ async function main(): Promise<void> {
         await peerTf(c, tfConv(kind, bwd), true, bwd ? '(im2col+matMul conv: TF.js lacks dilated/wasm conv gradients)' : '(native conv)');
         if (!bwd) {
           const is1 = kind === 'conv1d';
-          await peerOrt(c, () => ({
+          await peerOrt(c, () => floatGraph({
             nodes: [{ op: 'Conv', inputs: ['x', 'w'], outputs: ['y'], attrs: (is1 ? { dilations: [2], kernel_shape: [3], pads: [2, 2] } : { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }) as Record<string, number[]> }],
             initializers: [{ name: 'w', shape: is1 ? [64, 64, 3] : [32, 32, 3, 3], data: rand(is1 ? 64 * 64 * 3 : 32 * 32 * 9, 4) }],
             inputs: [{ name: 'x', shape: is1 ? [32, 64, 256] : [32, 32, 32, 32] }],
@@ -445,7 +457,7 @@ async function main(): Promise<void> {
     await ours(tcnInfer, 'wasm', 1, tsTcn(false));
     await ours(tcnInfer, 'wasm', maxThreads, tsTcn(false));
     await peerTf(tcnInfer, tfTcn(false), true, '(im2col+matMul convs)');
-    await peerOrt(tcnInfer, onnxTcn, () => ({ x: { data: rand(64 * 512, 5), shape: [64, 1, 512] } }));
+    await peerOrt(tcnInfer, onnxTcn, () => ({ input: { data: rand(64 * 512, 5), shape: [64, 1, 512] } }));
   });
 
   const tiny: Case = { id: 'op64-fwdbwd', label: '', flops: null, torch: { kind: 'tiny', threads: 1 } };
