@@ -33,7 +33,9 @@ export function saveTrainState(path: string, model: Module, p: FitProgress, conf
 
 /** The config saved in a state file (to rebuild the data and model before loading the state). */
 export function readTrainStateConfig(path: string): Record<string, unknown> {
-  return parseState(path, loadSafetensors(path).metadata).config as Record<string, unknown>;
+  const state = parseState(path, loadSafetensors(path).metadata);
+  checkProgress(path, state);
+  return state.config as Record<string, unknown>;
 }
 
 function parseState(path: string, metadata: Record<string, string>): Record<string, unknown> {
@@ -48,6 +50,30 @@ function parseState(path: string, metadata: Record<string, string>): Record<stri
     throw new Error(`${path}: not a tsdnas training state (expected metadata format '${TRAIN_STATE_FORMAT}')`);
   }
   return state;
+}
+
+/** Every field fit reads, checked before any is used: a corrupt state fails here, naming the file and field. */
+function checkProgress(path: string, st: Record<string, unknown>): void {
+  const bad = (field: string, want: string) => new Error(`${path}: training state field '${field}' is ${JSON.stringify(st[field])?.slice(0, 60)}; expected ${want} — the file is corrupt, start the run again`);
+  const int = (f: string, min: number) => { if (!Number.isInteger(st[f]) || (st[f] as number) < min) throw bad(f, `an integer ≥ ${min}`); };
+  int('epoch', 1);
+  int('bestEpoch', 0);
+  int('sinceBest', 0);
+  if (typeof st.stopped !== 'boolean') throw bad('stopped', 'true or false');
+  for (const f of ['best', 'bestLoss']) if (Number.isNaN(finite(st[f])) || (typeof st[f] !== 'number' && typeof st[f] !== 'string')) throw bad(f, 'a number');
+  const fields = ['epoch', 'lr', 'trainLoss', 'trainMetric', 'valLoss', 'valMetric', 'seconds'];
+  if (!Array.isArray(st.history) || st.history.length !== st.epoch
+    || !st.history.every((h) => h !== null && typeof h === 'object' && fields.every((k) => typeof (h as Record<string, unknown>)[k] === 'number'))) {
+    throw bad('history', `one record {${fields.join(', ')}} per finished epoch`);
+  }
+  for (const f of ['rng', 'globalRng']) {
+    const r = st[f] as { s?: unknown; spare?: unknown } | null;
+    const ok = r !== null && typeof r === 'object' && Array.isArray(r.s) && r.s.length === 4 && r.s.every((v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 32)
+      && (r.spare === null || typeof r.spare === 'number');
+    if (!ok) throw bad(f, '{s: [4 32-bit integers], spare: number | null}');
+  }
+  if (st.scheduler !== null && (typeof st.scheduler !== 'object' || Array.isArray(st.scheduler))) throw bad('scheduler', 'null or a scheduler state object');
+  if (st.config === null || typeof st.config !== 'object' || Array.isArray(st.config)) throw bad('config', 'an object of train options');
 }
 
 /** Reads a state file, loads its weights into `model` (validated first) and returns the progress and saved config. */
@@ -65,7 +91,13 @@ export function loadTrainState(path: string, model: Module): { progress: FitProg
   } catch (e) {
     throw new Error(`${path}: the saved weights do not fit the model built from the saved config (${(e as Error).message})`);
   }
-  const optimizer = optimizerStateFromTensors(tensors, metadata['tsdnas.optimizer'] ?? '', 'optimizer');
+  let optimizer;
+  try {
+    optimizer = optimizerStateFromTensors(tensors, metadata['tsdnas.optimizer'] ?? '', 'optimizer');
+  } catch (e) {
+    throw new Error(`${path}: the optimiser state is corrupt (${(e as Error).message})`);
+  }
+  checkProgress(path, state);
   const progress = {
     ...(state as unknown as FitProgress), best: finite(state.best), bestLoss: finite(state.bestLoss), optimizer, bestState,
   };

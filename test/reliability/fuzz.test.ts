@@ -155,3 +155,46 @@ describe('loader fuzzing (seeded)', () => {
     check('config-json', t);
   });
 });
+
+describe('training-state fuzzing (--resume input)', () => {
+  it('train-state.safetensors: byte and header-JSON mutants load or fail naming the file; loaded ones resume without a raw TypeError', async () => {
+    const { saveTrainState, loadTrainState } = await import('../../src/io/train-state.js');
+    const { fit } = await import('../../src/nn/train/fit.js');
+    const { resolveConfig } = await import('../../src/util/schema.js');
+    const { TRAIN_SCHEMA } = await import('../../src/nn/train/config.js');
+    const { separableSplits } = await import('../nn/helpers.js');
+    const { Linear } = await import('../../src/nn/layers/linear.js');
+    const { Flatten, ReLU } = await import('../../src/nn/layers/simple.js');
+    const { Sequential } = await import('../../src/nn/layers/containers.js');
+    const build = () => { const r = new T.Rng(1); return new Sequential(new Flatten(), new Linear(16, 4, { rng: r }), new ReLU(), new Linear(4, 2, { rng: r })); };
+    const cfg = resolveConfig(TRAIN_SCHEMA, [{ values: { epochs: 2, batchSize: 32 }, where: 'test' }]);
+    const splits = separableSplits(1);
+    const path = join(tmp, 'train-state.safetensors');
+    const m0 = build();
+    fit(m0, splits, { ...cfg, epochs: 1 }, { onEpochEnd: (p) => saveTrainState(path, m0, p, { epochs: 2 }) });
+    const { readFileSync } = await import('node:fs');
+    const valid = new Uint8Array(readFileSync(path));
+    const n = Number(new DataView(valid.buffer, valid.byteOffset).getBigUint64(0, true));
+    const header = Buffer.from(valid.subarray(8, 8 + n)).toString('utf8');
+    const body = valid.subarray(8 + n);
+    const resumeErrors: string[] = [];
+    const load = (bytes: Uint8Array) => {
+      writeFileSync(path, bytes);
+      const model = build();
+      const { progress } = loadTrainState(path, model);
+      try {
+        fit(model, splits, cfg, {}, progress);
+      } catch (e) {
+        if (e instanceof TypeError || e instanceof RangeError) resumeErrors.push(String(e));
+      }
+    };
+    check('train-state', fuzzBytes('train-state', path, valid, load));
+    check('train-state-header', fuzzText('train-state-header', path, header, (h) => {
+      const hb = Buffer.from(h, 'utf8');
+      const len = new Uint8Array(8);
+      new DataView(len.buffer).setBigUint64(0, BigInt(hb.length), true);
+      load(concat(len, hb, body));
+    }));
+    expect(resumeErrors).toEqual([]);
+  });
+});
