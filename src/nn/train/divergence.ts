@@ -26,7 +26,9 @@ export class TrainingDivergedError extends Error {
     readonly layer: string,
     detail: string,
   ) {
-    const at = step.batches > 0 ? `epoch ${step.epoch}, batch ${step.batch}/${step.batches}` : `the end of epoch ${step.epoch}`;
+    // epoch 0: the caller (e.g. a search loop) did not say which epoch.
+    const batch = `batch ${step.batch}/${step.batches}`;
+    const at = step.batches === 0 ? `the end of epoch ${step.epoch}` : step.epoch > 0 ? `epoch ${step.epoch}, ${batch}` : batch;
     super(`training diverged at ${at}: ${detail}; lower the learning rate or enable gradient clipping (--clip-grad-norm)`);
     this.name = 'TrainingDivergedError';
   }

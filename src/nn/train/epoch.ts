@@ -41,7 +41,7 @@ export interface TrainEpochOptions {
   onBatch?: (done: number, total: number, loss: number) => void;
   /** Random signal augmentation of each training batch (drawn from `rng`). */
   augment?: AugmentOptions;
-  /** Epoch number named in a divergence error (default 1). */
+  /** Epoch number named in a divergence error (omitted when not given). */
   epoch?: number;
 }
 
@@ -72,7 +72,7 @@ export function trainEpoch(model: Module, ds: ArrayDataset, ctx: EpochContext, o
     const out = model.call(toInput(b.x, b.n, ds.sampleShape));
     let loss = taskLoss(out, b.y, ctx.task, ctx.loss, ctx.scaler);
     const lossValue = loss.item();
-    const step = { epoch: o.epoch ?? 1, batch: done + 1, batches: total };
+    const step = { epoch: o.epoch ?? 0, batch: done + 1, batches: total };
     checkLoss(loss, lossValue, step);
     const extra = o.extraLoss?.(lossValue) ?? null;
     if (extra !== null) loss = add(loss, extra);
