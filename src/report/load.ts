@@ -12,6 +12,7 @@ import type { EpochRecord } from '../nn/train/fit.js';
 import type { LayerRow } from '../nn/summary.js';
 import type { SearchEpochRecord } from '../nas/search/protocol.js';
 import type { LayerState } from '../nas/search/types.js';
+import type { MpsLayerSummary } from '../quant/mps/model.js';
 
 export type MetricName = 'accuracy' | 'mae';
 
@@ -28,16 +29,7 @@ export interface SeedData {
 }
 
 /** One layer of a mixed-precision point (tsdnas mps: weight bits per channel as a histogram). */
-export interface PrecisionLayer {
-  name: string;
-  kind: string;
-  cout: number;
-  wBits: Record<string, number>;
-  aInBits: number | null;
-  aOutBits: number | null;
-  sizeBytes: number;
-  bitops: number;
-}
+export type PrecisionLayer = MpsLayerSummary;
 
 export interface PointData {
   index: number;

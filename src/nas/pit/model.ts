@@ -19,6 +19,7 @@ import { TimeMasker } from './timeMask.js';
 import { PitConv1d } from './pitConv.js';
 import { isConv, isLinear } from './kinds.js';
 import { exportDense, type ExportPlan } from './export.js';
+import type { LayerState } from '../search/types.js';
 
 /** A conv / linear invocation in the traced graph, with where its input and output channels come from. */
 export interface LayerRecord {
@@ -33,17 +34,8 @@ export interface LayerRecord {
   outGroup: Group;
 }
 
-export interface LayerSummary {
-  name: string;
-  kind: string;
-  cin: number;
-  cinAlive: number;
-  cout: number;
-  coutAlive: number;
-  k: number;
-  kAlive: number;
-  /** Dilation after export. */
-  dilation: number;
+/** A layer's state (the search's per-epoch record) with its params, MACs and named costs always counted. */
+export interface LayerSummary extends LayerState {
   params: number;
   macs: number;
   /** Every named cost of the layer (per-call costs summed over its calls, max-reduced ones maximised). */
