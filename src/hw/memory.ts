@@ -1,8 +1,9 @@
 /**
  * Memory footprint of a deployed integer layer, differentiable in the searched sizes:
  *   flash = packed weights (⌈weight bits / 8⌉ bytes) + a 32-bit bias per output channel + the
- *           requantisation constants (a 32-bit multiplier per output channel and one shared
- *           shift byte, DESIGN.md §6);
+ *           requantisation constants (a 32-bit multiplier and a shift byte per output channel:
+ *           the integer engine, src/quant/integer/requant.ts, and the C export requantise per
+ *           channel, which keeps full multiplier precision where DESIGN.md §6 allows one shift);
  *   RAM   = input + output activations of one invocation at their bit-widths + the kernel's
  *           scratch (im2col) buffer; the model's peak RAM is the maximum over its layer calls.
  * Bit-widths come from a mixed-precision search when it sets them (EffectiveSizes.inBits /
@@ -14,11 +15,9 @@ import { add, div, mul } from '../autograd/ops/elementwise.js';
 import type { CostFn, EffectiveSizes, LayerSpec } from './spec.js';
 import { ceilDiv } from './rounding.js';
 
-/** Bytes per output channel of the 32-bit bias and the 32-bit requantisation multiplier. */
+/** Bytes per output channel of the 32-bit bias, and of the 32-bit multiplier plus its shift byte. */
 export const BIAS_BYTES = 4;
-export const REQUANT_BYTES_PER_CHANNEL = 4;
-/** One shared requantisation shift per layer. */
-export const REQUANT_BYTES_PER_LAYER = 1;
+export const REQUANT_BYTES_PER_CHANNEL = 5;
 
 const prod = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
 
@@ -36,7 +35,7 @@ export function weightBits(spec: LayerSpec, eff: EffectiveSizes, nativeBits: num
 /** Flash bytes of one layer: packed weights + bias + requantisation constants. */
 export function flashBytes(spec: LayerSpec, eff: EffectiveSizes, nativeBits: number): Tensor {
   const weights = ceilDiv(weightBits(spec, eff, nativeBits), 8);
-  return add(add(weights, mul(eff.cout, BIAS_BYTES + REQUANT_BYTES_PER_CHANNEL)), REQUANT_BYTES_PER_LAYER);
+  return add(weights, mul(eff.cout, BIAS_BYTES + REQUANT_BYTES_PER_CHANNEL));
 }
 
 /** Bytes of an activation tensor of `channels` × `positions` values at `bits` each. */

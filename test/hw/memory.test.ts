@@ -7,18 +7,18 @@ import { activationBytes, ceilSte, flashBytes, floorSte, fullSizes, gap8, liveAc
 const conv16: LayerSpec = { name: 'c', kind: 'conv2d', cin: 16, cout: 16, kernel: [3, 3], groups: 1, depthwise: false, bias: false, outShape: [32, 32], inShape: [32, 32] };
 
 describe('flash', () => {
-  it('int8 weights + 32-bit bias + 32-bit multiplier per channel + one shift byte', () => {
-    expect(flashBytes(conv16, fullSizes(conv16), 8).item()).toBe(2304 + 16 * 8 + 1);
+  it('int8 weights + 32-bit bias + 32-bit multiplier and a shift byte per channel', () => {
+    expect(flashBytes(conv16, fullSizes(conv16), 8).item()).toBe(2304 + 16 * 9);
   });
 
   it('packed sub-byte weights from the expected bits per channel (pruned channels count 0 bits once)', () => {
     const eff = { ...fullSizes(conv16), wBitsSum: T.scalar(4 * 8 + 2 * 8) };
-    expect(flashBytes(conv16, eff, 8).item()).toBe(Math.ceil((144 * 48) / 8) + 16 * 8 + 1);
+    expect(flashBytes(conv16, eff, 8).item()).toBe(Math.ceil((144 * 48) / 8) + 16 * 9);
   });
 
   it('a depthwise layer stores k weights per channel', () => {
     const dw: LayerSpec = { ...conv16, groups: 16, depthwise: true };
-    expect(flashBytes(dw, fullSizes(dw), 8).item()).toBe(16 * 9 + 16 * 8 + 1);
+    expect(flashBytes(dw, fullSizes(dw), 8).item()).toBe(16 * 9 + 16 * 9);
   });
 });
 
