@@ -43,7 +43,7 @@ const log = (s: string) => process.stderr.write(s + '\n');
 function pointRow(p: MpsPoint, metric: 'accuracy' | 'mae', index: number) {
   const hw = Object.fromEntries(Object.entries(p.costs).filter(([k]) => k !== 'size' && k !== 'bitops').map(([k, v]) => [k, +v.toPrecision(6)]));
   return {
-    point: index, kind: p.kind, label: p.label, strength: p.strength ?? '', size_bytes: +p.sizeBytes.toFixed(2), bitops: Math.round(p.bitops), ...hw,
+    point: index, kind: p.kind, label: p.label, strength: p.strength ?? '', size_bytes: +p.sizeBytes.toFixed(2), expected_size_bytes: +(p.costs.size ?? NaN).toFixed(2), bitops: Math.round(p.bitops), ...hw,
     [`val_${metric}`]: p.valMetric, [`test_${metric}`]: p.testMetric, bits: Object.entries(p.histogram).map(([k, v]) => `${k}:${v}`).join(' '), seconds: Math.round(p.seconds),
   };
 }
@@ -117,7 +117,7 @@ export function runMpsCommand(argv: string[]): void {
     onEpoch: (r) => log(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric)}  reg ${r.regTerm.toExponential(2)}  size ${r.costs.size.toFixed(0)} B  BitOps ${r.costs.bitops.toExponential(3)}  ${r.seconds.toFixed(1)}s`),
     onPoint: (p, i) => {
       writePoint(outDir, p, i, cfg, { modelName, inputShape: splits.info.sampleShape, outputs: run.outputs, dataset: splits.info.name });
-      log(`  point ${i} (${p.label}): ${p.sizeBytes.toFixed(0)} B weights, ${p.bitops.toExponential(3)} BitOps, test ${fmtMetric(metric, p.testMetric)}, bits ${JSON.stringify(p.histogram)} (${p.seconds.toFixed(0)} s)`);
+      log(`  point ${i} (${p.label}): ${p.sizeBytes.toFixed(0)} B packed weights (search's expected ${(p.costs.size ?? NaN).toFixed(0)} B), ${p.bitops.toExponential(3)} BitOps, test ${fmtMetric(metric, p.testMetric)}, bits ${JSON.stringify(p.histogram)} (${p.seconds.toFixed(0)} s)`);
     },
   });
   const seconds = (performance.now() - t0) / 1000;

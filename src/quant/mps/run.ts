@@ -30,6 +30,7 @@ import { foldBatchNorms } from './fold.js';
 import { quantize } from '../convert.js';
 import { calibrate } from '../calibrate.js';
 import type { QuantModel } from '../qmodel.js';
+import { integerize } from '../integer/engine.js';
 
 export type Granularity = 'layer' | 'channel';
 
@@ -38,6 +39,11 @@ export interface MpsPoint {
   kind: string;
   label: string;
   strength: number | null;
+  /**
+   * Weight memory of the deployed model: bytes of the integer engine's packed weight buffers. It
+   * can exceed the search's expected `costs.size`, which assumes the next layer drops its inputs
+   * from 0-bit channels; the integer model keeps them (a pruned channel still outputs its bias).
+   */
   sizeBytes: number;
   bitops: number;
   /** Every named cost of the plan (size, bitops, and a target's cycles / latency / … when given). */
@@ -93,7 +99,7 @@ function searchConfig(cfg: MpsConfig): SearchConfig {
  * quantisers), calibrate the clips, fine-tune (QAT) and measure; the plan's exact costs come from
  * its fixed-precision search model.
  */
-export function trainPlan(float: Module, splits: DatasetSplits, cfg: MpsConfig, plan: QuantPlan, epochs: number, hooks: MpsHooks, label: string): { handle: MpsModel; qmodel: QuantModel; valMetric: number; testMetric: number; history: EpochRecord[]; costs: Record<string, number> } {
+export function trainPlan(float: Module, splits: DatasetSplits, cfg: MpsConfig, plan: QuantPlan, epochs: number, hooks: MpsHooks, label: string): { handle: MpsModel; qmodel: QuantModel; valMetric: number; testMetric: number; history: EpochRecord[]; costs: Record<string, number>; packedBytes: number } {
   const shape = splits.info.sampleShape;
   const handle = fixedPrecision(cloneModel(float), plan, { inputShape: shape, costs: hooks.costs });
   const qmodel = quantize(cloneModel(float), plan, { inputShape: shape });
@@ -103,7 +109,8 @@ export function trainPlan(float: Module, splits: DatasetSplits, cfg: MpsConfig, 
   const va = evaluate(qmodel, splits.val, r.ctx);
   const te = evaluate(qmodel, splits.test, r.ctx);
   const c = costValues(handle);
-  return { handle, qmodel, valMetric: va.metric, testMetric: te.metric, history: r.history, costs: c };
+  const packedBytes = integerize(qmodel).memory().reduce((sum, m) => sum + m.weightBytes, 0);
+  return { handle, qmodel, valMetric: va.metric, testMetric: te.metric, history: r.history, costs: c, packedBytes };
 }
 
 export function searchOne(warm: Module, splits: DatasetSplits, cfg: MpsConfig, granularity: Granularity, strength: number, hooks: MpsHooks = {}): MpsPoint {
@@ -129,7 +136,7 @@ export function searchOne(warm: Module, splits: DatasetSplits, cfg: MpsConfig, g
   const source = target.exportFloat();
   const ft = trainPlan(source, splits, cfg, plan, cfg.finetuneEpochs, hooks, label);
   return {
-    kind: `mps-${granularity}`, label, strength, sizeBytes: ft.costs.size, bitops: ft.costs.bitops, costs: ft.costs, valMetric: ft.valMetric, testMetric: ft.testMetric,
+    kind: `mps-${granularity}`, label, strength, sizeBytes: ft.packedBytes, bitops: ft.costs.bitops, costs: ft.costs, valMetric: ft.valMetric, testMetric: ft.testMetric,
     plan, histogram: bitHistogram(plan), searchHistory: s.history, finetuneHistory: ft.history, searchBestEpoch: s.bestEpoch,
     seconds: (performance.now() - t0) / 1000, model: ft.qmodel, source, handle: ft.handle,
   };
@@ -143,7 +150,7 @@ export function uniformBaseline(warm: Module, splits: DatasetSplits, cfg: MpsCon
   const label = `uniform w${wBits}a${cfg.baselineActBits}`;
   const ft = trainPlan(warm, splits, cfg, plan, cfg.searchEpochs + cfg.finetuneEpochs, hooks, label);
   return {
-    kind: 'uniform', label, strength: null, sizeBytes: ft.costs.size, bitops: ft.costs.bitops, costs: ft.costs, valMetric: ft.valMetric, testMetric: ft.testMetric,
+    kind: 'uniform', label, strength: null, sizeBytes: ft.packedBytes, bitops: ft.costs.bitops, costs: ft.costs, valMetric: ft.valMetric, testMetric: ft.testMetric,
     plan, histogram: bitHistogram(plan), searchHistory: [], finetuneHistory: ft.history, searchBestEpoch: null,
     seconds: (performance.now() - t0) / 1000, model: ft.qmodel, source: warm, handle: ft.handle,
   };
