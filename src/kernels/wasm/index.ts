@@ -334,24 +334,39 @@ function poolSmall(g: PoolGeom): boolean {
   return g.n * g.c * g.ho * g.wo < POOL_MIN;
 }
 
+/** An operand of a pooling kernel: its array, its element count, and whether it holds int32 indices. */
+type PoolOperand = readonly [data: TypedArray, count: number, int32?: boolean];
+
+/**
+ * Runs one pooling kernel in wasm memory: the geometry and the inputs are copied in, `call` gets
+ * the geometry pointer and one pointer per input then per output, and the outputs are copied back.
+ */
+function runPool(g: PoolGeom, inputs: readonly PoolOperand[], outputs: readonly PoolOperand[], call: (r: WasmRuntime, pg: number, ptrs: number[]) => void): void {
+  const r = R();
+  r.reset();
+  const pg = r.alloc(12);
+  const ptrs = [...inputs, ...outputs].map(([, count]) => r.alloc(count));
+  r.commit();
+  fillPoolGeom(r, pg, g);
+  inputs.forEach(([data, count, int32], i) => {
+    (int32 ? r.i32 : r.f32).set(data.length === count ? data : data.subarray(0, count), ptrs[i] >> 2);
+  });
+  call(r, pg, ptrs);
+  outputs.forEach(([data, count, int32], j) => {
+    const p = ptrs[inputs.length + j] >> 2;
+    data.set((int32 ? r.i32 : r.f32).subarray(p, p + count));
+  });
+}
+
+const poolSizes = (g: PoolGeom): [nx: number, no: number] => [g.n * g.c * g.h * g.w, g.n * g.c * g.ho * g.wo];
+
 function maxPoolForward(x: TypedArray, out: TypedArray, argmax: Int32Array, g: PoolGeom): void {
   if (poolSmall(g) || !allFloat32(x, out)) {
     delegate('maxPoolForward', poolSmall(g) ? 'small tensor' : float32Reason('wasm', x, out))(x, out, argmax, g);
     return;
   }
-  const nx = g.n * g.c * g.h * g.w, no = g.n * g.c * g.ho * g.wo;
-  const r = R();
-  r.reset();
-  const pg = r.alloc(12);
-  const px = r.alloc(nx);
-  const po = r.alloc(no);
-  const pi = r.alloc(no);
-  r.commit();
-  fillPoolGeom(r, pg, g);
-  r.f32.set(x.length === nx ? x : x.subarray(0, nx), px >> 2);
-  r.exports.maxPoolForward(px, po, pi, pg);
-  out.set(r.f32.subarray(po >> 2, (po >> 2) + no));
-  argmax.set(r.i32.subarray(pi >> 2, (pi >> 2) + no));
+  const [nx, no] = poolSizes(g);
+  runPool(g, [[x, nx]], [[out, no], [argmax, no, true]], (r, pg, [px, po, pi]) => r.exports.maxPoolForward(px, po, pi, pg));
 }
 
 function maxPoolBackward(dy: TypedArray, argmax: Int32Array, dx: TypedArray, g: PoolGeom): void {
@@ -359,19 +374,8 @@ function maxPoolBackward(dy: TypedArray, argmax: Int32Array, dx: TypedArray, g: 
     delegate('maxPoolBackward', poolSmall(g) ? 'small tensor' : float32Reason('wasm', dy, dx))(dy, argmax, dx, g);
     return;
   }
-  const nx = g.n * g.c * g.h * g.w, no = g.n * g.c * g.ho * g.wo;
-  const r = R();
-  r.reset();
-  const pg = r.alloc(12);
-  const pdy = r.alloc(no);
-  const pi = r.alloc(no);
-  const pdx = r.alloc(nx);
-  r.commit();
-  fillPoolGeom(r, pg, g);
-  r.f32.set(dy.length === no ? dy : dy.subarray(0, no), pdy >> 2);
-  r.i32.set(argmax.length === no ? argmax : argmax.subarray(0, no), pi >> 2);
-  r.exports.maxPoolBackward(pdy, pi, pdx, pg);
-  dx.set(r.f32.subarray(pdx >> 2, (pdx >> 2) + nx));
+  const [nx, no] = poolSizes(g);
+  runPool(g, [[dy, no], [argmax, no, true]], [[dx, nx]], (r, pg, [pdy, pi, pdx]) => r.exports.maxPoolBackward(pdy, pi, pdx, pg));
 }
 
 function avgPoolForward(x: TypedArray, out: TypedArray, g: PoolGeom, countIncludePad: boolean): void {
@@ -379,17 +383,8 @@ function avgPoolForward(x: TypedArray, out: TypedArray, g: PoolGeom, countInclud
     delegate('avgPoolForward', poolSmall(g) ? 'small tensor' : float32Reason('wasm', x, out))(x, out, g, countIncludePad);
     return;
   }
-  const nx = g.n * g.c * g.h * g.w, no = g.n * g.c * g.ho * g.wo;
-  const r = R();
-  r.reset();
-  const pg = r.alloc(12);
-  const px = r.alloc(nx);
-  const po = r.alloc(no);
-  r.commit();
-  fillPoolGeom(r, pg, g);
-  r.f32.set(x.length === nx ? x : x.subarray(0, nx), px >> 2);
-  r.exports.avgPoolForward(px, po, pg, countIncludePad ? 1 : 0);
-  out.set(r.f32.subarray(po >> 2, (po >> 2) + no));
+  const [nx, no] = poolSizes(g);
+  runPool(g, [[x, nx]], [[out, no]], (r, pg, [px, po]) => r.exports.avgPoolForward(px, po, pg, countIncludePad ? 1 : 0));
 }
 
 function avgPoolBackward(dy: TypedArray, dx: TypedArray, g: PoolGeom, countIncludePad: boolean): void {
@@ -397,17 +392,8 @@ function avgPoolBackward(dy: TypedArray, dx: TypedArray, g: PoolGeom, countInclu
     delegate('avgPoolBackward', poolSmall(g) ? 'small tensor' : float32Reason('wasm', dy, dx))(dy, dx, g, countIncludePad);
     return;
   }
-  const nx = g.n * g.c * g.h * g.w, no = g.n * g.c * g.ho * g.wo;
-  const r = R();
-  r.reset();
-  const pg = r.alloc(12);
-  const pdy = r.alloc(no);
-  const pdx = r.alloc(nx);
-  r.commit();
-  fillPoolGeom(r, pg, g);
-  r.f32.set(dy.length === no ? dy : dy.subarray(0, no), pdy >> 2);
-  r.exports.avgPoolBackward(pdy, pdx, pg, countIncludePad ? 1 : 0);
-  dx.set(r.f32.subarray(pdx >> 2, (pdx >> 2) + nx));
+  const [nx, no] = poolSizes(g);
+  runPool(g, [[dy, no]], [[dx, nx]], (r, pg, [pdy, pdx]) => r.exports.avgPoolBackward(pdy, pdx, pg, countIncludePad ? 1 : 0));
 }
 
 /** Below this many elements fakeQuant stays in js (copy-in/out costs more than the loop). */
