@@ -19,6 +19,7 @@ import type { Backend, ConvGeom, KernelName, KernelSet, QuantRounding, UnaryOp }
 import { allFloat32, float32Reason } from '../float32Only.js';
 import { recordFallback } from '../dispatch.js';
 import { jsKernels } from '../js/index.js';
+import { col2imAdd } from '../js/conv.js';
 
 export type GpujsMode = 'webasm' | 'cpu' | 'webgl' | 'webgl2' | 'headlessgl';
 
@@ -215,18 +216,7 @@ export async function createGpujsBackend(mode: GpujsMode = 'webasm'): Promise<Gp
       for (let gi = 0; gi < g.groups; gi++) {
         const dyg = (dy as Float32Array).subarray((n * g.cout + gi * coutG) * P, (n * g.cout + (gi + 1) * coutG) * P);
         const dcol = matmulDense(K, P, coutG, wT[gi], dyg);
-        const base = (n * g.cin + gi * cinG) * g.h * g.w;
-        for (let row = 0; row < K; row++) {
-          const c = Math.floor(row / (g.kh * g.kw)), i = Math.floor(row / g.kw) % g.kh, j = row % g.kw;
-          for (let oh = 0; oh < g.ho; oh++) {
-            const ih = oh * g.sh - g.padTop + i * g.dh;
-            if (ih < 0 || ih >= g.h) continue;
-            for (let ow = 0; ow < g.wo; ow++) {
-              const iw = ow * g.sw - g.padLeft + j * g.dw;
-              if (iw >= 0 && iw < g.w) dx[base + (c * g.h + ih) * g.w + iw] += dcol[row * P + oh * g.wo + ow];
-            }
-          }
-        }
+        col2imAdd(dcol, cinG, g, dx, (n * g.cin + gi * cinG) * g.h * g.w);
       }
     }
   }

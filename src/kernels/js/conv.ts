@@ -47,7 +47,8 @@ export function im2col(x: TypedArray, xOff: number, cinG: number, g: ConvGeom, c
   }
 }
 
-function col2imAdd(col: Float64Array | Float32Array, cinG: number, g: ConvGeom, dx: TypedArray, dxOff: number): void {
+/** dx[dxOff…] += the scatter of col [cinG·kh·kw, ho·wo] back onto the input windows (im2col's adjoint). */
+export function col2imAdd(col: Float64Array | Float32Array, cinG: number, g: ConvGeom, dx: TypedArray, dxOff: number): void {
   const { h, w, kh, kw, sh, sw, dh, dw, padTop, padLeft, ho, wo } = g;
   const P = ho * wo;
   let row = 0;
