@@ -6,6 +6,10 @@
  *
  *   npm run bench              full run
  *   npm run bench -- --quick   fewer sizes, shorter timing
+ *   npm run bench -- --quick --only=tcn --no-slow
+ *                              only cases whose id starts with a listed prefix (comma-separated);
+ *                              --no-slow drops the minute-long js / TF.js rows of the TCN cases
+ *   TSDNAS_WASM_ISA=simd npm run bench   plain-SIMD wasm instead of relaxed SIMD (FMA)
  *   npx tsx bench/epochs.ts    whole-epoch times js vs default backend (copied into the next
  *                              results file); bench/convpath.ts: the wasm conv path per shape
  *
@@ -21,6 +25,8 @@ import { cpus, loadavg } from 'node:os';
 import * as T from '../src/index.js';
 
 const QUICK = process.argv.includes('--quick');
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',').filter((p) => p !== '') ?? null;
+const SLOW = !process.argv.includes('--no-slow');
 const TIME_MS = QUICK ? 150 : 500;
 const MIN_ITERS = QUICK ? 2 : 5;
 
@@ -33,6 +39,8 @@ interface Row {
   gflops: number | null;
   note?: string;
   ratios?: Record<string, number>;
+  /** 1-minute load average when the row finished (the machine is shared) */
+  load: number;
 }
 
 interface Case {
@@ -69,11 +77,11 @@ function rand(n: number, seed: number): Float32Array {
 }
 
 function addRow(c: Case, impl: string, threads: number, backendRan: string, ms: number, note?: string): void {
-  const row: Row = { case: c.id, impl, threads, backendRan, medianMs: ms, gflops: c.flops === null ? null : c.flops / ms / 1e6 };
+  const row: Row = { case: c.id, impl, threads, backendRan, medianMs: ms, gflops: c.flops === null ? null : c.flops / ms / 1e6, load: loadavg()[0] };
   if (note !== undefined) row.note = note;
   rows.push(row);
   const gf = row.gflops === null ? '' : ` ${row.gflops.toFixed(1)} GFLOP/s`;
-  console.log(`  ${c.id.padEnd(22)} ${impl.padEnd(16)} T${threads} ${ms.toFixed(3).padStart(10)} ms${gf}  [ran: ${backendRan}]${note ? ' ' + note : ''}`);
+  console.log(`  ${c.id.padEnd(22)} ${impl.padEnd(16)} T${threads} ${ms.toFixed(3).padStart(10)} ms${gf}  [ran: ${backendRan}]${note ? ' ' + note : ''}  load ${row.load.toFixed(2)}`);
 }
 
 // ───────────────────────────── tsdnas ─────────────────────────────
@@ -87,7 +95,7 @@ async function ours(c: Case, backend: string, threads: number, fn: () => void, h
   const ms = await median(fn, heavy);
   const s = T.kernelStats();
   const served = Object.entries(s.calls)
-    .map(([b, m]) => `${b}:${Object.entries(m).filter(([, v]) => v > 0).map(([k]) => k).join('+')}`)
+    .map(([b, m]) => `${b === 'wasm' ? `wasm[${T.wasmInfo()!.isa}]` : b}:${Object.entries(m).filter(([, v]) => v > 0).map(([k]) => k).join('+')}`)
     .filter((x) => !x.endsWith(':')).join(' ');
   addRow(c, `tsdnas-${backend}`, threads, served || backend, ms);
 }
@@ -397,12 +405,14 @@ async function main(): Promise<void> {
   const gemmSizes = QUICK ? [256, 1024] : [128, 256, 512, 1024];
   const cases: Case[] = [];
   const plan: (() => Promise<void>)[] = [];
+  /** Cases registered so far that --only selects (all when --only is absent). */
+  const wanted = (...ids: string[]) => ONLY === null || ids.some((id) => ONLY.some((p) => id.startsWith(p)));
 
   for (const n of gemmSizes) {
     const c: Case = { id: `gemm-${n}`, label: `GEMM ${n}³`, flops: 2 * n ** 3, torch: { kind: 'gemm', n, threads: 1 } };
     const c2: Case = { id: `gemm-${n}-2t`, label: `GEMM ${n}³ 2 threads`, flops: 2 * n ** 3, torch: { kind: 'gemm', n, threads: maxThreads } };
     cases.push(c, c2);
-    plan.push(async () => {
+    if (wanted(c.id, c2.id)) plan.push(async () => {
       runTorch([c, c2]);
       await ours(c, 'wasm', 1, tsGemm(n));
       if (!QUICK || n <= 256) await ours(c, 'js', 1, tsGemm(n), n >= 512);
@@ -423,7 +433,7 @@ async function main(): Promise<void> {
     for (const bwd of [false, true]) {
       const c: Case = { id: `${kind}-${bwd ? 'fwdbwd' : 'fwd'}`, label: '', flops: bwd ? 3 * fl : fl, torch: { kind, bwd, threads: 1 } };
       cases.push(c);
-      plan.push(async () => {
+      if (wanted(c.id)) plan.push(async () => {
         runTorch([c]);
         await ours(c, 'wasm', 1, tsConv(kind, bwd));
         if (!QUICK) await ours(c, 'wasm', maxThreads, tsConv(kind, bwd));
@@ -448,21 +458,21 @@ async function main(): Promise<void> {
   const tcnTrain: Case = { id: 'tcn-train-step', label: '', flops: 3 * tcnFwd, samples: 64, torch: { kind: 'tcnTrain', threads: 1 }, torch2: { kind: 'tcnTrain', threads: maxThreads } };
   const tcnInfer: Case = { id: 'tcn-inference', label: '', flops: tcnFwd, samples: 64, torch: { kind: 'tcnInfer', threads: 1 }, torch2: { kind: 'tcnInfer', threads: maxThreads } };
   cases.push(tcnTrain, tcnInfer);
-  plan.push(async () => {
+  if (wanted(tcnTrain.id, tcnInfer.id)) plan.push(async () => {
     runTorch([tcnTrain, tcnInfer]);
     await ours(tcnTrain, 'wasm', 1, tsTcn(true));
     await ours(tcnTrain, 'wasm', maxThreads, tsTcn(true));
-    await ours(tcnTrain, 'js', 1, tsTcn(true), true);
-    await peerTf(tcnTrain, tfTcn(true), true, '(im2col+matMul convs)');
+    if (SLOW) await ours(tcnTrain, 'js', 1, tsTcn(true), true);
+    if (SLOW) await peerTf(tcnTrain, tfTcn(true), true, '(im2col+matMul convs)');
     await ours(tcnInfer, 'wasm', 1, tsTcn(false));
     await ours(tcnInfer, 'wasm', maxThreads, tsTcn(false));
-    await peerTf(tcnInfer, tfTcn(false), true, '(im2col+matMul convs)');
+    if (SLOW) await peerTf(tcnInfer, tfTcn(false), true, '(im2col+matMul convs)');
     await peerOrt(tcnInfer, onnxTcn, () => ({ input: { data: rand(64 * 512, 5), shape: [64, 1, 512] } }));
   });
 
   const tiny: Case = { id: 'op64-fwdbwd', label: '', flops: null, torch: { kind: 'tiny', threads: 1 } };
   cases.push(tiny);
-  plan.push(async () => {
+  if (wanted(tiny.id)) plan.push(async () => {
     runTorch([tiny]);
     await ours(tiny, 'wasm', 1, tsTiny());
     await ours(tiny, 'js', 1, tsTiny());
@@ -480,15 +490,15 @@ async function main(): Promise<void> {
     for (const p of peers.filter((x) => x.case === r.case)) r.ratios[`${p.impl}-T${p.threads}`] = p.medianMs / r.medianMs;
   }
 
-  console.log('\n| case | impl | threads | median ms | GFLOP/s | samples/s | ratio vs peers (peer time / ours) | ran |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('\n| case | impl | threads | median ms | GFLOP/s | samples/s | ratio vs peers (peer time / ours) | ran | load |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   const order = cases.map((c) => c.id);
   rows.sort((a, b) => order.indexOf(a.case) - order.indexOf(b.case));
   for (const r of rows) {
     const c = cases.find((x) => x.id === r.case)!;
     const sps = c.samples ? (c.samples / r.medianMs * 1000).toFixed(0) : '';
     const ratios = r.ratios ? Object.entries(r.ratios).map(([k, v]) => `${k} ${v.toFixed(2)}×`).join(', ') : '';
-    console.log(`| ${r.case} | ${r.impl} | ${r.threads} | ${r.medianMs < 0.1 ? r.medianMs.toFixed(4) : r.medianMs.toFixed(2)} | ${r.gflops === null ? '' : r.gflops.toFixed(1)} | ${sps} | ${ratios} | ${r.backendRan}${r.note ? ' ' + r.note : ''} |`);
+    console.log(`| ${r.case} | ${r.impl} | ${r.threads} | ${r.medianMs < 0.1 ? r.medianMs.toFixed(4) : r.medianMs.toFixed(2)} | ${r.gflops === null ? '' : r.gflops.toFixed(1)} | ${sps} | ${ratios} | ${r.backendRan}${r.note ? ' ' + r.note : ''} | ${r.load.toFixed(2)} |`);
   }
   for (const s of skipped) console.log(`skipped: ${s}`);
   const loadEnd = loadavg();

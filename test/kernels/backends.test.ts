@@ -412,6 +412,16 @@ describe('wasm specifics', () => {
     expect(info).not.toBeNull();
     console.log(`[backends.test] wasm variant: ${JSON.stringify(info)}`);
     expect(['simd', 'relaxed-simd']).toContain(info!.isa);
+    // Node ≥ 20.16 can turn relaxed SIMD on at run time, so the default there is the FMA variant
+    // (backends-simd.test.ts runs this file again with plain SIMD forced).
+    const canFlag = typeof (process as { getBuiltinModule?: unknown }).getBuiltinModule === 'function';
+    if (canFlag && !info!.isaReason.startsWith('forced')) expect(info!.isa).toBe('relaxed-simd');
+  });
+
+  it('the ISA is fixed once the runtime runs: asking for the other one throws and says how', () => {
+    const other = T.wasmInfo()!.isa === 'simd' ? 'auto' : 'simd';
+    if (other === 'auto' && !T.wasmInfo()!.isaReason.startsWith('forced')) return; // simd because the engine lacks relaxed: 'auto' fits
+    expect(() => T.setWasmIsa(other)).toThrow(/already started with .*call setWasmIsa before the first wasm kernel/);
   });
 
   it('two threads: large gemm and conv kernels equal js', async () => {

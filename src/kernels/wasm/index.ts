@@ -16,6 +16,8 @@ import { recordFallback } from '../dispatch.js';
 import { jsKernels } from '../js/index.js';
 import { wasmRuntime, type WasmInfo, type WasmRuntime } from './runtime.js';
 
+export { setWasmIsa, type WasmIsaRequest } from './runtime.js';
+
 export const WASM_BACKEND = 'wasm';
 
 /** Multiply-adds above which a GEMM / conv is split over the worker threads. */

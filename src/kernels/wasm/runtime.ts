@@ -1,6 +1,8 @@
 /**
- * The `wasm` backend's runtime: picks the module variant the engine supports (relaxed-SIMD FMA
- * or plain SIMD; shared memory when SharedArrayBuffer is usable), owns the one growable linear
+ * The `wasm` backend's runtime: picks the module variant (relaxed-SIMD FMA where the engine has
+ * it — in Node 20 by turning on V8's flag, src/platform/wasmEngineFlags.ts — unless
+ * TSDNAS_WASM_ISA=simd or setWasmIsa('simd') asks for plain SIMD; shared memory when
+ * SharedArrayBuffer is usable), owns the one growable linear
  * memory, lays out each call's operands in it, and runs large kernels on worker threads that
  * share that memory.
  *
@@ -15,6 +17,7 @@
  */
 
 import * as generated from './generated/modules.js';
+import { enableRelaxedSimdFlag, RELAXED_SIMD_FLAG } from '../../platform/wasmEngineFlags.js';
 
 // The few WebAssembly JS-API types used here (@types/node 20 and lib ES2022 do not declare them).
 interface WasmMemory { readonly buffer: ArrayBuffer | SharedArrayBuffer; grow(pages: number): number }
@@ -84,6 +87,8 @@ function canShareMemory(): boolean {
 export interface WasmInfo {
   /** 'relaxed-simd' when f32x4.relaxed_madd (FMA) validated at start, else 'simd'. */
   isa: 'relaxed-simd' | 'simd';
+  /** Why that variant: the engine's default, the V8 flag set at start (Node 20), or an opt-out. */
+  isaReason: string;
   sharedMemory: boolean;
   /** Threads that take part in large kernels (1 = the calling thread only). */
   threads: number;
@@ -142,6 +147,7 @@ export class WasmRuntime {
   readonly memory: WasmMemory;
   readonly module: WasmModule;
   readonly isa: 'relaxed-simd' | 'simd';
+  readonly isaReason: string;
   readonly shared: boolean;
   private buf: ArrayBufferLike;
   private f32v: Float32Array;
@@ -152,8 +158,8 @@ export class WasmRuntime {
   /** Bytes of packed-B scratch each gemm needs. */
   readonly packBytes: number;
 
-  constructor() {
-    const relaxed = WebAssembly.validate(decodeBase64(generated.relaxed));
+  constructor(relaxed: boolean, isaReason: string) {
+    this.isaReason = isaReason;
     this.shared = canShareMemory();
     const b64 = relaxed
       ? (this.shared ? generated.relaxedShared : generated.relaxed)
@@ -225,7 +231,7 @@ export class WasmRuntime {
 
   info(): WasmInfo {
     return {
-      isa: this.isa, sharedMemory: this.shared, threads: this.threads,
+      isa: this.isa, isaReason: this.isaReason, sharedMemory: this.shared, threads: this.threads,
       pendingWorkers: this.pending.length, memoryBytes: this.memory.buffer.byteLength,
     };
   }
@@ -329,13 +335,54 @@ export class WasmRuntime {
 let runtime: WasmRuntime | null = null;
 let failure: string | null = null;
 
+/** 'auto': relaxed SIMD (FMA) where the engine has it, turning on Node 20's flag; 'simd': plain SIMD. */
+export type WasmIsaRequest = 'auto' | 'simd';
+const ISA_ENV = 'TSDNAS_WASM_ISA';
+let isaRequest: WasmIsaRequest | null = null;
+
+function isaFromEnv(): WasmIsaRequest | null {
+  const v = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[ISA_ENV];
+  if (v === undefined || v === '') return null;
+  if (v === 'auto' || v === 'simd') return v;
+  throw new Error(`wasm backend: environment variable ${ISA_ENV}=${JSON.stringify(v)} is not a variant; use 'simd' (plain SIMD, no FMA) or 'auto' (relaxed SIMD where the engine has it)`);
+}
+
+/**
+ * Choose the wasm module variant before the first wasm kernel runs: 'simd' forces plain SIMD
+ * (results then do not depend on whether the CPU fuses multiply-adds), 'auto' (the default) takes
+ * relaxed SIMD where available. Overrides TSDNAS_WASM_ISA. The variant is fixed once the runtime
+ * has started; asking for a different one afterwards throws.
+ */
+export function setWasmIsa(isa: WasmIsaRequest): void {
+  if (isa !== 'auto' && isa !== 'simd') throw new Error(`setWasmIsa: ${JSON.stringify(isa)} is not a variant; use 'auto' or 'simd'`);
+  if (runtime !== null) {
+    // Already started: fine when it is what 'isa' would have chosen, else say how to get it.
+    const fits = isa === 'simd' ? runtime.isa === 'simd' : !runtime.isaReason.startsWith('forced');
+    if (!fits) throw new Error(`setWasmIsa('${isa}'): the wasm runtime already started with ${runtime.isa} (${runtime.isaReason}); call setWasmIsa before the first wasm kernel, or set ${ISA_ENV} before starting the process`);
+  }
+  isaRequest = isa;
+}
+
+/** Pick the variant: relaxed when wanted and the engine validates it (after enabling Node 20's flag). */
+function chooseIsa(): { relaxed: boolean; reason: string } {
+  const env = isaFromEnv();
+  const want = isaRequest ?? env ?? 'auto';
+  if (want === 'simd') return { relaxed: false, reason: isaRequest !== null ? "forced by setWasmIsa('simd')" : `forced by ${ISA_ENV}=simd` };
+  const bytes = decodeBase64(generated.relaxed);
+  if (WebAssembly.validate(bytes)) return { relaxed: true, reason: 'engine default' };
+  if (enableRelaxedSimdFlag() && WebAssembly.validate(bytes)) return { relaxed: true, reason: `V8 flag ${RELAXED_SIMD_FLAG} set at start` };
+  return { relaxed: false, reason: 'engine lacks relaxed SIMD' };
+}
+
 /** The process-wide runtime, created on first use; null when WebAssembly SIMD is unavailable. */
 export function wasmRuntime(): WasmRuntime | null {
   if (runtime !== null || failure !== null) return runtime;
+  const wasmPresent = typeof WebAssembly !== 'undefined';
+  const isa = wasmPresent ? chooseIsa() : null; // a bad TSDNAS_WASM_ISA throws here, not a silent js fallback
   try {
-    if (typeof WebAssembly === 'undefined') throw new Error('no WebAssembly');
+    if (!wasmPresent || isa === null) throw new Error('no WebAssembly');
     if (!WebAssembly.validate(decodeBase64(generated.simd))) throw new Error('this engine lacks WebAssembly SIMD');
-    runtime = new WasmRuntime();
+    runtime = new WasmRuntime(isa.relaxed, isa.reason);
   } catch (e) {
     failure = e instanceof Error ? e.message : String(e);
   }
