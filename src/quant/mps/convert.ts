@@ -26,6 +26,7 @@ import { MixedWeightQuant } from './mixedWeight.js';
 import { MpsLayer, isQuantizable } from './mpsLayer.js';
 import { MpsModel, type MpsLayerRecord } from './model.js';
 import { MPS_COSTS } from './costs.js';
+import { zeroWriters } from './zeroWriters.js';
 
 export interface MpsOptions {
   /** Input shape without the batch axis. */
@@ -151,9 +152,8 @@ export function mps(model: Module, opts: MpsOptions): MpsModel {
   for (const { rec, u } of pending) {
     const myG = analysis.groupOf.get(u) as Group;
     rec.outQuant = quantOf.get(myG) ?? null;
-    const inG = analysis.groupOf.get(u.producers[0]) as Group;
-    const rootsAreLayers = inG.roots.every((r) => (roles.get(r) as UnitRole).role === 'producer');
-    if (!inG.frozen && rootsAreLayers) rec.inProducers = inG.roots.map((r) => mpsOf.get(r.module as Module) as MpsLayer);
+    // Depthwise layers read their own channel only (cin = their kept channels); others lose the inputs known to be zero.
+    if (!rec.spec.depthwise) rec.inProducers = zeroWriters(u.producers[0], roles, mpsOf) ?? [];
   }
   if (inputQuant === null) throw new Error('mps: no conv or linear layer reads the network input directly; cannot place the input quantiser');
   const target = new MpsModel(model, architecture, records, [...new Set(quantOf.values())], inputQuant, state, { ...MPS_COSTS, ...(opts.costs ?? {}) }, report);

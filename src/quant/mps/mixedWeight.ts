@@ -1,7 +1,9 @@
 /**
  * A searchable weight quantiser: W_mix = Σ_i θ_i ⊙ Q_{p_i}(W), θ per layer or per output channel.
  * By linearity one convolution with W_mix equals the θ-weighted sum of the convolutions at each
- * precision. A 0-bit candidate contributes nothing (the channel is pruned).
+ * precision. A 0-bit candidate contributes nothing (the channel is pruned), and the bias is mixed
+ * alike, b_mix = b·(1 − θ_0): a channel sampled at 0 bits outputs exactly zero, as it does once
+ * deployed, so a consumer can drop that input channel's weights (what the expected cost assumes).
  */
 
 import type { Tensor } from '../../tensor/tensor.js';
@@ -44,6 +46,18 @@ export class MixedWeightQuant extends Module {
 
   forward(w: Tensor): Tensor {
     return mixWeight(w, this.selector.theta(), this.precisions, this.perChannel);
+  }
+
+  /**
+   * The mixed weight and bias from one draw of θ (Gumbel noise must be shared by the two): the
+   * bias is scaled per channel by 1 − θ_0, so a hard 0-bit choice zeroes weight and bias.
+   */
+  mixed(w: Tensor, bias: Tensor | null): { weight: Tensor; bias: Tensor | null } {
+    const theta = this.selector.theta();
+    const weight = mixWeight(w, theta, this.precisions, this.perChannel);
+    if (bias === null || !this.perChannel) return { weight, bias };
+    const alive = this.selector.aliveProbability(theta);
+    return { weight, bias: alive === null ? bias : mul(bias, alive) };
   }
 
   /** Σ_c E[b_w,c] (per layer: cout·E[b_w]), 0-bit channels counting 0. */

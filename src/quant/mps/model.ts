@@ -31,7 +31,10 @@ export interface MpsLayerRecord {
   /** Quantiser of the input (null: none, e.g. unquantised), and of the output (null: graph output). */
   inQuant: MixedActQuant | null;
   outQuant: MixedActQuant | null;
-  /** Layers whose 0-bit channels make this layer's input channels dead (empty: cin is full). */
+  /**
+   * Layers whose 0-bit channels make this layer's input channels exactly zero (an input channel
+   * is dead iff all of them chose 0 bits for it; empty: cin is full). See zeroWriters.ts.
+   */
   inProducers: MpsLayer[];
   /** Features per input channel (positions after a flatten; 1 for convs). */
   inRepeat: number;

@@ -2,7 +2,7 @@
  * A conv / linear layer under mixed-precision search: it takes over the layer's weight and bias
  * (same tensors, same names, so a plain model of the original architecture reloads its state),
  * quantises its input with the activation quantiser of the group that feeds it and convolves
- * with the mixed-precision weight.
+ * with the mixed-precision weight and bias (a channel at 0 bits outputs zero).
  */
 
 import type { Tensor } from '../../tensor/tensor.js';
@@ -50,14 +50,14 @@ export class MpsLayer extends Module {
 
   forward(x: Tensor): Tensor {
     const xq = this.actQ === null ? x : this.actQ.call(x);
-    const w = this.wq.call(this.weight);
+    const { weight: w, bias } = this.wq.mixed(this.weight, this.bias);
     const l = this.layer;
     if (l instanceof Linear) {
       const y = matmul(xq, transpose(w));
-      return this.bias === null ? y : add(y, this.bias);
+      return bias === null ? y : add(y, bias);
     }
     const geo = { stride: l.stride, dilation: l.dilation, padding: l.padding, groups: l.groups };
-    return l instanceof Conv1d ? conv1d(xq, w, this.bias, geo as Parameters<typeof conv1d>[3]) : conv2d(xq, w, this.bias, geo as Parameters<typeof conv2d>[3]);
+    return l instanceof Conv1d ? conv1d(xq, w, bias, geo as Parameters<typeof conv1d>[3]) : conv2d(xq, w, bias, geo as Parameters<typeof conv2d>[3]);
   }
 
   override describe(): string {
