@@ -73,6 +73,12 @@ export interface KernelSet {
   /** x viewed as [outer, r, inner]; out is [outer, inner] (indices for argmax/argmin). */
   reduce(op: ReduceOp, x: TypedArray, outer: number, r: number, inner: number, out: TypedArray): void;
   /**
+   * x viewed as [outer, mid, inner]; out[m] = Σ over outer then inner (row-major order) of x[o, m, i],
+   * one float64 sum per m — the same bits as permuting to [mid, outer·inner] and reducing the last
+   * axis, without the copy (a conv bias gradient: sum over [N, H, W] of [N, C, H, W]).
+   */
+  sumOuterInner(x: TypedArray, outer: number, mid: number, inner: number, out: TypedArray): void;
+  /**
    * C[m×n] = alpha·op(A)·op(B) + beta·C with op(X) = X or Xᵀ. Leading dimensions as in BLAS
    * (row-major): lda is the row length of A as stored.
    */
@@ -111,7 +117,7 @@ export type QuantRounding = 'halfEven' | 'floor';
 export type KernelName = keyof KernelSet;
 
 export const KERNEL_NAMES: readonly KernelName[] = [
-  'unary', 'binary', 'reduce', 'gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight',
+  'unary', 'binary', 'reduce', 'sumOuterInner', 'gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight',
   'maxPoolForward', 'maxPoolBackward', 'avgPoolForward', 'avgPoolBackward', 'fakeQuant',
 ];
 

@@ -365,6 +365,44 @@ describe('elementwise and reduce kernels', () => {
     }
   });
 
+  it('sums along the contiguous axis and over outer + inner axes are one float64 chain each, in order (bit-exact)', () => {
+    const rng = new T.Rng(31);
+    for (const [outer, mid, inner] of [[3, 7, 5], [64, 32, 512], [1, 4, 1], [2, 9, 1], [5, 1, 3], [0, 3, 2]]) {
+      for (const f32 of [true, false]) {
+        const x = randArray(outer * mid * inner, rng, f32);
+        // The chain in row-major order over (outer, inner) for each kept m, written out here.
+        const want = f32 ? new Float32Array(mid) : new Float64Array(mid);
+        for (let m = 0; m < mid; m++) {
+          let s = 0;
+          for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) s += x[(o * mid + m) * inner + i];
+          want[m] = s;
+        }
+        const got = f32 ? new Float32Array(mid) : new Float64Array(mid);
+        K.sumOuterInner(x, outer, mid, inner, got);
+        expect(Array.from(got), `sumOuterInner ${outer}×${mid}×${inner}`).toEqual(Array.from(want));
+        // reduce with inner = 1 over rows of length r = mid (several rows' chains interleaved).
+        const rows = f32 ? new Float32Array(outer * inner) : new Float64Array(outer * inner);
+        K.reduce('sum', x, outer * inner, mid, 1, rows);
+        for (let o = 0; o < outer * inner; o++) {
+          let s = 0;
+          for (let k = 0; k < mid; k++) s += x[o * mid + k];
+          expect(rows[o]).toBe(f32 ? Math.fround(s) : s);
+        }
+      }
+    }
+  });
+
+  it('sum over axes on both sides of the kept ones equals the sum of a permuted copy, bit for bit', () => {
+    const rng = new T.Rng(32);
+    const x = T.tensor(randArray(6 * 5 * 1 * 37, rng, true), [6, 5, 1, 37]);
+    const got = T.sum(x, [0, 2, 3]);
+    const perm = T.contiguous(T.permute(x, [1, 0, 2, 3])); // [5, 6, 1, 37]: the old path's copy
+    const want = T.sum(T.reshape(perm, [5, 6 * 37]), 1);
+    expect(Array.from(got.values())).toEqual(Array.from(want.values()));
+    expect(got.shape).toEqual([5]);
+    expect(T.sum(x, [0, 3], true).shape).toEqual([1, 5, 1, 1]);
+  });
+
   it('unary roundHalfEven rounds ties to even', () => {
     const x = new Float64Array([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4, -2.6]);
     const out = new Float64Array(x.length);

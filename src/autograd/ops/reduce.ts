@@ -32,8 +32,14 @@ function runReduce(op: ReduceOp, x: Tensor, axes: number[], keepdims: boolean, o
     inner = sizeOf(x.shape.slice(axes[axes.length - 1] + 1));
     vals = x.values();
   } else {
-    // Move the reduced axes last so that one [outer, r, 1] loop covers them.
     const kept = Array.from({ length: nd }, (_, i) => i).filter((i) => !reduced.has(i));
+    if (op === 'sum' && kept[kept.length - 1] - kept[0] === kept.length - 1) {
+      // Reduced axes on both sides of one kept block (a conv bias gradient): no permuted copy.
+      const out = allocate(outDtype, sizeOf(kept.map((a) => x.shape[a])));
+      kernel('sumOuterInner')(x.values(), sizeOf(x.shape.slice(0, kept[0])), out.length, sizeOf(x.shape.slice(kept[kept.length - 1] + 1)), out);
+      return make(out, outShape);
+    }
+    // Move the reduced axes last so that one [outer, r, 1] loop covers them.
     const perm = [...kept, ...axes];
     const view = new Tensor(x.data, perm.map((a) => x.shape[a]), perm.map((a) => x.strides[a]), x.offset);
     outer = sizeOf(kept.map((a) => x.shape[a]));

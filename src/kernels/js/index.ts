@@ -2,14 +2,14 @@
 
 import type { Backend, KernelSet } from '../contracts.js';
 import { binary, unary } from './elementwise.js';
-import { reduce } from './reduce.js';
+import { reduce, sumOuterInner } from './reduce.js';
 import { gemm } from './gemm.js';
 import { convBackwardInput, convBackwardWeight, convForward } from './conv.js';
 import { fakeQuant } from './quant.js';
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './pool.js';
 
 export const jsKernels: KernelSet = {
-  unary, binary, reduce, gemm, convForward, convBackwardInput, convBackwardWeight,
+  unary, binary, reduce, sumOuterInner, gemm, convForward, convBackwardInput, convBackwardWeight,
   maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward, fakeQuant,
 };
 

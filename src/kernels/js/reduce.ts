@@ -1,6 +1,8 @@
 /**
- * Reference reductions over the middle axis of an [outer, r, inner] view.
- * The op layer permutes reduced axes into one block first, so one loop shape covers all cases.
+ * Reference reductions over the middle axis of an [outer, r, inner] view, and the sum over the
+ * outer and inner axes of an [outer, mid, inner] view (reduced axes on both sides of the kept
+ * ones). Each output is one float64 sum in row-major order; several outputs' sums run interleaved
+ * (independent chains, so the adds overlap) without changing any output's order or bits.
  */
 
 import type { TypedArray } from '../../tensor/dtype.js';
@@ -9,12 +11,7 @@ import type { ReduceOp } from '../contracts.js';
 export function reduce(op: ReduceOp, x: TypedArray, outer: number, r: number, inner: number, out: TypedArray): void {
   if (op === 'sum') {
     if (inner === 1) {
-      for (let o = 0; o < outer; o++) {
-        let s = 0;
-        const base = o * r;
-        for (let k = 0; k < r; k++) s += x[base + k];
-        out[o] = s;
-      }
+      sumRows(x, outer, r, out);
       return;
     }
     // Accumulate in a float64 row so float32 sums over long axes lose less precision.
@@ -46,5 +43,59 @@ export function reduce(op: ReduceOp, x: TypedArray, outer: number, r: number, in
       }
       out[o * inner + i] = wantIndex ? bestK : best;
     }
+  }
+}
+
+/** out[o] = Σ_k x[o·r + k], four rows' chains interleaved. */
+function sumRows(x: TypedArray, outer: number, r: number, out: TypedArray): void {
+  let o = 0;
+  for (; o + 4 <= outer; o += 4) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    const b0 = o * r, b1 = b0 + r, b2 = b1 + r, b3 = b2 + r;
+    for (let k = 0; k < r; k++) {
+      s0 += x[b0 + k];
+      s1 += x[b1 + k];
+      s2 += x[b2 + k];
+      s3 += x[b3 + k];
+    }
+    out[o] = s0;
+    out[o + 1] = s1;
+    out[o + 2] = s2;
+    out[o + 3] = s3;
+  }
+  for (; o < outer; o++) {
+    let s = 0;
+    const base = o * r;
+    for (let k = 0; k < r; k++) s += x[base + k];
+    out[o] = s;
+  }
+}
+
+export function sumOuterInner(x: TypedArray, outer: number, mid: number, inner: number, out: TypedArray): void {
+  const plane = mid * inner;
+  let m = 0;
+  for (; m + 4 <= mid; m += 4) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let o = 0; o < outer; o++) {
+      const b0 = o * plane + m * inner, b1 = b0 + inner, b2 = b1 + inner, b3 = b2 + inner;
+      for (let i = 0; i < inner; i++) {
+        s0 += x[b0 + i];
+        s1 += x[b1 + i];
+        s2 += x[b2 + i];
+        s3 += x[b3 + i];
+      }
+    }
+    out[m] = s0;
+    out[m + 1] = s1;
+    out[m + 2] = s2;
+    out[m + 3] = s3;
+  }
+  for (; m < mid; m++) {
+    let s = 0;
+    for (let o = 0; o < outer; o++) {
+      const b = o * plane + m * inner;
+      for (let i = 0; i < inner; i++) s += x[b + i];
+    }
+    out[m] = s;
   }
 }

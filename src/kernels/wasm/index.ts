@@ -327,6 +327,15 @@ function reduce(op: ReduceOp, x: TypedArray, outer: number, rr: number, inner: n
   out.set(r.f32.subarray(po >> 2, (po >> 2) + outer * inner));
 }
 
+/**
+ * Sums over the axes on both sides of the kept ones: float64 chains read in place, as fast in js
+ * as the copy into wasm memory would be, so it is handed to js (recorded) like the
+ * contiguous-axis reduce above.
+ */
+function sumOuterInner(x: TypedArray, outer: number, mid: number, inner: number, out: TypedArray): void {
+  delegate('sumOuterInner', 'float64 sum chains read in place (js)')(x, outer, mid, inner, out);
+}
+
 function fillPoolGeom(r: WasmRuntime, p: number, g: PoolGeom): void {
   const words = [g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.padTop, g.padLeft, g.ho, g.wo];
   r.i32.set(words, p >> 2);
@@ -425,7 +434,7 @@ function fakeQuant(
 }
 
 export const wasmKernels: Partial<KernelSet> = {
-  gemm, convForward, convBackwardInput, convBackwardWeight, unary, binary, reduce,
+  gemm, convForward, convBackwardInput, convBackwardWeight, unary, binary, reduce, sumOuterInner,
   maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward, fakeQuant,
 };
 
