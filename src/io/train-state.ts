@@ -1,13 +1,16 @@
 /**
- * The resumable training state of a run directory (`train-state.safetensors`), written
- * atomically after every epoch: the model's weights and buffers, the best epoch's weights, the
- * optimiser moments (as tensors) and, in the metadata, the config, epoch, history, best-so-far,
- * scheduler and random-generator states. One file, so a kill leaves either the previous epoch's
- * state or the new one, never a mixture.
+ * The resumable state files of a run directory, written atomically: one safetensors file holds
+ * a module's weights and buffers, optional weight snapshots (e.g. the best epoch's), optimiser
+ * moments (as tensors) and a JSON record in the metadata. One file, so a kill leaves either the
+ * previous state or the new one, never a mixture.
+ *
+ * `train-state.safetensors` (tsdnas train, and the warm-up / fine-tune phases of a search) is the
+ * training loop's FitProgress; src/io/search-state.ts stores the other phases with the same parts.
  */
 
 import type { Module } from '../nn/module.js';
 import type { FitProgress } from '../nn/train/fit.js';
+import type { OptimizerStateDict } from '../nn/optim/stateDict.js';
 import { optimizerStateFromTensors, optimizerStateToTensors } from '../nn/optim/stateTensors.js';
 import { modelTensors } from './checkpoint-codec.js';
 import { loadSafetensors, saveSafetensors, type NamedArray } from './safetensors.js';
@@ -15,46 +18,116 @@ import { loadSafetensors, saveSafetensors, type NamedArray } from './safetensors
 export const TRAIN_STATE_FORMAT = 'tsdnas.train-state/1';
 export const TRAIN_STATE_FILE = 'train-state.safetensors';
 
-// JSON has no Infinity (best-so-far starts at ±Infinity); keep them as strings.
-const replacer = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
+export type Snapshot = Map<string, Float32Array | Float64Array>;
+
+// JSON has no Infinity or NaN (best-so-far starts at ±Infinity); keep them as strings.
+export const stateReplacer = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
+export const stateReviver = (_k: string, v: unknown) => (v === 'NaN' || v === 'Infinity' || v === '-Infinity' ? Number(v) : v);
 const finite = (v: unknown): number => (typeof v === 'string' ? Number(v) : (v as number));
 
-export function saveTrainState(path: string, model: Module, p: FitProgress, config: Record<string, unknown>): void {
+export interface StateParts {
+  /** The JSON record, stored under the metadata key `key` (it must carry a `format` field). */
+  json: Record<string, unknown>;
+  /** Weight snapshots, each stored as float64 tensors named `${prefix}.${name}`. */
+  snapshots?: Record<string, Snapshot>;
+  /** Optimiser states, tensors named `${prefix}.${id}.${buffer}`, metadata under `tsdnas.${prefix}`. */
+  optimizers?: Record<string, OptimizerStateDict>;
+}
+
+/** Writes `model`'s weights (as `model.*`) with the parts; atomic (saveSafetensors goes through src/io/atomic.ts). */
+export function writeStateFile(path: string, key: string, model: Module, parts: StateParts): void {
   const tensors: Record<string, NamedArray> = {};
-  for (const [k, t] of Object.entries(modelTensors(model, 'saveTrainState'))) tensors[`model.${k}`] = t;
+  for (const [k, t] of Object.entries(modelTensors(model, 'writeStateFile'))) tensors[`model.${k}`] = t;
   const shapes = new Map([...model.stateDict()].map(([k, t]) => [k, [...t.shape]]));
-  for (const [k, v] of p.bestState) tensors[`best.${k}`] = { dtype: 'float64', shape: shapes.get(k) ?? [v.length], data: Float64Array.from(v) };
-  const opt = optimizerStateToTensors(p.optimizer, 'optimizer');
-  for (const [k, t] of Object.entries(opt.tensors)) tensors[k] = t;
-  const { optimizer: _o, bestState: _b, ...rest } = p;
-  const state = { format: TRAIN_STATE_FORMAT, config, ...rest };
-  saveSafetensors(path, tensors, { 'tsdnas.train-state': JSON.stringify(state, replacer), 'tsdnas.optimizer': opt.metadata });
+  for (const [prefix, snap] of Object.entries(parts.snapshots ?? {})) {
+    for (const [k, v] of snap) tensors[`${prefix}.${k}`] = { dtype: 'float64', shape: shapes.get(k) ?? [v.length], data: Float64Array.from(v) };
+  }
+  const metadata: Record<string, string> = { [key]: JSON.stringify(parts.json, stateReplacer) };
+  for (const [prefix, sd] of Object.entries(parts.optimizers ?? {})) {
+    const opt = optimizerStateToTensors(sd, prefix);
+    Object.assign(tensors, opt.tensors);
+    metadata[`tsdnas.${prefix}`] = opt.metadata;
+  }
+  saveSafetensors(path, tensors, metadata);
 }
 
-/** The config saved in a state file (to rebuild the data and model before loading the state). */
-export function readTrainStateConfig(path: string): Record<string, unknown> {
-  const state = parseState(path, loadSafetensors(path).metadata);
-  checkProgress(path, state);
-  return state.config as Record<string, unknown>;
-}
-
-function parseState(path: string, metadata: Record<string, string>): Record<string, unknown> {
-  const raw = metadata['tsdnas.train-state'];
+/** The JSON record of a state file, checked to be an object of `format` (numbers revived). */
+export function readStateJson(path: string, key: string, format: string, metadata?: Record<string, string>): Record<string, unknown> {
+  const raw = (metadata ?? loadSafetensors(path).metadata)[key];
   let state: Record<string, unknown>;
   try {
-    state = JSON.parse(raw ?? 'null') as Record<string, unknown>;
+    state = JSON.parse(raw ?? 'null', stateReviver) as Record<string, unknown>;
   } catch (e) {
-    throw new Error(`${path}: the training state metadata is not valid JSON (${(e as Error).message}); the file is corrupt — start the run again`);
+    throw new Error(`${path}: the state metadata is not valid JSON (${(e as Error).message}); the file is corrupt — start the run again`);
   }
-  if (state === null || typeof state !== 'object' || state.format !== TRAIN_STATE_FORMAT) {
-    throw new Error(`${path}: not a tsdnas training state (expected metadata format '${TRAIN_STATE_FORMAT}')`);
+  if (state === null || typeof state !== 'object' || state.format !== format) {
+    throw new Error(`${path}: not a tsdnas ${format.replace(/^tsdnas\.|\/\d+$/g, '')} file (expected metadata format '${format}')`);
   }
   return state;
 }
 
+/**
+ * Reads a state file written by writeStateFile: loads the weights into `model` (strictly: every
+ * name and shape must fit) and returns the JSON record, the snapshots and optimiser states asked for.
+ */
+export function readStateFile(path: string, key: string, format: string, model: Module, want: { snapshots?: string[]; optimizers?: string[] } = {}): {
+  json: Record<string, unknown>; snapshots: Record<string, Snapshot>; optimizers: Record<string, OptimizerStateDict>;
+} {
+  const { tensors, metadata } = loadSafetensors(path);
+  const json = readStateJson(path, key, format, metadata);
+  const weights = new Map<string, NamedArray>();
+  const snapshots: Record<string, Snapshot> = Object.fromEntries((want.snapshots ?? []).map((p) => [p, new Map()]));
+  for (const [k, t] of Object.entries(tensors)) {
+    const dot = k.indexOf('.');
+    const prefix = k.slice(0, dot);
+    if (prefix === 'model') weights.set(k.slice(dot + 1), t);
+    else if (snapshots[prefix] !== undefined) snapshots[prefix].set(k.slice(dot + 1), t.data as Float64Array);
+  }
+  try {
+    model.loadStateDict(new Map([...weights].map(([k, t]) => [k, { shape: t.shape, values: () => t.data }])), { strict: true });
+  } catch (e) {
+    throw new Error(`${path}: the saved weights do not fit the model built from the saved config (${(e as Error).message})`);
+  }
+  const optimizers: Record<string, OptimizerStateDict> = {};
+  for (const prefix of want.optimizers ?? []) {
+    try {
+      optimizers[prefix] = optimizerStateFromTensors(tensors, metadata[`tsdnas.${prefix}`] ?? '', prefix);
+    } catch (e) {
+      throw new Error(`${path}: the optimiser state '${prefix}' is corrupt (${(e as Error).message})`);
+    }
+  }
+  return { json, snapshots, optimizers };
+}
+
+export function saveTrainState(path: string, model: Module, p: FitProgress, config: Record<string, unknown>): void {
+  const { optimizer, bestState, ...rest } = p;
+  writeStateFile(path, 'tsdnas.train-state', model, {
+    json: { format: TRAIN_STATE_FORMAT, config, ...rest }, snapshots: { best: bestState }, optimizers: { optimizer },
+  });
+}
+
+/** The config saved in a state file (to rebuild the data and model before loading the state). */
+export function readTrainStateConfig(path: string): Record<string, unknown> {
+  const state = readStateJson(path, 'tsdnas.train-state', TRAIN_STATE_FORMAT);
+  checkProgress(path, state);
+  return state.config as Record<string, unknown>;
+}
+
+/** A random-generator state as saved: {s: [4 32-bit integers], spare: number | null}. */
+export function isRngState(r: unknown): boolean {
+  const x = r as { s?: unknown; spare?: unknown } | null;
+  return x !== null && typeof x === 'object' && Array.isArray(x.s) && x.s.length === 4 && x.s.every((v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 32)
+    && (x.spare === null || typeof x.spare === 'number');
+}
+
+/** An error naming the state file and the field at fault. */
+export function badField(path: string, st: Record<string, unknown>, field: string, want: string): Error {
+  return new Error(`${path}: state field '${field}' is ${JSON.stringify(st[field])?.slice(0, 60)}; expected ${want} — the file is corrupt, start the run again`);
+}
+
 /** Every field fit reads, checked before any is used: a corrupt state fails here, naming the file and field. */
 function checkProgress(path: string, st: Record<string, unknown>): void {
-  const bad = (field: string, want: string) => new Error(`${path}: training state field '${field}' is ${JSON.stringify(st[field])?.slice(0, 60)}; expected ${want} — the file is corrupt, start the run again`);
+  const bad = (field: string, want: string) => badField(path, st, field, want);
   const int = (f: string, min: number) => { if (!Number.isInteger(st[f]) || (st[f] as number) < min) throw bad(f, `an integer ≥ ${min}`); };
   int('epoch', 1);
   int('bestEpoch', 0);
@@ -66,40 +139,17 @@ function checkProgress(path: string, st: Record<string, unknown>): void {
     || !st.history.every((h) => h !== null && typeof h === 'object' && fields.every((k) => typeof (h as Record<string, unknown>)[k] === 'number'))) {
     throw bad('history', `one record {${fields.join(', ')}} per finished epoch`);
   }
-  for (const f of ['rng', 'globalRng']) {
-    const r = st[f] as { s?: unknown; spare?: unknown } | null;
-    const ok = r !== null && typeof r === 'object' && Array.isArray(r.s) && r.s.length === 4 && r.s.every((v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 32)
-      && (r.spare === null || typeof r.spare === 'number');
-    if (!ok) throw bad(f, '{s: [4 32-bit integers], spare: number | null}');
-  }
+  for (const f of ['rng', 'globalRng']) if (!isRngState(st[f])) throw bad(f, '{s: [4 32-bit integers], spare: number | null}');
   if (st.scheduler !== null && (typeof st.scheduler !== 'object' || Array.isArray(st.scheduler))) throw bad('scheduler', 'null or a scheduler state object');
   if (st.config === null || typeof st.config !== 'object' || Array.isArray(st.config)) throw bad('config', 'an object of train options');
 }
 
 /** Reads a state file, loads its weights into `model` (validated first) and returns the progress and saved config. */
 export function loadTrainState(path: string, model: Module): { progress: FitProgress; config: Record<string, unknown> } {
-  const { tensors, metadata } = loadSafetensors(path);
-  const state = parseState(path, metadata);
-  const weights = new Map<string, NamedArray>();
-  const bestState = new Map<string, Float32Array | Float64Array>();
-  for (const [k, t] of Object.entries(tensors)) {
-    if (k.startsWith('model.')) weights.set(k.slice(6), t);
-    else if (k.startsWith('best.')) bestState.set(k.slice(5), t.data as Float64Array);
-  }
-  try {
-    model.loadStateDict(new Map([...weights].map(([k, t]) => [k, { shape: t.shape, values: () => t.data }])), { strict: true });
-  } catch (e) {
-    throw new Error(`${path}: the saved weights do not fit the model built from the saved config (${(e as Error).message})`);
-  }
-  let optimizer;
-  try {
-    optimizer = optimizerStateFromTensors(tensors, metadata['tsdnas.optimizer'] ?? '', 'optimizer');
-  } catch (e) {
-    throw new Error(`${path}: the optimiser state is corrupt (${(e as Error).message})`);
-  }
+  const { json: state, snapshots, optimizers } = readStateFile(path, 'tsdnas.train-state', TRAIN_STATE_FORMAT, model, { snapshots: ['best'], optimizers: ['optimizer'] });
   checkProgress(path, state);
   const progress = {
-    ...(state as unknown as FitProgress), best: finite(state.best), bestLoss: finite(state.bestLoss), optimizer, bestState,
+    ...(state as unknown as FitProgress), best: finite(state.best), bestLoss: finite(state.bestLoss), optimizer: optimizers.optimizer, bestState: snapshots.best,
   };
   return { progress, config: state.config as Record<string, unknown> };
 }

@@ -4,6 +4,7 @@
  * once (exported model + summary), and the sweep ends with the Pareto front as JSON and CSV.
  */
 
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic, writeFileAtomic } from '../../io/atomic.js';
 import { saveModelCheckpoint, CHECKPOINT_FORMAT } from '../../io/checkpoint.js';
@@ -12,16 +13,22 @@ import { architectureRows, formatArchitecture } from '../../nn/summary.js';
 import { SEARCH_SCHEMA, type SearchConfig } from '../../nas/search/config.js';
 import { runSweep, type PointResult, type SweepResult, type Converter } from '../../nas/search/run.js';
 import { toCsv } from '../../nas/search/pareto.js';
-import { describeSchema, type ConfigOf, type Schema } from '../../util/schema.js';
+import { describeSchema, resolveConfig, type ConfigOf, type Schema } from '../../util/schema.js';
+import { lockRunDir } from '../../io/run-lock.js';
+import { STATE_DIR, SweepStateDir } from '../../io/search-state.js';
+import { TrainingDivergedError } from '../../nn/train/divergence.js';
 import { ProgressBar } from '../progress.js';
 import { parseCommand, UsageError } from '../args.js';
-import { RUN_SCHEMA, prepareRun, fmtMetric } from './train.js';
+import { RUN_SCHEMA, prepareRun, fmtMetric, onlyResume } from './train.js';
 import { pitConverter } from '../../nas/pit/convert.js';
 import { formatBytes } from '../../nas/search/constraints.js';
 import { atSeedAccuracy, budgetChecks, budgetLine, hardwareColumns, hardwareFronts, hardwareLine, setupHardware, type HardwareSetup } from './searchHardware.js';
 import { reportAfterRun } from '../../report/index.js';
 
-export const SEARCH_COMMAND_SCHEMA = { ...RUN_SCHEMA, ...SEARCH_SCHEMA } as const satisfies Schema;
+export const SEARCH_COMMAND_SCHEMA = {
+  ...RUN_SCHEMA, ...SEARCH_SCHEMA,
+  resume: { type: 'optional-string', help: `continue an interrupted run from <run-dir>/${STATE_DIR}/ (written after every epoch and every finished point) with its saved config` },
+} as const satisfies Schema;
 export type SearchCommandConfig = ConfigOf<typeof SEARCH_COMMAND_SCHEMA>;
 
 export function searchHelp(sweep: boolean): string {
@@ -101,15 +108,48 @@ function printHardwareFront(hw: HardwareSetup, r: SweepResult, metric: 'accuracy
   else if (hw.budgets.length > 0) console.log(`every found model respects the memory budgets (${hw.budgets.map((b) => `${b.cost} ≤ ${b.text}`).join(', ')})`);
 }
 
+/** `--resume <dir>`: the command's saved config (no other option may be given; the command must match). */
+function resumeSearchConfig(argv: string[], dir: string, command: string): SearchCommandConfig {
+  onlyResume(argv, dir);
+  const state = new SweepStateDir(dir);
+  if (!state.exists()) {
+    const done = existsSync(join(dir, 'front.json')) ? ' (front.json is there: the run finished)' : '';
+    throw new UsageError(`--resume ${dir}: no ${STATE_DIR}/run.json in that directory${done}; it is written when a tsdnas search or sweep starts`);
+  }
+  const saved = state.readRun();
+  if (saved.command !== command) throw new UsageError(`--resume ${dir}: that directory holds a tsdnas ${saved.command} run; continue it with tsdnas ${saved.command} --resume ${dir}`);
+  return resolveConfig(SEARCH_COMMAND_SCHEMA, [{ values: { ...saved.config, out: dir, resume: dir }, where: join(state.dir, 'run.json') }]);
+}
+
 export function runSearchCommand(argv: string[], sweep: boolean, convertOverride?: Converter): void {
   const command = sweep ? 'sweep' : 'search';
-  const { config: cfg, positionals } = parseCommand(command, SEARCH_COMMAND_SCHEMA, argv);
+  const parsed = parseCommand(command, SEARCH_COMMAND_SCHEMA, argv);
+  const { positionals } = parsed;
   if (positionals.length > 0) throw new UsageError(`tsdnas ${command}: unexpected argument '${positionals[0]}'; options are given as --name value`);
+  const cfg = parsed.config.resume !== undefined ? resumeSearchConfig(argv, parsed.config.resume, command) : parsed.config;
   const strengths = sweep ? (cfg.regularizer === 'multi-complexity' ? cfg.mus : cfg.lambdas) : [cfg.regularizer === 'multi-complexity' ? cfg.mu : cfg.lambda];
   const run = prepareRun(command, { ...cfg });
+  const hw = setupHardware(cfg);
+  const release = lockRunDir(run.outDir, `tsdnas ${command}`);
+  try {
+    searchLocked(command, cfg, strengths, run, hw, convertOverride);
+  } finally {
+    release();
+  }
+}
+
+function searchLocked(command: string, cfg: SearchCommandConfig, strengths: readonly number[], run: ReturnType<typeof prepareRun>, hw: HardwareSetup | null, convertOverride?: Converter): void {
   const { splits, model, modelName, outDir } = run;
   const metric = splits.info.metric;
-  const hw = setupHardware(cfg);
+  const state = new SweepStateDir(outDir);
+  // The config as given (without --resume): saved for resuming, and what the front records.
+  const { resume: _r, ...savedConfig } = cfg;
+  if (cfg.resume === undefined) {
+    if (state.exists()) throw new UsageError(`${outDir} holds an interrupted run (${state.dir}); continue it with tsdnas ${command} --resume ${outDir}, or delete ${state.dir} to start again`);
+    state.begin(command, savedConfig);
+  } else {
+    log(`tsdnas ${command}: resuming ${outDir}`);
+  }
   const convert = convertOverride ?? pitConverter({
     inputShape: splits.info.sampleShape,
     search: { channels: cfg.searchChannels, receptiveField: cfg.searchReceptiveField, dilation: cfg.searchDilation },
@@ -119,29 +159,38 @@ export function runSearchCommand(argv: string[], sweep: boolean, convertOverride
   if (hw !== null) log(`target ${hw.target.name}: ${hw.target.description}; memory budgets: ${hw.budgets.length === 0 ? 'none' : hw.budgets.map((b) => `${b.cost} ≤ ${b.text}`).join(', ')}`);
   let bar: ProgressBar | null = null;
   const t0 = performance.now();
-  const result = runSweep(model, splits, cfg, strengths, convert, {
-    onPhase: (phase, point) => log(`— ${phase}${point === null ? '' : ` (point ${point}, strength ${strengths[point]})`}`),
-    onFitBatch: (epoch, done, total, loss) => {
-      if (bar === null) bar = new ProgressBar({ total, label: `epoch ${epoch}` });
-      bar.tick(1, { loss: loss.toFixed(4) });
-      if (done === total) { bar.done(); bar = null; }
-    },
-    onFitEpoch: (phase, r) => log(`  ${phase} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}  val ${fmtMetric(metric, r.valMetric)}  ${r.seconds.toFixed(1)}s`),
-    onBatch: (phase, epoch, done, total, loss) => {
-      if (bar === null) bar = new ProgressBar({ total, label: `search ${epoch} ${phase}` });
-      bar.tick(1, { loss: loss.toFixed(4) });
-      if (done === total) { bar.done(); bar = null; }
-    },
-    onEpoch: (r) => log(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric)}  reg ${r.regTerm.toExponential(2)}  params ${Math.round(r.costs.params).toLocaleString('en-US')}  MACs ${Math.round(r.costs.macs).toLocaleString('en-US')}${hw === null ? '' : `  ${hardwareLine(r.costs)}`}  ${r.seconds.toFixed(1)}s`),
-    onPoint: (p, i) => {
-      writePoint(outDir, p, i, run, cfg);
-      log(`  point ${i}: params ${p.params.toLocaleString('en-US')}  MACs ${p.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, p.testMetric)}  (${p.seconds.toFixed(0)} s)`);
-      log(formatArchitecture(architectureRows(p.model)).split('\n').map((l) => `    ${l}`).join('\n'));
-      if (hw !== null) log(`    on ${hw.target.name}: ${hardwareLine(p.costs)}\n    memory budgets: ${budgetLine(budgetChecks(hw, p.costs))}`);
-    },
-  });
+  let result: SweepResult;
+  try {
+    result = runSweep(model, splits, cfg, strengths, convert, {
+      onPhase: (phase, point) => log(`— ${phase}${point === null ? '' : ` (point ${point}, strength ${strengths[point]})`}`),
+      onFitBatch: (epoch, done, total, loss) => {
+        if (bar === null) bar = new ProgressBar({ total, label: `epoch ${epoch}` });
+        bar.tick(1, { loss: loss.toFixed(4) });
+        if (done === total) { bar.done(); bar = null; }
+      },
+      onFitEpoch: (phase, r) => log(`  ${phase} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}  val ${fmtMetric(metric, r.valMetric)}  ${r.seconds.toFixed(1)}s`),
+      onBatch: (phase, epoch, done, total, loss) => {
+        if (bar === null) bar = new ProgressBar({ total, label: `search ${epoch} ${phase}` });
+        bar.tick(1, { loss: loss.toFixed(4) });
+        if (done === total) { bar.done(); bar = null; }
+      },
+      onEpoch: (r) => log(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric)}  reg ${r.regTerm.toExponential(2)}  params ${Math.round(r.costs.params).toLocaleString('en-US')}  MACs ${Math.round(r.costs.macs).toLocaleString('en-US')}${hw === null ? '' : `  ${hardwareLine(r.costs)}`}  ${r.seconds.toFixed(1)}s`),
+      onPoint: (p, i) => {
+        writePoint(outDir, p, i, run, cfg);
+        log(`  point ${i}: params ${p.params.toLocaleString('en-US')}  MACs ${p.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, p.testMetric)}  (${p.seconds.toFixed(0)} s)`);
+        log(formatArchitecture(architectureRows(p.model)).split('\n').map((l) => `    ${l}`).join('\n'));
+        if (hw !== null) log(`    on ${hw.target.name}: ${hardwareLine(p.costs)}\n    memory budgets: ${budgetLine(budgetChecks(hw, p.costs))}`);
+      },
+      onPointLoaded: (p, i) => log(`  point ${i}: finished by the interrupted run (test ${fmtMetric(metric, p.testMetric)}); loaded, not recomputed`),
+    }, state);
+  } catch (e) {
+    if (e instanceof TrainingDivergedError) e.message += `; the state of the last finished epoch (${e.lastGoodEpoch}) is kept in ${state.dir}`;
+    throw e;
+  }
   const seconds = (performance.now() - t0) / 1000;
-  const files = writeSweep(outDir, result, metric, cfg, seconds, hw);
+  const files = writeSweep(outDir, result, metric, savedConfig as SearchConfig, seconds, hw);
+  // The run is complete (front and every point written): nothing left to resume.
+  state.finish();
   console.log(`\nseed: params ${result.seed.params.toLocaleString('en-US')}  MACs ${result.seed.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, result.seed.testMetric)}`);
   console.log('point  strength   params      MACs        test       front(params/MACs)');
   result.points.forEach((p, i) => {

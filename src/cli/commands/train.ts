@@ -120,10 +120,15 @@ function saveDiverged(e: TrainingDivergedError, outDir: string, model: Module, m
   e.message += ` (saved the weights of epoch ${e.lastGoodEpoch} to ${ckpt})`;
 }
 
-/** `--resume <dir>`: the config saved in the run's state file (no other option may be given). */
-function resumeConfig(argv: string[], dir: string): TrainCommandConfig {
+/** `--resume <dir>` continues with the run's saved config: any other option is refused. */
+export function onlyResume(argv: string[], dir: string): void {
   const others = argv.filter((a) => a.startsWith('--') && !a.startsWith('--resume'));
   if (others.length > 0) throw new UsageError(`--resume ${dir} continues with the run's saved config; drop ${others.join(', ')}`);
+}
+
+/** `--resume <dir>`: the config saved in the run's state file (no other option may be given). */
+function resumeConfig(argv: string[], dir: string): TrainCommandConfig {
+  onlyResume(argv, dir);
   const path = join(dir, TRAIN_STATE_FILE);
   if (!existsSync(path)) {
     const done = existsSync(join(dir, 'summary.json')) ? ' (summary.json is there: the run finished)' : '';

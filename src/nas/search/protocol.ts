@@ -5,13 +5,15 @@
  * the best weights and masks are restored at the end.
  */
 
-import { Rng } from '../../tensor/rng.js';
+import { getRng, Rng, type RngState } from '../../tensor/rng.js';
 import type { DatasetSplits } from '../../data/types.js';
 import { noGrad } from '../../autograd/graph.js';
 import { Adam } from '../../nn/optim/adam.js';
 import { batchCount } from '../../data/batches.js';
 import { evaluate, trainEpoch, type EpochContext } from '../../nn/train/epoch.js';
 import { restore, snapshot } from '../../nn/train/fit.js';
+import { TrainingDivergedError } from '../../nn/train/divergence.js';
+import type { OptimizerStateDict } from '../../nn/optim/stateDict.js';
 import type { Regularizer } from './regularizers.js';
 import { defaultMaskLr } from './regularizers.js';
 import type { LayerState, SearchableModel } from './types.js';
@@ -35,6 +37,29 @@ export interface SearchEpochRecord {
 export interface SearchHooks {
   onBatch?: (phase: 'weights' | 'masks', epoch: number, done: number, total: number, loss: number) => void;
   onEpoch?: (r: SearchEpochRecord) => void;
+  /** After every finished search epoch (best updated): everything needed to resume. */
+  onSearchEpochEnd?: (p: SearchProgress) => void;
+}
+
+/**
+ * The search loop's whole state at an epoch boundary, besides the model's weights and masks:
+ * both optimisers' moments, the loop's and the global random generators (the loop's draws the
+ * next epoch's data order), the regulariser's own state (hinge strengths), history and the best
+ * epoch with its weights and masks.
+ */
+export interface SearchProgress {
+  epoch: number;
+  stopped: boolean;
+  history: SearchEpochRecord[];
+  best: number;
+  bestEpoch: number;
+  sinceBest: number;
+  rng: RngState;
+  globalRng: RngState;
+  regularizer: unknown;
+  weightOptimizer: OptimizerStateDict;
+  maskOptimizer: OptimizerStateDict;
+  bestState: Map<string, Float32Array | Float64Array>;
 }
 
 export interface SearchPhaseResult {
@@ -47,7 +72,13 @@ export function costValues(target: SearchableModel): Record<string, number> {
   return noGrad(() => Object.fromEntries(Object.entries(target.costs({ discrete: true })).map(([k, v]) => [k, v.item()])));
 }
 
-export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx: EpochContext, cfg: SearchConfig, reg: Regularizer, hooks: SearchHooks = {}): SearchPhaseResult {
+/**
+ * Search the masks of `target`. With `resume` (a SearchProgress from onSearchEpochEnd, the model
+ * already holding that epoch's weights and masks) the loop continues after `resume.epoch` exactly
+ * as the uninterrupted run would have. A NaN / Inf stops it with a TrainingDivergedError, the
+ * model restored to the last finished epoch.
+ */
+export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx: EpochContext, cfg: SearchConfig, reg: Regularizer, hooks: SearchHooks = {}, resume?: SearchProgress): SearchPhaseResult {
   const model = target.model;
   const rng = new Rng(cfg.seed * 7919 + 1031);
   const maskUpdates = cfg.searchEpochs * batchCount(splits.val.length, cfg.batchSize);
@@ -59,25 +90,57 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
   let bestEpoch = 0;
   let bestState = snapshot(model);
   let sinceBest = 0;
-  for (let epoch = 1; epoch <= cfg.searchEpochs; epoch++) {
+  let stopped = false;
+  let lastGood = bestState;
+  let lastGoodEpoch = 0;
+  if (resume !== undefined) {
+    wOpt.loadStateDict(resume.weightOptimizer);
+    mOpt.loadStateDict(resume.maskOptimizer);
+    rng.setState(resume.rng);
+    getRng().setState(resume.globalRng);
+    reg.setState?.(resume.regularizer);
+    history.push(...resume.history);
+    ({ best, bestEpoch, sinceBest, stopped, bestState } = resume);
+    lastGood = snapshot(model);
+    lastGoodEpoch = resume.epoch;
+  }
+  const rollBack = (e: unknown): unknown => {
+    if (e instanceof TrainingDivergedError) {
+      restore(model, lastGood);
+      e.lastGoodEpoch = lastGoodEpoch;
+      e.history = history;
+    }
+    return e;
+  };
+  for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= cfg.searchEpochs && !stopped; epoch++) {
     const t0 = performance.now();
-    const tr = trainEpoch(model, splits.train, ctx, {
-      batchSize: cfg.batchSize, rng, optimizers: [wOpt],
-      augment: { scale: cfg.augScale, noise: cfg.augNoise, shift: cfg.augShift },
-      onBatch: (d, t, l) => hooks.onBatch?.('weights', epoch, d, t, l),
-    });
-    trainEpoch(model, splits.val, ctx, {
-      batchSize: cfg.batchSize, rng, optimizers: [mOpt],
-      extraLoss: (taskLoss) => reg.term(target.costs({ discrete: cfg.discreteCost }), { epoch, epochs: cfg.searchEpochs, taskLoss }),
-      onBatch: (d, t, l) => hooks.onBatch?.('masks', epoch, d, t, l),
-    });
-    const va = evaluate(model, splits.val, ctx);
-    const regTerm = noGrad(() => reg.term(target.costs({ discrete: true }), { epoch, epochs: cfg.searchEpochs, taskLoss: va.loss }).item());
-    const rec: SearchEpochRecord = {
-      epoch, trainLoss: tr.loss, valLoss: va.loss, valMetric: va.metric, regTerm, objective: va.loss + regTerm,
-      costs: costValues(target), layers: target.summary?.(), seconds: (performance.now() - t0) / 1000,
-    };
+    let rec: SearchEpochRecord;
+    try {
+      const tr = trainEpoch(model, splits.train, ctx, {
+        epoch, batchSize: cfg.batchSize, rng, optimizers: [wOpt],
+        augment: { scale: cfg.augScale, noise: cfg.augNoise, shift: cfg.augShift },
+        onBatch: (d, t, l) => hooks.onBatch?.('weights', epoch, d, t, l),
+      });
+      trainEpoch(model, splits.val, ctx, {
+        epoch, batchSize: cfg.batchSize, rng, optimizers: [mOpt],
+        extraLoss: (taskLoss) => reg.term(target.costs({ discrete: cfg.discreteCost }), { epoch, epochs: cfg.searchEpochs, taskLoss }),
+        onBatch: (d, t, l) => hooks.onBatch?.('masks', epoch, d, t, l),
+      });
+      const va = evaluate(model, splits.val, ctx);
+      if (!Number.isFinite(va.loss)) {
+        throw new TrainingDivergedError({ epoch, batch: 0, batches: 0 }, 'validation', '(validation)', `validation loss is ${va.loss} after search epoch ${epoch} (training loss ${tr.loss})`);
+      }
+      const regTerm = noGrad(() => reg.term(target.costs({ discrete: true }), { epoch, epochs: cfg.searchEpochs, taskLoss: va.loss }).item());
+      rec = {
+        epoch, trainLoss: tr.loss, valLoss: va.loss, valMetric: va.metric, regTerm, objective: va.loss + regTerm,
+        costs: costValues(target), layers: target.summary?.(), seconds: (performance.now() - t0) / 1000,
+      };
+    } catch (e) {
+      throw rollBack(e);
+    }
     history.push(rec);
+    lastGood = snapshot(model);
+    lastGoodEpoch = epoch;
     hooks.onEpoch?.(rec);
     if (rec.objective < best) {
       best = rec.objective;
@@ -85,8 +148,12 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
       bestState = snapshot(model);
       sinceBest = 0;
     } else if (cfg.searchPatience > 0 && ++sinceBest >= cfg.searchPatience) {
-      break;
+      stopped = true;
     }
+    hooks.onSearchEpochEnd?.({
+      epoch, stopped, history: [...history], best, bestEpoch, sinceBest, rng: rng.getState(), globalRng: getRng().getState(),
+      regularizer: reg.getState?.() ?? null, weightOptimizer: wOpt.stateDict(), maskOptimizer: mOpt.stateDict(), bestState,
+    });
   }
   restore(model, bestState);
   return { history, bestEpoch, maskLr };

@@ -22,6 +22,9 @@ export interface Regularizer {
   term(costs: CostValues, ctx: { epoch: number; epochs: number; taskLoss: number }): Tensor;
   /** A JSON description for run summaries. */
   describe(): Record<string, unknown>;
+  /** State set during the search (the hinge's automatic strengths), for resuming; null when there is none. */
+  getState?(): unknown;
+  setState?(s: unknown): void;
 }
 
 function need(costs: CostValues, name: string, who: string): Tensor {
@@ -106,6 +109,13 @@ export function hingeRegularizer(constraints: readonly HingeConstraint[], opts: 
       return total;
     },
     describe: () => ({ kind: 'hinge', constraints, strengths, scale: byBudget ? 'budget' : 'excess' }),
+    getState: () => strengths,
+    setState: (s) => {
+      if (s !== null && !(Array.isArray(s) && s.length === constraints.length && s.every((v) => typeof v === 'number'))) {
+        throw new Error(`hinge regulariser: saved strengths ${JSON.stringify(s)?.slice(0, 60)} do not fit ${constraints.length} constraint(s); the state file is corrupt`);
+      }
+      strengths = s;
+    },
   };
 }
 
@@ -121,6 +131,12 @@ export function withHingeConstraints(base: Regularizer, constraints: readonly Hi
     kind: `${base.kind}+constraints`,
     term: (costs, ctx) => add(base.term(costs, ctx), hinge.term(costs, ctx)),
     describe: () => ({ ...base.describe(), kind: `${base.kind}+constraints`, objective: base.describe(), constraints: hinge.describe() }),
+    getState: () => ({ base: base.getState?.() ?? null, hinge: hinge.getState?.() ?? null }),
+    setState: (s) => {
+      const st = (s ?? {}) as { base?: unknown; hinge?: unknown };
+      base.setState?.(st.base ?? null);
+      hinge.setState?.(st.hinge ?? null);
+    },
   };
 }
 

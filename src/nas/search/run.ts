@@ -5,6 +5,7 @@
  */
 
 import type { DatasetSplits } from '../../data/types.js';
+import { getRng, type RngState } from '../../tensor/rng.js';
 import type { Module } from '../../nn/module.js';
 import { buildFromArchitecture, describeArchitecture } from '../../nn/serialize.js';
 import { fit, taskContext } from '../../nn/train/fit.js';
@@ -12,12 +13,12 @@ import { evaluate } from '../../nn/train/epoch.js';
 import { MetricAccumulator } from '../../nn/train/task.js';
 import type { TrainConfig } from '../../nn/train/config.js';
 import type { SearchConfig } from './config.js';
-import { searchMasks, costValues, type SearchHooks, type SearchEpochRecord } from './protocol.js';
+import { searchMasks, costValues, type SearchHooks, type SearchEpochRecord, type SearchPhaseResult, type SearchProgress } from './protocol.js';
 import { hingeRegularizer, multiComplexityRegularizer, plainRegularizer, withHingeConstraints, type Regularizer } from './regularizers.js';
 import { memoryBudgets } from './constraints.js';
 import { paretoFront } from './pareto.js';
 import type { LayerState, SearchableModel } from './types.js';
-import type { EpochRecord, FitHooks } from '../../nn/train/fit.js';
+import type { EpochRecord, FitHooks, FitProgress } from '../../nn/train/fit.js';
 
 /** Turns a plain model into a searchable one (e.g. PIT's conversion). */
 export type Converter = (model: Module) => SearchableModel;
@@ -60,7 +61,43 @@ export interface SweepHooks extends SearchHooks {
   onFitBatch?: FitHooks['onBatch'];
   /** Called when a point is finished (e.g. to write its files at once). */
   onPoint?: (p: PointResult, index: number) => void;
+  /** Called instead of onPoint for a point finished by an earlier, interrupted run (loaded, not recomputed). */
+  onPointLoaded?: (p: PointResult, index: number) => void;
 }
+
+/** The saved state of one loop phase: loaded into `model` (undefined when none), saved after every epoch. */
+export interface PhaseCheckpoint<P> {
+  load(model: Module): P | undefined;
+  save(model: Module, p: P): void;
+}
+
+/** A finished phase's output and the global random generator's state right after it (what the next phase starts from). */
+export interface Finished<T> {
+  value: T;
+  rng: RngState;
+}
+
+/**
+ * Where a sweep keeps its resumable state (src/io/search-state.ts: files in the run directory).
+ * Each phase's state is written after every epoch; a phase's end is saved before the state of
+ * the phase is dropped, so a kill at any moment leaves one consistent place to continue from.
+ */
+export interface SweepCheckpoints {
+  warmup: PhaseCheckpoint<FitProgress>;
+  /** The warmed seed's weights and its result. */
+  saveWarm(seed: Module, r: Finished<SeedResult>): void;
+  loadWarm(seed: Module): Finished<SeedResult> | null;
+  search(point: number): PhaseCheckpoint<SearchProgress>;
+  /** The searched point exported to a dense model, before fine-tuning. */
+  saveSearched(point: number, dense: Module, r: Finished<SearchPhaseResult & { regularizer: Record<string, unknown> }>): void;
+  loadSearched(point: number): (Finished<SearchPhaseResult & { regularizer: Record<string, unknown> }> & { dense: Module }) | null;
+  finetune(point: number): PhaseCheckpoint<FitProgress>;
+  /** A finished point (its model inside): never recomputed once saved. */
+  savePoint(point: number, r: Finished<PointResult>): void;
+  loadPoint(point: number): Finished<PointResult> | null;
+}
+
+const rngNow = (): RngState => getRng().getState();
 
 export function trainingPart(cfg: SearchConfig, epochs: number): TrainConfig {
   return { ...cfg, epochs, patience: 0 } as TrainConfig;
@@ -87,42 +124,71 @@ export function cloneModel(m: Module): Module {
   return copy;
 }
 
-export function warmUp(seed: Module, splits: DatasetSplits, cfg: SearchConfig, convert: Converter, hooks: SweepHooks = {}): SeedResult {
+export function warmUp(seed: Module, splits: DatasetSplits, cfg: SearchConfig, convert: Converter, hooks: SweepHooks = {}, store?: SweepCheckpoints): SeedResult {
+  const done = store?.loadWarm(seed) ?? null;
+  if (done !== null) {
+    getRng().setState(done.rng);
+    return done.value;
+  }
   const t0 = performance.now();
   hooks.onPhase?.('warm-up', null);
   const r = fit(seed, splits, trainingPart(cfg, cfg.warmupEpochs), {
     onBatch: hooks.onFitBatch,
     onEpoch: (e) => hooks.onFitEpoch?.('warm-up', e, null),
-  });
+    onEpochEnd: store === undefined ? undefined : (p) => store.warmup.save(seed, p),
+  }, store?.warmup.load(seed));
   const va = evaluate(seed, splits.val, r.ctx);
   const te = evaluate(seed, splits.test, r.ctx);
   const searchable = convert(cloneModel(seed));
   const c = costValues(searchable);
-  return {
+  const result: SeedResult = {
     params: c.params, macs: c.macs, valMetric: va.metric, testMetric: te.metric, testMacroF1: te.macroF1,
     warmupHistory: r.history, costs: c, layerCosts: searchable.summary?.(), seconds: (performance.now() - t0) / 1000,
   };
+  store?.saveWarm(seed, { value: result, rng: rngNow() });
+  return result;
 }
 
-export function searchPoint(warm: Module, splits: DatasetSplits, cfg: SearchConfig, strength: number, index: number, convert: Converter, hooks: SweepHooks = {}): PointResult {
-  const t0 = performance.now();
+/** The search phase of a point and its export to a dense model (or both loaded when an earlier run finished them). */
+function searchAndExport(warm: Module, splits: DatasetSplits, cfg: SearchConfig, strength: number, index: number, convert: Converter, hooks: SweepHooks, store?: SweepCheckpoints): { dense: Module; s: SearchPhaseResult; regularizer: Record<string, unknown> } {
+  const done = store?.loadSearched(index) ?? null;
+  if (done !== null) {
+    getRng().setState(done.rng);
+    const { regularizer, ...s } = done.value;
+    return { dense: done.dense, s, regularizer };
+  }
   const ctx = taskContext(splits, trainingPart(cfg, cfg.searchEpochs));
   const target = convert(cloneModel(warm));
   const reg = makeRegularizer(cfg, strength);
   hooks.onPhase?.('search', index);
-  const s = searchMasks(target, splits, ctx, cfg, reg, hooks);
+  const ckpt = store?.search(index);
+  const s = searchMasks(target, splits, ctx, cfg, reg, {
+    ...hooks,
+    onSearchEpochEnd: ckpt === undefined ? hooks.onSearchEpochEnd : (p) => ckpt.save(target.model, p),
+  }, ckpt?.load(target.model));
   const dense = target.exportDense();
+  const regularizer = reg.describe();
+  store?.saveSearched(index, dense, { value: { ...s, regularizer }, rng: rngNow() });
+  return { dense, s, regularizer };
+}
+
+export function searchPoint(warm: Module, splits: DatasetSplits, cfg: SearchConfig, strength: number, index: number, convert: Converter, hooks: SweepHooks = {}, store?: SweepCheckpoints): PointResult {
+  const t0 = performance.now();
+  const ctx = taskContext(splits, trainingPart(cfg, cfg.searchEpochs));
+  const { dense, s, regularizer } = searchAndExport(warm, splits, cfg, strength, index, convert, hooks, store);
   hooks.onPhase?.('fine-tune', index);
+  const ckpt = store?.finetune(index);
   const ft = fit(dense, splits, trainingPart(cfg, cfg.finetuneEpochs), {
     onBatch: hooks.onFitBatch,
     onEpoch: (e) => hooks.onFitEpoch?.('fine-tune', e, index),
-  });
+    onEpochEnd: ckpt === undefined ? undefined : (p) => ckpt.save(dense, p),
+  }, ckpt?.load(dense));
   const va = evaluate(dense, splits.val, ctx);
   const te = evaluate(dense, splits.test, ctx);
   const searchable = convert(cloneModel(dense));
   const c = costValues(searchable);
   return {
-    strength, regularizer: reg.describe(), params: c.params, macs: c.macs, valMetric: va.metric, testMetric: te.metric,
+    strength, regularizer, params: c.params, macs: c.macs, valMetric: va.metric, testMetric: te.metric,
     testMacroF1: te.macroF1, searchBestEpoch: s.bestEpoch, maskLr: s.maskLr, searchHistory: s.history,
     finetuneHistory: ft.history, costs: c, layerCosts: searchable.summary?.(), seconds: (performance.now() - t0) / 1000, model: dense,
   };
@@ -147,14 +213,27 @@ export function fronts(points: readonly { params: number; macs: number; testMetr
   return { frontParams: by('params'), frontMacs: by('macs') };
 }
 
-export function runSweep(seed: Module, splits: DatasetSplits, cfg: SearchConfig, strengths: readonly number[], convert: Converter, hooks: SweepHooks = {}): SweepResult {
-  const seedResult = warmUp(seed, splits, cfg, convert, hooks);
+/**
+ * Warm-up, then one point per strength. With `store`, every phase's state is saved as it goes
+ * and whatever an earlier (killed) run saved is continued from: finished points are loaded, not
+ * recomputed, and the results equal an uninterrupted run's.
+ */
+export function runSweep(seed: Module, splits: DatasetSplits, cfg: SearchConfig, strengths: readonly number[], convert: Converter, hooks: SweepHooks = {}, store?: SweepCheckpoints): SweepResult {
+  const seedResult = warmUp(seed, splits, cfg, convert, hooks, store);
   const points: PointResult[] = [];
   // Each point searches a clone, so the warm seed stays as it is for the next one.
   strengths.forEach((s, i) => {
-    const p = searchPoint(seed, splits, cfg, s, i, convert, hooks);
+    const done = store?.loadPoint(i) ?? null;
+    if (done !== null) {
+      getRng().setState(done.rng);
+      points.push(done.value);
+      hooks.onPointLoaded?.(done.value, i);
+      return;
+    }
+    const p = searchPoint(seed, splits, cfg, s, i, convert, hooks, store);
     points.push(p);
     hooks.onPoint?.(p, i);
+    store?.savePoint(i, { value: p, rng: rngNow() });
   });
   return { seed: seedResult, points, ...fronts(points, splits.info.metric) };
 }
