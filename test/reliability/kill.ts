@@ -1,0 +1,56 @@
+/**
+ * Killing a `tsdnas` child process at chosen moments for the kill / resume tests: the moment is
+ * the n-th state write the child makes (a file in the watched directory replaced, as every
+ * atomic write does) plus a delay, so kills land in the phase the test picks and, with a delay,
+ * mid-epoch or mid-write.
+ */
+
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './cli.js';
+
+/** Identity of every file in `dir` (inode + mtime: an atomic write replaces the inode). */
+function fileStamps(dir: string): Map<string, string> {
+  const m = new Map<string, string>();
+  if (!existsSync(dir)) return m;
+  for (const f of readdirSync(dir)) {
+    try {
+      const s = statSync(join(dir, f));
+      if (s.isFile()) m.set(f, `${s.ino}:${s.mtimeMs}`);
+    } catch {
+      // Renamed away between readdir and stat: seen at the next poll.
+    }
+  }
+  return m;
+}
+
+export interface KillPlan {
+  /** Kill after this many state writes (files in `watch` created or replaced); matching `only` if given. */
+  writes: number;
+  /** Count only writes of files whose name contains this. */
+  only?: string;
+  delayMs: number;
+}
+
+/** Runs `tsdnas <args>`; resolves true when it was SIGKILLed by the plan, false when it exited first. */
+export function runAndKill(args: string[], watch: string, plan: KillPlan, signal: NodeJS.Signals = 'SIGKILL'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd: ROOT, stdio: 'ignore' });
+    let killed = false;
+    let seen = 0;
+    let last = fileStamps(watch);
+    const poll = setInterval(() => {
+      const now = fileStamps(watch);
+      for (const [f, stamp] of now) if (last.get(f) !== stamp && (plan.only === undefined || f.includes(plan.only))) seen++;
+      last = now;
+      if (seen < plan.writes) return;
+      clearInterval(poll);
+      setTimeout(() => { killed = child.exitCode === null && child.kill(signal); }, plan.delayMs);
+    }, 5);
+    child.on('exit', () => {
+      clearInterval(poll);
+      resolve(killed);
+    });
+  });
+}
