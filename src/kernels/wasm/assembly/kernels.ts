@@ -39,7 +39,20 @@ export function hasRelaxed(): i32 {
 }
 
 // @ts-ignore: decorator
-@inline function updateC(c: usize, acc0: v128, acc1: v128, alpha: v128, cols: i32): void {
+@inline function updateC(c: usize, acc0: v128, acc1: v128, alpha: v128, cols: i32, fresh: bool): void {
+  // fresh: C is being overwritten (beta = 0, first K block): add to +0 instead of reading C —
+  // the same bits as the zero-filled C this replaces, without the fill pass and the loads.
+  if (fresh) {
+    const z = f32x4.splat(0);
+    if (cols == NR) {
+      v128.store(c, fma(acc0, alpha, z));
+      v128.store(c, fma(acc1, alpha, z), 16);
+    } else {
+      storeLanes(c, fma(acc0, alpha, z), cols);
+      storeLanes(c + 16, fma(acc1, alpha, z), cols - 4);
+    }
+    return;
+  }
   if (cols == NR) {
     v128.store(c, fma(acc0, alpha, v128.load(c)));
     v128.store(c, fma(acc1, alpha, v128.load(c, 16)), 16);
@@ -113,7 +126,7 @@ function packB(b: usize, sbp: i32, sbj: i32, p0: i32, kc: i32, j0: i32, nc: i32,
 }
 
 /** 4 rows × 8 columns: C += alpha · A(4×kc) · Bpanel(kc×8). */
-function kernel4x8(a: usize, s1: usize, sap4: usize, bp: usize, kc: i32, c: usize, ldc4: usize, alpha: v128, cols: i32): void {
+function kernel4x8(a: usize, s1: usize, sap4: usize, bp: usize, kc: i32, c: usize, ldc4: usize, alpha: v128, cols: i32, fresh: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -136,14 +149,14 @@ function kernel4x8(a: usize, s1: usize, sap4: usize, bp: usize, kc: i32, c: usiz
     ap += sap4;
     b += 32;
   }
-  updateC(c, c00, c01, alpha, cols);
-  updateC(c + ldc4, c10, c11, alpha, cols);
-  updateC(c + 2 * ldc4, c20, c21, alpha, cols);
-  updateC(c + 3 * ldc4, c30, c31, alpha, cols);
+  updateC(c, c00, c01, alpha, cols, fresh);
+  updateC(c + ldc4, c10, c11, alpha, cols, fresh);
+  updateC(c + 2 * ldc4, c20, c21, alpha, cols, fresh);
+  updateC(c + 3 * ldc4, c30, c31, alpha, cols, fresh);
 }
 
 /** One row × 8 columns (rows left over after the 4-row blocks). */
-function kernel1x8(a: usize, sap4: usize, bp: usize, kc: i32, c: usize, alpha: v128, cols: i32): void {
+function kernel1x8(a: usize, sap4: usize, bp: usize, kc: i32, c: usize, alpha: v128, cols: i32, fresh: bool): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
   let d0 = f32x4.splat(0), d1 = f32x4.splat(0);
   let ap = a;
@@ -161,7 +174,7 @@ function kernel1x8(a: usize, sap4: usize, bp: usize, kc: i32, c: usize, alpha: v
     const x = v128.load32_splat(ap);
     c0 = fma(x, v128.load(b), c0); c1 = fma(x, v128.load(b, 16), c1);
   }
-  updateC(c, f32x4.add(c0, d0), f32x4.add(c1, d1), alpha, cols);
+  updateC(c, f32x4.add(c0, d0), f32x4.add(c1, d1), alpha, cols, fresh);
 }
 
 export function gemm(
@@ -170,18 +183,21 @@ export function gemm(
   b: usize, sbp: i32, sbj: i32,
   beta: f32, c: usize, ldc: i32, pack: usize,
 ): void {
-  // beta = 0 overwrites (C may hold garbage), as in BLAS.
+  // beta = 0 overwrites (C may hold garbage), as in BLAS: the first K block stores without
+  // reading C (every cell of C is written by it); only a call with no product zero-fills.
+  const noProduct = k == 0 || alpha == 0 || m == 0 || n == 0;
   for (let i = 0; i < m; i++) {
     const row = c + <usize>(i * ldc * 4);
-    if (beta == 0) memory.fill(row, 0, <usize>(n * 4));
-    else if (beta != 1) {
+    if (beta == 0) {
+      if (noProduct) memory.fill(row, 0, <usize>(n * 4));
+    } else if (beta != 1) {
       const bv = f32x4.splat(beta);
       let j = 0;
       for (; j + 4 <= n; j += 4) v128.store(row + <usize>(j * 4), f32x4.mul(v128.load(row + <usize>(j * 4)), bv));
       for (; j < n; j++) store<f32>(row + <usize>(j * 4), load<f32>(row + <usize>(j * 4)) * beta);
     }
   }
-  if (k == 0 || alpha == 0 || m == 0 || n == 0) return;
+  if (noProduct) return;
   const av = f32x4.splat(alpha);
   const s1 = <usize>(sai * 4);
   const sap4 = <usize>(sap * 4);
@@ -193,13 +209,14 @@ export function gemm(
       const kc = min(KC, k - p0);
       packB(b, sbp, sbj, p0, kc, j0, nc, pack);
       const panelBytes = <usize>(kc * NR * 4);
+      const fresh = beta == 0 && p0 == 0;
       let i = 0;
       for (; i + 4 <= m; i += 4) {
         const ap = a + <usize>((i * sai + p0 * sap) * 4);
         let cp = c + <usize>((i * ldc + j0) * 4);
         let bp = pack;
         for (let q = 0; q < panels; q++) {
-          kernel4x8(ap, s1, sap4, bp, kc, cp, ldc4, av, min(NR, nc - q * NR));
+          kernel4x8(ap, s1, sap4, bp, kc, cp, ldc4, av, min(NR, nc - q * NR), fresh);
           bp += panelBytes;
           cp += 32;
         }
@@ -209,7 +226,7 @@ export function gemm(
         let cp = c + <usize>((i * ldc + j0) * 4);
         let bp = pack;
         for (let q = 0; q < panels; q++) {
-          kernel1x8(ap, sap4, bp, kc, cp, av, min(NR, nc - q * NR));
+          kernel1x8(ap, sap4, bp, kc, cp, av, min(NR, nc - q * NR), fresh);
           bp += panelBytes;
           cp += 32;
         }
