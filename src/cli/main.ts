@@ -14,6 +14,7 @@ import { reportHelp, runReport } from './commands/report.js';
 import { runMpsCommand, mpsHelp } from './commands/mps.js';
 import { quantizeHelp, runQuantize } from './commands/quantize.js';
 import { exportHelp, runExport } from './commands/export.js';
+import { INTERRUPTIBLE_COMMANDS, runInterruptibly } from './interrupt.js';
 
 const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => void | Promise<void>; summary: string }> = {
   train: { help: trainHelp, run: runTrain, summary: 'train a seed model on a dataset and evaluate it' },
@@ -63,6 +64,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(cmd.help());
     return 0;
   }
+  // Long commands run in a worker so that Ctrl-C can stop them cleanly (src/cli/interrupt.ts).
+  const code = INTERRUPTIBLE_COMMANDS.has(name) ? await runInterruptibly(import.meta.url, argv, name) : null;
+  if (code !== null) return code;
   await cmd.run(rest);
   return 0;
 }
@@ -73,6 +77,6 @@ main(process.argv.slice(2)).then(
     const err = e as Error;
     console.error(err.message.startsWith('tsdnas') ? err.message : `tsdnas: ${err.message}`);
     if (process.env.TSDNAS_DEBUG) console.error(err.stack);
-    process.exitCode = e instanceof UsageError ? 2 : 1;
+    process.exitCode = e instanceof UsageError ? 2 : ((e as { exitCode?: number }).exitCode ?? 1);
   },
 );

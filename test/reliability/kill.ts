@@ -33,11 +33,27 @@ export interface KillPlan {
   delayMs: number;
 }
 
-/** Runs `tsdnas <args>`; resolves true when it was SIGKILLed by the plan, false when it exited first. */
-export function runAndKill(args: string[], watch: string, plan: KillPlan, signal: NodeJS.Signals = 'SIGKILL'): Promise<boolean> {
+export interface Outcome {
+  /** The plan's moment came while the child ran, and the signal was sent. */
+  sent: boolean;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+/** Runs `tsdnas <args>` and sends `signal` at the plan's moment (`again`: a second one as soon as the child reports the first). */
+export function runAndSignal(args: string[], watch: string, plan: KillPlan, signal: NodeJS.Signals, again = false): Promise<Outcome> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd: ROOT, stdio: 'ignore' });
-    let killed = false;
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let sent = false;
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (again && sent && /finishing the current batch/.test(stderr)) {
+        again = false;
+        child.kill(signal);
+      }
+    });
     let seen = 0;
     let last = fileStamps(watch);
     const poll = setInterval(() => {
@@ -46,11 +62,17 @@ export function runAndKill(args: string[], watch: string, plan: KillPlan, signal
       last = now;
       if (seen < plan.writes) return;
       clearInterval(poll);
-      setTimeout(() => { killed = child.exitCode === null && child.kill(signal); }, plan.delayMs);
+      setTimeout(() => { sent = child.exitCode === null && child.kill(signal); }, plan.delayMs);
     }, 5);
-    child.on('exit', () => {
+    child.on('close', (code, sig) => {
       clearInterval(poll);
-      resolve(killed);
+      resolve({ sent, code, signal: sig, stderr });
     });
   });
+}
+
+/** Runs `tsdnas <args>`; resolves true when it was SIGKILLed by the plan, false when it exited first. */
+export async function runAndKill(args: string[], watch: string, plan: KillPlan): Promise<boolean> {
+  const o = await runAndSignal(args, watch, plan, 'SIGKILL');
+  return o.sent && o.signal === 'SIGKILL';
 }

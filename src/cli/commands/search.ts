@@ -14,7 +14,7 @@ import { SEARCH_SCHEMA, type SearchConfig } from '../../nas/search/config.js';
 import { runSweep, type PointResult, type SweepResult, type Converter } from '../../nas/search/run.js';
 import { toCsv } from '../../nas/search/pareto.js';
 import { describeSchema, resolveConfig, type ConfigOf, type Schema } from '../../util/schema.js';
-import { lockRunDir } from '../../io/run-lock.js';
+import { explainInterrupt, lockRun } from '../interrupt.js';
 import { STATE_DIR, SweepStateDir } from '../../io/search-state.js';
 import { TrainingDivergedError } from '../../nn/train/divergence.js';
 import { ProgressBar } from '../progress.js';
@@ -130,9 +130,12 @@ export function runSearchCommand(argv: string[], sweep: boolean, convertOverride
   const strengths = sweep ? (cfg.regularizer === 'multi-complexity' ? cfg.mus : cfg.lambdas) : [cfg.regularizer === 'multi-complexity' ? cfg.mu : cfg.lambda];
   const run = prepareRun(command, { ...cfg });
   const hw = setupHardware(cfg);
-  const release = lockRunDir(run.outDir, `tsdnas ${command}`);
+  const release = lockRun(run.outDir, `tsdnas ${command}`);
   try {
     searchLocked(command, cfg, strengths, run, hw, convertOverride);
+  } catch (e) {
+    explainInterrupt(e, command, run.outDir, new SweepStateDir(run.outDir).exists());
+    throw e;
   } finally {
     release();
   }

@@ -17,7 +17,7 @@ import { fitScaler } from '../../nn/train/task.js';
 import { saveModelCheckpoint, CHECKPOINT_FORMAT, type ModelMeta } from '../../io/checkpoint.js';
 import { writeJsonAtomic } from '../../io/atomic.js';
 import { loadTrainState, readTrainStateConfig, saveTrainState, TRAIN_STATE_FILE } from '../../io/train-state.js';
-import { lockRunDir } from '../../io/run-lock.js';
+import { explainInterrupt, lockRun } from '../interrupt.js';
 import { describeSchema, resolveConfig, type Schema, type ConfigOf } from '../../util/schema.js';
 import { ProgressBar } from '../progress.js';
 import { parseCommand, UsageError } from '../args.js';
@@ -151,9 +151,12 @@ export function runTrain(argv: string[]): void {
     if (cfg.layout === 'image' && spec.spatialDims === 1) throw new UsageError(`--model ${cfg.model} takes sequences; drop --layout image`);
   }
   const run = prepareRun('train', cfg);
-  const release = lockRunDir(run.outDir, 'tsdnas train');
+  const release = lockRun(run.outDir, 'tsdnas train');
   try {
     trainLocked(cfg, run);
+  } catch (e) {
+    explainInterrupt(e, 'train', run.outDir, existsSync(join(run.outDir, TRAIN_STATE_FILE)));
+    throw e;
   } finally {
     release();
   }

@@ -15,6 +15,7 @@ import type { ArrayDataset } from '../../data/types.js';
 import { augmentBatch, augmentEnabled, type AugmentOptions } from '../../data/augment.js';
 import type { Module } from '../module.js';
 import { checkGradients, checkLoss } from './divergence.js';
+import { throwIfInterrupted } from './interrupt.js';
 import { MetricAccumulator, taskLoss, type LossSettings, type MetricSummary, type TargetScaler, type TaskKind } from './task.js';
 
 export interface StepOptimizer {
@@ -88,6 +89,7 @@ export function trainEpoch(model: Module, ds: ArrayDataset, ctx: EpochContext, o
     samples += b.n;
     done++;
     o.onBatch?.(done, total, lossValue);
+    throwIfInterrupted(step);
   }
   return { ...acc.summary(), loss: lossSum / Math.max(samples, 1), samples };
 }

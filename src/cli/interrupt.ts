@@ -1,0 +1,99 @@
+/**
+ * Clean Ctrl-C for the long commands (train, search, sweep, mps). Training runs synchronously,
+ * so a SIGINT handler on the thread that trains would only run once training ended. The command
+ * therefore runs in a worker thread while the main thread stays idle: it takes SIGINT and sets
+ * a flag in shared memory that training loops check between batches (src/nn/train/interrupt.ts).
+ * The loop stops after the batch in progress, the command says how to continue, the lock is
+ * released, and the exit code is 130. A second Ctrl-C exits at once, removing the run
+ * directory's lock; the state of the last finished epoch stays valid. TSDNAS_NO_WORKER=1 runs
+ * the command on the main thread (Ctrl-C then stops it abruptly and leaves a stale lock).
+ */
+
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { lockRunDir, LOCK_FILE } from '../io/run-lock.js';
+import { setInterruptCheck, TrainingInterruptedError } from '../nn/train/interrupt.js';
+
+export const INTERRUPTIBLE_COMMANDS: ReadonlySet<string> = new Set(['train', 'search', 'sweep', 'mps']);
+
+interface WorkerData { tsdnasInterrupt: Int32Array; stderrTTY: boolean }
+
+/**
+ * On the main thread: runs the CLI entry module `entryUrl` with `argv` in a worker and resolves
+ * to its exit code. In that worker: installs the interrupt check and returns null (the caller
+ * then runs the command itself). Also null when workers are turned off.
+ */
+export async function runInterruptibly(entryUrl: string, argv: string[], command: string): Promise<number | null> {
+  if (!isMainThread) {
+    const data = workerData as WorkerData | undefined;
+    if (data?.tsdnasInterrupt !== undefined) {
+      const flag = data.tsdnasInterrupt;
+      setInterruptCheck(() => Atomics.load(flag, 0) !== 0);
+      // A worker's stderr is a pipe to the main thread; progress bars should still draw when the user's terminal is a TTY.
+      if (data.stderrTTY) Object.defineProperty(process.stderr, 'isTTY', { value: true });
+    }
+    return null;
+  }
+  if (process.env.TSDNAS_NO_WORKER) return null;
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  // Under tsx (running the .ts sources), the worker registers tsx's loader before importing the entry.
+  const load = entryUrl.endsWith('.ts')
+    ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(entryUrl)}); })`
+    : `import(${JSON.stringify(entryUrl)})`;
+  const worker = new Worker(load, { eval: true, argv, workerData: { tsdnasInterrupt: flag, stderrTTY: process.stderr.isTTY === true } satisfies WorkerData });
+  const locks = new Set<string>();
+  worker.on('message', (m: { tsdnasLock?: string; tsdnasUnlock?: string }) => {
+    if (m.tsdnasLock !== undefined) locks.add(m.tsdnasLock);
+    if (m.tsdnasUnlock !== undefined) locks.delete(m.tsdnasUnlock);
+  });
+  const onSigint = () => {
+    if (Atomics.load(flag, 0) === 0) {
+      Atomics.store(flag, 0, 1);
+      process.stderr.write('\ntsdnas: Ctrl-C: finishing the current batch, then stopping (press Ctrl-C again to stop at once)\n');
+      return;
+    }
+    const dirs = [...locks].map((l) => l.slice(0, -LOCK_FILE.length - 1));
+    for (const l of locks) removeOwnLock(l);
+    const how = dirs.length === 0 ? '' : `; the state of the last finished epoch is kept: continue with tsdnas ${command} --resume ${dirs[0]}`;
+    process.stderr.write(`tsdnas: interrupted again, stopped at once${how}\n`);
+    process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      worker.on('error', reject);
+      worker.on('exit', resolve);
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** Deletes a lock file only when this process holds it. */
+function removeOwnLock(path: string): void {
+  try {
+    if ((JSON.parse(readFileSync(path, 'utf8')) as { pid?: number }).pid === process.pid) rmSync(path, { force: true });
+  } catch {
+    // Gone or unreadable: nothing of ours to remove.
+  }
+}
+
+/** lockRunDir, telling the main thread (when running in its worker) which lock to remove on a second Ctrl-C. */
+export function lockRun(dir: string, command: string): () => void {
+  const release = lockRunDir(dir, command);
+  const path = join(dir, LOCK_FILE);
+  parentPort?.postMessage({ tsdnasLock: path });
+  return () => {
+    release();
+    parentPort?.postMessage({ tsdnasUnlock: path });
+  };
+}
+
+/** Rewrites an interruption's message into what to do next: the resume command, or that nothing was saved yet. */
+export function explainInterrupt(e: unknown, command: string, dir: string, resumable: boolean): void {
+  if (!(e instanceof TrainingInterruptedError)) return;
+  e.message = resumable
+    ? `interrupted; continue with tsdnas ${command} --resume ${dir}`
+    : `interrupted before the first epoch finished; nothing to resume in ${dir} — start the run again`;
+}
