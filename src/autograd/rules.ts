@@ -14,7 +14,7 @@ import { full } from '../tensor/create.js';
 import { kernel } from '../kernels/dispatch.js';
 import type { Prim, PrimAttrs } from './prims.js';
 import {
-  add, cos, div, eq, gt, lt, mul, neg, powScalar, sigmoid, sign, sin, step, sub, tanh,
+  add, cos, div, eq, gt, lt, mul, neg, powScalar, reluGrad, sigmoid, sign, sin, sub, tanh,
 } from './ops/elementwise.js';
 import { sum } from './ops/reduce.js';
 import { cast, expand, permute, reshape, slice, transpose } from './ops/movement.js';
@@ -52,7 +52,7 @@ export const gradRules: { [P in Prim]: Rule<P> } = {
   log: ({ g, inputs: [x] }) => [div(g, x)],
   sqrt: ({ g, out }) => [div(g, mul(out, 2))],
   abs: ({ g, inputs: [x] }) => [mul(g, sign(x))],
-  relu: ({ g, inputs: [x] }) => [mul(g, step(x, 0))],
+  relu: ({ g, inputs: [x] }) => [reluGrad(g, x)],
   sigmoid: ({ g, out }) => [mul(g, mul(out, sub(1, out)))],
   tanh: ({ g, out }) => [mul(g, sub(1, mul(out, out)))],
   softplus: ({ g, inputs: [x] }) => [mul(g, sigmoid(x))],

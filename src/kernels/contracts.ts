@@ -68,6 +68,11 @@ export interface PoolGeom {
 export interface KernelSet {
   /** out[i] = op(x[i]); p0/p1 are the op's parameters (clamp bounds, exponent, slope). */
   unary(op: UnaryOp, x: TypedArray, out: TypedArray, n: number, p0: number, p1: number): void;
+  /**
+   * ReLU's gradient: out[i] = g[i] · (x[i] > 0 ? 1 : 0) — the product, so the bits (−0 where g < 0,
+   * NaN where g is not finite) equal mul(g, step(x)), in one pass instead of two.
+   */
+  reluGrad(x: TypedArray, g: TypedArray, out: TypedArray, n: number): void;
   /** out (dense, outShape) = op(a, b) with both operands read through broadcast strides. */
   binary(op: BinaryOp, a: StridedOperand, b: StridedOperand, out: TypedArray, outShape: readonly number[]): void;
   /** x viewed as [outer, r, inner]; out is [outer, inner] (indices for argmax/argmin). */
@@ -117,7 +122,7 @@ export type QuantRounding = 'halfEven' | 'floor';
 export type KernelName = keyof KernelSet;
 
 export const KERNEL_NAMES: readonly KernelName[] = [
-  'unary', 'binary', 'reduce', 'sumOuterInner', 'gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight',
+  'unary', 'reluGrad', 'binary', 'reduce', 'sumOuterInner', 'gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight',
   'maxPoolForward', 'maxPoolBackward', 'avgPoolForward', 'avgPoolBackward', 'fakeQuant',
 ];
 

@@ -162,6 +162,21 @@ for (const be of BACKENDS) {
     };
     const specials = (x: Float32Array) => { x[0] = NaN; x[1] = -0; x[2] = Infinity; x[3] = -Infinity; x[4] = 0; x[6] = 0.5; return x; };
 
+    it.runIf(K.reluGrad !== undefined)('reluGrad equals mul(g, step(x)) bit for bit: NaN, ±Inf, −0 in x and g', () => {
+      const rng = new T.Rng(44);
+      for (const n of [37, 1031, 5003]) {
+        const x = specials(rand(n, rng));
+        const g = rand(n, rng);
+        g[5] = NaN; g[7] = Infinity; g[8] = -Infinity; g[9] = -0; x[7] = -1; x[8] = 1; x[10] = -0.5; g[10] = -2;
+        const st = new Float32Array(n), want = new Float32Array(n), got = new Float32Array(n);
+        JS.unary('step', x, st, n, 0, 0);
+        JS.binary('mul', { data: g, strides: [1], offset: 0 }, { data: st, strides: [1], offset: 0 }, want, [n]);
+        K.reluGrad!(x, g, got, n);
+        expect(Array.from(got), `${be.name} reluGrad n=${n}`).toEqual(Array.from(want));
+        expect(Object.is(got[10], -0)).toBe(true);
+      }
+    });
+
     it.runIf(K.unary !== undefined)('unary maps, small and large, with NaN, ±Inf and −0', () => {
       const rng = new T.Rng(4);
       const ops: [T.UnaryOp, number, number][] = [['neg', 0, 0], ['abs', 0, 0], ['square', 0, 0], ['sqrt', 0, 0], ['step', 0, 0], ['step', 0.1, 0],

@@ -53,6 +53,14 @@ export const round = (x: Tensor): Tensor => unaryOp(null, 'roundHalfEven', x, {}
 /** 1 where x > threshold, else 0 (the Heaviside step). */
 export const step = (x: Tensor, threshold = 0): Tensor => unaryOp(null, 'step', x, {}, true, threshold);
 
+/** g · step(x) (ReLU's gradient) in one kernel pass; other dtype / shape mixes take the two ops. */
+export function reluGrad(g: Tensor, x: Tensor): Tensor {
+  if (g.dtype !== x.dtype || !sameShape(g.shape, x.shape)) return mul(g, step(x, 0));
+  const out = allocate(g.dtype, g.size);
+  kernel('reluGrad')(x.values(), g.values(), out, g.size);
+  return make(out, g.shape);
+}
+
 function binaryOp(prim: Prim | null, kop: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   const A = a instanceof Tensor ? a : asTensor(a, b instanceof Tensor ? b : undefined);
   const B = b instanceof Tensor ? b : asTensor(b, A);

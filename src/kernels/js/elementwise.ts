@@ -183,3 +183,7 @@ export function binary(op: BinaryOp, a0: StridedOperand, b0: StridedOperand, out
     if (d < 0) return;
   }
 }
+
+export function reluGrad(x: TypedArray, g: TypedArray, out: TypedArray, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = g[i] * (x[i] > 0 ? 1 : 0);
+}

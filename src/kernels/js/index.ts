@@ -1,7 +1,7 @@
 /** The `js` reference backend: every kernel contract in plain, commented loops. */
 
 import type { Backend, KernelSet } from '../contracts.js';
-import { binary, unary } from './elementwise.js';
+import { binary, reluGrad, unary } from './elementwise.js';
 import { reduce, sumOuterInner } from './reduce.js';
 import { gemm } from './gemm.js';
 import { convBackwardInput, convBackwardWeight, convForward } from './conv.js';
@@ -9,7 +9,7 @@ import { fakeQuant } from './quant.js';
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './pool.js';
 
 export const jsKernels: KernelSet = {
-  unary, binary, reduce, sumOuterInner, gemm, convForward, convBackwardInput, convBackwardWeight,
+  unary, reluGrad, binary, reduce, sumOuterInner, gemm, convForward, convBackwardInput, convBackwardWeight,
   maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward, fakeQuant,
 };
 

@@ -254,6 +254,23 @@ function unary(op: UnaryOp, x: TypedArray, out: TypedArray, n: number, p0: numbe
   out.set(r.f32.subarray(po >> 2, (po >> 2) + n));
 }
 
+function reluGrad(x: TypedArray, g: TypedArray, out: TypedArray, n: number): void {
+  if (n < ELEMENTWISE_MIN || !allFloat32(x, g, out)) {
+    delegate('reluGrad', n < ELEMENTWISE_MIN ? 'small tensor' : float32Reason('wasm', x, g, out))(x, g, out, n);
+    return;
+  }
+  const r = R();
+  r.reset();
+  const px = r.alloc(n);
+  const pg = r.alloc(n);
+  const po = r.alloc(n);
+  r.commit();
+  r.f32.set(x.length === n ? x : x.subarray(0, n), px >> 2);
+  r.f32.set(g.length === n ? g : g.subarray(0, n), pg >> 2);
+  r.exports.reluGrad(px, pg, po, n);
+  out.set(r.f32.subarray(po >> 2, (po >> 2) + n));
+}
+
 const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
   add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, gt: 6, ge: 7, lt: 8, le: 9, eq: 10,
 };
@@ -434,7 +451,7 @@ function fakeQuant(
 }
 
 export const wasmKernels: Partial<KernelSet> = {
-  gemm, convForward, convBackwardInput, convBackwardWeight, unary, binary, reduce, sumOuterInner,
+  gemm, convForward, convBackwardInput, convBackwardWeight, unary, reluGrad, binary, reduce, sumOuterInner,
   maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward, fakeQuant,
 };
 

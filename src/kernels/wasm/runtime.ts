@@ -44,6 +44,7 @@ export interface WasmExports {
   convBackwardInputDirect(dy: number, w: number, dx: number, g: number, s0: number, s1: number): void;
   convBackwardWeightDirect(x: number, dy: number, dw: number, g: number, s0: number, s1: number): void;
   relu(x: number, out: number, n: number): void;
+  reluGrad(x: number, g: number, out: number, n: number): void;
   fakeQuant(x: number, out: number, codes: number, outer: number, c: number, inner: number,
     scale: number, qmin: number, qmax: number, floorMode: number): void;
   unary(op: number, x: number, out: number, n: number, p0: number, p1: number): void;

@@ -444,6 +444,21 @@ export function relu(x: usize, out: usize, n: i32): void {
   }
 }
 
+/** out = g · (x > 0 ? 1 : 0) over n floats (ReLU's gradient; the product keeps js's −0 and NaN). */
+export function reluGrad(x: usize, g: usize, out: usize, n: i32): void {
+  const z = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>(i * 4);
+    v128.store(out + o, f32x4.mul(v128.load(g + o), v128.and(f32x4.gt(v128.load(x + o), z), one)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>(i * 4);
+    store<f32>(out + o, load<f32>(g + o) * (load<f32>(x + o) > 0 ? <f32>1 : <f32>0));
+  }
+}
+
 // ─────────────────────────────── fake quantisation ───────────────────────────────
 
 /**
