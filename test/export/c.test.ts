@@ -31,7 +31,7 @@ function agreement(name: string, precision: QuantPlan | { wBits: number; aBits: 
   const want = im.run(x).values;
   const c = compileAndRun(integerModelToC(im, { inputShape: shape, name: name.replace(/[^a-z0-9]/g, '_') }), Float32Array.from(x.values()), samples);
   const count = (a: Int32Array, b: Int32Array) => a.reduce((n, v, i) => n + (v === b[i] ? 1 : 0), 0);
-  return { codes: [count(c.codes, want[0].data), want[0].data.length], outputs: [count(c.outputs, want[im.outputNode].data), want[im.outputNode].data.length], sections: c.sections };
+  return { codes: [count(c.codes, want[0].data), want[0].data.length], outputs: [count(c.outputs, want[im.outputNode].data), want[im.outputNode].data.length], sections: c.sections, dropsInputs: im.memory().some((m) => m.inputsKept < m.inputs) };
 }
 
 describe.skipIf(!HAVE_GCC)('C export vs the TS integer engine (bit-exact)', () => {
@@ -48,6 +48,8 @@ describe.skipIf(!HAVE_GCC)('C export vs the TS integer engine (bit-exact)', () =
       console.log(`C ${name} ${label}: input codes ${r.codes[0]}/${r.codes[1]}, outputs ${r.outputs[0]}/${r.outputs[1]} identical; object ${JSON.stringify(r.sections)}`);
       expect(r.codes[0]).toBe(r.codes[1]);
       expect(r.outputs[0]).toBe(r.outputs[1]);
+      // Mixed plans prune channels, so some layer reads only its live inputs through an index array.
+      if (p === 'mixed') expect(r.dropsInputs).toBe(true);
     });
   }
   for (const name of ['tcn-ecg', 'resnet8']) {
@@ -71,6 +73,26 @@ describe('C export memory vs the hardware cost model (hw/memory.ts)', () => {
       const m = build(name, 4);
       console.log(`C memory ${name} w4a8: arena ${m.arenaBytes} B vs cost model ${m.costModel.ramBytes} B; params ${m.weightBytes + m.biasBytes + m.requantBytes} B vs ${m.costModel.flashBytes} B`);
       expect(m.arenaBytes).toBe(m.costModel.ramBytes);
+    }
+  });
+  it('with pruned channels (a mixed plan), flash = the cost model\'s up to the output layer\'s unneeded requantisation constants and each precision group\'s byte rounding', () => {
+    for (const name of ['tcn-ecg', 'temponet-seed', 'mini-resnet']) {
+      const shape = SEED_SHAPES[name];
+      const q = quantize(seedModel(name), mixedPlan(name), { inputShape: shape });
+      calibrate(q, [randn([2, ...shape], { rng: new Rng(1) })], { method: 'max' });
+      const im = integerize(q.eval());
+      const m = integerModelToC(im, { inputShape: shape }).memory;
+      const mem = im.memory();
+      expect(mem.some((l) => l.inputsKept < l.inputs)).toBe(true);
+      expect(m.weightBytes).toBe(mem.reduce((a, l) => a + l.weightBytes, 0));
+      const out = im.nodes[im.outputNode];
+      const outChannels = out.kind === 'layer' ? out.weightShape[0] : 0;
+      const groups = im.nodes.reduce((a, n) => a + (n.kind === 'layer' ? n.groups.length : 0), 0);
+      const params = m.weightBytes + m.biasBytes + m.requantBytes;
+      const predicted = m.costModel.flashBytes - 5 * outChannels;
+      console.log(`C memory ${name} mixed: params ${params} B vs cost model ${m.costModel.flashBytes} B (− ${5 * outChannels} B output requantisation)`);
+      expect(params - predicted).toBeGreaterThanOrEqual(0);
+      expect(params - predicted).toBeLessThan(groups);
     }
   });
   it('a residual network needs more than the per-layer prediction (the shortcut stays alive across the body)', () => {

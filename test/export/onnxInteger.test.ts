@@ -29,6 +29,8 @@ describe('integer ONNX export vs the TS integer engine (bit-exact, onnxruntime-n
       const rng = new Rng(11);
       calibrate(q, [randn([4, ...shape], { rng })], { method: 'max' });
       const im = integerize(q.eval());
+      // Mixed plans prune channels: some layers store weights for their live inputs only (a Gather in the graph).
+      if (p === 'mixed') expect(im.memory().some((m) => m.inputsKept < m.inputs)).toBe(true);
       const x = randn([4, ...shape], { rng });
       const want = im.run(x).values[im.outputNode].data;
       const session = await ort.InferenceSession.create(encodeOnnxModel(integerModelToOnnx(im, { inputShape: shape })));

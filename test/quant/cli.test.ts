@@ -53,7 +53,7 @@ describe('tsdnas quantize (child process)', () => {
     // int8 weights: one byte per weight of tcn-ecg (16·9 + 16·16·9 + 32·16·9 + 2·32·12 = 7824).
     expect(s.memory.weightBytes).toBe(7824);
     const integer = JSON.parse(readFileSync(join(out, 'integer.json'), 'utf8')) as { format: string; nodes: { kind: string }[] };
-    expect(integer.format).toBe('tsdnas.integer/1');
+    expect(integer.format).toBe('tsdnas.integer/2');
     const { model } = loadQuantCheckpoint(join(out, 'quantized.safetensors'));
     const splits = loadDataset('ecg200', { limit: 40 });
     const ctx = { task: 'classification' as const, numClasses: 2, loss: { loss: 'cross-entropy' as const, labelSmoothing: 0, huberDelta: 1 }, scaler: null };

@@ -105,10 +105,10 @@ describe('integer engine vs fake-quant model (eval), every seed network, random 
     const r = nodeAgreement(name, plan);
     expect(r.maxDiff).toBeLessThanOrEqual(1);
     expect(r.differing).toBeLessThanOrEqual(Math.ceil(1e-3 * r.total));
-    // Memory from the packed buffers: one group per precision, container-rounded.
+    // Memory from the packed buffers: one group per precision, container-rounded, over the kept (not known-zero) inputs.
     for (const mem of r.im.memory()) {
       const layer = r.q.layers().find((l) => l.sourcePath === mem.path)!;
-      const fan = layer.weight.size / layer.outChannels;
+      const fan = (layer.weight.size / layer.outChannels / mem.inputs) * mem.inputsKept;
       const want = [...new Set(layer.wBits)].reduce((s, b) => s + packedBytes(layer.wBits.filter((x) => x === b).length * fan, b), 0);
       expect(mem.weightBytes).toBe(want);
       expect(mem.biasBytes).toBe(4 * layer.wBits.filter((b) => b !== 0).length);

@@ -3,7 +3,9 @@
  * the C build's measured flash / RAM can be put next to it. Each conv / linear layer becomes a
  * LayerSpec with its kept output channels, its stored weight precisions (container widths: 2, 4
  * or 8 bits, what pack.ts stores) and its input / output code widths (32 for the output layer's
- * int32 accumulators). The cost model has no im2col scratch here (the generated kernels use none).
+ * int32 accumulators). Flash counts the weights of the kept inputs only (a layer stores none for
+ * input channels known to be zero); RAM counts every input channel, since the activation buffer
+ * holds the zero channels too. The cost model has no im2col scratch here (the generated kernels use none).
  */
 
 import { scalar } from '../../tensor/create.js';
@@ -37,7 +39,7 @@ export function costModelMemory(model: IntegerModel, plan: CPlan): CostModelMemo
     const outBits = n.requant === null ? 32 : codeBits(n.requant.qmin, n.requant.qmax);
     const k = spec.kernel.reduce((a, b) => a * b, 1);
     const eff = { cin: scalar(spec.cin), cout: scalar(kept), k: scalar(k), wBitsSum: scalar(wBitsSum), inBits: scalar(codeBits(...ranges[n.src])), outBits: scalar(outBits) };
-    flash += flashBytes(spec, eff, 8).item();
+    flash += flashBytes(spec, { ...eff, cin: scalar(n.inKeep?.length ?? spec.cin) }, 8).item();
     ram = Math.max(ram, liveActivationBytes(spec, eff, 8).item());
   });
   return { flashBytes: flash, ramBytes: ram };

@@ -27,7 +27,7 @@ export interface CMemoryReport {
   biasBytes: number;
   /** Multipliers (4 B) and shifts (1 B) per requantised channel. */
   requantBytes: number;
-  /** Output-channel index arrays (2 B per kept channel). */
+  /** Output-channel index arrays (2 B per kept channel) and kept-input index arrays (2 B per kept input of a layer that drops known-zero inputs). */
   indexBytes: number;
   /** The activation arena: the peak RAM of inference. */
   arenaBytes: number;
@@ -123,8 +123,10 @@ export function integerModelToC(model: IntegerModel, opts: CExportOptions): CExp
  *   c = (k / ${size(outShape.slice(1))}) % ${outShape[0]} (one scale per output channel${outScale.length === 1 ? '; here one for all' : ''}).
  * Weights: const packed arrays, int8 / int4 / int2 two's complement, LSB-first (int4: element
  *   2i in the low nibble; int2: elements 4i..4i+3 at bit offsets 0, 2, 4, 6), row-major
- *   [channels of the group][Cin/groups][kh][kw], one group per precision with the indices of
- *   its output channels (the channel order is never permuted).
+ *   [channels of the group][kept Cin/groups][kh][kw], one group per precision with the indices of
+ *   its output channels (the channel order is never permuted); a layer whose inputs include
+ *   channels known to be zero (pruned by every layer writing them) stores weights for the other
+ *   inputs only, with their indices.
  * Requantisation: y = clamp(floor((acc + bias) * m_c / 2^shift_c), qmin, qmax), 64-bit product.
  * Memory: ${NAME}_ARENA_BYTES of static RAM for all activations (no dynamic allocation); the
  *   parameters take ${NAME}_PARAM_FLASH_BYTES of flash (+ ${NAME}_INDEX_BYTES of channel indices
@@ -229,7 +231,13 @@ function layerData(n: IntLayer, i: number, plan: CPlan, mem: CMemoryReport): str
   });
   lines.push(`static const tsd_group L${i}_groups[${Math.max(1, groups.length)}] = { ${groups.join(', ') || '{ 8, 0, NULL, NULL, NULL, NULL, NULL }'} };`);
   const q = n.requant ?? { qmin: 0, qmax: 0 };
-  lines.push(`/* ${n.path}: [${n.weightShape.join(', ')}] */`);
-  lines.push(`static const tsd_layer L${i} = { ${cin}, ${h}, ${w}, ${cout}, ${ho}, ${wo}, ${g.kh}, ${g.kw}, ${g.sh}, ${g.sw}, ${g.dh}, ${g.dw}, ${g.pads[0]}, ${g.pads[2]}, ${g.groups}, ${n.groups.length}, ${kept < cout ? 1 : 0}, ${q.qmin}, ${q.qmax}, L${i}_groups };`);
+  const keep = n.inKeep;
+  if (keep !== null) {
+    if (keep.some((c) => c > 65535)) throw new Error(`C export: layer '${n.path}' keeps input index ${Math.max(...keep)} > 65535 (uint16 index arrays)`);
+    lines.push(`static const uint16_t L${i}_in[${Math.max(1, keep.length)}] = { ${ints(keep)} };`);
+    mem.indexBytes += 2 * keep.length;
+  }
+  lines.push(`/* ${n.path}: [${n.weightShape.join(', ')}]${keep === null ? '' : `, weights stored for ${keep.length} of ${n.weightShape[1]} inputs`} */`);
+  lines.push(`static const tsd_layer L${i} = { ${cin}, ${h}, ${w}, ${cout}, ${ho}, ${wo}, ${g.kh}, ${g.kw}, ${g.sh}, ${g.sw}, ${g.dh}, ${g.dw}, ${g.pads[0]}, ${g.pads[2]}, ${g.groups}, ${n.groups.length}, ${kept < cout ? 1 : 0}, ${q.qmin}, ${q.qmax}, L${i}_groups, ${keep?.length ?? 0}, ${keep === null ? 'NULL' : `L${i}_in`} };`);
   return lines.join('\n') + '\n';
 }

@@ -56,7 +56,7 @@ typedef struct {
   uint8_t bits;            /* 2, 4 or 8 (container width) */
   uint16_t count;          /* output channels in this group */
   const uint16_t *ch;      /* their indices, ascending */
-  const uint8_t *w;        /* packed weights, row-major [count][Cin/groups][kh][kw] */
+  const uint8_t *w;        /* packed weights, row-major [count][kept Cin/groups][kh][kw] */
   const int32_t *bias;     /* int32 bias codes [count] */
   const int32_t *m;        /* requantisation multipliers [count] (NULL: output layer) */
   const uint8_t *shift;    /* right shifts [count] */
@@ -68,12 +68,14 @@ typedef struct {
   uint8_t ngroups, pruned;
   int32_t qmin, qmax;
   const tsd_group *g;
+  int32_t nin;             /* input channels with stored weights (when in != NULL) */
+  const uint16_t *in;      /* their indices, ascending; NULL: all (the others are known zero) */
 } tsd_layer;
 
 /* Convolution (a linear layer is a 1x1 conv on a 1x1 input), one sub-convolution per weight precision. */
 static void conv(const tsd_layer *L, const unsigned char *x, int xt, unsigned char *y, int yt) {
-  int32_t cinG = L->cin / L->groups, coutG = L->cout / L->groups, ksz = cinG * L->kh * L->kw;
-  int32_t n, i, co, ci0, ci, oy, ox, ky, kx, iy, ix, s, v;
+  int32_t cinG = L->cin / L->groups, coutG = L->cout / L->groups, kin = L->in != NULL ? L->nin : cinG, ksz = kin * L->kh * L->kw;
+  int32_t n, i, co, ci0, ci, xc, oy, ox, ky, kx, iy, ix, s, v;
   if (L->pruned) for (i = 0; i < L->cout * L->ho * L->wo; i++) st(y, yt, i, 0);
   for (n = 0; n < L->ngroups; n++) {
     const tsd_group *G = &L->g[n];
@@ -82,13 +84,16 @@ static void conv(const tsd_layer *L, const unsigned char *x, int xt, unsigned ch
       ci0 = (co / coutG) * cinG;
       for (oy = 0; oy < L->ho; oy++) for (ox = 0; ox < L->wo; ox++) {
         s = G->bias[i];
-        for (ci = 0; ci < cinG; ci++) for (ky = 0; ky < L->kh; ky++) {
-          iy = oy * L->sh - L->pt + ky * L->dh;
-          if (iy < 0 || iy >= L->h) continue;
-          for (kx = 0; kx < L->kw; kx++) {
-            ix = ox * L->sw - L->pl + kx * L->dw;
-            if (ix < 0 || ix >= L->w) continue;
-            s += ld(x, xt, ((ci0 + ci) * L->h + iy) * L->w + ix) * wget(G->w, G->bits, i * ksz + (ci * L->kh + ky) * L->kw + kx);
+        for (ci = 0; ci < kin; ci++) {
+          xc = L->in != NULL ? L->in[ci] : ci0 + ci;
+          for (ky = 0; ky < L->kh; ky++) {
+            iy = oy * L->sh - L->pt + ky * L->dh;
+            if (iy < 0 || iy >= L->h) continue;
+            for (kx = 0; kx < L->kw; kx++) {
+              ix = ox * L->sw - L->pl + kx * L->dw;
+              if (ix < 0 || ix >= L->w) continue;
+              s += ld(x, xt, (xc * L->h + iy) * L->w + ix) * wget(G->w, G->bits, i * ksz + (ci * L->kh + ky) * L->kw + kx);
+            }
           }
         }
         v = G->m == NULL ? s : requant(s, G->m[i], G->shift[i], L->qmin, L->qmax);

@@ -8,14 +8,15 @@
  *  - requantisation in int64: p = acc·m_c, floor(p / 2^s_c) = (p − Mod(p, 2^s_c)) / 2^s_c, clamped;
  *  - max pooling on float copies of the codes (exact: codes < 2^24); average pooling as Floor of
  *    the float AveragePool (exact while the window sum stays below 2^24);
- *  - adds, flatten, padding on int32 codes.
+ *  - adds, flatten, padding on int32 codes; a layer that stores weights for its live inputs only
+ *    (the others are known zero) first Gathers those input channels (features) on axis 1.
  * Weights are stored unpacked as one uint8 (code + 128) tensor per layer: ONNX has no int4 / int2
  * before opset 21, so the file is larger than the packed C arrays. The graph input is the float
  * input; the output ('output', int32) is the integer model's output (accumulators of the output
  * layer; multiply channel c by `outputScale[c]` for the network output).
  */
 
-import type { IntegerModel, IntLayer } from '../../quant/integer/engine.js';
+import { storedWeightShape, type IntegerModel, type IntLayer } from '../../quant/integer/engine.js';
 import { unpackWeights } from '../../quant/integer/pack.js';
 import { zeros } from '../../tensor/create.js';
 import type { OnnxGraph, OnnxNode, OnnxTensor } from './model.js';
@@ -114,7 +115,9 @@ export function integerModelToOnnx(model: IntegerModel, opts: { inputShape: read
   function layer(n: IntLayer, i: number, x: string, inShape: number[], lo: number): string {
     const tag = `n${i}`;
     const cout = n.weightShape[0];
-    const fan = n.weightShape.slice(1).reduce((a, b) => a * b, 1);
+    const wShape = storedWeightShape(n);
+    const fan = wShape.slice(1).reduce((a, b) => a * b, 1);
+    if (n.inKeep !== null) x = op('Gather', [x, i64(`${tag}.in`, n.inKeep, [n.inKeep.length])], { axis: { int: 1 } });
     const codes = new Uint8Array(cout * fan).fill(128);
     const bias = new Int32Array(cout);
     for (const g of n.groups) {
@@ -138,7 +141,7 @@ export function integerModelToOnnx(model: IntegerModel, opts: { inputShape: read
       const pads = is1d ? [0, 0, g.pads[2], 0, 0, g.pads[3]] : [0, 0, g.pads[0], g.pads[2], 0, 0, g.pads[1], g.pads[3]];
       const padded = pads.some((p) => p !== 0) ? op('Pad', [x, i64(`${tag}.pads`, pads, [pads.length])], { mode: { string: 'constant' } }) : x;
       const [a, azp] = operand(padded, lo, tag);
-      acc = op('ConvInteger', [a, init(`${tag}.w`, 'uint8', n.weightShape, codes), azp, u8scalar(`${tag}.w_zp`, 128)], {
+      acc = op('ConvInteger', [a, init(`${tag}.w`, 'uint8', wShape, codes), azp, u8scalar(`${tag}.w_zp`, 128)], {
         kernel_shape: { ints: is1d ? [g.kw] : [g.kh, g.kw] }, strides: { ints: is1d ? [g.sw] : [g.sh, g.sw] },
         dilations: { ints: is1d ? [g.dw] : [g.dh, g.dw] }, group: { int: g.groups },
       });

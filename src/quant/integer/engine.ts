@@ -5,7 +5,9 @@
  * one sub-convolution per precision writing back to its own channels (the channel order is
  * never permuted). Accumulation is int32 (checked against a worst-case bound when built); each
  * layer's accumulator is requantised by an integer multiplier and shift straight into the codes
- * of the activation quantiser that follows it. Activations are unsigned (PACT) or signed codes
+ * of the activation quantiser that follows it. A layer stores no weights for input channels
+ * known to be exactly zero (pruned by every layer writing them, zeroInputs.ts): it keeps the list
+ * of its live input channels (features after a flatten) and reads only those. Activations are unsigned (PACT) or signed codes
  * at their quantiser's precision; the network-output layer returns int32 accumulators with their
  * per-channel scale s_x·s_w[c].
  *
@@ -27,6 +29,7 @@ import { convGeometry, type ConvGeometry2d } from './geometry.js';
 import { convAccumulate, convOutSize, linearAccumulate, poolCodes, requantize, type IntTensor, type PoolWindow } from './intOps.js';
 import { packWeights, unpackWeights } from './pack.js';
 import { requantMultiplier, type Requant } from './requant.js';
+import { addZeros, keptInputs, layerZeros, noZeros, type ZeroChannels } from './zeroInputs.js';
 
 export interface WeightGroup {
   bits: number;
@@ -42,7 +45,10 @@ export interface IntLayer {
   path: string;
   linear: boolean;
   geom: ConvGeometry2d | null;
+  /** The float layer's weight shape [Cout, Cin/groups, ...kernel] (stored weights: storedWeightShape). */
   weightShape: number[];
+  /** Input channels (features of a linear layer) whose weights are stored, ascending; null: all. The others are known zero. */
+  inKeep: number[] | null;
   groups: WeightGroup[];
   bias: Int32Array;
   /** Requantisation into the next quantiser's codes, or null for the network-output layer. */
@@ -70,6 +76,19 @@ export interface LayerMemory {
   biasBytes: number;
   /** Output channels per precision, e.g. {"8": 14, "0": 2}. */
   channelsPerBits: Record<string, number>;
+  /** Input channels (features of a linear layer) whose weights are stored, of all its inputs. */
+  inputsKept: number;
+  inputs: number;
+}
+
+export interface IntegerizeOptions {
+  /** Drop the weights of input channels known to be zero (default true; false keeps them, for comparisons). */
+  dropZeroInputs?: boolean;
+}
+
+/** Shape of the weights a layer stores: the float shape with only the kept input channels. */
+export function storedWeightShape(n: IntLayer): number[] {
+  return n.inKeep === null ? [...n.weightShape] : [n.weightShape[0], n.inKeep.length, ...n.weightShape.slice(2)];
 }
 
 export interface IntRun {
@@ -94,18 +113,25 @@ function poolWindowOf(n: Extract<QNode, { kind: 'maxpool' | 'avgpool' }>): PoolW
   return { kh, kw, sh, sw, ph, pw };
 }
 
-function buildLayer(n: Extract<QNode, { kind: 'layer' }>, next: Extract<QNode, { kind: 'quant' }> | undefined): IntLayer {
+function buildLayer(n: Extract<QNode, { kind: 'layer' }>, next: Extract<QNode, { kind: 'quant' }> | undefined, input: ZeroChannels | null): { layer: IntLayer; zeros: ZeroChannels } {
   const layer = n.layer;
   const sIn = stepOf(n.inQuant);
   const parts = layer.integerParts(sIn);
   const shape = [...layer.weight.shape];
   const cout = shape[0];
   const fan = layer.weight.size / cout;
+  const k = fan / shape[1];
+  const nGroups = layer.geometry.kind === 'linear' ? 1 : (layer.geometry.opts.groups ?? 1);
+  const inKeep = input === null ? null : keptInputs(input, shape[1], nGroups);
+  const keptFan = inKeep === null ? fan : inKeep.length * k;
   const groups: WeightGroup[] = [];
   for (const b of [...new Set(parts.bits)].filter((b) => b !== 0).sort((a, c) => c - a)) {
     const channels = parts.bits.flatMap((bb, c) => (bb === b ? [c] : []));
-    const codes = new Int32Array(channels.length * fan);
-    channels.forEach((c, i) => codes.set(parts.wCodes.subarray(c * fan, (c + 1) * fan), i * fan));
+    const codes = new Int32Array(channels.length * keptFan);
+    channels.forEach((c, i) => {
+      if (inKeep === null) codes.set(parts.wCodes.subarray(c * fan, (c + 1) * fan), i * fan);
+      else inKeep.forEach((j, t) => codes.set(parts.wCodes.subarray(c * fan + j * k, c * fan + (j + 1) * k), i * keptFan + t * k));
+    });
     groups.push({ bits: b, channels, packed: packWeights(codes, b) });
   }
   // int32 accumulators: the worst case Σ|w|·max|x| + |b| must fit.
@@ -122,11 +148,12 @@ function buildLayer(n: Extract<QNode, { kind: 'layer' }>, next: Extract<QNode, {
     const sOut = stepOf(next.quant);
     requant = { r: Array.from(accScale, (a, c) => requantMultiplier(a / sOut, `layer '${layer.sourcePath}' channel ${c}`)), ...next.quant.range() };
   }
-  return {
+  const built: IntLayer = {
     kind: 'layer', src: n.src, path: layer.sourcePath, linear: layer.geometry.kind === 'linear',
     geom: layer.geometry.kind === 'linear' ? null : convGeometry(layer.geometry, shape),
-    weightShape: shape, groups, bias: parts.biasCodes, requant, accScale,
+    weightShape: shape, inKeep, groups, bias: parts.biasCodes, requant, accScale,
   };
+  return { layer: built, zeros: layerZeros(parts.bits, parts.biasCodes, input ?? noZeros(nGroups === 1 ? shape[1] : shape[1] * nGroups), nGroups) };
 }
 
 export class IntegerModel {
@@ -202,14 +229,25 @@ export class IntegerModel {
       }
       const pruned = n.weightShape[0] - kept;
       if (pruned > 0) per['0'] = pruned;
-      return [{ path: n.path, weightBytes: n.groups.reduce((s, g) => s + g.packed.length, 0), biasBytes: 4 * kept, channelsPerBits: per }];
+      const inputs = n.weightShape[1];
+      return [{ path: n.path, weightBytes: n.groups.reduce((s, g) => s + g.packed.length, 0), biasBytes: 4 * kept, channelsPerBits: per, inputsKept: n.inKeep?.length ?? inputs, inputs }];
     });
   }
 }
 
-function runLayer(n: IntLayer, x: IntTensor): IntTensor {
+/** The kept input channels (axis 1) of x. */
+function gatherInputs(x: IntTensor, keep: readonly number[]): IntTensor {
+  const [n, c] = x.shape;
+  const inner = x.data.length / (n * c);
+  const out = new Int32Array(n * keep.length * inner);
+  for (let b = 0; b < n; b++) keep.forEach((ch, j) => out.set(x.data.subarray((b * c + ch) * inner, (b * c + ch + 1) * inner), (b * keep.length + j) * inner));
+  return { data: out, shape: [n, keep.length, ...x.shape.slice(2)] };
+}
+
+function runLayer(n: IntLayer, input: IntTensor): IntTensor {
   const cout = n.weightShape[0];
-  const fan = n.weightShape.slice(1).reduce((a, b) => a * b, 1);
+  const fan = storedWeightShape(n).slice(1).reduce((a, b) => a * b, 1);
+  const x = n.inKeep === null ? input : gatherInputs(input, n.inKeep);
   let acc: Int32Array;
   let shape: number[];
   if (n.linear) {
@@ -230,14 +268,21 @@ function runLayer(n: IntLayer, x: IntTensor): IntTensor {
 }
 
 /** Build the integer model of a (calibrated, trained) fake-quant model. */
-export function integerize(model: QuantModel): IntegerModel {
+export function integerize(model: QuantModel, opts: IntegerizeOptions = {}): IntegerModel {
   // The quantiser on each layer's output is fused into the layer's requantisation.
   const fusedInto = new Map<number, Extract<QNode, { kind: 'quant' }>>();
   for (const n of model.nodes) if (n.kind === 'quant' && n.fromAcc) fusedInto.set(n.src, n);
+  const drop = opts.dropZeroInputs ?? true;
+  const zeros: ZeroChannels[] = [];
   const nodes: IntNode[] = model.nodes.map((n, i): IntNode => {
+    zeros.push(n.kind === 'input' ? noZeros(model.inputShape[0]) : n.kind === 'layer' ? noZeros(0) : n.kind === 'add' ? addZeros(zeros[n.srcs[0]], zeros[n.srcs[1]]) : n.kind === 'flatten' ? { ...zeros[n.src], flattened: true } : zeros[n.src]);
     switch (n.kind) {
       case 'input': return { kind: 'input', scale: stepOf(n.quant), ...n.quant.range() };
-      case 'layer': return buildLayer(n, fusedInto.get(i));
+      case 'layer': {
+        const b = buildLayer(n, fusedInto.get(i), drop ? zeros[n.src] : null);
+        zeros[i] = b.zeros;
+        return b.layer;
+      }
       case 'quant': {
         if (n.fromAcc) {
           if (model.nodes[n.src].kind !== 'layer') throw new Error(`integerize: quantiser node ${i} (${n.quant.role}) is marked as a layer-output quantiser but reads node ${n.src}, not a layer`);
