@@ -53,9 +53,12 @@ export const round = (x: Tensor): Tensor => unaryOp(null, 'roundHalfEven', x, {}
 /** 1 where x > threshold, else 0 (the Heaviside step). */
 export const step = (x: Tensor, threshold = 0): Tensor => unaryOp(null, 'step', x, {}, true, threshold);
 
-/** g · step(x) (ReLU's gradient) in one kernel pass; other dtype / shape mixes take the two ops. */
+/**
+ * g · step(x) (ReLU's gradient) in one kernel pass. A broadcast g (the gradient of a mean, say)
+ * and other dtype / shape mixes take the two ops, which read g through its strides without a copy.
+ */
 export function reluGrad(g: Tensor, x: Tensor): Tensor {
-  if (g.dtype !== x.dtype || !sameShape(g.shape, x.shape)) return mul(g, step(x, 0));
+  if (g.dtype !== x.dtype || !sameShape(g.shape, x.shape) || !g.isDense || !x.isDense) return mul(g, step(x, 0));
   const out = allocate(g.dtype, g.size);
   kernel('reluGrad')(x.values(), g.values(), out, g.size);
   return make(out, g.shape);
