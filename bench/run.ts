@@ -19,10 +19,10 @@
  */
 
 import { Bench } from 'tinybench';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import * as T from '../src/index.js';
+import { rand, referenceTcn, torchMedians, tsTcn, TCN_FORWARD_FLOPS } from './tcnModel.js';
 
 const QUICK = process.argv.includes('--quick');
 const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',').filter((p) => p !== '') ?? null;
@@ -69,13 +69,6 @@ async function median(fn: () => unknown, heavy = false): Promise<number> {
   return r.latency.p50;
 }
 
-function rand(n: number, seed: number): Float32Array {
-  const rng = new T.Rng(seed);
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = rng.uniform(-1, 1);
-  return a;
-}
-
 function addRow(c: Case, impl: string, threads: number, backendRan: string, ms: number, note?: string): void {
   const row: Row = { case: c.id, impl, threads, backendRan, medianMs: ms, gflops: c.flops === null ? null : c.flops / ms / 1e6, load: loadavg()[0] };
   if (note !== undefined) row.note = note;
@@ -119,30 +112,6 @@ function tsConv(kind: 'conv1d' | 'conv2d', bwd: boolean): () => void {
     x.grad = null;
     w.grad = null;
     T.backward(f(), g);
-  };
-}
-
-/** The issue's reference TCN (input 1×512, four causal dilated convs, GAP, linear 64→5). */
-function referenceTcn(): T.Module {
-  const rng = new T.Rng(1);
-  const layers: T.Module[] = [];
-  for (const [ci, co, d] of [[1, 32, 1], [32, 32, 2], [32, 64, 4], [64, 64, 8]]) {
-    layers.push(new T.Conv1d(ci, co, 5, { dilation: d, padding: 'causal', rng }), new T.ReLU());
-  }
-  return new T.Sequential(...layers, new T.GlobalAvgPool(), new T.Linear(64, 5, { rng }));
-}
-
-function tsTcn(train: boolean): () => void {
-  const model = referenceTcn();
-  const x = T.tensor(rand(64 * 512, 5), [64, 1, 512]);
-  const y = Array.from({ length: 64 }, (_, i) => i % 5);
-  if (!train) return () => { T.noGrad(() => model.forward(x)); };
-  const opt = new T.SGD(model.parameters(), { lr: 0.01 });
-  return () => {
-    opt.zeroGrad();
-    const loss = T.crossEntropy(model.forward(x), y);
-    T.backward(loss);
-    opt.step();
   };
 }
 
@@ -309,7 +278,8 @@ function onnxTcn(): Uint8Array {
 // ───────────────────────────── PyTorch ─────────────────────────────
 
 let torchVersion: string | null = null;
-let torchPython: string | null | undefined;
+/** null once python3-torch was found missing (asked once). */
+let torchPython: null | undefined;
 
 /**
  * PyTorch rows for these cases, measured in a subprocess right before our rows of the same cases
@@ -321,20 +291,13 @@ function runTorch(cases: Case[]): void {
     ...cases.filter((c) => c.torch2 !== undefined).map((c) => ({ id: `${c.id}@2`, ...c.torch2 })),
   ];
   if (list.length === 0) return;
-  if (torchPython === undefined) {
-    torchPython = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) ?? null;
-    if (torchPython === null) skipped.push('PyTorch: python3-torch is not installed (apt-get install python3-torch to add the rows)');
-  }
-  const py = torchPython;
-  if (py === null) return;
-  const r = spawnSync(py, [new URL('./torch_peer.py', import.meta.url).pathname], {
-    input: JSON.stringify({ cases: list, time: TIME_MS / 1000, iters: MIN_ITERS }), encoding: 'utf8', maxBuffer: 1 << 24,
-  });
-  if (r.status !== 0) {
-    skipped.push(`PyTorch: the peer script failed: ${r.stderr.slice(-300)}`);
+  if (torchPython === null) return;
+  const out = torchMedians(list, TIME_MS / 1000, MIN_ITERS);
+  if ('missing' in out) {
+    if (!skipped.some((x) => x.startsWith('PyTorch'))) skipped.push(`PyTorch: ${out.missing}`);
+    if (out.missing.startsWith('python3-torch')) torchPython = null;
     return;
   }
-  const out = JSON.parse(r.stdout) as { version: string; results: Record<string, number> };
   torchVersion = out.version;
   for (const c of cases) {
     const ms = out.results[c.id];
@@ -454,7 +417,7 @@ async function main(): Promise<void> {
   }
 
   // TCN: per sample, conv MACs = 512·5·(1·32 + 32·32 + 32·64 + 64·64); training ≈ 3× forward.
-  const tcnFwd = 2 * 64 * 512 * 5 * (32 + 32 * 32 + 32 * 64 + 64 * 64);
+  const tcnFwd = TCN_FORWARD_FLOPS;
   const tcnTrain: Case = { id: 'tcn-train-step', label: '', flops: 3 * tcnFwd, samples: 64, torch: { kind: 'tcnTrain', threads: 1 }, torch2: { kind: 'tcnTrain', threads: maxThreads } };
   const tcnInfer: Case = { id: 'tcn-inference', label: '', flops: tcnFwd, samples: 64, torch: { kind: 'tcnInfer', threads: 1 }, torch2: { kind: 'tcnInfer', threads: maxThreads } };
   cases.push(tcnTrain, tcnInfer);
