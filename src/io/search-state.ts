@@ -26,7 +26,7 @@ import type { Finished, PhaseCheckpoint, PointResult, SeedResult, SweepCheckpoin
 import type { FitProgress } from '../nn/train/fit.js';
 import { writeJsonAtomic } from './atomic.js';
 import {
-  badField, isRngState, loadTrainState, readStateFile, readStateJson, saveTrainState, stateReplacer, stateReviver, writeStateFile,
+  badField, isRngState, loadTrainState, readStateFile, readStateJson, saveTrainState, stateReplacer, stateReviver, writeStateFile, type Snapshot,
 } from './train-state.js';
 
 export const STATE_DIR = 'state';
@@ -66,32 +66,12 @@ export function loadSearchState(path: string, model: Module): SearchProgress {
   return { ...(json as unknown as SearchProgress), weightOptimizer: optimizers.weights, maskOptimizer: optimizers.masks, bestState: snapshots.best };
 }
 
-/** A finished phase: a model (with its architecture when it is rebuilt from the file) and a JSON value. */
-function savePhase(path: string, model: Module, what: string, f: Finished<unknown>, architecture: boolean): void {
-  writeStateFile(path, PHASE_KEY, model, {
-    json: { format: PHASE_FORMAT, what, value: f.value, rng: f.rng, ...(architecture ? { architecture: describeArchitecture(model) } : {}) },
-  });
-}
-
 function phaseJson(path: string, what: string): Record<string, unknown> {
   const json = readStateJson(path, PHASE_KEY, PHASE_FORMAT);
   if (json.what !== what) throw badField(path, json, 'what', `'${what}'`);
   if (!isRngState(json.rng)) throw badField(path, json, 'rng', '{s: [4 32-bit integers], spare: number | null}');
   if (json.value === null || typeof json.value !== 'object') throw badField(path, json, 'value', `the saved ${what} result`);
   return json;
-}
-
-/** Rebuilds the phase's model from its saved architecture and loads its weights. */
-function loadPhaseModel(path: string, what: string): { model: Module; value: Record<string, unknown>; rng: RngState } {
-  const json = phaseJson(path, what);
-  let model: Module;
-  try {
-    model = buildFromArchitecture(json.architecture as ArchNode);
-  } catch (e) {
-    throw new Error(`${path}: the saved architecture cannot be rebuilt (${(e as Error).message}); the file is corrupt — delete it to redo that phase`);
-  }
-  readStateFile(path, PHASE_KEY, PHASE_FORMAT, model);
-  return { model, value: json.value as Record<string, unknown>, rng: json.rng as RngState };
 }
 
 function fitCheckpoint(path: string): PhaseCheckpoint<FitProgress> {
@@ -101,39 +81,40 @@ function fitCheckpoint(path: string): PhaseCheckpoint<FitProgress> {
   };
 }
 
-/** The command and config a run was started with, and whether its directory holds an unfinished run. */
+/** The command and config a run was started with. */
 export interface SavedRun {
   command: string;
   config: Record<string, unknown>;
 }
 
-/** The state of one search / sweep run directory (see the module comment for the files). */
-export class SweepStateDir implements SweepCheckpoints {
+/**
+ * A run directory's `state/` folder: the saved command and config, and the phase files of the
+ * run (see the module comment). Subclasses name the phases of their protocol.
+ */
+export class RunStateDir {
   readonly dir: string;
-  readonly warmup: PhaseCheckpoint<FitProgress>;
   constructor(runDir: string) {
     this.dir = join(runDir, STATE_DIR);
-    this.warmup = fitCheckpoint(this.file('warmup.safetensors'));
   }
 
-  private file(name: string): string {
-    return join(this.dir, name);
+  protected file(name: string): string {
+    return join(this.dir, `${name}.safetensors`);
   }
 
   /** True when an earlier run left state here (it was interrupted). */
   exists(): boolean {
-    return existsSync(this.file(RUN_FILE));
+    return existsSync(join(this.dir, RUN_FILE));
   }
 
   /** Starts a fresh run: records the command and config (what --resume rebuilds the run from). */
   begin(command: string, config: Record<string, unknown>): void {
     mkdirSync(this.dir, { recursive: true });
-    writeJsonAtomic(this.file(RUN_FILE), JSON.parse(JSON.stringify({ format: RUN_FORMAT, command, config }, stateReplacer)));
+    writeJsonAtomic(join(this.dir, RUN_FILE), JSON.parse(JSON.stringify({ format: RUN_FORMAT, command, config }, stateReplacer)));
   }
 
-  /** The saved command and config (validated: the run file of an interrupted run). */
+  /** The saved command and config (validated). */
   readRun(): SavedRun {
-    const path = this.file(RUN_FILE);
+    const path = join(this.dir, RUN_FILE);
     let run: Record<string, unknown>;
     try {
       run = JSON.parse(readFileSync(path, 'utf8'), stateReviver) as Record<string, unknown>;
@@ -151,53 +132,92 @@ export class SweepStateDir implements SweepCheckpoints {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  saveWarm(seed: Module, r: Finished<SeedResult>): void {
-    savePhase(this.file('warm.safetensors'), seed, 'warm-up', r, false);
-    rmSync(this.file('warmup.safetensors'), { force: true });
+  /** Per-epoch training state of the phase `name`. */
+  protected fit(name: string): PhaseCheckpoint<FitProgress> {
+    return fitCheckpoint(this.file(name));
   }
 
-  loadWarm(seed: Module): Finished<SeedResult> | null {
-    const path = this.file('warm.safetensors');
-    if (!existsSync(path)) return null;
-    const json = phaseJson(path, 'warm-up');
-    readStateFile(path, PHASE_KEY, PHASE_FORMAT, seed);
-    return { value: json.value as SeedResult, rng: json.rng as RngState };
-  }
-
-  search(point: number): PhaseCheckpoint<SearchProgress> {
-    const path = this.file(`point-${point}.search.safetensors`);
+  /** Per-epoch search state of the phase `name`. */
+  protected searchState(name: string): PhaseCheckpoint<SearchProgress> {
+    const path = this.file(name);
     return {
       load: (model) => (existsSync(path) ? loadSearchState(path, model) : undefined),
       save: (model, p) => saveSearchState(path, model, p),
     };
   }
 
-  saveSearched(point: number, dense: Module, r: Finished<SearchPhaseResult & { regularizer: Record<string, unknown> }>): void {
-    savePhase(this.file(`point-${point}.searched.safetensors`), dense, 'search', r, true);
-    rmSync(this.file(`point-${point}.search.safetensors`), { force: true });
+  /** Saves a finished phase (then drops the states in `drop`, which it replaces). */
+  protected savePhase(name: string, model: Module, what: string, f: Finished<unknown>, opts: { architecture?: boolean; snapshots?: Record<string, Snapshot>; drop?: string[] } = {}): void {
+    writeStateFile(this.file(name), PHASE_KEY, model, {
+      json: { format: PHASE_FORMAT, what, value: f.value, rng: f.rng, ...(opts.architecture === true ? { architecture: describeArchitecture(model) } : {}) },
+      snapshots: opts.snapshots,
+    });
+    for (const d of opts.drop ?? []) rmSync(this.file(d), { force: true });
   }
 
-  loadSearched(point: number): (Finished<SearchPhaseResult & { regularizer: Record<string, unknown> }> & { dense: Module }) | null {
-    const path = this.file(`point-${point}.searched.safetensors`);
+  /** A finished phase's result, its weights loaded into `model`; null when the phase did not finish. */
+  protected loadPhaseInto<T>(name: string, what: string, model: Module): Finished<T> | null {
+    const path = this.file(name);
     if (!existsSync(path)) return null;
-    const { model, value, rng } = loadPhaseModel(path, 'search');
-    return { dense: model, value: value as unknown as SearchPhaseResult & { regularizer: Record<string, unknown> }, rng };
+    const json = phaseJson(path, what);
+    readStateFile(path, PHASE_KEY, PHASE_FORMAT, model);
+    return { value: json.value as T, rng: json.rng as RngState };
+  }
+
+  /** A finished phase's result with its model rebuilt from the saved architecture (and the snapshots asked for). */
+  protected loadPhaseModel<T>(name: string, what: string, snapshots: string[] = []): (Finished<T> & { model: Module; snapshots: Record<string, Snapshot> }) | null {
+    const path = this.file(name);
+    if (!existsSync(path)) return null;
+    const json = phaseJson(path, what);
+    let model: Module;
+    try {
+      model = buildFromArchitecture(json.architecture as ArchNode);
+    } catch (e) {
+      throw new Error(`${path}: the saved architecture cannot be rebuilt (${(e as Error).message}); the file is corrupt — delete it to redo that phase`);
+    }
+    const r = readStateFile(path, PHASE_KEY, PHASE_FORMAT, model, { snapshots });
+    return { model, value: json.value as T, rng: json.rng as RngState, snapshots: r.snapshots };
+  }
+}
+
+type Searched = SearchPhaseResult & { regularizer: Record<string, unknown> };
+
+/** The state of one search / sweep run directory (see the module comment for the files). */
+export class SweepStateDir extends RunStateDir implements SweepCheckpoints {
+  readonly warmup = this.fit('warmup');
+
+  saveWarm(seed: Module, r: Finished<SeedResult>): void {
+    this.savePhase('warm', seed, 'warm-up', r, { drop: ['warmup'] });
+  }
+
+  loadWarm(seed: Module): Finished<SeedResult> | null {
+    return this.loadPhaseInto<SeedResult>('warm', 'warm-up', seed);
+  }
+
+  search(point: number): PhaseCheckpoint<SearchProgress> {
+    return this.searchState(`point-${point}.search`);
+  }
+
+  saveSearched(point: number, dense: Module, r: Finished<Searched>): void {
+    this.savePhase(`point-${point}.searched`, dense, 'search', r, { architecture: true, drop: [`point-${point}.search`] });
+  }
+
+  loadSearched(point: number): (Finished<Searched> & { dense: Module }) | null {
+    const r = this.loadPhaseModel<Searched>(`point-${point}.searched`, 'search');
+    return r === null ? null : { dense: r.model, value: r.value, rng: r.rng };
   }
 
   finetune(point: number): PhaseCheckpoint<FitProgress> {
-    return fitCheckpoint(this.file(`point-${point}.finetune.safetensors`));
+    return this.fit(`point-${point}.finetune`);
   }
 
   savePoint(point: number, r: Finished<PointResult>): void {
     const { model, ...value } = r.value;
-    savePhase(this.file(`point-${point}.done.safetensors`), model, 'point', { value, rng: r.rng }, true);
-    for (const phase of ['search', 'searched', 'finetune']) rmSync(this.file(`point-${point}.${phase}.safetensors`), { force: true });
+    this.savePhase(`point-${point}.done`, model, 'point', { value, rng: r.rng }, { architecture: true, drop: ['search', 'searched', 'finetune'].map((p) => `point-${point}.${p}`) });
   }
 
   loadPoint(point: number): Finished<PointResult> | null {
-    const path = this.file(`point-${point}.done.safetensors`);
-    if (!existsSync(path)) return null;
-    const { model, value, rng } = loadPhaseModel(path, 'point');
-    return { value: { ...(value as unknown as Omit<PointResult, 'model'>), model }, rng };
+    const r = this.loadPhaseModel<Omit<PointResult, 'model'>>(`point-${point}.done`, 'point');
+    return r === null ? null : { value: { ...r.value, model: r.model }, rng: r.rng };
   }
 }

@@ -11,12 +11,16 @@ import { writeJsonAtomic, writeFileAtomic } from '../../io/atomic.js';
 import { loadModelCheckpoint } from '../../io/checkpoint.js';
 import { saveQuantCheckpoint } from '../../quant/checkpoint.js';
 import { toCsv } from '../../nas/search/pareto.js';
-import { describeSchema, type ConfigOf, type Schema } from '../../util/schema.js';
+import { describeSchema, resolveConfig, type ConfigOf, type Schema } from '../../util/schema.js';
+import { STATE_DIR } from '../../io/search-state.js';
+import { MpsStateDir } from '../../io/mps-state.js';
+import { lockRun } from '../interrupt.js';
+import { beginRunState, explainStop, savedRunConfig } from './search.js';
 import { ProgressBar } from '../progress.js';
 import { parseCommand, UsageError } from '../args.js';
 import { RUN_SCHEMA, prepareRun, fmtMetric } from './train.js';
 import { MPS_SCHEMA, type MpsConfig } from '../../quant/mps/config.js';
-import { runMps, type Granularity, type MpsPoint, type MpsSweepResult } from '../../quant/mps/run.js';
+import { runMps, type Granularity, type MpsHooks, type MpsPoint, type MpsSweepResult } from '../../quant/mps/run.js';
 import { checkPrecisions } from '../../quant/mps/precisions.js';
 import { resolveTarget } from '../../hw/targets/index.js';
 import { targetCosts } from '../../hw/targets/costs.js';
@@ -24,7 +28,10 @@ import { reportAfterRun } from '../../report/index.js';
 import { limitDataset } from '../../data/split.js';
 import { Rng } from '../../tensor/rng.js';
 
-export const MPS_COMMAND_SCHEMA = { ...RUN_SCHEMA, ...MPS_SCHEMA } as const satisfies Schema;
+export const MPS_COMMAND_SCHEMA = {
+  ...RUN_SCHEMA, ...MPS_SCHEMA,
+  resume: { type: 'optional-string', help: `continue an interrupted run from <run-dir>/${STATE_DIR}/ (written after every epoch and every finished point) with its saved config` },
+} as const satisfies Schema;
 export type MpsCommandConfig = ConfigOf<typeof MPS_COMMAND_SCHEMA>;
 
 export function mpsHelp(): string {
@@ -67,7 +74,9 @@ export function writeMpsRun(outDir: string, r: MpsSweepResult, metric: 'accuracy
 }
 
 export function runMpsCommand(argv: string[]): void {
-  const { config: cfg, positionals } = parseCommand('mps', MPS_COMMAND_SCHEMA, argv);
+  const parsed = parseCommand('mps', MPS_COMMAND_SCHEMA, argv);
+  const { positionals } = parsed;
+  const cfg = parsed.config.resume === undefined ? parsed.config : resolveConfig(MPS_COMMAND_SCHEMA, [savedRunConfig(argv, parsed.config.resume, 'mps')]);
   if (positionals.length > 0) throw new UsageError(`tsdnas mps: unexpected argument '${positionals[0]}'; options are given as --name value`);
   const granularities: Granularity[] = [];
   if (cfg.perLayer) granularities.push('layer');
@@ -86,6 +95,21 @@ export function runMpsCommand(argv: string[]): void {
   if (cfg.precisions.includes(0) && granularities.includes('layer')) log('tsdnas mps: 0 bits are searched per channel only; the per-layer search uses the non-zero precisions');
   const strengths = cfg.sweep ? cfg.lambdas : [cfg.lambda];
   const run = prepareRun('mps', { ...cfg });
+  const { outDir } = run;
+  const release = lockRun(outDir, 'tsdnas mps');
+  const state = new MpsStateDir(outDir);
+  try {
+    beginRunState(state, 'mps', cfg, outDir);
+    mpsLocked(cfg, run, granularities, strengths, costs, state);
+  } catch (e) {
+    explainStop(e, 'mps', state, outDir);
+    throw e;
+  } finally {
+    release();
+  }
+}
+
+function mpsLocked(cfg: MpsCommandConfig, run: ReturnType<typeof prepareRun>, granularities: Granularity[], strengths: readonly number[], costs: MpsHooks['costs'], state: MpsStateDir): void {
   const { outDir } = run;
   const splits = {
     ...run.splits,
@@ -110,6 +134,8 @@ export function runMpsCommand(argv: string[]): void {
   const t0 = performance.now();
   const result = runMps(model, splits, cfg, granularities, strengths, {
     costs,
+    checkpoints: state,
+    onPointLoaded: (p, i) => log(`  point ${i} (${p.label}): finished by the interrupted run (test ${fmtMetric(metric, p.testMetric)}); loaded, not recomputed`),
     onPhase: (phase, label) => log(`— ${phase}${label === null ? '' : ` (${label})`}`),
     onFitBatch: (epoch, done, total, loss) => tick(`epoch ${epoch}`, done, total, loss),
     onFitEpoch: (phase, r) => log(`  ${phase} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}  val ${fmtMetric(metric, r.valMetric)}  ${r.seconds.toFixed(1)}s`),
@@ -121,7 +147,10 @@ export function runMpsCommand(argv: string[]): void {
     },
   });
   const seconds = (performance.now() - t0) / 1000;
-  const files = writeMpsRun(outDir, result, metric, cfg, seconds);
+  const { resume: _r, ...runConfig } = cfg;
+  const files = writeMpsRun(outDir, result, metric, runConfig as MpsConfig, seconds);
+  // The run is complete (fronts and every point written): nothing left to resume.
+  state.finish();
   console.log(`\nfloat: test ${fmtMetric(metric, result.float.testMetric)} (BN folded: ${fmtMetric(metric, result.float.foldedTestMetric)})`);
   console.log('point  kind         strength   weight B   BitOps       test       front(size/BitOps)');
   result.points.forEach((p, i) => {

@@ -15,7 +15,7 @@ import { runSweep, type PointResult, type SweepResult, type Converter } from '..
 import { toCsv } from '../../nas/search/pareto.js';
 import { describeSchema, resolveConfig, type ConfigOf, type Schema } from '../../util/schema.js';
 import { explainInterrupt, lockRun } from '../interrupt.js';
-import { STATE_DIR, SweepStateDir } from '../../io/search-state.js';
+import { RunStateDir, STATE_DIR, SweepStateDir } from '../../io/search-state.js';
 import { TrainingDivergedError } from '../../nn/train/divergence.js';
 import { ProgressBar } from '../progress.js';
 import { parseCommand, UsageError } from '../args.js';
@@ -108,17 +108,37 @@ function printHardwareFront(hw: HardwareSetup, r: SweepResult, metric: 'accuracy
   else if (hw.budgets.length > 0) console.log(`every found model respects the memory budgets (${hw.budgets.map((b) => `${b.cost} ≤ ${b.text}`).join(', ')})`);
 }
 
-/** `--resume <dir>`: the command's saved config (no other option may be given; the command must match). */
-function resumeSearchConfig(argv: string[], dir: string, command: string): SearchCommandConfig {
+/**
+ * `--resume <dir>` of a command that keeps its state in <dir>/state/ (search, sweep, mps): the
+ * saved config values (no other option may be given; the saved command must match).
+ */
+export function savedRunConfig(argv: string[], dir: string, command: string): { values: Record<string, unknown>; where: string } {
   onlyResume(argv, dir);
-  const state = new SweepStateDir(dir);
+  const state = new RunStateDir(dir);
   if (!state.exists()) {
     const done = existsSync(join(dir, 'front.json')) ? ' (front.json is there: the run finished)' : '';
-    throw new UsageError(`--resume ${dir}: no ${STATE_DIR}/run.json in that directory${done}; it is written when a tsdnas search or sweep starts`);
+    throw new UsageError(`--resume ${dir}: no ${STATE_DIR}/run.json in that directory${done}; it is written when a tsdnas search, sweep or mps run starts`);
   }
   const saved = state.readRun();
   if (saved.command !== command) throw new UsageError(`--resume ${dir}: that directory holds a tsdnas ${saved.command} run; continue it with tsdnas ${saved.command} --resume ${dir}`);
-  return resolveConfig(SEARCH_COMMAND_SCHEMA, [{ values: { ...saved.config, out: dir, resume: dir }, where: join(state.dir, 'run.json') }]);
+  return { values: { ...saved.config, out: dir, resume: dir }, where: join(state.dir, 'run.json') };
+}
+
+/** A fresh run records its config (refused where an interrupted run waits); a resumed one says so. */
+export function beginRunState(state: RunStateDir, command: string, cfg: { resume?: string } & Record<string, unknown>, outDir: string): void {
+  if (cfg.resume !== undefined) {
+    log(`tsdnas ${command}: resuming ${outDir}`);
+    return;
+  }
+  if (state.exists()) throw new UsageError(`${outDir} holds an interrupted run (${state.dir}); continue it with tsdnas ${command} --resume ${outDir}, or delete ${state.dir} to start again`);
+  const { resume: _r, ...config } = cfg;
+  state.begin(command, config);
+}
+
+/** Adds where the last good state is to a divergence, and the resume command to an interruption. */
+export function explainStop(e: unknown, command: string, state: RunStateDir, outDir: string): void {
+  if (e instanceof TrainingDivergedError) e.message += `; the state of the last finished epoch (${e.lastGoodEpoch}) is kept in ${state.dir}`;
+  explainInterrupt(e, command, outDir, state.exists());
 }
 
 export function runSearchCommand(argv: string[], sweep: boolean, convertOverride?: Converter): void {
@@ -126,7 +146,7 @@ export function runSearchCommand(argv: string[], sweep: boolean, convertOverride
   const parsed = parseCommand(command, SEARCH_COMMAND_SCHEMA, argv);
   const { positionals } = parsed;
   if (positionals.length > 0) throw new UsageError(`tsdnas ${command}: unexpected argument '${positionals[0]}'; options are given as --name value`);
-  const cfg = parsed.config.resume !== undefined ? resumeSearchConfig(argv, parsed.config.resume, command) : parsed.config;
+  const cfg = parsed.config.resume === undefined ? parsed.config : resolveConfig(SEARCH_COMMAND_SCHEMA, [savedRunConfig(argv, parsed.config.resume, command)]);
   const strengths = sweep ? (cfg.regularizer === 'multi-complexity' ? cfg.mus : cfg.lambdas) : [cfg.regularizer === 'multi-complexity' ? cfg.mu : cfg.lambda];
   const run = prepareRun(command, { ...cfg });
   const hw = setupHardware(cfg);
@@ -134,7 +154,7 @@ export function runSearchCommand(argv: string[], sweep: boolean, convertOverride
   try {
     searchLocked(command, cfg, strengths, run, hw, convertOverride);
   } catch (e) {
-    explainInterrupt(e, command, run.outDir, new SweepStateDir(run.outDir).exists());
+    explainStop(e, command, new SweepStateDir(run.outDir), run.outDir);
     throw e;
   } finally {
     release();
@@ -145,14 +165,9 @@ function searchLocked(command: string, cfg: SearchCommandConfig, strengths: read
   const { splits, model, modelName, outDir } = run;
   const metric = splits.info.metric;
   const state = new SweepStateDir(outDir);
-  // The config as given (without --resume): saved for resuming, and what the front records.
+  beginRunState(state, command, cfg, outDir);
+  // The config as given (without --resume): what the front records.
   const { resume: _r, ...savedConfig } = cfg;
-  if (cfg.resume === undefined) {
-    if (state.exists()) throw new UsageError(`${outDir} holds an interrupted run (${state.dir}); continue it with tsdnas ${command} --resume ${outDir}, or delete ${state.dir} to start again`);
-    state.begin(command, savedConfig);
-  } else {
-    log(`tsdnas ${command}: resuming ${outDir}`);
-  }
   const convert = convertOverride ?? pitConverter({
     inputShape: splits.info.sampleShape,
     search: { channels: cfg.searchChannels, receptiveField: cfg.searchReceptiveField, dilation: cfg.searchDilation },
@@ -162,34 +177,28 @@ function searchLocked(command: string, cfg: SearchCommandConfig, strengths: read
   if (hw !== null) log(`target ${hw.target.name}: ${hw.target.description}; memory budgets: ${hw.budgets.length === 0 ? 'none' : hw.budgets.map((b) => `${b.cost} ≤ ${b.text}`).join(', ')}`);
   let bar: ProgressBar | null = null;
   const t0 = performance.now();
-  let result: SweepResult;
-  try {
-    result = runSweep(model, splits, cfg, strengths, convert, {
-      onPhase: (phase, point) => log(`— ${phase}${point === null ? '' : ` (point ${point}, strength ${strengths[point]})`}`),
-      onFitBatch: (epoch, done, total, loss) => {
-        if (bar === null) bar = new ProgressBar({ total, label: `epoch ${epoch}` });
-        bar.tick(1, { loss: loss.toFixed(4) });
-        if (done === total) { bar.done(); bar = null; }
-      },
-      onFitEpoch: (phase, r) => log(`  ${phase} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}  val ${fmtMetric(metric, r.valMetric)}  ${r.seconds.toFixed(1)}s`),
-      onBatch: (phase, epoch, done, total, loss) => {
-        if (bar === null) bar = new ProgressBar({ total, label: `search ${epoch} ${phase}` });
-        bar.tick(1, { loss: loss.toFixed(4) });
-        if (done === total) { bar.done(); bar = null; }
-      },
-      onEpoch: (r) => log(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric)}  reg ${r.regTerm.toExponential(2)}  params ${Math.round(r.costs.params).toLocaleString('en-US')}  MACs ${Math.round(r.costs.macs).toLocaleString('en-US')}${hw === null ? '' : `  ${hardwareLine(r.costs)}`}  ${r.seconds.toFixed(1)}s`),
-      onPoint: (p, i) => {
-        writePoint(outDir, p, i, run, cfg);
-        log(`  point ${i}: params ${p.params.toLocaleString('en-US')}  MACs ${p.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, p.testMetric)}  (${p.seconds.toFixed(0)} s)`);
-        log(formatArchitecture(architectureRows(p.model)).split('\n').map((l) => `    ${l}`).join('\n'));
-        if (hw !== null) log(`    on ${hw.target.name}: ${hardwareLine(p.costs)}\n    memory budgets: ${budgetLine(budgetChecks(hw, p.costs))}`);
-      },
-      onPointLoaded: (p, i) => log(`  point ${i}: finished by the interrupted run (test ${fmtMetric(metric, p.testMetric)}); loaded, not recomputed`),
-    }, state);
-  } catch (e) {
-    if (e instanceof TrainingDivergedError) e.message += `; the state of the last finished epoch (${e.lastGoodEpoch}) is kept in ${state.dir}`;
-    throw e;
-  }
+  const result = runSweep(model, splits, cfg, strengths, convert, {
+    onPhase: (phase, point) => log(`— ${phase}${point === null ? '' : ` (point ${point}, strength ${strengths[point]})`}`),
+    onFitBatch: (epoch, done, total, loss) => {
+      if (bar === null) bar = new ProgressBar({ total, label: `epoch ${epoch}` });
+      bar.tick(1, { loss: loss.toFixed(4) });
+      if (done === total) { bar.done(); bar = null; }
+    },
+    onFitEpoch: (phase, r) => log(`  ${phase} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}  val ${fmtMetric(metric, r.valMetric)}  ${r.seconds.toFixed(1)}s`),
+    onBatch: (phase, epoch, done, total, loss) => {
+      if (bar === null) bar = new ProgressBar({ total, label: `search ${epoch} ${phase}` });
+      bar.tick(1, { loss: loss.toFixed(4) });
+      if (done === total) { bar.done(); bar = null; }
+    },
+    onEpoch: (r) => log(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric)}  reg ${r.regTerm.toExponential(2)}  params ${Math.round(r.costs.params).toLocaleString('en-US')}  MACs ${Math.round(r.costs.macs).toLocaleString('en-US')}${hw === null ? '' : `  ${hardwareLine(r.costs)}`}  ${r.seconds.toFixed(1)}s`),
+    onPoint: (p, i) => {
+      writePoint(outDir, p, i, run, cfg);
+      log(`  point ${i}: params ${p.params.toLocaleString('en-US')}  MACs ${p.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, p.testMetric)}  (${p.seconds.toFixed(0)} s)`);
+      log(formatArchitecture(architectureRows(p.model)).split('\n').map((l) => `    ${l}`).join('\n'));
+      if (hw !== null) log(`    on ${hw.target.name}: ${hardwareLine(p.costs)}\n    memory budgets: ${budgetLine(budgetChecks(hw, p.costs))}`);
+    },
+    onPointLoaded: (p, i) => log(`  point ${i}: finished by the interrupted run (test ${fmtMetric(metric, p.testMetric)}); loaded, not recomputed`),
+  }, state);
   const seconds = (performance.now() - t0) / 1000;
   const files = writeSweep(outDir, result, metric, savedConfig as SearchConfig, seconds, hw);
   // The run is complete (front and every point written): nothing left to resume.

@@ -39,6 +39,8 @@ export interface SearchHooks {
   onEpoch?: (r: SearchEpochRecord) => void;
   /** After every finished search epoch (best updated): everything needed to resume. */
   onSearchEpochEnd?: (p: SearchProgress) => void;
+  /** State the caller keeps beside the model and changes per epoch (mps: the selectors' temperature and noise generator): saved in SearchProgress.extra. */
+  extraState?: { get(): unknown; set(s: unknown): void };
 }
 
 /**
@@ -57,6 +59,8 @@ export interface SearchProgress {
   rng: RngState;
   globalRng: RngState;
   regularizer: unknown;
+  /** SearchHooks.extraState's value (null without one). */
+  extra: unknown;
   weightOptimizer: OptimizerStateDict;
   maskOptimizer: OptimizerStateDict;
   bestState: Map<string, Float32Array | Float64Array>;
@@ -99,6 +103,7 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
     rng.setState(resume.rng);
     getRng().setState(resume.globalRng);
     reg.setState?.(resume.regularizer);
+    hooks.extraState?.set(resume.extra);
     history.push(...resume.history);
     ({ best, bestEpoch, sinceBest, stopped, bestState } = resume);
     lastGood = snapshot(model);
@@ -152,7 +157,7 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
     }
     hooks.onSearchEpochEnd?.({
       epoch, stopped, history: [...history], best, bestEpoch, sinceBest, rng: rng.getState(), globalRng: getRng().getState(),
-      regularizer: reg.getState?.() ?? null, weightOptimizer: wOpt.stateDict(), maskOptimizer: mOpt.stateDict(), bestState,
+      regularizer: reg.getState?.() ?? null, extra: hooks.extraState?.get() ?? null, weightOptimizer: wOpt.stateDict(), maskOptimizer: mOpt.stateDict(), bestState,
     });
   }
   restore(model, bestState);

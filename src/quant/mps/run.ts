@@ -8,14 +8,15 @@
  */
 
 import type { DatasetSplits } from '../../data/types.js';
+import { getRng } from '../../tensor/rng.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { tensor } from '../../tensor/create.js';
 import type { Module } from '../../nn/module.js';
-import { fit, taskContext, type EpochRecord, type FitHooks } from '../../nn/train/fit.js';
+import { fit, restore, taskContext, type EpochRecord, type FitHooks, type FitProgress } from '../../nn/train/fit.js';
 import { evaluate } from '../../nn/train/epoch.js';
 import { MetricAccumulator } from '../../nn/train/task.js';
-import { cloneModel, trainingPart } from '../../nas/search/run.js';
-import { searchMasks, costValues, type SearchEpochRecord, type SearchHooks } from '../../nas/search/protocol.js';
+import { cloneModel, trainingPart, type Finished, type PhaseCheckpoint } from '../../nas/search/run.js';
+import { searchMasks, costValues, type SearchEpochRecord, type SearchHooks, type SearchProgress } from '../../nas/search/protocol.js';
 import { plainRegularizer } from '../../nas/search/regularizers.js';
 import { paretoFront } from '../../nas/search/pareto.js';
 import type { SearchConfig } from '../../nas/search/config.js';
@@ -80,6 +81,38 @@ export interface MpsHooks extends SearchHooks {
   onFitEpoch?: (phase: string, r: EpochRecord) => void;
   onFitBatch?: FitHooks['onBatch'];
   onPoint?: (p: MpsPoint, index: number) => void;
+  /** Called instead of onPoint for a point finished by an earlier, interrupted run (loaded, not recomputed). */
+  onPointLoaded?: (p: MpsPoint, index: number) => void;
+  /** Where to save the run's state as it goes and continue an interrupted run from (src/io/mps-state.ts). */
+  checkpoints?: MpsCheckpoints;
+}
+
+/** A searched point's plan and search record, before its quantisation-aware fine-tune. */
+export interface MpsSearched {
+  plan: QuantPlan;
+  searchHistory: SearchEpochRecord[];
+  searchBestEpoch: number;
+}
+
+/** The resumable state of one point (a baseline uses only `finetune`); the phases of a PIT sweep point. */
+export interface MpsPointCheckpoints {
+  search: PhaseCheckpoint<SearchProgress>;
+  saveSearched(source: Module, r: Finished<MpsSearched>): void;
+  loadSearched(): (Finished<MpsSearched> & { source: Module }) | null;
+  finetune: PhaseCheckpoint<FitProgress>;
+}
+
+/** A finished point as saved: its record, float source model and fine-tuned fake-quant weights. */
+export type SavedMpsPoint = Finished<Omit<MpsPoint, 'model' | 'source' | 'handle'>> & { source: Module; quantWeights: Map<string, Float32Array | Float64Array> };
+
+/** Where an mps run keeps its resumable state; a finished point is never recomputed once saved. */
+export interface MpsCheckpoints {
+  warmup: PhaseCheckpoint<FitProgress>;
+  saveWarm(seed: Module, r: Finished<EpochRecord[]>): void;
+  loadWarm(seed: Module): Finished<EpochRecord[]> | null;
+  point(index: number): MpsPointCheckpoints;
+  savePoint(index: number, r: Finished<MpsPoint>): void;
+  loadPoint(index: number): SavedMpsPoint | null;
 }
 
 /** The first samples of the training split as one calibration batch. */
@@ -99,13 +132,15 @@ function searchConfig(cfg: MpsConfig): SearchConfig {
  * quantisers), calibrate the clips, fine-tune (QAT) and measure; the plan's exact costs come from
  * its fixed-precision search model.
  */
-export function trainPlan(float: Module, splits: DatasetSplits, cfg: MpsConfig, plan: QuantPlan, epochs: number, hooks: MpsHooks, label: string): { handle: MpsModel; qmodel: QuantModel; valMetric: number; testMetric: number; history: EpochRecord[]; costs: Record<string, number>; packedBytes: number } {
+export function trainPlan(float: Module, splits: DatasetSplits, cfg: MpsConfig, plan: QuantPlan, epochs: number, hooks: MpsHooks, label: string, ckpt?: PhaseCheckpoint<FitProgress>): { handle: MpsModel; qmodel: QuantModel; valMetric: number; testMetric: number; history: EpochRecord[]; costs: Record<string, number>; packedBytes: number } {
   const shape = splits.info.sampleShape;
   const handle = fixedPrecision(cloneModel(float), plan, { inputShape: shape, costs: hooks.costs });
   const qmodel = quantize(cloneModel(float), plan, { inputShape: shape });
   calibrate(qmodel, [calibrationBatch(splits)], { method: 'max' });
   hooks.onPhase?.('fine-tune', label);
-  const r = fit(qmodel, splits, trainingPart(searchConfig(cfg), epochs), { onBatch: hooks.onFitBatch, onEpoch: (e) => hooks.onFitEpoch?.('fine-tune', e) });
+  const r = fit(qmodel, splits, trainingPart(searchConfig(cfg), epochs), {
+    onBatch: hooks.onFitBatch, onEpoch: (e) => hooks.onFitEpoch?.('fine-tune', e), onEpochEnd: ckpt === undefined ? undefined : (p) => ckpt.save(qmodel, p),
+  }, ckpt?.load(qmodel));
   const va = evaluate(qmodel, splits.val, r.ctx);
   const te = evaluate(qmodel, splits.test, r.ctx);
   const c = costValues(handle);
@@ -113,9 +148,22 @@ export function trainPlan(float: Module, splits: DatasetSplits, cfg: MpsConfig, 
   return { handle, qmodel, valMetric: va.metric, testMetric: te.metric, history: r.history, costs: c, packedBytes };
 }
 
-export function searchOne(warm: Module, splits: DatasetSplits, cfg: MpsConfig, granularity: Granularity, strength: number, hooks: MpsHooks = {}): MpsPoint {
+export function searchOne(warm: Module, splits: DatasetSplits, cfg: MpsConfig, granularity: Granularity, strength: number, hooks: MpsHooks = {}, ckpt?: MpsPointCheckpoints): MpsPoint {
   const t0 = performance.now();
   const label = `${granularity} λ=${strength}`;
+  const searched = ckpt?.loadSearched() ?? null;
+  if (searched !== null) getRng().setState(searched.rng);
+  const { plan, source, searchHistory, searchBestEpoch } = searched !== null ? { ...searched.value, source: searched.source } : searchPlan(warm, splits, cfg, granularity, strength, label, hooks, ckpt);
+  const ft = trainPlan(source, splits, cfg, plan, cfg.finetuneEpochs, hooks, label, ckpt?.finetune);
+  return {
+    kind: `mps-${granularity}`, label, strength, sizeBytes: ft.packedBytes, bitops: ft.costs.bitops, costs: ft.costs, valMetric: ft.valMetric, testMetric: ft.testMetric,
+    plan, histogram: bitHistogram(plan), searchHistory, finetuneHistory: ft.history, searchBestEpoch,
+    seconds: (performance.now() - t0) / 1000, model: ft.qmodel, source, handle: ft.handle,
+  };
+}
+
+/** The search phase of a point: the argmax plan and the float model it applies to (saved with ckpt before the fine-tune). */
+function searchPlan(warm: Module, splits: DatasetSplits, cfg: MpsConfig, granularity: Granularity, strength: number, label: string, hooks: MpsHooks, ckpt?: MpsPointCheckpoints): MpsSearched & { source: Module } {
   const model = cloneModel(warm);
   const target = mps(model, {
     inputShape: splits.info.sampleShape, perChannel: granularity === 'channel',
@@ -131,24 +179,30 @@ export function searchOne(warm: Module, splits: DatasetSplits, cfg: MpsConfig, g
       hooks.onEpoch?.(r);
       target.anneal(cfg.annealRate);
     },
-  });
-  const plan = target.plan();
+    // The annealed temperature and the Gumbel noise generator live beside the weights; resuming restores them.
+    extraState: {
+      get: () => ({ temperature: target.state.temperature, rng: target.state.rng.getState() }),
+      set: (x) => {
+        const st = x as { temperature: number; rng: ReturnType<typeof target.state.rng.getState> };
+        target.state.temperature = st.temperature;
+        target.state.rng.setState(st.rng);
+      },
+    },
+    onSearchEpochEnd: ckpt === undefined ? hooks.onSearchEpochEnd : (p) => ckpt.search.save(target.model, p),
+  }, ckpt?.search.load(target.model));
+  const r: MpsSearched = { plan: target.plan(), searchHistory: s.history, searchBestEpoch: s.bestEpoch };
   const source = target.exportFloat();
-  const ft = trainPlan(source, splits, cfg, plan, cfg.finetuneEpochs, hooks, label);
-  return {
-    kind: `mps-${granularity}`, label, strength, sizeBytes: ft.packedBytes, bitops: ft.costs.bitops, costs: ft.costs, valMetric: ft.valMetric, testMetric: ft.testMetric,
-    plan, histogram: bitHistogram(plan), searchHistory: s.history, finetuneHistory: ft.history, searchBestEpoch: s.bestEpoch,
-    seconds: (performance.now() - t0) / 1000, model: ft.qmodel, source, handle: ft.handle,
-  };
+  ckpt?.saveSearched(source, { value: r, rng: getRng().getState() });
+  return { ...r, source };
 }
 
 /** Uniform fixed-precision QAT (w<b>a<aBits>) from the warm model, as many quantised epochs as a search point gets. */
-export function uniformBaseline(warm: Module, splits: DatasetSplits, cfg: MpsConfig, wBits: number, hooks: MpsHooks = {}): MpsPoint {
+export function uniformBaseline(warm: Module, splits: DatasetSplits, cfg: MpsConfig, wBits: number, hooks: MpsHooks = {}, ckpt?: MpsPointCheckpoints): MpsPoint {
   const t0 = performance.now();
   const probe = mps(cloneModel(warm), { inputShape: splits.info.sampleShape, perChannel: false });
   const plan = uniformPlan(probe.planLayers(), wBits, cfg.baselineActBits, cfg.inputBits);
   const label = `uniform w${wBits}a${cfg.baselineActBits}`;
-  const ft = trainPlan(warm, splits, cfg, plan, cfg.searchEpochs + cfg.finetuneEpochs, hooks, label);
+  const ft = trainPlan(warm, splits, cfg, plan, cfg.searchEpochs + cfg.finetuneEpochs, hooks, label, ckpt?.finetune);
   return {
     kind: 'uniform', label, strength: null, sizeBytes: ft.packedBytes, bitops: ft.costs.bitops, costs: ft.costs, valMetric: ft.valMetric, testMetric: ft.testMetric,
     plan, histogram: bitHistogram(plan), searchHistory: [], finetuneHistory: ft.history, searchBestEpoch: null,
@@ -206,10 +260,18 @@ export function mpsFronts(points: readonly Pick<MpsPoint, 'testMetric' | 'sizeBy
  */
 export function runMps(seed: Module, splits: DatasetSplits, cfg: MpsConfig, granularities: readonly Granularity[], strengths: readonly number[], hooks: MpsHooks = {}): MpsSweepResult {
   const t0 = performance.now();
+  const store = hooks.checkpoints;
   let warmupHistory: EpochRecord[] = [];
-  if (cfg.warmupEpochs > 0) {
+  const warmed = cfg.warmupEpochs > 0 ? store?.loadWarm(seed) ?? null : null;
+  if (warmed !== null) {
+    getRng().setState(warmed.rng);
+    warmupHistory = warmed.value;
+  } else if (cfg.warmupEpochs > 0) {
     hooks.onPhase?.('warm-up', null);
-    warmupHistory = fit(seed, splits, trainingPart(searchConfig(cfg), cfg.warmupEpochs), { onBatch: hooks.onFitBatch, onEpoch: (e) => hooks.onFitEpoch?.('warm-up', e) }).history;
+    warmupHistory = fit(seed, splits, trainingPart(searchConfig(cfg), cfg.warmupEpochs), {
+      onBatch: hooks.onFitBatch, onEpoch: (e) => hooks.onFitEpoch?.('warm-up', e), onEpochEnd: store === undefined ? undefined : (p) => store.warmup.save(seed, p),
+    }, store?.warmup.load(seed)).history;
+    store?.saveWarm(seed, { value: warmupHistory, rng: getRng().getState() });
   }
   const ctx = taskContext(splits, trainingPart(searchConfig(cfg), 1));
   // Searches and baselines start from the BN-folded float model (see fold.ts for why).
@@ -220,12 +282,32 @@ export function runMps(seed: Module, splits: DatasetSplits, cfg: MpsConfig, gran
     foldedLayers, seconds: (performance.now() - t0) / 1000, warmupHistory,
   };
   const points: MpsPoint[] = [];
-  const push = (p: MpsPoint) => {
+  // With checkpoints, a point an earlier run finished is loaded instead of recomputed (and its files are left alone).
+  const push = (make: (ckpt?: MpsPointCheckpoints) => MpsPoint) => {
+    const i = points.length;
+    const saved = store?.loadPoint(i) ?? null;
+    if (saved !== null) {
+      getRng().setState(saved.rng);
+      points.push(loadedPoint(saved, splits, hooks));
+      hooks.onPointLoaded?.(points[i], i);
+      return;
+    }
+    const p = make(store?.point(i));
     points.push(p);
-    hooks.onPoint?.(p, points.length - 1);
+    hooks.onPoint?.(p, i);
+    store?.savePoint(i, { value: p, rng: getRng().getState() });
   };
-  if (cfg.runBaselines) for (const b of cfg.baselines) push(uniformBaseline(warm, splits, cfg, b, hooks));
-  for (const g of granularities) for (const s of strengths) push(searchOne(warm, splits, cfg, g, s, hooks));
+  if (cfg.runBaselines) for (const b of cfg.baselines) push((ck) => uniformBaseline(warm, splits, cfg, b, hooks, ck));
+  for (const g of granularities) for (const s of strengths) push((ck) => searchOne(warm, splits, cfg, g, s, hooks, ck));
   const metric = splits.info.metric;
   return { float, points, ...mpsFronts(points, metric), comparison: compareChannelToLayer(points, metric) };
+}
+
+/** A saved point with its models rebuilt: the plan quantised onto the saved float model, the fine-tuned weights copied in. */
+function loadedPoint(saved: SavedMpsPoint, splits: DatasetSplits, hooks: MpsHooks): MpsPoint {
+  const shape = splits.info.sampleShape;
+  const model = quantize(cloneModel(saved.source), saved.value.plan, { inputShape: shape });
+  restore(model, saved.quantWeights);
+  const handle = fixedPrecision(cloneModel(saved.source), saved.value.plan, { inputShape: shape, costs: hooks.costs });
+  return { ...saved.value, model, source: saved.source, handle };
 }
