@@ -22,6 +22,13 @@ function alive(pid: number): boolean {
   }
 }
 
+function removeTempFiles(dir: string, depth: number): void {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isFile() && /\.\d+\.\d+\.tmp$/.test(e.name)) rmSync(join(dir, e.name), { force: true });
+    else if (e.isDirectory() && depth > 1) removeTempFiles(join(dir, e.name), depth - 1);
+  }
+}
+
 /**
  * Take the lock of `dir` (created if missing) or throw a message saying who holds it; removes
  * temp files a killed writer left; returns the release function.
@@ -51,8 +58,9 @@ export function lockRunDir(dir: string, command: string): () => void {
   writeSync(fd, JSON.stringify(info));
   closeSync(fd);
   // Holding the lock, no other writer is active here: temp files of atomic writes
-  // (src/io/atomic.ts names them <file>.<pid>.<n>.tmp) are leftovers of a killed run.
-  for (const f of readdirSync(dir)) if (/\.\d+\.\d+\.tmp$/.test(f)) rmSync(join(dir, f), { force: true });
+  // (src/io/atomic.ts names them <file>.<pid>.<n>.tmp) are leftovers of a killed run, here or
+  // in its sub-directories (point-<i>/, state/).
+  removeTempFiles(dir, 2);
   let released = false;
   const release = () => {
     if (released) return;
