@@ -31,8 +31,12 @@ export const RELAXED_SIMD_FLAG = '--experimental-wasm-relaxed-simd';
 export function enableRelaxedSimdFlag(): boolean {
   const proc = (globalThis as { process?: NodeProcessLike }).process;
   if (proc?.versions?.node === undefined || typeof proc.getBuiltinModule !== 'function') return false;
-  const v8 = proc.getBuiltinModule('node:v8') as V8Like | undefined;
-  if (v8 === undefined || typeof v8.setFlagsFromString !== 'function') return false;
-  v8.setFlagsFromString(RELAXED_SIMD_FLAG);
-  return true;
+  try {
+    const v8 = proc.getBuiltinModule('node:v8') as V8Like | undefined;
+    if (v8 === undefined || typeof v8.setFlagsFromString !== 'function') return false;
+    v8.setFlagsFromString(RELAXED_SIMD_FLAG);
+    return true;
+  } catch {
+    return false; // a runtime that refuses the flag keeps plain SIMD (the caller validates again anyway)
+  }
 }
