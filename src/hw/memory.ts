@@ -8,6 +8,10 @@
  *           scratch (im2col) buffer; the model's peak RAM is the maximum over its layer calls.
  * Bit-widths come from a mixed-precision search when it sets them (EffectiveSizes.inBits /
  * outBits / wBitsSum), else from the target's native precision.
+ * With pruned (0-bit) channels, eff.cout is the kept channels (the integer engine and the C export
+ * store bias and requantisation constants for those only) and eff.cin the live inputs (a layer
+ * stores no weights for inputs every writer pruned), so flash matches the deployed bytes. RAM is
+ * an under-estimate then: the deployed activation buffers still hold the pruned channels (as zeros).
  */
 
 import type { Tensor } from '../tensor/tensor.js';
