@@ -93,7 +93,8 @@ export function lockRun(dir: string, command: string): () => void {
 /** Rewrites an interruption's message into what to do next: the resume command, or that nothing was saved yet. */
 export function explainInterrupt(e: unknown, command: string, dir: string, resumable: boolean): void {
   if (!(e instanceof TrainingInterruptedError)) return;
+  const where = `after batch ${e.step.batch}/${e.step.batches}${e.step.epoch > 0 ? ` of epoch ${e.step.epoch}` : ''}`;
   e.message = resumable
-    ? `interrupted; continue with tsdnas ${command} --resume ${dir}`
-    : `interrupted before the first epoch finished; nothing to resume in ${dir} — start the run again`;
+    ? `interrupted; continue with tsdnas ${command} --resume ${dir} (stopped ${where}; its state is saved)`
+    : `interrupted before any state was saved; nothing to resume in ${dir} — start the run again`;
 }

@@ -26,7 +26,7 @@ import type { Finished, PhaseCheckpoint, PointResult, SeedResult, SweepCheckpoin
 import type { FitProgress } from '../nn/train/fit.js';
 import { writeJsonAtomic } from './atomic.js';
 import {
-  badField, isRngState, loadTrainState, readStateFile, readStateJson, saveTrainState, stateReplacer, stateReviver, writeStateFile, type Snapshot,
+  badField, checkPartial, isRngState, loadTrainState, readStateFile, readStateJson, saveTrainState, stateReplacer, stateReviver, writeStateFile, type Snapshot,
 } from './train-state.js';
 
 export const STATE_DIR = 'state';
@@ -47,7 +47,16 @@ export function saveSearchState(path: string, model: Module, p: SearchProgress):
 /** Every field the search loop reads, checked before any is used (file and field named). */
 function checkSearchProgress(path: string, st: Record<string, unknown>): void {
   const bad = (f: string, want: string) => badField(path, st, f, want);
-  for (const [f, min] of [['epoch', 1], ['bestEpoch', 0], ['sinceBest', 0]] as const) {
+  if (st.partial !== undefined) {
+    const p = st.partial as { pass?: unknown; epoch?: unknown; weights?: unknown } | null;
+    const w = p?.weights as { loss?: unknown; metric?: unknown } | null | undefined;
+    if (p === null || typeof p !== 'object' || (p.pass !== 'weights' && p.pass !== 'masks')
+      || (p.pass === 'masks' && (w === null || typeof w !== 'object' || typeof w.loss !== 'number' || typeof w.metric !== 'number'))) {
+      throw bad('partial', "{pass: 'weights' | 'masks', epoch, weights} of the interrupted search epoch");
+    }
+    checkPartial(path, st, 'partial', p.epoch);
+  }
+  for (const [f, min] of [['epoch', st.partial !== undefined ? 0 : 1], ['bestEpoch', 0], ['sinceBest', 0]] as const) {
     if (!Number.isInteger(st[f]) || (st[f] as number) < min) throw bad(f, `an integer ≥ ${min}`);
   }
   if (typeof st.stopped !== 'boolean') throw bad('stopped', 'true or false');

@@ -125,11 +125,26 @@ export function badField(path: string, st: Record<string, unknown>, field: strin
   return new Error(`${path}: state field '${field}' is ${JSON.stringify(st[field])?.slice(0, 60)}; expected ${want} — the file is corrupt, start the run again`);
 }
 
+/** An interrupted epoch's record (PartialEpoch), checked field by field; `field` names it in errors. */
+export function checkPartial(path: string, st: Record<string, unknown>, field: string, p: unknown): void {
+  const bad = (want: string) => badField(path, st, field, want);
+  const o = p as Record<string, unknown> | null;
+  const nums = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'number');
+  if (o === null || typeof o !== 'object'
+    || !Number.isInteger(o.batch) || (o.batch as number) < 1 || !Number.isInteger(o.samples) || (o.samples as number) < 0 || typeof o.lossSum !== 'number'
+    || !isRngState(o.rngStart) || !isRngState(o.rng) || !isRngState(o.globalRng)
+    || !nums(o.preds) || !nums(o.targets) || (o.preds as number[]).length !== (o.targets as number[]).length) {
+    throw bad('{batch ≥ 1, samples, lossSum, rngStart, rng, globalRng, preds[], targets[]} of the interrupted epoch');
+  }
+}
+
 /** Every field fit reads, checked before any is used: a corrupt state fails here, naming the file and field. */
 function checkProgress(path: string, st: Record<string, unknown>): void {
   const bad = (field: string, want: string) => badField(path, st, field, want);
   const int = (f: string, min: number) => { if (!Number.isInteger(st[f]) || (st[f] as number) < min) throw bad(f, `an integer ≥ ${min}`); };
-  int('epoch', 1);
+  // A state saved on an interruption may come before the first finished epoch.
+  if (st.partial !== undefined) checkPartial(path, st, 'partial', st.partial);
+  int('epoch', st.partial !== undefined ? 0 : 1);
   int('bestEpoch', 0);
   int('sinceBest', 0);
   if (typeof st.stopped !== 'boolean') throw bad('stopped', 'true or false');

@@ -1,7 +1,8 @@
 /**
  * Ctrl-C (SIGINT sent to a real child process): the command stops after the batch in progress,
- * says how to continue, releases its lock and exits with 130; resuming ends as an uninterrupted
- * run would. A second Ctrl-C stops at once and still leaves no lock and a resumable state.
+ * saves where the epoch stopped, says how to continue, releases its lock and exits with 130;
+ * resuming ends byte-identical to an uninterrupted run. A second Ctrl-C stops at once and still
+ * leaves no lock and a resumable state.
  */
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -30,14 +31,27 @@ describe.skipIf(!hasEcg200)('Ctrl-C (SIGINT to a child process)', () => {
     expect(o.code, o.stderr).toBe(130);
     expect(o.stderr).toMatch(/Ctrl-C: finishing the current batch/);
     expect(o.stderr).toContain(`interrupted; continue with tsdnas search --resume ${b}`);
+    expect(o.stderr).toMatch(/stopped after batch \d+\/\d+ of epoch \d+; its state is saved/);
     expect(existsSync(join(b, LOCK_FILE))).toBe(false);
     const r = await cli(['search', '--resume', b]);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(b, 'point-0', 'model.safetensors')).equals(readFileSync(join(a, 'point-0', 'model.safetensors')))).toBe(true);
   }, 120_000);
 
-  it('train: a second Ctrl-C stops at once; no lock is left and the run resumes', async () => {
-    const d = join(tmp, 'train');
+  it('train: interrupted mid-epoch and resumed gives the uninterrupted checkpoint; a second Ctrl-C stops at once, leaving no lock', async () => {
+    const a = join(tmp, 'train-a');
+    expect((await cli([...TRAIN, '--out', a])).code).toBe(0);
+    const b = join(tmp, 'train-b');
+    const once = await runAndSignal([...TRAIN, '--out', b], b, { only: 'train-state', writes: 1, delayMs: 15 }, 'SIGINT');
+    expect(once.sent).toBe(true);
+    expect(once.code, once.stderr).toBe(130);
+    expect(once.stderr).toContain(`interrupted; continue with tsdnas train --resume ${b}`);
+    expect(existsSync(join(b, LOCK_FILE))).toBe(false);
+    const rb = await cli(['train', '--resume', b]);
+    expect(rb.code, rb.stderr).toBe(0);
+    expect(readFileSync(join(b, 'model.safetensors')).equals(readFileSync(join(a, 'model.safetensors')))).toBe(true);
+
+    const d = join(tmp, 'train-twice');
     const o = await runAndSignal([...TRAIN, '--out', d], d, { only: 'train-state', writes: 1, delayMs: 10 }, 'SIGINT', true);
     expect(o.sent).toBe(true);
     expect(o.code, o.stderr).toBe(130);
@@ -46,5 +60,5 @@ describe.skipIf(!hasEcg200)('Ctrl-C (SIGINT to a child process)', () => {
     const r = await cli(['train', '--resume', d]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/resuming .* after epoch \d\/4/);
-  }, 120_000);
+  }, 180_000);
 });

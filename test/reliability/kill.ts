@@ -10,12 +10,13 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './cli.js';
 
-/** Identity of every file in `dir` (inode + mtime: an atomic write replaces the inode). */
+/** Identity of every finished file in `dir` (inode + mtime: an atomic write replaces the inode; its temp files are skipped). */
 function fileStamps(dir: string): Map<string, string> {
   const m = new Map<string, string>();
   if (!existsSync(dir)) return m;
   for (const f of readdirSync(dir)) {
     try {
+      if (f.endsWith('.tmp')) continue;
       const s = statSync(join(dir, f));
       if (s.isFile()) m.set(f, `${s.ino}:${s.mtimeMs}`);
     } catch {
@@ -26,7 +27,7 @@ function fileStamps(dir: string): Map<string, string> {
 }
 
 export interface KillPlan {
-  /** Kill after this many state writes (files in `watch` created or replaced); matching `only` if given. */
+  /** Kill after this many finished state writes (files in `watch` created or replaced); matching `only` if given. */
   writes: number;
   /** Count only writes of files whose name contains this. */
   only?: string;

@@ -169,7 +169,7 @@ function trainLocked(cfg: TrainCommandConfig, run: PreparedRun): void {
   const resumed = cfg.resume !== undefined ? loadTrainState(statePath, model).progress : undefined;
   const metricName = splits.info.metric;
   const log = (s: string) => process.stderr.write(s + '\n');
-  if (resumed !== undefined) log(`tsdnas train: resuming ${outDir} after epoch ${resumed.epoch}/${cfg.epochs}`);
+  if (resumed !== undefined) log(`tsdnas train: resuming ${outDir} after epoch ${resumed.epoch}/${cfg.epochs}${resumed.partial === undefined ? "" : ` and batch ${resumed.partial.batch} of epoch ${resumed.epoch + 1}`}`);
   log(`tsdnas train: ${splits.info.name} (${splits.train.length} train / ${splits.val.length} val / ${splits.test.length} test, input [${splits.info.sampleShape.join(', ')}]) with ${modelName}: ${model.numParameters().toLocaleString('en-US')} parameters; backend ${run.backend}`);
   let bar: ProgressBar | null = null;
   const meta: ModelMeta = {

@@ -10,7 +10,8 @@ import type { DatasetSplits } from '../../data/types.js';
 import { noGrad } from '../../autograd/graph.js';
 import { Adam } from '../../nn/optim/adam.js';
 import { batchCount } from '../../data/batches.js';
-import { evaluate, trainEpoch, type EpochContext } from '../../nn/train/epoch.js';
+import { evaluate, trainEpoch, type EpochContext, type EpochResult } from '../../nn/train/epoch.js';
+import { TrainingInterruptedError, type PartialEpoch } from '../../nn/train/interrupt.js';
 import { restore, snapshot } from '../../nn/train/fit.js';
 import { TrainingDivergedError } from '../../nn/train/divergence.js';
 import type { OptimizerStateDict } from '../../nn/optim/stateDict.js';
@@ -64,6 +65,11 @@ export interface SearchProgress {
   weightOptimizer: OptimizerStateDict;
   maskOptimizer: OptimizerStateDict;
   bestState: Map<string, Float32Array | Float64Array>;
+  /**
+   * Set when search epoch `epoch + 1` was interrupted (Ctrl-C): the pass and where it stopped,
+   * and the weights pass's result when the masks pass was interrupted.
+   */
+  partial?: { pass: 'weights' | 'masks'; epoch: PartialEpoch; weights: EpochResult | null };
 }
 
 export interface SearchPhaseResult {
@@ -117,17 +123,24 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
     }
     return e;
   };
-  for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= cfg.searchEpochs && !stopped; epoch++) {
+  const first = (resume?.epoch ?? 0) + 1;
+  for (let epoch = first; epoch <= cfg.searchEpochs && !stopped; epoch++) {
     const t0 = performance.now();
+    const partial = epoch === first ? resume?.partial : undefined;
+    let pass: 'weights' | 'masks' = 'weights';
+    let tr: EpochResult | null = partial?.pass === 'masks' ? partial.weights : null;
     let rec: SearchEpochRecord;
     try {
-      const tr = trainEpoch(model, splits.train, ctx, {
+      tr ??= trainEpoch(model, splits.train, ctx, {
         epoch, batchSize: cfg.batchSize, rng, optimizers: [wOpt],
         augment: { scale: cfg.augScale, noise: cfg.augNoise, shift: cfg.augShift },
         onBatch: (d, t, l) => hooks.onBatch?.('weights', epoch, d, t, l),
+        resume: partial?.pass === 'weights' ? partial.epoch : undefined,
       });
+      pass = 'masks';
       trainEpoch(model, splits.val, ctx, {
         epoch, batchSize: cfg.batchSize, rng, optimizers: [mOpt],
+        resume: partial?.pass === 'masks' ? partial.epoch : undefined,
         extraLoss: (taskLoss) => reg.term(target.costs({ discrete: cfg.discreteCost }), { epoch, epochs: cfg.searchEpochs, taskLoss }),
         onBatch: (d, t, l) => hooks.onBatch?.('masks', epoch, d, t, l),
       });
@@ -141,6 +154,13 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
         costs: costValues(target), layers: target.summary?.(), seconds: (performance.now() - t0) / 1000,
       };
     } catch (e) {
+      if (e instanceof TrainingInterruptedError && e.partial !== null) {
+        hooks.onSearchEpochEnd?.({
+          epoch: epoch - 1, stopped, history: [...history], best, bestEpoch, sinceBest, rng: e.partial.rngStart, globalRng: e.partial.globalRng,
+          regularizer: reg.getState?.() ?? null, extra: hooks.extraState?.get() ?? null, weightOptimizer: wOpt.stateDict(), maskOptimizer: mOpt.stateDict(),
+          bestState, partial: { pass, epoch: e.partial, weights: tr },
+        });
+      }
       throw rollBack(e);
     }
     history.push(rec);

@@ -5,7 +5,7 @@
  */
 
 import type { Tensor } from '../../tensor/tensor.js';
-import type { Rng } from '../../tensor/rng.js';
+import { getRng, type Rng } from '../../tensor/rng.js';
 import { tensor } from '../../tensor/create.js';
 import { backward } from '../../autograd/backward.js';
 import { noGrad } from '../../autograd/graph.js';
@@ -15,7 +15,7 @@ import type { ArrayDataset } from '../../data/types.js';
 import { augmentBatch, augmentEnabled, type AugmentOptions } from '../../data/augment.js';
 import type { Module } from '../module.js';
 import { checkGradients, checkLoss } from './divergence.js';
-import { throwIfInterrupted } from './interrupt.js';
+import { interruptRequested, TrainingInterruptedError, type PartialEpoch } from './interrupt.js';
 import { MetricAccumulator, taskLoss, type LossSettings, type MetricSummary, type TargetScaler, type TaskKind } from './task.js';
 
 export interface StepOptimizer {
@@ -44,6 +44,8 @@ export interface TrainEpochOptions {
   augment?: AugmentOptions;
   /** Epoch number named in a divergence error (omitted when not given). */
   epoch?: number;
+  /** Finish an epoch interrupted after `resume.batch` batches (from TrainingInterruptedError.partial). */
+  resume?: PartialEpoch;
 }
 
 export interface EpochResult extends MetricSummary {
@@ -61,14 +63,26 @@ export function trainEpoch(model: Module, ds: ArrayDataset, ctx: EpochContext, o
   const dropLast = ds.length % o.batchSize === 1;
   const total = batchCount(ds.length, o.batchSize, dropLast);
   const acc = new MetricAccumulator(ctx.task, ctx.numClasses, ctx.scaler);
-  let lossSum = 0;
-  let samples = 0;
-  let done = 0;
+  let resuming = o.resume;
+  if (resuming !== undefined) {
+    o.rng.setState(resuming.rngStart);
+    acc.restore(resuming);
+  }
+  const rngStart = o.rng.getState();
+  let lossSum = resuming?.lossSum ?? 0;
+  let samples = resuming?.samples ?? 0;
+  let done = resuming?.batch ?? 0;
   // Every parameter's gradient is cleared before each backward, not only the stepped ones:
   // a search alternates optimisers over disjoint parameter sets on the same graph.
   const params = model.parameters();
   const named = model.namedParameters();
-  for (const b of batches(ds, o.batchSize, { rng: o.rng, shuffle: true, dropLast })) {
+  for (const b of batches(ds, o.batchSize, { rng: o.rng, shuffle: true, dropLast, startBatch: done })) {
+    // The epoch's order is drawn again from rngStart; every draw after it continues where the interrupted epoch stopped.
+    if (resuming !== undefined) {
+      o.rng.setState(resuming.rng);
+      getRng().setState(resuming.globalRng);
+      resuming = undefined;
+    }
     if (o.augment !== undefined && augmentEnabled(o.augment)) augmentBatch(b.x, b.n, ds.sampleShape, o.augment, o.rng);
     const out = model.call(toInput(b.x, b.n, ds.sampleShape));
     let loss = taskLoss(out, b.y, ctx.task, ctx.loss, ctx.scaler);
@@ -89,7 +103,12 @@ export function trainEpoch(model: Module, ds: ArrayDataset, ctx: EpochContext, o
     samples += b.n;
     done++;
     o.onBatch?.(done, total, lossValue);
-    throwIfInterrupted(step);
+    // Not after the last batch: that epoch ends normally and saves a whole-epoch state.
+    if (done < total && interruptRequested()) {
+      throw new TrainingInterruptedError({ ...step, batch: done }, {
+        batch: done, rngStart, rng: o.rng.getState(), globalRng: getRng().getState(), lossSum, samples, ...acc.state(),
+      });
+    }
   }
   return { ...acc.summary(), loss: lossSum / Math.max(samples, 1), samples };
 }

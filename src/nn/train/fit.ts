@@ -16,6 +16,7 @@ import { CosineAnnealingLR, StepLR } from '../optim/schedulers.js';
 import { clipGradNorm } from '../optim/clip.js';
 import type { TrainConfig } from './config.js';
 import { TrainingDivergedError } from './divergence.js';
+import { TrainingInterruptedError, type PartialEpoch } from './interrupt.js';
 import { evaluate, trainEpoch, type EpochContext, type EpochResult } from './epoch.js';
 import { defaultLoss, fitScaler, MetricAccumulator, type TaskKind } from './task.js';
 
@@ -32,7 +33,10 @@ export interface EpochRecord {
 export interface FitHooks {
   onBatch?: (epoch: number, done: number, total: number, loss: number) => void;
   onEpoch?: (r: EpochRecord) => void;
-  /** After every finished epoch (scheduler stepped, best updated): everything needed to resume. */
+  /**
+   * After every finished epoch (scheduler stepped, best updated): everything needed to resume.
+   * Also when an epoch is interrupted (Ctrl-C), with `partial` saying where it stopped.
+   */
   onEpochEnd?: (p: FitProgress) => void;
 }
 
@@ -55,6 +59,8 @@ export interface FitProgress {
   optimizer: OptimizerStateDict;
   scheduler: LRSchedulerStateDict | null;
   bestState: Map<string, Float32Array | Float64Array>;
+  /** Set when epoch `epoch + 1` was interrupted: where it stopped (the model holds the weights of then). */
+  partial?: PartialEpoch;
 }
 
 export interface FitResult {
@@ -148,13 +154,15 @@ export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hook
     lastGood = snapshot(model);
     lastGoodEpoch = resume.epoch;
   }
-  for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= cfg.epochs && !stopped; epoch++) {
+  const first = (resume?.epoch ?? 0) + 1;
+  for (let epoch = first; epoch <= cfg.epochs && !stopped; epoch++) {
     const e0 = performance.now();
     const lr = opt.paramGroups[0].lr;
     let tr: EpochResult;
     try {
       tr = trainEpoch(model, splits.train, ctx, {
         epoch,
+        resume: epoch === first ? resume?.partial : undefined,
         batchSize: cfg.batchSize,
         rng,
         optimizers: [opt],
@@ -163,6 +171,12 @@ export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hook
         augment: { scale: cfg.augScale, noise: cfg.augNoise, shift: cfg.augShift },
       });
     } catch (e) {
+      if (e instanceof TrainingInterruptedError && e.partial !== null) {
+        hooks.onEpochEnd?.({
+          epoch: epoch - 1, stopped, history: [...history], best, bestLoss, bestEpoch, sinceBest, rng: e.partial.rngStart, globalRng: e.partial.globalRng,
+          optimizer: opt.stateDict(), scheduler: sched?.stateDict() ?? null, bestState, partial: e.partial,
+        });
+      }
       throw rollBack(e, model, lastGood, lastGoodEpoch, history);
     }
     const va = evaluate(model, splits.val, ctx);

@@ -81,6 +81,16 @@ export class MetricAccumulator {
     for (let i = 0; i < y.length; i++) this.targets.push(y[i]);
   }
 
+  /** The predictions and targets so far (to continue an interrupted epoch). */
+  state(): { preds: number[]; targets: number[] } {
+    return { preds: [...this.preds], targets: [...this.targets] };
+  }
+
+  restore(s: { preds: readonly number[]; targets: readonly number[] }): void {
+    this.preds.push(...s.preds);
+    this.targets.push(...s.targets);
+  }
+
   summary(): MetricSummary {
     if (this.task === 'classification') {
       const n = this.targets.length;
