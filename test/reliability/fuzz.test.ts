@@ -27,7 +27,7 @@ export const CASES = 1000;
 const tmp = mkdtempSync(join(tmpdir(), 'tsdnas-fuzz-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface Tally { parsed: number; refused: number; bad: string[] }
+interface Tally { parsed: number; refused: number; bad: string[]; cases?: number }
 
 /** Run one case: success, or an Error naming `source`; anything else is recorded as a failure. */
 function attempt(t: Tally, source: string, label: string, f: () => unknown): void {
@@ -42,21 +42,21 @@ function attempt(t: Tally, source: string, label: string, f: () => unknown): voi
   }
 }
 
-function fuzzBytes(name: string, source: string, valid: Uint8Array, parse: (b: Uint8Array) => unknown): Tally {
+function fuzzBytes(name: string, source: string, valid: Uint8Array, parse: (b: Uint8Array) => unknown, cases = CASES): Tally {
   const t: Tally = { parsed: 0, refused: 0, bad: [] };
   attempt(t, source, `${name} valid`, () => parse(valid));
   expect(t.parsed, `${name}: the valid seed file must parse (${t.bad.join('; ')})`).toBe(1);
   t.parsed = 0;
-  for (let i = 0; i < CASES; i++) {
+  for (let i = 0; i < cases; i++) {
     const { bytes, kind } = mutateBytes(valid, name.length, i);
     attempt(t, source, `${name} case ${i} (${kind})`, () => parse(bytes));
   }
   return t;
 }
 
-function fuzzText(name: string, source: string, valid: string, parse: (s: string) => unknown): Tally {
+function fuzzText(name: string, source: string, valid: string, parse: (s: string) => unknown, cases = CASES): Tally {
   const t: Tally = { parsed: 0, refused: 0, bad: [] };
-  for (let i = 0; i < CASES; i++) attempt(t, source, `${name} case ${i}`, () => parse(mutateText(valid, name.length, i)));
+  for (let i = 0; i < cases; i++) attempt(t, source, `${name} case ${i}`, () => parse(mutateText(valid, name.length, i)));
   return t;
 }
 
@@ -68,7 +68,7 @@ function check(name: string, t: Tally): void {
 
 afterAll(() => {
   // The figures quoted in docs/reliability.md.
-  for (const [k, t] of Object.entries(results)) console.log(`fuzz ${k.padEnd(16)} ${CASES} cases: ${t.parsed} parsed, ${t.refused} refused with a clear error, ${t.bad.length} unclear`);
+  for (const [k, t] of Object.entries(results)) console.log(`fuzz ${k.padEnd(16)} ${t.cases ?? CASES} cases: ${t.parsed} parsed, ${t.refused} refused with a clear error, ${t.bad.length} unclear`);
 });
 
 describe('loader fuzzing (seeded)', () => {
@@ -197,4 +197,65 @@ describe('training-state fuzzing (--resume input)', () => {
     }));
     expect(resumeErrors).toEqual([]);
   });
+});
+
+describe('search-state fuzzing (--resume input of search / sweep / mps)', () => {
+  it('a search state saved mid-epoch (Ctrl-C): byte and header-JSON mutants load or fail naming the file; loaded ones resume without a raw TypeError', async () => {
+    const { saveSearchState, loadSearchState } = await import('../../src/io/search-state.js');
+    const { searchMasks } = await import('../../src/nas/search/protocol.js');
+    const { plainRegularizer } = await import('../../src/nas/search/regularizers.js');
+    const { SEARCH_SCHEMA } = await import('../../src/nas/search/config.js');
+    const { pitConverter } = await import('../../src/nas/pit/convert.js');
+    const { taskContext } = await import('../../src/nn/train/fit.js');
+    const { setInterruptCheck, TrainingInterruptedError } = await import('../../src/nn/train/interrupt.js');
+    const { resolveConfig } = await import('../../src/util/schema.js');
+    const { separableSplits } = await import('../nn/helpers.js');
+    const { Conv1d } = await import('../../src/nn/layers/conv.js');
+    const { Linear } = await import('../../src/nn/layers/linear.js');
+    const { Flatten, ReLU } = await import('../../src/nn/layers/simple.js');
+    const { Sequential } = await import('../../src/nn/layers/containers.js');
+    const convert = pitConverter({ inputShape: [2, 8] });
+    const build = () => { const r = new T.Rng(1); return convert(new Sequential(new Conv1d(2, 4, 3, { padding: 'same', rng: r }), new ReLU(), new Flatten(), new Linear(32, 2, { rng: r }))); };
+    const cfg = resolveConfig(SEARCH_SCHEMA, [{ values: { searchEpochs: 2, batchSize: 16, lambda: 1e-3 }, where: 'test' }]);
+    const splits = separableSplits(1);
+    const ctx = taskContext(splits, { ...cfg, epochs: 2 } as never);
+    const path = join(tmp, 'search-state.safetensors');
+    // Interrupted in the masks pass of epoch 2 (5 + 1 checks in epoch 1, then 5 + 1): a state with every field, partial included.
+    let checks = 0;
+    const uninstall = setInterruptCheck(() => ++checks >= 12);
+    const s0 = build();
+    try {
+      searchMasks(s0, splits, ctx, cfg, plainRegularizer('params', 1e-3), { onSearchEpochEnd: (p) => saveSearchState(path, s0.model, p) });
+    } catch (e) {
+      if (!(e instanceof TrainingInterruptedError)) throw e;
+    } finally {
+      uninstall();
+    }
+    const { readFileSync } = await import('node:fs');
+    const valid = new Uint8Array(readFileSync(path));
+    expect(loadSearchState(path, build().model).partial?.pass).toBe('masks');
+    const n = Number(new DataView(valid.buffer, valid.byteOffset).getBigUint64(0, true));
+    const header = Buffer.from(valid.subarray(8, 8 + n)).toString('utf8');
+    const body = valid.subarray(8 + n);
+    const resumeErrors: string[] = [];
+    const load = (bytes: Uint8Array) => {
+      writeFileSync(path, bytes);
+      const target = build();
+      const progress = loadSearchState(path, target.model);
+      try {
+        searchMasks(target, splits, ctx, cfg, plainRegularizer('params', 1e-3), {}, progress);
+      } catch (e) {
+        if (e instanceof TypeError || e instanceof RangeError) resumeErrors.push(String(e));
+      }
+    };
+    // 500 each: every loaded mutant runs a search epoch, which makes these cases the slowest.
+    check('search-state', { ...fuzzBytes('search-state', path, valid, load, 500), cases: 500 });
+    check('search-state-header', { ...fuzzText('search-state-header', path, header, (h) => {
+      const hb = Buffer.from(h, 'utf8');
+      const len = new Uint8Array(8);
+      new DataView(len.buffer).setBigUint64(0, BigInt(hb.length), true);
+      load(concat(len, hb, body));
+    }, 500), cases: 500 });
+    expect(resumeErrors.slice(0, 5)).toEqual([]);
+  }, 120_000);
 });
