@@ -1,11 +1,13 @@
 /**
- * The resumable state of a `tsdnas search` / `tsdnas sweep` run directory, kept in
+ * The resumable state of a `tsdnas search` / `tsdnas sweep` run directory (RunStateDir: the
+ * folder and its generic phase files, also used by src/io/mps-state.ts), kept in
  * `<run-dir>/state/` until the run completes (then removed):
  *
  *   run.json                         the command and its config (what --resume rebuilds from)
  *   warmup.safetensors               warm-up training state (train-state format), every epoch
  *   warm.safetensors                 the finished warm-up: seed weights + its result
  *   point-<i>.search.safetensors     search state: weights and masks, both optimisers, rngs, best
+ *                                  (and, after a Ctrl-C, where the epoch stopped)
  *   point-<i>.searched.safetensors   the exported dense model + the search's result
  *   point-<i>.finetune.safetensors   fine-tune training state (train-state format), every epoch
  *   point-<i>.done.safetensors       a finished point (its model and result): never recomputed

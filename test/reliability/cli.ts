@@ -1,7 +1,7 @@
 /** Running `tsdnas` as a child process for the reliability tests (exit code, stdout, stderr). */
 
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveDataDir } from '../../src/data/dataDir.js';
@@ -27,3 +27,10 @@ export const hasEcg200 = (() => {
     return false;
   }
 })();
+
+/** A JSON output without what legitimately differs between runs: wall-clock seconds and the run directory. */
+export function stableJson(path: string): string {
+  const strip = (v: unknown): unknown => Array.isArray(v) ? v.map(strip)
+    : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => !/seconds/i.test(k) && k !== 'out').map(([k, x]) => [k, strip(x)])) : v;
+  return JSON.stringify(strip(JSON.parse(readFileSync(path, 'utf8'))));
+}

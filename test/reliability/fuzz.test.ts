@@ -60,6 +60,19 @@ function fuzzText(name: string, source: string, valid: string, parse: (s: string
   return t;
 }
 
+/** A safetensors file's header JSON and the bytes after it (to fuzz the header as text), and back. */
+function splitSafetensors(valid: Uint8Array): { header: string; body: Uint8Array } {
+  const n = Number(new DataView(valid.buffer, valid.byteOffset).getBigUint64(0, true));
+  return { header: Buffer.from(valid.subarray(8, 8 + n)).toString('utf8'), body: valid.subarray(8 + n) };
+}
+
+function joinSafetensors(header: string, body: Uint8Array): Uint8Array {
+  const hb = Buffer.from(header, 'utf8');
+  const len = new Uint8Array(8);
+  new DataView(len.buffer).setBigUint64(0, BigInt(hb.length), true);
+  return concat(len, hb, body);
+}
+
 const results: Record<string, Tally> = {};
 function check(name: string, t: Tally): void {
   results[name] = t;
@@ -112,14 +125,9 @@ describe('loader fuzzing (seeded)', () => {
     const valid = encodeModelCheckpoint(model, { format: CHECKPOINT_FORMAT, model: 'tcn-ecg', inputShape: [1, 32], outputs: 3, task: 'classification', scaler: null });
     check('safetensors', fuzzBytes('safetensors', 'model.safetensors', valid, (b) => decodeSafetensors(b, 'model.safetensors')));
     check('checkpoint', fuzzBytes('checkpoint', 'model.safetensors', valid, (b) => decodeModelCheckpoint(b, 'model.safetensors')));
-    const n = Number(new DataView(valid.buffer, valid.byteOffset).getBigUint64(0, true));
-    const header = Buffer.from(valid.subarray(8, 8 + n)).toString('utf8');
-    const body = valid.subarray(8 + n);
+    const { header, body } = splitSafetensors(valid);
     check('checkpoint-header', fuzzText('checkpoint-header', 'model.safetensors', header, (h) => {
-      const hb = Buffer.from(h, 'utf8');
-      const len = new Uint8Array(8);
-      new DataView(len.buffer).setBigUint64(0, BigInt(hb.length), true);
-      return decodeModelCheckpoint(concat(len, hb, body), 'model.safetensors');
+      return decodeModelCheckpoint(joinSafetensors(h, body), 'model.safetensors');
     }));
   });
 
@@ -174,9 +182,7 @@ describe('training-state fuzzing (--resume input)', () => {
     fit(m0, splits, { ...cfg, epochs: 1 }, { onEpochEnd: (p) => saveTrainState(path, m0, p, { epochs: 2 }) });
     const { readFileSync } = await import('node:fs');
     const valid = new Uint8Array(readFileSync(path));
-    const n = Number(new DataView(valid.buffer, valid.byteOffset).getBigUint64(0, true));
-    const header = Buffer.from(valid.subarray(8, 8 + n)).toString('utf8');
-    const body = valid.subarray(8 + n);
+    const { header, body } = splitSafetensors(valid);
     const resumeErrors: string[] = [];
     const load = (bytes: Uint8Array) => {
       writeFileSync(path, bytes);
@@ -190,10 +196,7 @@ describe('training-state fuzzing (--resume input)', () => {
     };
     check('train-state', fuzzBytes('train-state', path, valid, load));
     check('train-state-header', fuzzText('train-state-header', path, header, (h) => {
-      const hb = Buffer.from(h, 'utf8');
-      const len = new Uint8Array(8);
-      new DataView(len.buffer).setBigUint64(0, BigInt(hb.length), true);
-      load(concat(len, hb, body));
+      load(joinSafetensors(h, body));
     }));
     expect(resumeErrors).toEqual([]);
   });
@@ -234,9 +237,7 @@ describe('search-state fuzzing (--resume input of search / sweep / mps)', () => 
     const { readFileSync } = await import('node:fs');
     const valid = new Uint8Array(readFileSync(path));
     expect(loadSearchState(path, build().model).partial?.pass).toBe('masks');
-    const n = Number(new DataView(valid.buffer, valid.byteOffset).getBigUint64(0, true));
-    const header = Buffer.from(valid.subarray(8, 8 + n)).toString('utf8');
-    const body = valid.subarray(8 + n);
+    const { header, body } = splitSafetensors(valid);
     const resumeErrors: string[] = [];
     const load = (bytes: Uint8Array) => {
       writeFileSync(path, bytes);
@@ -251,10 +252,7 @@ describe('search-state fuzzing (--resume input of search / sweep / mps)', () => 
     // 500 each: every loaded mutant runs a search epoch, which makes these cases the slowest.
     check('search-state', { ...fuzzBytes('search-state', path, valid, load, 500), cases: 500 });
     check('search-state-header', { ...fuzzText('search-state-header', path, header, (h) => {
-      const hb = Buffer.from(h, 'utf8');
-      const len = new Uint8Array(8);
-      new DataView(len.buffer).setBigUint64(0, BigInt(hb.length), true);
-      load(concat(len, hb, body));
+      load(joinSafetensors(h, body));
     }, 500), cases: 500 });
     expect(resumeErrors.slice(0, 5)).toEqual([]);
   }, 120_000);

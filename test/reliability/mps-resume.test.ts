@@ -13,7 +13,7 @@ import { afterAll, describe, it, expect } from 'vitest';
 import { Rng } from '../../src/tensor/rng.js';
 import { LOCK_FILE } from '../../src/io/run-lock.js';
 import { STATE_DIR } from '../../src/io/search-state.js';
-import { cli, hasEcg200 } from './cli.js';
+import { cli, hasEcg200, stableJson } from './cli.js';
 import { runAndKill, type KillPlan } from './kill.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tsdnas-mps-resume-'));
@@ -21,12 +21,6 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const MPS = ['mps', '--dataset', 'ecg200', '--warmup-epochs', '2', '--search-epochs', '3', '--finetune-epochs', '2', '--baselines', '8',
   '--lambda', '1e-4', '--sampling', 'gumbel', '--batch-size', '16', '--seed', '3', '--backend', 'js'];
-
-function stable(path: string): string {
-  const strip = (v: unknown): unknown => Array.isArray(v) ? v.map(strip)
-    : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => !/seconds/i.test(k) && k !== 'out').map(([k, x]) => [k, strip(x)])) : v;
-  return JSON.stringify(strip(JSON.parse(readFileSync(path, 'utf8'))));
-}
 
 describe.skipIf(!hasEcg200)('mps kill and resume (child processes)', () => {
   it('mps SIGKILLed in warm-up, baseline fine-tune, search and search fine-tune, resumed each time: checkpoints and fronts identical', async () => {
@@ -65,9 +59,9 @@ describe.skipIf(!hasEcg200)('mps kill and resume (child processes)', () => {
     }
     for (const p of ['point-0', 'point-1']) {
       expect(readFileSync(join(b, p, 'quantized.safetensors')).equals(readFileSync(join(a, p, 'quantized.safetensors'))), p).toBe(true);
-      expect(stable(join(b, p, 'summary.json')), p).toBe(stable(join(a, p, 'summary.json')));
+      expect(stableJson(join(b, p, 'summary.json')), p).toBe(stableJson(join(a, p, 'summary.json')));
     }
-    expect(stable(join(b, 'front.json'))).toBe(stable(join(a, 'front.json')));
+    expect(stableJson(join(b, 'front.json'))).toBe(stableJson(join(a, 'front.json')));
     expect(existsSync(state)).toBe(false);
     console.log(`mps resume test: ${kills} SIGKILLs (warm-up, baseline fine-tune, search, search fine-tune), resumed each time; quantized.safetensors byte-identical, fronts identical`);
   }, 300_000);

@@ -6,7 +6,7 @@
  * the masks pass of a search epoch.
  */
 
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, it, expect } from 'vitest';
@@ -22,7 +22,7 @@ import { Linear } from '../../src/nn/layers/linear.js';
 import { Dropout, Flatten, ReLU } from '../../src/nn/layers/simple.js';
 import { Sequential } from '../../src/nn/layers/containers.js';
 import { loadDataset } from '../../src/data/index.js';
-import { resolveDataDir } from '../../src/data/dataDir.js';
+import { hasEcg200 } from './cli.js';
 import { buildSeed } from '../../src/models/seeds.js';
 import { pitConverter } from '../../src/nas/pit/convert.js';
 import { SEARCH_SCHEMA } from '../../src/nas/search/config.js';
@@ -81,15 +81,8 @@ describe('resume an interrupted epoch', () => {
     expect(snapshot(c)).toEqual(snapshot(a));
   });
 
-  const haveData = (() => {
-    try {
-      return existsSync(join(resolveDataDir(), 'ucr', 'ECG200'));
-    } catch {
-      return false;
-    }
-  })();
 
-  it.skipIf(!haveData)('sweep: interrupted in a search epoch (weights pass, then masks pass), resumed from the run directory: same front', () => {
+  it.skipIf(!hasEcg200)('sweep: interrupted in a search epoch (weights pass, then masks pass), resumed from the run directory: same front', () => {
     T.setBackend('js');
     const splits = loadDataset('ecg200', { seed: 0 });
     const cfg = resolveConfig(SEARCH_SCHEMA, [{ values: { warmupEpochs: 1, searchEpochs: 3, finetuneEpochs: 1, batchSize: 16, seed: 0, augNoise: 0.05 }, where: 'test' }]);

@@ -4,13 +4,13 @@
  * state) is that epoch's, so nothing poisoned reaches the run directory.
  */
 
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, it, expect } from 'vitest';
 import * as T from '../../src/index.js';
 import { loadDataset } from '../../src/data/index.js';
-import { resolveDataDir } from '../../src/data/dataDir.js';
+import { hasEcg200 } from './cli.js';
 import { buildSeed } from '../../src/models/seeds.js';
 import { pitConverter } from '../../src/nas/pit/convert.js';
 import { SEARCH_SCHEMA } from '../../src/nas/search/config.js';
@@ -20,18 +20,10 @@ import { TrainingDivergedError } from '../../src/nn/train/divergence.js';
 import { SweepStateDir } from '../../src/io/search-state.js';
 import { resolveConfig } from '../../src/util/schema.js';
 
-const haveData = (() => {
-  try {
-    return existsSync(join(resolveDataDir(), 'ucr', 'ECG200'));
-  } catch {
-    return false;
-  }
-})();
-
 const tmp = mkdtempSync(join(tmpdir(), 'tsdnas-search-div-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe.skipIf(!haveData)('divergence in the search phase', () => {
+describe.skipIf(!hasEcg200)('divergence in the search phase', () => {
   it('a weight poisoned in search epoch 2: error at epoch 2, batch 3; model and saved state are search epoch 1', () => {
     T.setBackend('js');
     const splits = loadDataset('ecg200', { seed: 0 });

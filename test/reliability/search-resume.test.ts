@@ -16,7 +16,7 @@ import { afterAll, describe, it, expect } from 'vitest';
 import { Rng } from '../../src/tensor/rng.js';
 import { LOCK_FILE } from '../../src/io/run-lock.js';
 import { STATE_DIR } from '../../src/io/search-state.js';
-import { cli, hasEcg200 } from './cli.js';
+import { cli, hasEcg200, stableJson } from './cli.js';
 import { runAndKill, type KillPlan } from './kill.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tsdnas-search-resume-'));
@@ -28,13 +28,6 @@ const COMMON = ['--dataset', 'ecg200', '--batch-size', '16', '--aug-noise', '0.0
 const SEARCH = ['search', ...COMMON, '--regularizer', 'hinge', '--size-target', '5000',
   '--warmup-epochs', LONG ? '6' : '4', '--search-epochs', LONG ? '10' : '4', '--finetune-epochs', LONG ? '6' : '3'];
 const SWEEP = ['sweep', ...COMMON, '--lambdas', '1e-6,1e-4', '--warmup-epochs', '2', '--search-epochs', '3', '--finetune-epochs', '2'];
-
-/** A JSON output without what legitimately differs between runs: wall-clock seconds and the run directory. */
-function stable(path: string): string {
-  const strip = (v: unknown): unknown => Array.isArray(v) ? v.map(strip)
-    : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => !/seconds/i.test(k) && k !== 'out').map(([k, x]) => [k, strip(x)])) : v;
-  return JSON.stringify(strip(JSON.parse(readFileSync(path, 'utf8'))));
-}
 
 const bytes = (p: string) => readFileSync(p);
 
@@ -85,8 +78,8 @@ describe.skipIf(!hasEcg200)('search / sweep kill and resume (child processes)', 
       expect(left[2]).toMatch(/point-0\.finetune/);
     }
     expect(bytes(join(b, 'point-0', 'model.safetensors')).equals(bytes(join(a, 'point-0', 'model.safetensors')))).toBe(true);
-    expect(stable(join(b, 'front.json'))).toBe(stable(join(a, 'front.json')));
-    expect(stable(join(b, 'point-0', 'summary.json'))).toBe(stable(join(a, 'point-0', 'summary.json')));
+    expect(stableJson(join(b, 'front.json'))).toBe(stableJson(join(a, 'front.json')));
+    expect(stableJson(join(b, 'point-0', 'summary.json'))).toBe(stableJson(join(a, 'point-0', 'summary.json')));
     // Finished: no state, no lock, no temp files left.
     expect(readdirSync(b).sort()).toEqual(readdirSync(a).sort());
     console.log(`search resume test: ${kills} SIGKILLs, resumed each time; states left at the kills: ${left.join(' | ')}; point-0/model.safetensors byte-identical, front.json and summary.json identical`);
@@ -115,7 +108,7 @@ describe.skipIf(!hasEcg200)('search / sweep kill and resume (child processes)', 
       expect(bytes(join(p0, x.f)).equals(x.data), x.f).toBe(true);
     }
     for (const p of ['point-0', 'point-1']) expect(bytes(join(b, p, 'model.safetensors')).equals(bytes(join(a, p, 'model.safetensors'))), p).toBe(true);
-    expect(stable(join(b, 'front.json'))).toBe(stable(join(a, 'front.json')));
+    expect(stableJson(join(b, 'front.json'))).toBe(stableJson(join(a, 'front.json')));
     expect(existsSync(join(b, STATE_DIR))).toBe(false);
   }, 300_000);
 

@@ -183,7 +183,8 @@ function searchPlan(warm: Module, splits: DatasetSplits, cfg: MpsConfig, granula
     extraState: {
       get: () => ({ temperature: target.state.temperature, rng: target.state.rng.getState() }),
       set: (x) => {
-        const st = x as { temperature: number; rng: ReturnType<typeof target.state.rng.getState> };
+        const st = x as { temperature: number; rng: ReturnType<typeof target.state.rng.getState> } | null;
+        if (st === null || typeof st !== 'object' || !(st.temperature > 0)) throw new Error(`mps: the saved search state has no valid temperature (${JSON.stringify(st)?.slice(0, 60)}); the state file is corrupt — delete it to redo the search`);
         target.state.temperature = st.temperature;
         target.state.rng.setState(st.rng);
       },
