@@ -123,6 +123,12 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
     }
     return e;
   };
+  // The loop's state after `done` epochs (and, when interrupted, where the next one stopped).
+  const progress = (done: number, rngState: RngState, partial?: SearchProgress['partial']): SearchProgress => ({
+    epoch: done, stopped, history: [...history], best, bestEpoch, sinceBest, rng: rngState, globalRng: partial?.epoch.globalRng ?? getRng().getState(),
+    regularizer: reg.getState?.() ?? null, extra: hooks.extraState?.get() ?? null, weightOptimizer: wOpt.stateDict(), maskOptimizer: mOpt.stateDict(), bestState,
+    ...(partial === undefined ? {} : { partial }),
+  });
   const first = (resume?.epoch ?? 0) + 1;
   for (let epoch = first; epoch <= cfg.searchEpochs && !stopped; epoch++) {
     const t0 = performance.now();
@@ -155,11 +161,7 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
       };
     } catch (e) {
       if (e instanceof TrainingInterruptedError && e.partial !== null) {
-        hooks.onSearchEpochEnd?.({
-          epoch: epoch - 1, stopped, history: [...history], best, bestEpoch, sinceBest, rng: e.partial.rngStart, globalRng: e.partial.globalRng,
-          regularizer: reg.getState?.() ?? null, extra: hooks.extraState?.get() ?? null, weightOptimizer: wOpt.stateDict(), maskOptimizer: mOpt.stateDict(),
-          bestState, partial: { pass, epoch: e.partial, weights: tr },
-        });
+        hooks.onSearchEpochEnd?.(progress(epoch - 1, e.partial.rngStart, { pass, epoch: e.partial, weights: tr }));
       }
       throw rollBack(e);
     }
@@ -175,10 +177,7 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
     } else if (cfg.searchPatience > 0 && ++sinceBest >= cfg.searchPatience) {
       stopped = true;
     }
-    hooks.onSearchEpochEnd?.({
-      epoch, stopped, history: [...history], best, bestEpoch, sinceBest, rng: rng.getState(), globalRng: getRng().getState(),
-      regularizer: reg.getState?.() ?? null, extra: hooks.extraState?.get() ?? null, weightOptimizer: wOpt.stateDict(), maskOptimizer: mOpt.stateDict(), bestState,
-    });
+    hooks.onSearchEpochEnd?.(progress(epoch, rng.getState()));
   }
   restore(model, bestState);
   return { history, bestEpoch, maskLr };

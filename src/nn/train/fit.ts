@@ -154,6 +154,11 @@ export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hook
     lastGood = snapshot(model);
     lastGoodEpoch = resume.epoch;
   }
+  // The loop's state after `done` epochs (and, when interrupted, where the next one stopped).
+  const progress = (done: number, rngState: RngState, partial?: PartialEpoch): FitProgress => ({
+    epoch: done, stopped, history: [...history], best, bestLoss, bestEpoch, sinceBest, rng: rngState, globalRng: partial?.globalRng ?? getRng().getState(),
+    optimizer: opt.stateDict(), scheduler: sched?.stateDict() ?? null, bestState, ...(partial === undefined ? {} : { partial }),
+  });
   const first = (resume?.epoch ?? 0) + 1;
   for (let epoch = first; epoch <= cfg.epochs && !stopped; epoch++) {
     const e0 = performance.now();
@@ -172,10 +177,7 @@ export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hook
       });
     } catch (e) {
       if (e instanceof TrainingInterruptedError && e.partial !== null) {
-        hooks.onEpochEnd?.({
-          epoch: epoch - 1, stopped, history: [...history], best, bestLoss, bestEpoch, sinceBest, rng: e.partial.rngStart, globalRng: e.partial.globalRng,
-          optimizer: opt.stateDict(), scheduler: sched?.stateDict() ?? null, bestState, partial: e.partial,
-        });
+        hooks.onEpochEnd?.(progress(epoch - 1, e.partial.rngStart, e.partial));
       }
       throw rollBack(e, model, lastGood, lastGoodEpoch, history);
     }
@@ -207,10 +209,7 @@ export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hook
     } else if (cfg.patience > 0 && ++sinceBest >= cfg.patience) {
       stopped = true;
     }
-    hooks.onEpochEnd?.({
-      epoch, stopped, history: [...history], best, bestLoss, bestEpoch, sinceBest, rng: rng.getState(), globalRng: getRng().getState(),
-      optimizer: opt.stateDict(), scheduler: sched?.stateDict() ?? null, bestState,
-    });
+    hooks.onEpochEnd?.(progress(epoch, rng.getState()));
   }
   if (cfg.epochs > 0 && cfg.select === 'best') restore(model, bestState);
   if (cfg.select === 'last') bestEpoch = history.length;
