@@ -14,18 +14,12 @@ import { integerize } from '../../src/quant/integer/engine.js';
 import type { QuantPlan } from '../../src/quant/plan.js';
 import { fixedPrecision, mps } from '../../src/quant/mps/index.js';
 import { foldBatchNorms } from '../../src/quant/mps/fold.js';
-import { SEED_SHAPES, seedModel } from './helpers.js';
+import { SEED_SHAPES, randomPrunedPlan, seedModel } from './helpers.js';
 
-/** A random per-channel plan over {0, 2, 4, 8}; the output layer is never pruned, every layer keeps a channel. */
+/** A random pruned plan for a seed network, activations at 4 or 8 bits. */
 function randomPlan(name: string, rng: Rng): QuantPlan {
   const probe = mps(seedModel(name), { inputShape: SEED_SHAPES[name], weightPrecisions: [0, 2, 4, 8] });
-  const layers: QuantPlan['layers'] = {};
-  for (const l of probe.planLayers()) {
-    const wBits: number[] = Array.from({ length: l.outChannels }, () => (!l.isOutput && rng.next() < 0.4 ? 0 : [2, 4, 8][Math.floor(rng.next() * 3)]));
-    if (!wBits.some((b) => b > 0)) wBits[l.outChannels - 1] = 8;
-    layers[l.path] = { wBits, aBits: [4, 8][Math.floor(rng.next() * 2)] };
-  }
-  return { inputBits: 8, layers };
+  return randomPrunedPlan(probe.planLayers(), rng, 0.4, () => [4, 8][Math.floor(rng.next() * 2)]);
 }
 
 function sameAdds(plan: QuantPlan, name: string): QuantPlan {

@@ -5,6 +5,21 @@ import { BatchNorm } from '../../src/nn/layers/batchnorm.js';
 import type { Module } from '../../src/nn/module.js';
 import { buildSeed } from '../../src/models/seeds.js';
 import type { QuantModel } from '../../src/quant/qmodel.js';
+import type { PlanLayerInfo, QuantPlan } from '../../src/quant/plan.js';
+
+/**
+ * A random per-channel plan over {0, 2, 4, 8}: each channel pruned with probability `pZero` (never
+ * the output layer's), one channel of every layer kept; activations at `aBits()` (default 8).
+ */
+export function randomPrunedPlan(layers: readonly PlanLayerInfo[], rng: Rng, pZero = 0.4, aBits: () => number = () => 8): QuantPlan {
+  const plan: QuantPlan = { inputBits: 8, layers: {} };
+  for (const l of layers) {
+    const wBits: number[] = Array.from({ length: l.outChannels }, () => (!l.isOutput && rng.next() < pZero ? 0 : [2, 4, 8][Math.floor(rng.next() * 3)]));
+    if (!wBits.some((b) => b > 0)) wBits[l.outChannels - 1] = 8;
+    plan.layers[l.path] = { wBits, aBits: aBits() };
+  }
+  return plan;
+}
 
 /** Every seed with an input shape small enough for the js integer engine in a unit test. */
 export const SEED_SHAPES: Record<string, number[]> = {

@@ -4,22 +4,12 @@ import { mps, fixedPrecision, type MpsModel } from '../../../src/quant/mps/index
 import { foldBatchNorms } from '../../../src/quant/mps/fold.js';
 import type { QuantPlan } from '../../../src/quant/plan.js';
 import { buildSeed } from '../../../src/models/seeds.js';
-import { randomizeBatchNorms } from '../helpers.js';
+import { randomPrunedPlan, randomizeBatchNorms } from '../helpers.js';
 
 const { Sequential, Conv1d, Linear, ReLU, Flatten, BatchNorm1d, Module } = T;
 type Tensor = T.Tensor;
 const rand = (shape: number[], seed: number) => T.randn(shape, { rng: new T.Rng(seed) } as never);
 
-/** A random per-channel plan over {0, 2, 4, 8} (the output layer never 0, one channel of each layer kept). */
-function randomPlan(t: MpsModel, rng: T.Rng, pZero = 0.4): QuantPlan {
-  const layers: QuantPlan['layers'] = {};
-  for (const l of t.planLayers()) {
-    const wBits: number[] = Array.from({ length: l.outChannels }, () => (!l.isOutput && rng.next() < pZero ? 0 : [2, 4, 8][Math.floor(rng.next() * 3)]));
-    if (!wBits.some((b) => b > 0)) wBits[l.outChannels - 1] = 8;
-    layers[l.path] = { wBits, aBits: 8 };
-  }
-  return { inputBits: 8, layers };
-}
 
 /** Record the input each searched layer call receives. */
 function recordInputs(t: MpsModel): Map<string, Tensor[]> {
@@ -149,7 +139,7 @@ describe('mps: which input channels are exactly zero (the consumer drops them)',
         // Large biases so no kept channel is zero by accident (a dead ReLU, a code floored to 0); pruned ones are zero by construction.
         for (const [, mod] of model.namedModules()) if ((mod instanceof Conv1d || mod instanceof T.Conv2d || mod instanceof Linear) && mod.bias !== null) (mod.bias as Tensor).data.fill(50);
         const probe = mps(buildSeed(name, { inputShape: shape, outputs: 3, rng: new T.Rng(0) }), { inputShape: shape, weightPrecisions: [0, 2, 4, 8] });
-        const t = fixedPrecision(model, randomPlan(probe, rng), { inputShape: shape });
+        const t = fixedPrecision(model, randomPrunedPlan(probe.planLayers(), rng), { inputShape: shape });
         const seen = recordInputs(t);
         t.model.eval();
         T.noGrad(() => t.model.call(rand([2, ...shape], seed)));
