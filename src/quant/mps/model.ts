@@ -206,13 +206,17 @@ export class MpsModel implements SearchableModel {
   /** Per-layer state for the search report's heat maps (SearchableModel.summary): mean chosen weight bits, channels above 0 bits. */
   summary(): LayerState[] {
     const specs = new Map(this.layers.map((r) => [r.path, r.spec]));
+    // Live inputs of the argmax assignment (inputs every writer pruned are dropped when deployed).
+    const calls = noGrad(() => this.layerCalls(true));
+    const cinAlive = new Map<string, number>();
+    this.layers.forEach((r, i) => { if (r.firstCall) cinAlive.set(r.path, Math.round(calls[i].eff.cin.item())); });
     return this.precisionSummary().map((l) => {
       const spec = specs.get(l.name) as LayerSpec;
       const counts = Object.entries(l.wBits).map(([b, n]) => [Number(b.replace(/^\D+/, '')), n] as const);
       const total = counts.reduce((a, [, n]) => a + n, 0);
       const k = spec.kernel.reduce((a, b) => a * b, 1);
       return {
-        name: l.name, kind: l.kind, cin: spec.cin, cinAlive: spec.cin, cout: l.cout, coutAlive: counts.filter(([b]) => b > 0).reduce((a, [, n]) => a + n, 0),
+        name: l.name, kind: l.kind, cin: spec.cin, cinAlive: cinAlive.get(l.name) ?? spec.cin, cout: l.cout, coutAlive: counts.filter(([b]) => b > 0).reduce((a, [, n]) => a + n, 0),
         k, kAlive: k, dilation: spec.dilation?.[0] ?? 1, wBits: total > 0 ? counts.reduce((a, [b, n]) => a + b * n, 0) / total : 0, aBits: l.aOutBits ?? undefined,
       };
     });
