@@ -99,6 +99,12 @@ export interface KernelSet {
   convBackwardInput(dy: TypedArray, w: TypedArray, dx: TypedArray, g: ConvGeom): void;
   /** dw [cout, cin/groups, kh, kw] = ∂/∂w given x and dy (overwrites dw). */
   convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeom): void;
+  /**
+   * Both gradients of one convolution: dx as convBackwardInput (skipped when null) and dw as
+   * convBackwardWeight (skipped when null), the same bits as those two calls; a backend with its
+   * own memory copies dy in once instead of twice.
+   */
+  convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray | null, dw: TypedArray | null, g: ConvGeom): void;
   /** Max pooling; argmax receives the flat input index (within the sample plane) of each max, −1 if the window is all padding. */
   maxPoolForward(x: TypedArray, out: TypedArray, argmax: Int32Array, g: PoolGeom): void;
   maxPoolBackward(dy: TypedArray, argmax: Int32Array, dx: TypedArray, g: PoolGeom): void;
@@ -122,7 +128,7 @@ export type QuantRounding = 'halfEven' | 'floor';
 export type KernelName = keyof KernelSet;
 
 export const KERNEL_NAMES: readonly KernelName[] = [
-  'unary', 'reluGrad', 'binary', 'reduce', 'sumOuterInner', 'gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight',
+  'unary', 'reluGrad', 'binary', 'reduce', 'sumOuterInner', 'gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight', 'convBackward',
   'maxPoolForward', 'maxPoolBackward', 'avgPoolForward', 'avgPoolBackward', 'fakeQuant',
 ];
 

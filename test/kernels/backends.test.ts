@@ -138,6 +138,19 @@ for (const be of BACKENDS) {
         JS.convBackwardWeight(x, dy, dwWant, g);
         K.convBackwardWeight!(x, dy, dwGot, g);
         expectClose(dwGot, dwWant, g.n * g.ho * g.wo, `${be.name} convBackwardWeight ${label}`);
+
+        // The combined kernel gives the same bits as the two separate ones, and skips a null output.
+        if (K.convBackward === undefined) return;
+        const dxBoth = rand(x.length, rng), dwBoth = rand(w.length, rng);
+        K.convBackward!(x, w, dy, dxBoth, dwBoth, g);
+        expect(dxBoth, `${be.name} convBackward dx ${label}`).toEqual(dxGot);
+        expect(dwBoth, `${be.name} convBackward dw ${label}`).toEqual(dwGot);
+        const dwOnly = rand(w.length, rng);
+        K.convBackward!(x, w, dy, null, dwOnly, g);
+        expect(dwOnly, `${be.name} convBackward dw only ${label}`).toEqual(dwGot);
+        const dxOnly = rand(x.length, rng);
+        K.convBackward!(x, w, dy, dxOnly, null, g);
+        expect(dxOnly, `${be.name} convBackward dx only ${label}`).toEqual(dxGot);
       });
     }
 
@@ -353,7 +366,7 @@ for (const be of BACKENDS) {
         }
         // The backend really ran the kernels it implements.
         const implemented = Object.keys(be.kernels());
-        for (const k of ['gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight'] as const) {
+        for (const k of ['gemm', 'convForward', 'convBackward'] as const) {
           if (implemented.includes(k)) expect(got.stats.calls[be.name]?.[k], `${be.name} ran ${k}`).toBeGreaterThan(0);
         }
         console.log(`[backends.test] backend that ran: ${got.stats.active}; calls ${JSON.stringify(got.stats.calls)}; fallbacks ${JSON.stringify(got.stats.fallbacks)}`);
@@ -486,6 +499,30 @@ describe('wasm specifics', () => {
     JS.convBackwardWeight(xd, dyd, f1, gd);
     T.wasmKernels.convBackwardWeight!(xd, dyd, f2, gd);
     expectClose(f2, f1, gd.n * gd.wo, 'threaded direct convBackwardWeight');
+  });
+
+  it('one thread runs over private memory, more over shared memory, with the same bits', async () => {
+    const rng = new T.Rng(11);
+    const g = geom(4, 8, 1, 64, 8, 1, 3, { d: [1, 2], pad: [0, 0, 4, 0] }); // under THREAD_MIN_MACS: one thread either way
+    const x = rand(g.n * g.cin * g.w, rng), w = rand(g.cout * g.cin * 3, rng), dy = rand(g.n * g.cout * g.wo, rng);
+    const a = rand(40 * 50, rng), b = rand(50 * 30, rng);
+    const runAll = () => {
+      const y = new Float32Array(dy.length), dx = new Float32Array(x.length), dw = new Float32Array(w.length), c = new Float32Array(40 * 30);
+      T.wasmKernels.convForward!(x, w, null, y, g);
+      T.wasmKernels.convBackward!(x, w, dy, dx, dw, g);
+      T.wasmKernels.gemm!(false, false, 40, 30, 50, 1, a, 0, 50, b, 0, 30, 0, c, 0, 30);
+      return [y, dx, dw, c];
+    };
+    await T.setWasmThreads(1);
+    expect(T.wasmInfo()!.sharedMemory).toBe(false);
+    const priv = runAll();
+    await T.setWasmThreads(2);
+    expect(T.wasmInfo()!.sharedMemory).toBe(true);
+    const shared = runAll();
+    await T.setWasmThreads(1);
+    expect(T.wasmInfo()!.sharedMemory).toBe(false);
+    shared.forEach((v, i) => expect(v, `operand ${i}`).toEqual(priv[i]));
+    runAll().forEach((v, i) => expect(v, `operand ${i} after switching back`).toEqual(priv[i]));
   });
 
   it('useFastestBackend picks wasm here and says so; importing the library did not', () => {

@@ -19,7 +19,7 @@ import type { Backend, ConvGeom, KernelName, KernelSet, QuantRounding, UnaryOp }
 import { allFloat32, float32Reason } from '../float32Only.js';
 import { recordFallback } from '../dispatch.js';
 import { jsKernels } from '../js/index.js';
-import { col2imAdd } from '../js/conv.js';
+import { col2imAdd, composeConvBackward } from '../js/conv.js';
 
 export type GpujsMode = 'webasm' | 'cpu' | 'webgl' | 'webgl2' | 'headlessgl';
 
@@ -299,6 +299,7 @@ export async function createGpujsBackend(mode: GpujsMode = 'webasm'): Promise<Gp
     }
   }
 
-  const kernels: Partial<KernelSet> = { gemm, convForward, convBackwardInput, convBackwardWeight, unary, fakeQuant };
+  const convBackward = composeConvBackward(convBackwardInput, convBackwardWeight);
+  const kernels: Partial<KernelSet> = { gemm, convForward, convBackwardInput, convBackwardWeight, convBackward, unary, fakeQuant };
   return { name: GPUJS_BACKEND, kernels, mode, ran };
 }

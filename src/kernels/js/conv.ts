@@ -11,7 +11,7 @@
  */
 
 import type { TypedArray } from '../../tensor/dtype.js';
-import type { ConvGeom } from '../contracts.js';
+import type { ConvGeom, KernelSet } from '../contracts.js';
 import { gemm } from './gemm.js';
 
 /** Whether the input plane can serve as its own im2col matrix (1×1 kernel, stride 1, no padding). */
@@ -147,3 +147,15 @@ export function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray
     }
   }
 }
+
+/** The combined backward contract built from a backend's two separate kernels (same bits as calling them). */
+export function composeConvBackward(
+  input: KernelSet['convBackwardInput'], weight: KernelSet['convBackwardWeight'],
+): KernelSet['convBackward'] {
+  return (x, w, dy, dx, dw, g) => {
+    if (dx !== null) input(dy, w, dx, g);
+    if (dw !== null) weight(x, dy, dw, g);
+  };
+}
+
+export const convBackward = composeConvBackward(convBackwardInput, convBackwardWeight);

@@ -4,12 +4,12 @@ import type { Backend, KernelSet } from '../contracts.js';
 import { binary, reluGrad, unary } from './elementwise.js';
 import { reduce, sumOuterInner } from './reduce.js';
 import { gemm } from './gemm.js';
-import { convBackwardInput, convBackwardWeight, convForward } from './conv.js';
+import { convBackward, convBackwardInput, convBackwardWeight, convForward } from './conv.js';
 import { fakeQuant } from './quant.js';
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './pool.js';
 
 export const jsKernels: KernelSet = {
-  unary, reluGrad, binary, reduce, sumOuterInner, gemm, convForward, convBackwardInput, convBackwardWeight,
+  unary, reluGrad, binary, reduce, sumOuterInner, gemm, convForward, convBackwardInput, convBackwardWeight, convBackward,
   maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward, fakeQuant,
 };
 

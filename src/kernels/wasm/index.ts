@@ -173,27 +173,54 @@ function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out:
   out.set(r.f32.subarray(po >> 2, (po >> 2) + out.length));
 }
 
-function convBackwardInput(dy: TypedArray, w: TypedArray, dx: TypedArray, g: ConvGeom): void {
-  if (!allFloat32(dy, w, dx)) {
-    delegate('convBackwardInput', float32Reason('wasm', dy, w, dx))(dy, w, dx, g);
+/**
+ * Both conv gradients in one visit to wasm memory: dy is copied in once, x only when dW is
+ * wanted, w only when dX is; then the same dX and dW jobs as the two separate kernels run, so the
+ * bits equal theirs.
+ */
+function convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray | null, dw: TypedArray | null, g: ConvGeom): void {
+  if (!allFloat32(x, w, dy, dx, dw)) {
+    delegate('convBackward', float32Reason('wasm', x, w, dy, dx, dw))(x, w, dy, dx, dw, g);
     return;
   }
+  if (dx === null && dw === null) return;
   const r = R();
   const plan = planConv(r, g);
   r.reset();
   const pg = r.alloc(GEOM_WORDS);
   const pdy = r.alloc(dy.length);
-  const pw = r.alloc(w.length);
-  const pdx = r.alloc(dx.length);
+  const pw = dx === null ? 0 : r.alloc(w.length);
+  const pdx = dx === null ? 0 : r.alloc(dx.length);
+  const px = dw === null ? 0 : r.alloc(x.length);
+  // One dW accumulator per thread; thread 0's is the output.
+  const pdws = dw === null ? [] : plan.ranges.map(() => r.alloc(dw.length));
   const scratch = plan.direct ? [] : plan.ranges.map(() => [r.alloc(plan.colFloats), r.alloc(r.packBytes / 4)]);
   r.commit();
   writeGeom(r, pg, g);
   const mem = r.f32;
   mem.set(dy, pdy >> 2);
-  mem.set(w, pw >> 2);
-  if (plan.direct) r.run('convBackwardInputDirect', plan.ranges.map(([s0, s1]) => [pdy, pw, pdx, pg, s0, s1]));
-  else r.run('convBackwardInput', plan.ranges.map(([s0, s1], t) => [pdy, pw, pdx, pg, scratch[t][0], scratch[t][1], s0, s1]));
-  dx.set(r.f32.subarray(pdx >> 2, (pdx >> 2) + dx.length));
+  if (dx !== null) {
+    mem.set(w, pw >> 2);
+    if (plan.direct) r.run('convBackwardInputDirect', plan.ranges.map(([s0, s1]) => [pdy, pw, pdx, pg, s0, s1]));
+    else r.run('convBackwardInput', plan.ranges.map(([s0, s1], t) => [pdy, pw, pdx, pg, scratch[t][0], scratch[t][1], s0, s1]));
+    dx.set(r.f32.subarray(pdx >> 2, (pdx >> 2) + dx.length));
+  }
+  if (dw !== null) {
+    mem.set(x, px >> 2);
+    for (const p of pdws) mem.fill(0, p >> 2, (p >> 2) + dw.length);
+    if (plan.direct) r.run('convBackwardWeightDirect', plan.ranges.map(([s0, s1], t) => [px, pdy, pdws[t], pg, s0, s1]));
+    else r.run('convBackwardWeight', plan.ranges.map(([s0, s1], t) => [px, pdy, pdws[t], pg, scratch[t][0], scratch[t][1], s0, s1]));
+    for (let t = 1; t < pdws.length; t++) r.exports.addInto(pdws[0], pdws[t], dw.length);
+    dw.set(r.f32.subarray(pdws[0] >> 2, (pdws[0] >> 2) + dw.length));
+  }
+}
+
+function convBackwardInput(dy: TypedArray, w: TypedArray, dx: TypedArray, g: ConvGeom): void {
+  if (!allFloat32(dy, w, dx)) {
+    delegate('convBackwardInput', float32Reason('wasm', dy, w, dx))(dy, w, dx, g);
+    return;
+  }
+  convBackward(dy, w, dy, dx, null, g); // x is not read for dX alone
 }
 
 function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeom): void {
@@ -201,25 +228,7 @@ function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: Co
     delegate('convBackwardWeight', float32Reason('wasm', x, dy, dw))(x, dy, dw, g);
     return;
   }
-  const r = R();
-  const plan = planConv(r, g);
-  r.reset();
-  const pg = r.alloc(GEOM_WORDS);
-  const px = r.alloc(x.length);
-  const pdy = r.alloc(dy.length);
-  // One dW accumulator per thread; thread 0's is the output.
-  const pdws = plan.ranges.map(() => r.alloc(dw.length));
-  const scratch = plan.direct ? [] : plan.ranges.map(() => [r.alloc(plan.colFloats), r.alloc(r.packBytes / 4)]);
-  r.commit();
-  writeGeom(r, pg, g);
-  const mem = r.f32;
-  mem.set(x, px >> 2);
-  mem.set(dy, pdy >> 2);
-  for (const p of pdws) mem.fill(0, p >> 2, (p >> 2) + dw.length);
-  if (plan.direct) r.run('convBackwardWeightDirect', plan.ranges.map(([s0, s1], t) => [px, pdy, pdws[t], pg, s0, s1]));
-  else r.run('convBackwardWeight', plan.ranges.map(([s0, s1], t) => [px, pdy, pdws[t], pg, scratch[t][0], scratch[t][1], s0, s1]));
-  for (let t = 1; t < pdws.length; t++) r.exports.addInto(pdws[0], pdws[t], dw.length);
-  dw.set(r.f32.subarray(pdws[0] >> 2, (pdws[0] >> 2) + dw.length));
+  convBackward(x, dy, dy, null, dw, g); // w is not read for dW alone
 }
 
 /**
@@ -451,7 +460,7 @@ function fakeQuant(
 }
 
 export const wasmKernels: Partial<KernelSet> = {
-  gemm, convForward, convBackwardInput, convBackwardWeight, unary, reluGrad, binary, reduce, sumOuterInner,
+  gemm, convForward, convBackwardInput, convBackwardWeight, convBackward, unary, reluGrad, binary, reduce, sumOuterInner,
   maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward, fakeQuant,
 };
 

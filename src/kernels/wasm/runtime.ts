@@ -1,10 +1,15 @@
 /**
  * The `wasm` backend's runtime: picks the module variant (relaxed-SIMD FMA where the engine has
  * it — in Node 20 by turning on V8's flag, src/platform/wasmEngineFlags.ts — unless
- * TSDNAS_WASM_ISA=simd or setWasmIsa('simd') asks for plain SIMD; shared memory when
- * SharedArrayBuffer is usable), owns the one growable linear
+ * TSDNAS_WASM_ISA=simd or setWasmIsa('simd') asks for plain SIMD), owns the growable linear
  * memory, lays out each call's operands in it, and runs large kernels on worker threads that
  * share that memory.
+ *
+ * Private or shared memory: with one thread the module runs over a private memory, because
+ * copying typed arrays into and out of a SharedArrayBuffer is markedly slower in V8 (measured
+ * ~1.6×; docs/kernels.md). setThreads(n > 1) switches to the shared-memory build of the same
+ * source (same code, same bits) and setThreads(1) switches back; operands live in the memory
+ * only for the duration of one call, so nothing has to move across.
  *
  * Memory: kernels are synchronous and never re-entered, so each call resets a bump allocator
  * at ARENA_BASE, copies its typed arrays in, runs, and copies the output out. The memory only
@@ -143,16 +148,25 @@ interface WorkerSlot {
   terminate(): Promise<number>;
 }
 
+/** One instantiated module variant and its memory. */
+interface Instantiated {
+  module: WasmModule;
+  memory: WasmMemory;
+  exports: WasmExports;
+}
+
 export class WasmRuntime {
-  readonly exports: WasmExports;
-  readonly memory: WasmMemory;
-  readonly module: WasmModule;
   readonly isa: 'relaxed-simd' | 'simd';
   readonly isaReason: string;
-  readonly shared: boolean;
-  private buf: ArrayBufferLike;
-  private f32v: Float32Array;
-  private i32v: Int32Array;
+  /** Whether the engine can share memory with worker threads (SharedArrayBuffer usable). */
+  readonly canShare: boolean;
+  private readonly relaxed: boolean;
+  private priv: Instantiated | null = null;
+  private sharedInst: Instantiated | null = null;
+  private active!: Instantiated;
+  private buf!: ArrayBufferLike;
+  private f32v!: Float32Array;
+  private i32v!: Int32Array;
   private top = ARENA_BASE;
   private workers: WorkerSlot[] = [];
   private pending: WorkerSlot[] = [];
@@ -161,22 +175,45 @@ export class WasmRuntime {
 
   constructor(relaxed: boolean, isaReason: string) {
     this.isaReason = isaReason;
-    this.shared = canShareMemory();
-    const b64 = relaxed
-      ? (this.shared ? generated.relaxedShared : generated.relaxed)
-      : (this.shared ? generated.simdShared : generated.simd);
+    this.relaxed = relaxed;
     this.isa = relaxed ? 'relaxed-simd' : 'simd';
-    this.module = new WebAssembly.Module(decodeBase64(b64));
-    let instance: WasmInstance;
-    if (this.shared) {
-      this.memory = new WebAssembly.Memory({ initial: 2, maximum: generated.MAX_PAGES, shared: true });
-      instance = new WebAssembly.Instance(this.module, { env: { memory: this.memory } });
-    } else {
-      instance = new WebAssembly.Instance(this.module, {});
-      this.memory = instance.exports.memory as WasmMemory;
-    }
-    this.exports = instance.exports as unknown as WasmExports;
+    this.canShare = canShareMemory();
+    this.activate(false);
     this.packBytes = this.exports.packBytes();
+  }
+
+  /** The active variant's exports (private memory on one thread, shared with workers). */
+  get exports(): WasmExports {
+    return this.active.exports;
+  }
+
+  get memory(): WasmMemory {
+    return this.active.memory;
+  }
+
+  /** Whether the active memory is shared (worker threads running). */
+  get shared(): boolean {
+    return this.active === this.sharedInst;
+  }
+
+  /** Switch to the private- or shared-memory build, instantiating it on first use. */
+  private activate(shared: boolean): void {
+    if (shared) {
+      if (this.sharedInst === null) {
+        const module = new WebAssembly.Module(decodeBase64(this.relaxed ? generated.relaxedShared : generated.simdShared));
+        const memory = new WebAssembly.Memory({ initial: 2, maximum: generated.MAX_PAGES, shared: true });
+        const instance = new WebAssembly.Instance(module, { env: { memory } });
+        this.sharedInst = { module, memory, exports: instance.exports as unknown as WasmExports };
+      }
+      this.active = this.sharedInst;
+    } else {
+      if (this.priv === null) {
+        const module = new WebAssembly.Module(decodeBase64(this.relaxed ? generated.relaxed : generated.simd));
+        const instance = new WebAssembly.Instance(module, {});
+        this.priv = { module, memory: instance.exports.memory as WasmMemory, exports: instance.exports as unknown as WasmExports };
+      }
+      this.active = this.priv;
+    }
     this.buf = this.memory.buffer;
     this.f32v = new Float32Array(this.buf);
     this.i32v = new Int32Array(this.buf);
@@ -253,8 +290,9 @@ export class WasmRuntime {
    */
   async setThreads(n: number): Promise<number> {
     const want = Math.max(1, Math.floor(n)) - 1;
-    if (!this.shared && want > 0) throw new Error('wasm backend: threads need SharedArrayBuffer (in browsers: a cross-origin isolated page)');
+    if (!this.canShare && want > 0) throw new Error('wasm backend: threads need SharedArrayBuffer (in browsers: a cross-origin isolated page)');
     await this.stopWorkers(want);
+    this.activate(want > 0);
     if (this.workers.length + this.pending.length < want) {
       // Worker threads are Node's (a browser build keeps wasm on the page's thread): say so, not 'Worker is not a constructor'.
       const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
@@ -264,7 +302,7 @@ export class WasmRuntime {
         const sab = new SharedArrayBuffer(CTRL_BYTES);
         const worker = new wt.Worker(WORKER_SOURCE, {
           eval: true,
-          workerData: { module: this.module, memory: this.memory, ctrl: sab, jobs: [...JOBS] },
+          workerData: { module: this.active.module, memory: this.memory, ctrl: sab, jobs: [...JOBS] },
         });
         worker.unref();
         const slot: WorkerSlot = {
