@@ -15,6 +15,9 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { lockRunDir, LOCK_FILE } from '../io/run-lock.js';
 import { setInterruptCheck, TrainingInterruptedError } from '../nn/train/interrupt.js';
 
+/** A second SIGINT sooner than this after the first is the same keypress delivered twice. */
+const SIGINT_REPEAT_MS = 500;
+
 export const INTERRUPTIBLE_COMMANDS: ReadonlySet<string> = new Set(['train', 'search', 'sweep', 'mps']);
 
 interface WorkerData { tsdnasInterrupt: Int32Array; stderrTTY: boolean }
@@ -47,12 +50,17 @@ export async function runInterruptibly(entryUrl: string, argv: string[], command
     if (m.tsdnasLock !== undefined) locks.add(m.tsdnasLock);
     if (m.tsdnasUnlock !== undefined) locks.delete(m.tsdnasUnlock);
   });
+  let firstAt = 0;
   const onSigint = () => {
     if (Atomics.load(flag, 0) === 0) {
       Atomics.store(flag, 0, 1);
+      firstAt = Date.now();
       process.stderr.write('\ntsdnas: Ctrl-C: finishing the current batch, then stopping (press Ctrl-C again to stop at once)\n');
       return;
     }
+    // One keypress can arrive twice: the terminal signals the whole process group and wrappers
+    // (npx, tsx) relay it to their child again. Only a later press means "stop at once".
+    if (Date.now() - firstAt < SIGINT_REPEAT_MS) return;
     const dirs = [...locks].map((l) => l.slice(0, -LOCK_FILE.length - 1));
     for (const l of locks) removeOwnLock(l);
     const how = dirs.length === 0 ? '' : `; the state of the last finished epoch is kept: continue with tsdnas ${command} --resume ${dirs[0]}`;

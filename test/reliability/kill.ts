@@ -42,7 +42,7 @@ export interface Outcome {
   stderr: string;
 }
 
-/** Runs `tsdnas <args>` and sends `signal` at the plan's moment (`again`: a second one as soon as the child reports the first). */
+/** Runs `tsdnas <args>` and sends `signal` at the plan's moment (`again`: a second one 600 ms after the child reports the first). */
 export function runAndSignal(args: string[], watch: string, plan: KillPlan, signal: NodeJS.Signals, again = false): Promise<Outcome> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -52,7 +52,8 @@ export function runAndSignal(args: string[], watch: string, plan: KillPlan, sign
       stderr += d.toString();
       if (again && sent && /finishing the current batch/.test(stderr)) {
         again = false;
-        child.kill(signal);
+        // Later than the CLI's 500 ms window in which a repeated SIGINT counts as the same keypress.
+        setTimeout(() => { if (child.exitCode === null) child.kill(signal); }, 600);
       }
     });
     let seen = 0;
