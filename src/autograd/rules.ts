@@ -152,10 +152,11 @@ export const gradRules: { [P in Prim]: Rule<P> } = {
     const geom = attrs.geom;
     const dx = x.requiresGrad ? allocate(g.dtype, x.size) : null;
     const dw = w.requiresGrad ? allocate(g.dtype, w.size) : null;
-    // One call for both: a backend with its own memory copies g in once.
-    kernel('convBackward')(x.values(), w.values(), g.values(), dx, dw, geom);
+    const db = attrs.hasBias ? allocate(g.dtype, geom.cout) : null; // = sum(g, [0, 2, 3]), same bits
+    // One call for all: a backend with its own memory copies g in once.
+    kernel('convBackward')(x.values(), w.values(), g.values(), dx, dw, db, geom);
     const grads: (Tensor | null)[] = [dx === null ? null : make(dx, x.shape), dw === null ? null : make(dw, w.shape)];
-    if (attrs.hasBias) grads.push(sum(g, [0, 2, 3]));
+    if (db !== null) grads.push(make(db, [geom.cout]));
     return grads;
   },
   maxPool: ({ g, inputs: [x], attrs }) => {

@@ -100,11 +100,11 @@ export interface KernelSet {
   /** dw [cout, cin/groups, kh, kw] = ∂/∂w given x and dy (overwrites dw). */
   convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeom): void;
   /**
-   * Both gradients of one convolution: dx as convBackwardInput (skipped when null) and dw as
-   * convBackwardWeight (skipped when null), the same bits as those two calls; a backend with its
-   * own memory copies dy in once instead of twice.
+   * All gradients of one convolution: dx as convBackwardInput, dw as convBackwardWeight and the
+   * bias gradient db [cout] as sumOuterInner(dy, n, cout, ho·wo) (each skipped when null), the
+   * same bits as those calls; a backend with its own memory copies dy in once instead of three times.
    */
-  convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray | null, dw: TypedArray | null, g: ConvGeom): void;
+  convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray | null, dw: TypedArray | null, db: TypedArray | null, g: ConvGeom): void;
   /** Max pooling; argmax receives the flat input index (within the sample plane) of each max, −1 if the window is all padding. */
   maxPoolForward(x: TypedArray, out: TypedArray, argmax: Int32Array, g: PoolGeom): void;
   maxPoolBackward(dy: TypedArray, argmax: Int32Array, dx: TypedArray, g: PoolGeom): void;

@@ -141,16 +141,23 @@ for (const be of BACKENDS) {
 
         // The combined kernel gives the same bits as the two separate ones, and skips a null output.
         if (K.convBackward === undefined) return;
-        const dxBoth = rand(x.length, rng), dwBoth = rand(w.length, rng);
-        K.convBackward!(x, w, dy, dxBoth, dwBoth, g);
+        // The bias gradient equals the js float64 sum over [N, H, W] bit for bit.
+        const dbWant = new Float32Array(g.cout);
+        JS.sumOuterInner(dy, g.n, g.cout, g.ho * g.wo, dbWant);
+        const dxBoth = rand(x.length, rng), dwBoth = rand(w.length, rng), dbBoth = rand(g.cout, rng);
+        K.convBackward!(x, w, dy, dxBoth, dwBoth, dbBoth, g);
         expect(dxBoth, `${be.name} convBackward dx ${label}`).toEqual(dxGot);
         expect(dwBoth, `${be.name} convBackward dw ${label}`).toEqual(dwGot);
+        expect(dbBoth, `${be.name} convBackward db ${label}`).toEqual(dbWant);
         const dwOnly = rand(w.length, rng);
-        K.convBackward!(x, w, dy, null, dwOnly, g);
+        K.convBackward!(x, w, dy, null, dwOnly, null, g);
         expect(dwOnly, `${be.name} convBackward dw only ${label}`).toEqual(dwGot);
         const dxOnly = rand(x.length, rng);
-        K.convBackward!(x, w, dy, dxOnly, null, g);
+        K.convBackward!(x, w, dy, dxOnly, null, null, g);
         expect(dxOnly, `${be.name} convBackward dx only ${label}`).toEqual(dxGot);
+        const dbOnly = rand(g.cout, rng);
+        K.convBackward!(x, w, dy, null, null, dbOnly, g);
+        expect(dbOnly, `${be.name} convBackward db only ${label}`).toEqual(dbWant);
       });
     }
 
@@ -509,7 +516,7 @@ describe('wasm specifics', () => {
     const runAll = () => {
       const y = new Float32Array(dy.length), dx = new Float32Array(x.length), dw = new Float32Array(w.length), c = new Float32Array(40 * 30);
       T.wasmKernels.convForward!(x, w, null, y, g);
-      T.wasmKernels.convBackward!(x, w, dy, dx, dw, g);
+      T.wasmKernels.convBackward!(x, w, dy, dx, dw, null, g);
       T.wasmKernels.gemm!(false, false, 40, 30, 50, 1, a, 0, 50, b, 0, 30, 0, c, 0, 30);
       return [y, dx, dw, c];
     };

@@ -13,6 +13,7 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { ConvGeom, KernelSet } from '../contracts.js';
 import { gemm } from './gemm.js';
+import { sumOuterInner } from './reduce.js';
 
 /** Whether the input plane can serve as its own im2col matrix (1×1 kernel, stride 1, no padding). */
 function isPointwise(g: ConvGeom): boolean {
@@ -148,13 +149,17 @@ export function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray
   }
 }
 
-/** The combined backward contract built from a backend's two separate kernels (same bits as calling them). */
+/**
+ * The combined backward contract built from a backend's two separate kernels and the js bias sum
+ * (same bits as calling them).
+ */
 export function composeConvBackward(
   input: KernelSet['convBackwardInput'], weight: KernelSet['convBackwardWeight'],
 ): KernelSet['convBackward'] {
-  return (x, w, dy, dx, dw, g) => {
+  return (x, w, dy, dx, dw, db, g) => {
     if (dx !== null) input(dy, w, dx, g);
     if (dw !== null) weight(x, dy, dw, g);
+    if (db !== null) sumOuterInner(dy, g.n, g.cout, g.ho * g.wo, db);
   };
 }
 

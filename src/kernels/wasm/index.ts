@@ -174,16 +174,17 @@ function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out:
 }
 
 /**
- * Both conv gradients in one visit to wasm memory: dy is copied in once, x only when dW is
+ * All conv gradients in one visit to wasm memory: dy is copied in once, x only when dW is
  * wanted, w only when dX is; then the same dX and dW jobs as the two separate kernels run, so the
- * bits equal theirs.
+ * bits equal theirs, and the bias gradient is summed from the resident dy (float64 chains in the
+ * js reference's order: the same bits as sumOuterInner).
  */
-function convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray | null, dw: TypedArray | null, g: ConvGeom): void {
-  if (!allFloat32(x, w, dy, dx, dw)) {
-    delegate('convBackward', float32Reason('wasm', x, w, dy, dx, dw))(x, w, dy, dx, dw, g);
+function convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray | null, dw: TypedArray | null, db: TypedArray | null, g: ConvGeom): void {
+  if (!allFloat32(x, w, dy, dx, dw, db)) {
+    delegate('convBackward', float32Reason('wasm', x, w, dy, dx, dw, db))(x, w, dy, dx, dw, db, g);
     return;
   }
-  if (dx === null && dw === null) return;
+  if (dx === null && dw === null && db === null) return;
   const r = R();
   const plan = planConv(r, g);
   r.reset();
@@ -194,11 +195,16 @@ function convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArr
   const px = dw === null ? 0 : r.alloc(x.length);
   // One dW accumulator per thread; thread 0's is the output.
   const pdws = dw === null ? [] : plan.ranges.map(() => r.alloc(dw.length));
+  const pdb = db === null ? 0 : r.alloc(db.length);
   const scratch = plan.direct ? [] : plan.ranges.map(() => [r.alloc(plan.colFloats), r.alloc(r.packBytes / 4)]);
   r.commit();
   writeGeom(r, pg, g);
   const mem = r.f32;
   mem.set(dy, pdy >> 2);
+  if (db !== null) {
+    r.exports.biasGrad(pdy, g.n, g.cout, g.ho * g.wo, pdb);
+    db.set(r.f32.subarray(pdb >> 2, (pdb >> 2) + db.length));
+  }
   if (dx !== null) {
     mem.set(w, pw >> 2);
     if (plan.direct) r.run('convBackwardInputDirect', plan.ranges.map(([s0, s1]) => [pdy, pw, pdx, pg, s0, s1]));
@@ -220,7 +226,7 @@ function convBackwardInput(dy: TypedArray, w: TypedArray, dx: TypedArray, g: Con
     delegate('convBackwardInput', float32Reason('wasm', dy, w, dx))(dy, w, dx, g);
     return;
   }
-  convBackward(dy, w, dy, dx, null, g); // x is not read for dX alone
+  convBackward(dy, w, dy, dx, null, null, g); // x is not read for dX alone
 }
 
 function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeom): void {
@@ -228,7 +234,7 @@ function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: Co
     delegate('convBackwardWeight', float32Reason('wasm', x, dy, dw))(x, dy, dw, g);
     return;
   }
-  convBackward(x, dy, dy, null, dw, g); // w is not read for dW alone
+  convBackward(x, dy, dy, null, dw, null, g); // w is not read for dW alone
 }
 
 /**

@@ -45,6 +45,7 @@ export interface WasmExports {
   convBackwardInput(dy: number, w: number, dx: number, g: number, col: number, pack: number, s0: number, s1: number): void;
   convBackwardWeight(x: number, dy: number, dw: number, g: number, col: number, pack: number, s0: number, s1: number): void;
   addInto(dst: number, src: number, n: number): void;
+  biasGrad(dy: number, n: number, c: number, p: number, out: number): void;
   convForwardDirect(x: number, w: number, bias: number, out: number, g: number, s0: number, s1: number): void;
   convBackwardInputDirect(dy: number, w: number, dx: number, g: number, s0: number, s1: number): void;
   convBackwardWeightDirect(x: number, dy: number, dw: number, g: number, s0: number, s1: number): void;

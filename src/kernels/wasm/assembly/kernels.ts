@@ -415,6 +415,72 @@ export function convBackwardWeight(x: usize, dy: usize, dw: usize, g: usize, col
   }
 }
 
+/** Adds x[i], x[i+1], x[i+2], x[i+3] of channel rows a and b to the lanes of acc, each lane in i order. */
+// @ts-ignore: decorator
+@inline function addPair4(acc: v128, a: usize, b: usize): v128 {
+  const xa = v128.load(a), xb = v128.load(b);
+  const lo = v128.shuffle<f32>(xa, xb, 0, 4, 1, 5); // a0 b0 a1 b1
+  const hi = v128.shuffle<f32>(xa, xb, 2, 6, 3, 7); // a2 b2 a3 b3
+  acc = f64x2.add(acc, f64x2.promote_low_f32x4(lo));
+  acc = f64x2.add(acc, f64x2.promote_low_f32x4(v128.shuffle<f32>(lo, lo, 2, 3, 2, 3)));
+  acc = f64x2.add(acc, f64x2.promote_low_f32x4(hi));
+  return f64x2.add(acc, f64x2.promote_low_f32x4(v128.shuffle<f32>(hi, hi, 2, 3, 2, 3)));
+}
+
+// @ts-ignore: decorator
+@inline function addPair1(acc: v128, a: usize, b: usize): v128 {
+  return f64x2.add(acc, f64x2.replace_lane(f64x2.splat(<f64>load<f32>(a)), 1, <f64>load<f32>(b)));
+}
+
+/**
+ * A conv bias gradient: out[m] = Σ over samples o, then positions i, of dy[o, m, i], one float64
+ * chain per channel in exactly that order — the bits of the js sumOuterInner. Eight channels'
+ * chains run side by side (two per f64x2) so the adds overlap instead of waiting on each other.
+ */
+export function biasGrad(dy: usize, n: i32, c: i32, p: i32, out: usize): void {
+  const row = <usize>(p * 4);
+  const plane = <usize>(c) * row;
+  let m = 0;
+  for (; m + 8 <= c; m += 8) {
+    let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+    for (let o = 0; o < n; o++) {
+      let b = dy + <usize>(o) * plane + <usize>(m) * row;
+      let i = 0;
+      for (; i + 4 <= p; i += 4) {
+        a0 = addPair4(a0, b, b + row);
+        a1 = addPair4(a1, b + 2 * row, b + 3 * row);
+        a2 = addPair4(a2, b + 4 * row, b + 5 * row);
+        a3 = addPair4(a3, b + 6 * row, b + 7 * row);
+        b += 16;
+      }
+      for (; i < p; i++) {
+        a0 = addPair1(a0, b, b + row);
+        a1 = addPair1(a1, b + 2 * row, b + 3 * row);
+        a2 = addPair1(a2, b + 4 * row, b + 5 * row);
+        a3 = addPair1(a3, b + 6 * row, b + 7 * row);
+        b += 4;
+      }
+    }
+    const q = out + <usize>(m * 4);
+    store<f32>(q, <f32>f64x2.extract_lane(a0, 0));
+    store<f32>(q, <f32>f64x2.extract_lane(a0, 1), 4);
+    store<f32>(q, <f32>f64x2.extract_lane(a1, 0), 8);
+    store<f32>(q, <f32>f64x2.extract_lane(a1, 1), 12);
+    store<f32>(q, <f32>f64x2.extract_lane(a2, 0), 16);
+    store<f32>(q, <f32>f64x2.extract_lane(a2, 1), 20);
+    store<f32>(q, <f32>f64x2.extract_lane(a3, 0), 24);
+    store<f32>(q, <f32>f64x2.extract_lane(a3, 1), 28);
+  }
+  for (; m < c; m++) {
+    let s: f64 = 0;
+    for (let o = 0; o < n; o++) {
+      const b = dy + <usize>(o) * plane + <usize>(m) * row;
+      for (let i = 0; i < p; i++) s += <f64>load<f32>(b + <usize>(i * 4));
+    }
+    store<f32>(out + <usize>(m * 4), <f32>s);
+  }
+}
+
 /** dst[i] += src[i] for n floats (sums the per-thread weight-gradient partials). */
 export function addInto(dst: usize, src: usize, n: i32): void {
   let i = 0;
