@@ -9,6 +9,7 @@
 import { describe, it, expect, afterEach, afterAll } from 'vitest';
 import * as T from '../../src/index.js';
 import type { ConvGeom, KernelSet } from '../../src/index.js';
+import { im2col } from '../../src/kernels/js/conv.js';
 
 const JS = T.jsKernels;
 
@@ -506,6 +507,37 @@ describe('wasm specifics', () => {
     JS.convBackwardWeight(xd, dyd, f1, gd);
     T.wasmKernels.convBackwardWeight!(xd, dyd, f2, gd);
     expectClose(f2, f1, gd.n * gd.wo, 'threaded direct convBackwardWeight');
+  });
+
+  it('im2col packed straight from x: the same bits as an explicit im2col followed by the wasm GEMM', async () => {
+    await T.setWasmThreads(1); // one thread: the reference below sums dW's samples in order
+    T.setWasmConvPath('im2col');
+    try {
+      for (const [label, g] of [...CONV_CASES, ['2d 3×3 stride 1 wo 7 (panels across rows)', geom(2, 3, 6, 7, 9, 3, 3, { pad: [1, 1, 1, 1] })] as const]) {
+        const pointwise = g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.padTop + g.padBottom + g.padLeft + g.padRight === 0;
+        if (pointwise) continue;
+        const rng = new T.Rng(13);
+        const cinG = g.cin / g.groups, coutG = g.cout / g.groups;
+        const K = cinG * g.kh * g.kw, P = g.ho * g.wo;
+        const x = rand(g.n * g.cin * g.h * g.w, rng), w = rand(g.cout * K, rng), dy = rand(g.n * g.cout * P, rng);
+        const yWant = new Float32Array(dy.length), dwWant = new Float32Array(w.length);
+        const col = new Float32Array(K * P);
+        for (let n = 0; n < g.n; n++) {
+          for (let gr = 0; gr < g.groups; gr++) {
+            im2col(x, (n * g.cin + gr * cinG) * g.h * g.w, cinG, g, col);
+            T.wasmKernels.gemm!(false, false, coutG, P, K, 1, w, gr * coutG * K, K, col, 0, P, 0, yWant, (n * g.cout + gr * coutG) * P, P);
+            T.wasmKernels.gemm!(false, true, coutG, K, P, 1, dy, (n * g.cout + gr * coutG) * P, P, col, 0, P, 1, dwWant, gr * coutG * K, K);
+          }
+        }
+        const y = new Float32Array(dy.length), dw = new Float32Array(w.length);
+        T.wasmKernels.convForward!(x, w, null, y, g);
+        T.wasmKernels.convBackward!(x, w, dy, null, dw, null, g);
+        expect(y, `convForward ${label}`).toEqual(yWant);
+        expect(dw, `convBackward dw ${label}`).toEqual(dwWant);
+      }
+    } finally {
+      T.setWasmConvPath(null);
+    }
   });
 
   it('one thread runs over private memory, more over shared memory, with the same bits', async () => {
