@@ -161,8 +161,7 @@ function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out:
   const pw = r.alloc(w.length);
   const pbias = bias === null ? 0 : r.alloc(bias.length);
   const po = r.alloc(out.length);
-  // No col scratch: the kernel packs im2col's values straight from x.
-  const scratch = plan.direct ? [] : plan.ranges.map(() => [0, r.alloc(r.packBytes / 4)]);
+  const scratch = plan.direct ? [] : plan.ranges.map(() => [r.alloc(plan.colFloats), r.alloc(r.packBytes / 4)]);
   r.commit();
   writeGeom(r, pg, g);
   const mem = r.f32;
@@ -197,8 +196,7 @@ function convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArr
   // One dW accumulator per thread; thread 0's is the output.
   const pdws = dw === null ? [] : plan.ranges.map(() => r.alloc(dw.length));
   const pdb = db === null ? 0 : r.alloc(db.length);
-  // col scratch for dX's col2im only (dW packs im2col's values straight from x).
-  const scratch = plan.direct ? [] : plan.ranges.map(() => [dx === null ? 0 : r.alloc(plan.colFloats), r.alloc(r.packBytes / 4)]);
+  const scratch = plan.direct ? [] : plan.ranges.map(() => [r.alloc(plan.colFloats), r.alloc(r.packBytes / 4)]);
   r.commit();
   writeGeom(r, pg, g);
   const mem = r.f32;

@@ -183,22 +183,6 @@ export function gemm(
   b: usize, sbp: i32, sbj: i32,
   beta: f32, c: usize, ldc: i32, pack: usize,
 ): void {
-  gemmCore(m, n, k, alpha, a, sai, sap, b, sbp, sbj, beta, c, ldc, pack, B_STRIDED, 0);
-}
-
-/** Where gemmCore's B comes from: strided memory, or im2col(x) (rows or columns) packed straight from x. */
-const B_STRIDED: i32 = 0;
-/** B = col (K×P) of the input block at b, geometry g: the forward product W·col. */
-const B_COL: i32 = 1;
-/** B = colᵀ (P×K): the weight gradient dy·colᵀ. */
-const B_COL_T: i32 = 2;
-
-function gemmCore(
-  m: i32, n: i32, k: i32, alpha: f32,
-  a: usize, sai: i32, sap: i32,
-  b: usize, sbp: i32, sbj: i32,
-  beta: f32, c: usize, ldc: i32, pack: usize, bmode: i32, g: usize,
-): void {
   // beta = 0 overwrites (C may hold garbage), as in BLAS: the first K block stores without
   // reading C (every cell of C is written by it); only a call with no product zero-fills.
   const noProduct = k == 0 || alpha == 0 || m == 0 || n == 0;
@@ -223,9 +207,7 @@ function gemmCore(
     const panels = (nc + NR - 1) / NR;
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = min(KC, k - p0);
-      if (bmode == B_COL) packCol(b, g, p0, kc, j0, nc, pack);
-      else if (bmode == B_COL_T) packColT(b, g, p0, kc, j0, nc, pack);
-      else packB(b, sbp, sbj, p0, kc, j0, nc, pack);
+      packB(b, sbp, sbj, p0, kc, j0, nc, pack);
       const panelBytes = <usize>(kc * NR * 4);
       const fresh = beta == 0 && p0 == 0;
       let i = 0;
@@ -259,6 +241,46 @@ function gemmCore(
 // @ts-ignore: decorator
 @inline function gi(g: usize, i: i32): i32 {
   return load<i32>(g + <usize>(i * 4));
+}
+
+/** col[K×P] from one sample-group plane block x (cinG planes of h×w). */
+export function im2col(x: usize, cinG: i32, g: usize, col: usize): void {
+  const h = gi(g, 2), w = gi(g, 3), kh = gi(g, 5), kw = gi(g, 6), sh = gi(g, 7), sw = gi(g, 8);
+  const dh = gi(g, 9), dw = gi(g, 10), padTop = gi(g, 11), padLeft = gi(g, 12), ho = gi(g, 14), wo = gi(g, 15);
+  const P = ho * wo;
+  let row = 0;
+  for (let c = 0; c < cinG; c++) {
+    const plane = x + <usize>(c * h * w * 4);
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const rbase = col + <usize>(row * P * 4);
+        const shift = j * dw - padLeft;
+        // Valid output columns (for stride 1): 0 <= ow + shift < w.
+        const lo = min(wo, max(0, -shift));
+        const hi = max(lo, min(wo, w - shift));
+        for (let oh = 0; oh < ho; oh++) {
+          const ih = oh * sh - padTop + i * dh;
+          const ob = rbase + <usize>(oh * wo * 4);
+          if (ih < 0 || ih >= h) {
+            memory.fill(ob, 0, <usize>(wo * 4));
+            continue;
+          }
+          const ib = plane + <usize>(ih * w * 4);
+          if (sw == 1) {
+            if (lo > 0) memory.fill(ob, 0, <usize>(lo * 4));
+            if (hi > lo) memory.copy(ob + <usize>(lo * 4), ib + <usize>((lo + shift) * 4), <usize>((hi - lo) * 4));
+            if (hi < wo) memory.fill(ob + <usize>(hi * 4), 0, <usize>((wo - hi) * 4));
+          } else {
+            for (let ow = 0; ow < wo; ow++) {
+              const iw = ow * sw + shift;
+              store<f32>(ob + <usize>(ow * 4), iw >= 0 && iw < w ? load<f32>(ib + <usize>(iw * 4)) : 0);
+            }
+          }
+        }
+        row++;
+      }
+    }
+  }
 }
 
 /** dx plane block += col2im(dcol). */
@@ -310,177 +332,12 @@ export function col2imAdd(col: usize, cinG: i32, g: usize, dx: usize): void {
   }
 }
 
-// The packers below put exactly im2col's values (zeros for padding) where packB would put them
-// after an im2col, so the GEMM sees the same panels and gives the same bits, without writing and
-// re-reading the K×P col matrix.
-
-/**
- * Pack col(p0..p0+kc, j0..j0+nc) (rows = (channel, kernel row, kernel column), columns = output
- * positions) of the input block x straight from x into panels of kc×8, zero-padding the last one.
- */
-function packCol(x: usize, g: usize, p0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
-  const h = gi(g, 2), w = gi(g, 3), kh = gi(g, 5), kw = gi(g, 6), sh = gi(g, 7), sw = gi(g, 8);
-  const dh = gi(g, 9), dw = gi(g, 10), padTop = gi(g, 11), padLeft = gi(g, 12), wo = gi(g, 15);
-  const panels = (nc + NR - 1) / NR;
-  const panelBytes = <usize>(kc * NR * 4);
-  const khw = kh * kw;
-  let c = p0 / khw;
-  const rem = p0 - c * khw;
-  let i = rem / kw;
-  let jt = rem - i * kw;
-  const oh0 = j0 / wo, ow0 = j0 - oh0 * wo;
-  for (let pp = 0; pp < kc; pp++) {
-    const plane = x + <usize>(c * h * w * 4);
-    const shift = jt * dw - padLeft;
-    const ioff = i * dh - padTop;
-    let d = dst + <usize>(pp * NR * 4);
-    let oh = oh0, ow = ow0;
-    for (let q = 0; q < panels; q++) {
-      const cols = min(NR, nc - q * NR);
-      const ih = oh * sh + ioff;
-      const iw = ow + shift;
-      if (cols == NR && sw == 1 && ow + NR <= wo && ih >= 0 && ih < h && iw >= 0 && iw + NR <= w) {
-        const src = plane + <usize>((ih * w + iw) * 4);
-        v128.store(d, v128.load(src));
-        v128.store(d, v128.load(src, 16), 16);
-        ow += NR;
-        if (ow == wo) {
-          ow = 0;
-          oh++;
-        }
-      } else {
-        for (let jj = 0; jj < NR; jj++) {
-          let v: f32 = 0;
-          if (jj < cols) {
-            const ih2 = oh * sh + ioff, iw2 = ow * sw + shift;
-            if (ih2 >= 0 && ih2 < h && iw2 >= 0 && iw2 < w) v = load<f32>(plane + <usize>((ih2 * w + iw2) * 4));
-            ow++;
-            if (ow == wo) {
-              ow = 0;
-              oh++;
-            }
-          }
-          store<f32>(d + <usize>(jj * 4), v);
-        }
-      }
-      d += panelBytes;
-    }
-    jt++;
-    if (jt == kw) {
-      jt = 0;
-      i++;
-      if (i == kh) {
-        i = 0;
-        c++;
-      }
-    }
-  }
-}
-
-/** Four output positions pos..pos+3 (starting at output row oh, column ow) of one col row; zeros for padding. */
-// @ts-ignore: decorator
-@inline function colRow4(plane: usize, ioff: i32, shift: i32, oh: i32, ow: i32, g: usize): v128 {
-  const h = gi(g, 2), w = gi(g, 3), sh = gi(g, 7), sw = gi(g, 8), wo = gi(g, 15);
-  if (plane == 0) return f32x4.splat(0);
-  const ih = oh * sh + ioff, iw = ow + shift;
-  if (sw == 1 && ow + 4 <= wo && ih >= 0 && ih < h && iw >= 0 && iw + 4 <= w) return v128.load(plane + <usize>((ih * w + iw) * 4));
-  let v = f32x4.splat(0);
-  for (let t = 0; t < 4; t++) {
-    const ih2 = oh * sh + ioff, iw2 = ow * sw + shift;
-    if (ih2 >= 0 && ih2 < h && iw2 >= 0 && iw2 < w) {
-      const e = load<f32>(plane + <usize>((ih2 * w + iw2) * 4));
-      if (t == 0) v = f32x4.replace_lane(v, 0, e);
-      else if (t == 1) v = f32x4.replace_lane(v, 1, e);
-      else if (t == 2) v = f32x4.replace_lane(v, 2, e);
-      else v = f32x4.replace_lane(v, 3, e);
-    }
-    ow++;
-    if (ow == wo) {
-      ow = 0;
-      oh++;
-    }
-  }
-  return v;
-}
-
-/** One col element at output position (oh, ow) of a col row; 0 for padding or an absent row. */
-// @ts-ignore: decorator
-@inline function colAt(plane: usize, ioff: i32, shift: i32, oh: i32, ow: i32, g: usize): f32 {
-  const h = gi(g, 2), w = gi(g, 3), sh = gi(g, 7), sw = gi(g, 8);
-  if (plane == 0) return 0;
-  const ih = oh * sh + ioff, iw = ow * sw + shift;
-  return ih >= 0 && ih < h && iw >= 0 && iw < w ? load<f32>(plane + <usize>((ih * w + iw) * 4)) : 0;
-}
-
-/**
- * Pack colᵀ(p0..p0+kc, j0..j0+nc) (rows = output positions, columns = col rows) straight from x:
- * per half panel, four col rows × four positions are loaded and transposed in registers, as
- * packB does for a stored colᵀ.
- */
-function packColT(x: usize, g: usize, p0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
-  const h = gi(g, 2), w = gi(g, 3), kh = gi(g, 5), kw = gi(g, 6);
-  const dh = gi(g, 9), dw = gi(g, 10), padTop = gi(g, 11), padLeft = gi(g, 12), wo = gi(g, 15);
-  const panels = (nc + NR - 1) / NR;
-  const khw = kh * kw;
-  const oh0 = p0 / wo, ow0 = p0 - oh0 * wo;
-  for (let q = 0; q < panels; q++) {
-    for (let half = 0; half < 2; half++) {
-      // The four col rows of this half panel: plane (0 = beyond nc), row offset, column shift.
-      const r0 = j0 + q * NR + half * 4;
-      const end = j0 + nc;
-      let pl0: usize = 0, pl1: usize = 0, pl2: usize = 0, pl3: usize = 0;
-      let io0 = 0, io1 = 0, io2 = 0, io3 = 0, sf0 = 0, sf1 = 0, sf2 = 0, sf3 = 0;
-      for (let t = 0; t < 4; t++) {
-        const r = r0 + t;
-        if (r >= end) break;
-        const c = r / khw, rem = r - c * khw, i = rem / kw, jt = rem - i * kw;
-        const pl = x + <usize>(c * h * w * 4), io = i * dh - padTop, sf = jt * dw - padLeft;
-        if (t == 0) { pl0 = pl; io0 = io; sf0 = sf; }
-        else if (t == 1) { pl1 = pl; io1 = io; sf1 = sf; }
-        else if (t == 2) { pl2 = pl; io2 = io; sf2 = sf; }
-        else { pl3 = pl; io3 = io; sf3 = sf; }
-      }
-      let d = dst + <usize>(q * kc * NR * 4 + half * 16);
-      let oh = oh0, ow = ow0;
-      let pp = 0;
-      for (; pp + 4 <= kc; pp += 4) {
-        const c0 = colRow4(pl0, io0, sf0, oh, ow, g), c1 = colRow4(pl1, io1, sf1, oh, ow, g);
-        const c2 = colRow4(pl2, io2, sf2, oh, ow, g), c3 = colRow4(pl3, io3, sf3, oh, ow, g);
-        const t0 = v128.shuffle<f32>(c0, c1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(c0, c1, 2, 6, 3, 7);
-        const t2 = v128.shuffle<f32>(c2, c3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(c2, c3, 2, 6, 3, 7);
-        v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
-        v128.store(d + 32, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
-        v128.store(d + 64, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
-        v128.store(d + 96, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
-        d += 128;
-        ow += 4;
-        while (ow >= wo) {
-          ow -= wo;
-          oh++;
-        }
-      }
-      for (; pp < kc; pp++) {
-        store<f32>(d, colAt(pl0, io0, sf0, oh, ow, g));
-        store<f32>(d, colAt(pl1, io1, sf1, oh, ow, g), 4);
-        store<f32>(d, colAt(pl2, io2, sf2, oh, ow, g), 8);
-        store<f32>(d, colAt(pl3, io3, sf3, oh, ow, g), 12);
-        d += 32;
-        ow++;
-        if (ow == wo) {
-          ow = 0;
-          oh++;
-        }
-      }
-    }
-  }
-}
-
 function isPointwise(g: usize): bool {
   return gi(g, 5) == 1 && gi(g, 6) == 1 && gi(g, 7) == 1 && gi(g, 8) == 1 && gi(g, 11) == 0 && gi(g, 12) == 0 &&
     gi(g, 16) == 0 && gi(g, 17) == 0;
 }
 
-/** out[s0..s1) = conv(x, w) + bias (bias = 0: none). Scratch: pack (col is unused: B is packed from x). */
+/** out[s0..s1) = conv(x, w) + bias (bias = 0: none). Scratch: col (K×P floats), pack. */
 export function convForward(x: usize, w: usize, bias: usize, out: usize, g: usize, col: usize, pack: usize, s0: i32, s1: i32): void {
   const cin = gi(g, 1), h = gi(g, 2), wd = gi(g, 3), cout = gi(g, 4), kh = gi(g, 5), kw = gi(g, 6);
   const groups = gi(g, 13), ho = gi(g, 14), wo = gi(g, 15);
@@ -492,9 +349,12 @@ export function convForward(x: usize, w: usize, bias: usize, out: usize, g: usiz
       const xo = x + <usize>((n * cin + gr * cinG) * h * wd * 4);
       const yo = out + <usize>((n * cout + gr * coutG) * P * 4);
       const wo_ = w + <usize>(gr * coutG * K * 4);
-      // B = im2col(x) packed straight from x (a pointwise conv's B is x itself).
-      if (pw) gemm(coutG, P, K, 1, wo_, K, 1, xo, P, 1, 0, yo, P, pack);
-      else gemmCore(coutG, P, K, 1, wo_, K, 1, xo, 0, 0, 0, yo, P, pack, B_COL, g);
+      let src = xo;
+      if (!pw) {
+        im2col(xo, cinG, g, col);
+        src = col;
+      }
+      gemm(coutG, P, K, 1, wo_, K, 1, src, P, 1, 0, yo, P, pack);
     }
     if (bias != 0) {
       for (let co = 0; co < cout; co++) {
@@ -544,9 +404,13 @@ export function convBackwardWeight(x: usize, dy: usize, dw: usize, g: usize, col
       const xo = x + <usize>((n * cin + gr * cinG) * h * wd * 4);
       const yo = dy + <usize>((n * cout + gr * coutG) * P * 4);
       const wo_ = dw + <usize>(gr * coutG * K * 4);
-      // dW_g (coutG×K) += dy_g (coutG×P) · colᵀ (P×K): B(p, j) = col[j·P + p], packed straight from x.
-      if (pw) gemm(coutG, K, P, 1, yo, P, 1, xo, 1, P, 1, wo_, K, pack);
-      else gemmCore(coutG, K, P, 1, yo, P, 1, xo, 0, 0, 1, wo_, K, pack, B_COL_T, g);
+      let src = xo;
+      if (!pw) {
+        im2col(xo, cinG, g, col);
+        src = col;
+      }
+      // dW_g (coutG×K) += dy_g (coutG×P) · colᵀ (P×K): B(p, j) = col[j·P + p].
+      gemm(coutG, K, P, 1, yo, P, 1, src, 1, P, 1, wo_, K, pack);
     }
   }
 }
