@@ -509,6 +509,48 @@ describe('wasm specifics', () => {
     expectClose(f2, f1, gd.n * gd.wo, 'threaded direct convBackwardWeight');
   });
 
+  it('two threads, the calling thread copying while the workers compute: forward, dX and the bias gradient keep one thread\'s bits; dW is the two half-batch sums added', async () => {
+    const rng = new T.Rng(17);
+    const cases: [string, ConvGeom][] = [
+      ['im2col', geom(8, 16, 1, 300, 16, 1, 5, { d: [1, 2], pad: [0, 0, 8, 0] })],
+      ['first layer (cin 1)', geom(64, 1, 1, 512, 32, 1, 5, { pad: [0, 0, 4, 0] })],
+      ['direct (depthwise)', geom(8, 64, 1, 600, 64, 1, 9, { pad: [0, 0, 8, 0], groups: 64 })],
+    ];
+    const runAll = (g: ConvGeom, x: Float32Array, w: Float32Array, bias: Float32Array, dy: Float32Array, withDx: boolean) => {
+      const y = new Float32Array(dy.length), dx = withDx ? new Float32Array(x.length) : null;
+      const dw = new Float32Array(w.length), db = new Float32Array(g.cout);
+      T.wasmKernels.convForward!(x, w, bias, y, g);
+      T.wasmKernels.convBackward!(x, w, dy, dx, dw, db, g);
+      return { y, dx, dw, db };
+    };
+    const inputs = cases.map(([, g]) => {
+      expect(g.n * g.cout * (g.cin / g.groups) * g.kw * g.wo).toBeGreaterThanOrEqual(T.THREAD_MIN_MACS);
+      return { x: rand(g.n * g.cin * g.w, rng), w: rand(g.cout * (g.cin / g.groups) * g.kw, rng), dy: rand(g.n * g.cout * g.wo, rng), bias: rand(g.cout, rng) };
+    });
+    const each = (f: (g: ConvGeom, o: (typeof inputs)[number], withDx: boolean, label: string) => void) =>
+      cases.forEach(([label, g], i) => [true, false].forEach((withDx) => f(g, inputs[i], withDx, `${label}${withDx ? '' : ' (no dX)'}`)));
+    await T.setWasmThreads(1);
+    const want: ReturnType<typeof runAll>[] = [];
+    each((g, { x, w, bias, dy }, withDx) => {
+      const one = runAll(g, x, w, bias, dy, withDx);
+      const half = g.n / 2, xs = x.length / g.n, ys = dy.length / g.n, gh = { ...g, n: half };
+      const lo = runAll(gh, x.subarray(0, half * xs), w, bias, dy.subarray(0, half * ys), false);
+      const hi = runAll(gh, x.subarray(half * xs), w, bias, dy.subarray(half * ys), false);
+      want.push({ ...one, dw: lo.dw.map((v, j) => Math.fround(v + hi.dw[j])) });
+    });
+    await T.setWasmThreads(2);
+    let k = 0;
+    each((g, { x, w, bias, dy }, withDx, label) => {
+      const two = runAll(g, x, w, bias, dy, withDx);
+      const ref = want[k++];
+      expect(two.y, `${label}: forward`).toEqual(ref.y);
+      expect(two.dx, `${label}: dX`).toEqual(ref.dx);
+      expect(two.db, `${label}: bias gradient`).toEqual(ref.db);
+      expect(two.dw, `${label}: dW`).toEqual(ref.dw);
+    });
+    await T.setWasmThreads(1);
+  });
+
   it('im2col packed straight from x: the same bits as an explicit im2col followed by the wasm GEMM', async () => {
     await T.setWasmThreads(1); // one thread: the reference below sums dW's samples in order
     T.setWasmConvPath('im2col');

@@ -205,17 +205,29 @@ function convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArr
     r.exports.biasGrad(pdy, g.n, g.cout, g.ho * g.wo, pdb);
     db.set(r.f32.subarray(pdb >> 2, (pdb >> 2) + db.length));
   }
-  if (dx !== null) {
+  if (dx !== null && dw !== null && !plan.direct && plan.nt > 1) {
+    // Both gradients split over the threads: one job each (dX then dW of its samples), so each
+    // worker is woken once — a wake-up costs ≈ 0.5 ms here (docs/kernels.md).
     mem.set(w, pw >> 2);
-    if (plan.direct) r.run('convBackwardInputDirect', plan.ranges.map(([s0, s1]) => [pdy, pw, pdx, pg, s0, s1]));
-    else r.run('convBackwardInput', plan.ranges.map(([s0, s1], t) => [pdy, pw, pdx, pg, scratch[t][0], scratch[t][1], s0, s1]));
-    dx.set(r.f32.subarray(pdx >> 2, (pdx >> 2) + dx.length));
-  }
-  if (dw !== null) {
     mem.set(x, px >> 2);
     for (const p of pdws) mem.fill(0, p >> 2, (p >> 2) + dw.length);
-    if (plan.direct) r.run('convBackwardWeightDirect', plan.ranges.map(([s0, s1], t) => [px, pdy, pdws[t], pg, s0, s1]));
-    else r.run('convBackwardWeight', plan.ranges.map(([s0, s1], t) => [px, pdy, pdws[t], pg, scratch[t][0], scratch[t][1], s0, s1]));
+    r.run('convBackwardBoth', plan.ranges.map(([s0, s1], t) => [pdy, pw, pdx, px, pdws[t], pg, scratch[t][0], scratch[t][1], s0, s1]));
+    dx.set(r.f32.subarray(pdx >> 2, (pdx >> 2) + dx.length));
+  } else {
+    if (dx !== null) {
+      mem.set(w, pw >> 2);
+      if (plan.direct) r.run('convBackwardInputDirect', plan.ranges.map(([s0, s1]) => [pdy, pw, pdx, pg, s0, s1]));
+      else r.run('convBackwardInput', plan.ranges.map(([s0, s1], t) => [pdy, pw, pdx, pg, scratch[t][0], scratch[t][1], s0, s1]));
+      dx.set(r.f32.subarray(pdx >> 2, (pdx >> 2) + dx.length));
+    }
+    if (dw !== null) {
+      mem.set(x, px >> 2);
+      for (const p of pdws) mem.fill(0, p >> 2, (p >> 2) + dw.length);
+      if (plan.direct) r.run('convBackwardWeightDirect', plan.ranges.map(([s0, s1], t) => [px, pdy, pdws[t], pg, s0, s1]));
+      else r.run('convBackwardWeight', plan.ranges.map(([s0, s1], t) => [px, pdy, pdws[t], pg, scratch[t][0], scratch[t][1], s0, s1]));
+    }
+  }
+  if (dw !== null) {
     for (let t = 1; t < pdws.length; t++) r.exports.addInto(pdws[0], pdws[t], dw.length);
     dw.set(r.f32.subarray(pdws[0] >> 2, (pdws[0] >> 2) + dw.length));
   }

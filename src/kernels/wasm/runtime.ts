@@ -44,6 +44,7 @@ export interface WasmExports {
   convForward(x: number, w: number, bias: number, out: number, g: number, col: number, pack: number, s0: number, s1: number): void;
   convBackwardInput(dy: number, w: number, dx: number, g: number, col: number, pack: number, s0: number, s1: number): void;
   convBackwardWeight(x: number, dy: number, dw: number, g: number, col: number, pack: number, s0: number, s1: number): void;
+  convBackwardBoth(dy: number, w: number, dx: number, x: number, dw: number, g: number, col: number, pack: number, s0: number, s1: number): void;
   addInto(dst: number, src: number, n: number): void;
   biasGrad(dy: number, n: number, c: number, p: number, out: number): void;
   convForwardDirect(x: number, w: number, bias: number, out: number, g: number, s0: number, s1: number): void;
@@ -65,7 +66,7 @@ export interface WasmExports {
 
 /** Functions a worker can be asked to run, by index in the control block. */
 const JOBS = [
-  'gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight',
+  'gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight', 'convBackwardBoth',
   'convForwardDirect', 'convBackwardInputDirect', 'convBackwardWeightDirect',
 ] as const;
 export type JobName = (typeof JOBS)[number];

@@ -415,6 +415,15 @@ export function convBackwardWeight(x: usize, dy: usize, dw: usize, g: usize, col
   }
 }
 
+/**
+ * dX and dW of samples [s0, s1) in one job (one worker wake-up instead of two): exactly
+ * convBackwardInput then convBackwardWeight, so the bits are theirs.
+ */
+export function convBackwardBoth(dy: usize, w: usize, dx: usize, x: usize, dw: usize, g: usize, col: usize, pack: usize, s0: i32, s1: i32): void {
+  convBackwardInput(dy, w, dx, g, col, pack, s0, s1);
+  convBackwardWeight(x, dy, dw, g, col, pack, s0, s1);
+}
+
 /** Adds x[i], x[i+1], x[i+2], x[i+3] of channel rows a and b to the lanes of acc, each lane in i order. */
 // @ts-ignore: decorator
 @inline function addPair4(acc: v128, a: usize, b: usize): v128 {
