@@ -465,8 +465,8 @@ describe('wasm specifics', () => {
     expect(threads).toBe(2);
     expect(T.wasmInfo()!.threads).toBe(2);
     const rng = new T.Rng(9);
-    const m = 160, n = 200, k = 140; // m·n·k above THREAD_MIN_MACS
-    expect(m * n * k).toBeGreaterThanOrEqual(T.THREAD_MIN_MACS);
+    const m = 256, n = 272, k = 256; // m·n·k above WAKE_MIN_MACS: the workers take part
+    expect(m * n * k).toBeGreaterThanOrEqual(T.WAKE_MIN_MACS);
     for (const [transA, transB] of [[false, false], [true, true]] as const) {
       const a = rand(m * k, rng), b = rand(k * n, rng);
       const want = rand(m * n, rng), got = want.slice();
@@ -474,8 +474,8 @@ describe('wasm specifics', () => {
       T.wasmKernels.gemm!(transA, transB, m, n, k, 1, a, 0, transA ? m : k, b, 0, transB ? k : n, 0.5, got, 0, n);
       expectClose(got, want, k, 'threaded gemm');
     }
-    const g = geom(8, 16, 1, 300, 16, 1, 5, { d: [1, 2], pad: [0, 0, 8, 0] });
-    expect(g.n * g.cout * g.cin * 5 * g.wo).toBeGreaterThanOrEqual(T.THREAD_MIN_MACS);
+    const g = geom(8, 32, 1, 600, 32, 1, 5, { d: [1, 2], pad: [0, 0, 8, 0] });
+    expect(g.n * g.cout * g.cin * 5 * g.wo).toBeGreaterThanOrEqual(T.WAKE_MIN_MACS);
     const x = rand(g.n * g.cin * g.w, rng), w = rand(g.cout * g.cin * 5, rng), dy = rand(g.n * g.cout * g.wo, rng);
     const o1 = new Float32Array(dy.length), o2 = new Float32Array(dy.length);
     JS.convForward(x, w, null, o1, g);
@@ -491,9 +491,9 @@ describe('wasm specifics', () => {
     expectClose(dw2, dw1, g.n * g.wo, 'threaded convBackwardWeight');
 
     // The direct path (depthwise) split over the threads too.
-    const gd = geom(8, 64, 1, 600, 64, 1, 9, { pad: [0, 0, 8, 0], groups: 64 });
+    const gd = geom(64, 64, 1, 600, 64, 1, 9, { pad: [0, 0, 8, 0], groups: 64 });
     expect(T.convPath(gd)).toBe('direct');
-    expect(gd.n * gd.cout * 9 * gd.wo).toBeGreaterThanOrEqual(T.THREAD_MIN_MACS);
+    expect(gd.n * gd.cout * 9 * gd.wo).toBeGreaterThanOrEqual(T.WAKE_MIN_MACS);
     const xd = rand(gd.n * gd.cin * gd.w, rng), wd = rand(gd.cout * 9, rng), dyd = rand(gd.n * gd.cout * gd.wo, rng);
     const y1 = new Float32Array(dyd.length), y2 = new Float32Array(dyd.length);
     JS.convForward(xd, wd, null, y1, gd);
@@ -509,12 +509,14 @@ describe('wasm specifics', () => {
     expectClose(f2, f1, gd.n * gd.wo, 'threaded direct convBackwardWeight');
   });
 
-  it('two threads, the calling thread copying while the workers compute: forward, dX and the bias gradient keep one thread\'s bits; dW is the two half-batch sums added', async () => {
+  it('two threads: forward, dX and the bias gradient keep one thread\'s bits; dW is the two half-batch sums added', async () => {
     const rng = new T.Rng(17);
+    // Above WAKE_MIN_MACS (the workers take part) and below (the same slices on the calling thread).
     const cases: [string, ConvGeom][] = [
-      ['im2col', geom(8, 16, 1, 300, 16, 1, 5, { d: [1, 2], pad: [0, 0, 8, 0] })],
-      ['first layer (cin 1)', geom(64, 1, 1, 512, 32, 1, 5, { pad: [0, 0, 4, 0] })],
-      ['direct (depthwise)', geom(8, 64, 1, 600, 64, 1, 9, { pad: [0, 0, 8, 0], groups: 64 })],
+      ['im2col', geom(8, 32, 1, 600, 32, 1, 5, { d: [1, 2], pad: [0, 0, 8, 0] })],
+      ['im2col, under WAKE_MIN_MACS', geom(8, 16, 1, 300, 16, 1, 5, { d: [1, 2], pad: [0, 0, 8, 0] })],
+      ['first layer (cin 1), under WAKE_MIN_MACS', geom(64, 1, 1, 512, 32, 1, 5, { pad: [0, 0, 4, 0] })],
+      ['direct (depthwise)', geom(64, 64, 1, 600, 64, 1, 9, { pad: [0, 0, 8, 0], groups: 64 })],
     ];
     const runAll = (g: ConvGeom, x: Float32Array, w: Float32Array, bias: Float32Array, dy: Float32Array, withDx: boolean) => {
       const y = new Float32Array(dy.length), dx = withDx ? new Float32Array(x.length) : null;
@@ -543,10 +545,18 @@ describe('wasm specifics', () => {
     each((g, { x, w, bias, dy }, withDx, label) => {
       const two = runAll(g, x, w, bias, dy, withDx);
       const ref = want[k++];
-      expect(two.y, `${label}: forward`).toEqual(ref.y);
-      expect(two.dx, `${label}: dX`).toEqual(ref.dx);
-      expect(two.db, `${label}: bias gradient`).toEqual(ref.db);
-      expect(two.dw, `${label}: dW`).toEqual(ref.dw);
+      // First differing element (−1: the same bits); toEqual on millions of elements is slow.
+      const firstDiff = (u: Float32Array | null, v: Float32Array | null): number => {
+        if (u === null || v === null) return u === v ? -1 : 0;
+        const a = new Uint32Array(u.buffer, u.byteOffset, u.length), b = new Uint32Array(v.buffer, v.byteOffset, v.length);
+        if (a.length !== b.length) return 0;
+        for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+        return -1;
+      };
+      expect(firstDiff(two.y, ref.y), `${label}: forward`).toBe(-1);
+      expect(firstDiff(two.dx, ref.dx), `${label}: dX`).toBe(-1);
+      expect(firstDiff(two.db, ref.db), `${label}: bias gradient`).toBe(-1);
+      expect(firstDiff(two.dw, ref.dw), `${label}: dW`).toBe(-1);
     });
     await T.setWasmThreads(1);
   });

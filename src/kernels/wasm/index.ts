@@ -37,6 +37,14 @@ function R(): WasmRuntime {
   return rt;
 }
 
+/**
+ * Multiply-adds below which a split kernel runs its slices one after another on the calling
+ * thread instead of waking the workers: waking a worker costs ≈ 0.5–0.7 ms on the 2-vCPU VM
+ * measured (docs/kernels.md), more than such a slice takes. The slices stay the same (they fix
+ * the bits), only who runs them changes.
+ */
+export const WAKE_MIN_MACS = 1 << 24;
+
 /** Number of threads to use for a kernel of `macs` multiply-adds. */
 function threadsFor(r: WasmRuntime, macs: number): number {
   return macs >= THREAD_MIN_MACS ? r.threads : 1;
@@ -83,7 +91,7 @@ function gemm(
     if (nn <= 0) break;
     slices.push([m, nn, k, alpha, pa, sai, sap, pb + j0 * sbj * 4, sbp, sbj, beta, pc + j0 * 4, ldc, packs[t]]);
   }
-  r.run('gemm', slices);
+  r.run('gemm', slices, m * n * k < WAKE_MIN_MACS);
   c.set(r.f32.subarray(pc >> 2, (pc >> 2) + cLen), cOff);
 }
 
@@ -131,6 +139,8 @@ interface ConvPlan {
   ranges: [number, number][];
   colFloats: number;
   direct: boolean;
+  /** Run the slices on the calling thread (see WAKE_MIN_MACS). */
+  inline: boolean;
 }
 
 function planConv(r: WasmRuntime, g: ConvGeom): ConvPlan {
@@ -145,7 +155,7 @@ function planConv(r: WasmRuntime, g: ConvGeom): ConvPlan {
     if (s1 > s0) ranges.push([s0, s1]);
   }
   const direct = convPath(g) === 'direct';
-  return { nt: ranges.length, ranges, colFloats: isPointwise(g) || direct ? 0 : K * P, direct };
+  return { nt: ranges.length, ranges, colFloats: isPointwise(g) || direct ? 0 : K * P, direct, inline: macs < WAKE_MIN_MACS };
 }
 
 function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeom): void {
@@ -168,8 +178,8 @@ function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out:
   mem.set(x, px >> 2);
   mem.set(w, pw >> 2);
   if (bias !== null) mem.set(bias, pbias >> 2);
-  if (plan.direct) r.run('convForwardDirect', plan.ranges.map(([s0, s1]) => [px, pw, pbias, po, pg, s0, s1]));
-  else r.run('convForward', plan.ranges.map(([s0, s1], t) => [px, pw, pbias, po, pg, scratch[t][0], scratch[t][1], s0, s1]));
+  if (plan.direct) r.run('convForwardDirect', plan.ranges.map(([s0, s1]) => [px, pw, pbias, po, pg, s0, s1]), plan.inline);
+  else r.run('convForward', plan.ranges.map(([s0, s1], t) => [px, pw, pbias, po, pg, scratch[t][0], scratch[t][1], s0, s1]), plan.inline);
   out.set(r.f32.subarray(po >> 2, (po >> 2) + out.length));
 }
 
@@ -211,20 +221,20 @@ function convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArr
     mem.set(w, pw >> 2);
     mem.set(x, px >> 2);
     for (const p of pdws) mem.fill(0, p >> 2, (p >> 2) + dw.length);
-    r.run('convBackwardBoth', plan.ranges.map(([s0, s1], t) => [pdy, pw, pdx, px, pdws[t], pg, scratch[t][0], scratch[t][1], s0, s1]));
+    r.run('convBackwardBoth', plan.ranges.map(([s0, s1], t) => [pdy, pw, pdx, px, pdws[t], pg, scratch[t][0], scratch[t][1], s0, s1]), plan.inline);
     dx.set(r.f32.subarray(pdx >> 2, (pdx >> 2) + dx.length));
   } else {
     if (dx !== null) {
       mem.set(w, pw >> 2);
-      if (plan.direct) r.run('convBackwardInputDirect', plan.ranges.map(([s0, s1]) => [pdy, pw, pdx, pg, s0, s1]));
-      else r.run('convBackwardInput', plan.ranges.map(([s0, s1], t) => [pdy, pw, pdx, pg, scratch[t][0], scratch[t][1], s0, s1]));
+      if (plan.direct) r.run('convBackwardInputDirect', plan.ranges.map(([s0, s1]) => [pdy, pw, pdx, pg, s0, s1]), plan.inline);
+      else r.run('convBackwardInput', plan.ranges.map(([s0, s1], t) => [pdy, pw, pdx, pg, scratch[t][0], scratch[t][1], s0, s1]), plan.inline);
       dx.set(r.f32.subarray(pdx >> 2, (pdx >> 2) + dx.length));
     }
     if (dw !== null) {
       mem.set(x, px >> 2);
       for (const p of pdws) mem.fill(0, p >> 2, (p >> 2) + dw.length);
-      if (plan.direct) r.run('convBackwardWeightDirect', plan.ranges.map(([s0, s1], t) => [px, pdy, pdws[t], pg, s0, s1]));
-      else r.run('convBackwardWeight', plan.ranges.map(([s0, s1], t) => [px, pdy, pdws[t], pg, scratch[t][0], scratch[t][1], s0, s1]));
+      if (plan.direct) r.run('convBackwardWeightDirect', plan.ranges.map(([s0, s1], t) => [px, pdy, pdws[t], pg, s0, s1]), plan.inline);
+      else r.run('convBackwardWeight', plan.ranges.map(([s0, s1], t) => [px, pdy, pdws[t], pg, scratch[t][0], scratch[t][1], s0, s1]), plan.inline);
     }
   }
   if (dw !== null) {

@@ -338,12 +338,14 @@ export class WasmRuntime {
 
   /**
    * Run job slices: slices[0] on the calling thread, slices[t] on worker t − 1. Each slice is an
-   * argument list for the named wasm export.
+   * argument list for the named wasm export. `inline`: run them all on the calling thread, one
+   * after another — the same computations, so the same bits, without waking the workers (for
+   * jobs shorter than a wake-up).
    */
-  run(job: JobName, slices: number[][]): void {
+  run(job: JobName, slices: number[][], inline = false): void {
     const fns = this.exports as unknown as Record<string, (...a: number[]) => void>;
-    if (slices.length === 1) {
-      fns[job](...slices[0]);
+    if (slices.length === 1 || inline) {
+      for (const s of slices) fns[job](...s);
       return;
     }
     const jobIndex = JOBS.indexOf(job);
