@@ -11,7 +11,8 @@ import type { ReduceOp } from '../contracts.js';
 export function reduce(op: ReduceOp, x: TypedArray, outer: number, r: number, inner: number, out: TypedArray): void {
   if (op === 'sum') {
     if (inner === 1) {
-      sumRows(x, outer, r, out);
+      // Rows of r contiguous values: the outer·inner sum with one outer block, same chain order.
+      sumOuterInner(x, 1, outer, r, out);
       return;
     }
     // Accumulate in a float64 row so float32 sums over long axes lose less precision.
@@ -43,31 +44,6 @@ export function reduce(op: ReduceOp, x: TypedArray, outer: number, r: number, in
       }
       out[o * inner + i] = wantIndex ? bestK : best;
     }
-  }
-}
-
-/** out[o] = Σ_k x[o·r + k], four rows' chains interleaved. */
-function sumRows(x: TypedArray, outer: number, r: number, out: TypedArray): void {
-  let o = 0;
-  for (; o + 4 <= outer; o += 4) {
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    const b0 = o * r, b1 = b0 + r, b2 = b1 + r, b3 = b2 + r;
-    for (let k = 0; k < r; k++) {
-      s0 += x[b0 + k];
-      s1 += x[b1 + k];
-      s2 += x[b2 + k];
-      s3 += x[b3 + k];
-    }
-    out[o] = s0;
-    out[o + 1] = s1;
-    out[o + 2] = s2;
-    out[o + 3] = s3;
-  }
-  for (; o < outer; o++) {
-    let s = 0;
-    const base = o * r;
-    for (let k = 0; k < r; k++) s += x[base + k];
-    out[o] = s;
   }
 }
 
