@@ -11,6 +11,7 @@ import { add, } from './ops/elementwise.js';
 import { cast, contiguous } from './ops/movement.js';
 import { noGrad, type Node } from './graph.js';
 import { gradRules, onesGrad, type Rule } from './rules.js';
+import { releaseIfInternal, withRecyclingArena } from '../tensor/bufferPool.js';
 import type { Prim } from './prims.js';
 
 export interface BackwardOptions {
@@ -95,7 +96,9 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}
     throw new Error(`backward: seed gradient has shape ${fmtShape(grad.shape)} but the root has shape ${fmtShape(root.shape)}`);
   }
   const order = topoOrder(root);
-  noGrad(() => {
+  // Intermediate gradients die with this call: their large arrays are recycled for the next
+  // backward; the leaves' accumulated gradients escape (src/tensor/bufferPool.ts).
+  withRecyclingArena(() => noGrad(() => {
     const grads = new Map<number, Tensor>([[root.id, grad ?? onesGrad(root)]]);
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
@@ -122,9 +125,18 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}
         const prev = grads.get(input.id);
         grads.set(input.id, prev === undefined ? gi : add(prev, gi));
       }
-      if (!opts.retainGraph) t.node = freedNode(node.op, node.scope);
+      if (!opts.retainGraph) {
+        t.node = freedNode(node.op, node.scope);
+        // The graph was the last holder of a container-internal activation this node made or read.
+        releaseIfInternal(t.data);
+        for (const input of node.inputs) releaseIfInternal(input.data);
+      }
     }
-  });
+  }), () => leafGradArrays(order));
+}
+
+function* leafGradArrays(order: readonly Tensor[]): Iterable<unknown> {
+  for (const t of order) if (t.grad !== null) yield t.grad.data;
 }
 
 /** Reset the gradients of the given tensors (optimisers call this between steps). */

@@ -52,7 +52,8 @@ export interface PrimAttrs {
   take: { axis: number; indices: Int32Array };
   // linear algebra and networks
   matmul: object;
-  conv: { geom: ConvGeom; hasBias: boolean };
+  /** relu: the output went through a fused ReLU (its gradient masks g by out > 0). */
+  conv: { geom: ConvGeom; hasBias: boolean; relu: boolean };
   maxPool: { geom: PoolGeom; argmax: Int32Array };
   avgPool: { geom: PoolGeom; countIncludePad: boolean };
   logSoftmax: { axis: number };

@@ -147,14 +147,14 @@ export const gradRules: { [P in Prim]: Rule<P> } = {
     sumTo(matmul(g, transpose(b)), a.shape),
     sumTo(matmul(transpose(a), g), b.shape),
   ],
-  conv: ({ g, inputs, attrs }) => {
+  conv: ({ g, inputs, out, attrs }) => {
     const [x, w] = inputs;
     const geom = attrs.geom;
     const dx = x.requiresGrad ? allocate(g.dtype, x.size) : null;
     const dw = w.requiresGrad ? allocate(g.dtype, w.size) : null;
     const db = attrs.hasBias ? allocate(g.dtype, geom.cout) : null; // = sum(g, [0, 2, 3]), same bits
-    // One call for all: a backend with its own memory copies g in once.
-    kernel('convBackward')(x.values(), w.values(), g.values(), dx, dw, db, geom);
+    // One call for all: a backend with its own memory copies g in once, and masks it there for a fused ReLU.
+    kernel('convBackward')(x.values(), w.values(), g.values(), dx, dw, db, geom, attrs.relu ? out.values() : null);
     const grads: (Tensor | null)[] = [dx === null ? null : make(dx, x.shape), dw === null ? null : make(dw, w.shape)];
     if (db !== null) grads.push(make(db, [geom.cout]));
     return grads;

@@ -93,8 +93,12 @@ export interface KernelSet {
     b: TypedArray, bOff: number, ldb: number,
     beta: number, c: TypedArray, cOff: number, ldc: number,
   ): void;
-  /** out [n, cout, ho, wo] = conv(x [n, cin, h, w], w [cout, cin/groups, kh, kw]) + bias. */
-  convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeom): void;
+  /**
+   * out [n, cout, ho, wo] = conv(x [n, cin, h, w], w [cout, cin/groups, kh, kw]) + bias, then
+   * ReLU when `relu` (the same bits as a separate `unary('relu')` pass: NaN and −0 give +0), so a
+   * backend applies it while each sample's output is still in its cache or its own memory.
+   */
+  convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeom, relu?: boolean): void;
   /** dx [n, cin, h, w] = ∂/∂x given dy [n, cout, ho, wo] (overwrites dx). */
   convBackwardInput(dy: TypedArray, w: TypedArray, dx: TypedArray, g: ConvGeom): void;
   /** dw [cout, cin/groups, kh, kw] = ∂/∂w given x and dy (overwrites dw). */
@@ -103,8 +107,14 @@ export interface KernelSet {
    * All gradients of one convolution: dx as convBackwardInput, dw as convBackwardWeight and the
    * bias gradient db [cout] as sumOuterInner(dy, n, cout, ho·wo) (each skipped when null), the
    * same bits as those calls; a backend with its own memory copies dy in once instead of three times.
+   * With `reluOut` (the output of a convForward with `relu`), dy is first masked as
+   * reluGrad(reluOut, dy) — the gradient of the fused ReLU, same bits — and the three gradients
+   * are those of the masked dy; dy itself is not modified.
    */
-  convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray | null, dw: TypedArray | null, db: TypedArray | null, g: ConvGeom): void;
+  convBackward(
+    x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray | null, dw: TypedArray | null, db: TypedArray | null, g: ConvGeom,
+    reluOut?: TypedArray | null,
+  ): void;
   /** Max pooling; argmax receives the flat input index (within the sample plane) of each max, −1 if the window is all padding. */
   maxPoolForward(x: TypedArray, out: TypedArray, argmax: Int32Array, g: PoolGeom): void;
   maxPoolBackward(dy: TypedArray, argmax: Int32Array, dx: TypedArray, g: PoolGeom): void;

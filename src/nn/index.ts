@@ -1,5 +1,6 @@
 /** The nn layer: modules, layers, losses, initialisation and optimisers. */
 export * from './module.js';
+export * from './fusion.js';
 export * from './init.js';
 export * from './losses.js';
 export * from './layers/linear.js';

@@ -25,7 +25,12 @@ export abstract class Module {
 
   /** Run forward inside this module's scope. Prefer this over calling forward directly. */
   call(x: Tensor): Tensor {
-    return this.localName === '' ? this.forward(x) : withScope(this.localName, () => this.forward(x));
+    return this.inScope(() => this.forward(x));
+  }
+
+  /** Run `fn` inside this module's scope (what `call` does around forward). */
+  inScope<T>(fn: () => T): T {
+    return this.localName === '' ? fn() : withScope(this.localName, fn);
   }
 
   /** A short description for summaries, e.g. "Conv1d(3→10, k=3, d=1)". */

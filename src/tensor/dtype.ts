@@ -5,6 +5,8 @@
  * `withDefaultDtype('float64', fn)`), and the integer types serve integer-inference emulation.
  */
 
+import { takePooledFloat32 } from './bufferPool.js';
+
 export type DType = 'float32' | 'float64' | 'int32' | 'int8' | 'uint8';
 export type FloatDType = 'float32' | 'float64';
 
@@ -28,6 +30,10 @@ export function arrayClassOf<D extends DType>(dtype: D): (typeof constructors)[D
 export function allocate(dtype: DType, n: number): TypedArray {
   const C = constructors[dtype];
   if (C === undefined) throw new Error(`allocate: unknown dtype '${String(dtype)}' (valid: ${DTYPES.join(', ')})`);
+  if (dtype === 'float32') {
+    const pooled = takePooledFloat32(n); // inside backward: recycled gradient storage (bufferPool.ts)
+    if (pooled !== null) return pooled;
+  }
   return new C(n);
 }
 

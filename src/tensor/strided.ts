@@ -61,7 +61,11 @@ export function copyStrided(
   let o = 0;
   forEachRow(shape, strides, offset, (base) => {
     if (is === 1) for (let j = 0; j < inner; j++) dst[o++] = src[base + j];
-    else for (let j = 0, p = base; j < inner; j++, p += is) dst[o++] = src[p];
+    else if (is === 0) {
+      // A broadcast row (e.g. the gradient of a mean over the last axis): one native fill.
+      dst.fill(src[base], o, o + inner);
+      o += inner;
+    } else for (let j = 0, p = base; j < inner; j++, p += is) dst[o++] = src[p];
   });
 }
 

@@ -1,8 +1,10 @@
 /**
  * Differentiable convolutions: conv2d on NCHW and conv1d on NCL (run as a conv2d of height 1),
  * with stride, dilation, symmetric / asymmetric / 'same' / causal padding and groups, all
- * combinable. Shapes are validated here, before any kernel runs, with messages that name the
- * op and the shapes.
+ * combinable, optionally fused with a following ReLU (`activation: 'relu'`: one op whose output
+ * and gradients have the bits of conv then relu, without the intermediate tensor or the extra
+ * passes). Shapes are validated here, before any kernel runs, with messages that name the op and
+ * the shapes.
  */
 
 import { allocate, promote } from '../../tensor/dtype.js';
@@ -23,6 +25,16 @@ export interface Conv1dOptions {
   /** A number pads both sides; [left, right]; 'same' (stride 1, extra on the right as PyTorch); 'causal' pads (k−1)·d on the left. */
   padding?: Padding1d;
   groups?: number;
+  /** 'relu': apply ReLU to the output inside the op (same values and gradients as relu(conv1d(…))). */
+  activation?: ConvActivation;
+}
+
+export type ConvActivation = 'none' | 'relu';
+
+function fusedRelu(op: string, a: ConvActivation | undefined): boolean {
+  if (a === undefined || a === 'none') return false;
+  if (a === 'relu') return true;
+  throw new Error(`${op}: activation must be 'none' or 'relu', got ${JSON.stringify(a)}`);
 }
 
 export interface Conv2dOptions {
@@ -31,6 +43,8 @@ export interface Conv2dOptions {
   /** A number, [h, w] (both sides), [top, bottom, left, right], 'valid' or 'same' (stride 1). */
   padding?: Padding2d;
   groups?: number;
+  /** 'relu': apply ReLU to the output inside the op (same values and gradients as relu(conv2d(…))). */
+  activation?: ConvActivation;
 }
 
 function pair(v: number | readonly [number, number] | undefined, dflt: number, what: string, op: string): [number, number] {
@@ -63,7 +77,7 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor | null = null, opts: Conv
   } else if (typeof p === 'number') pads = [p, p, p, p];
   else if (p.length === 2) pads = [p[0], p[0], p[1], p[1]];
   else pads = [p[0], p[1], p[2], p[3]];
-  return convCore(op, x, w, b, { sh, sw, dh, dw, pads, groups: opts.groups ?? 1 });
+  return convCore(op, x, w, b, { sh, sw, dh, dw, pads, groups: opts.groups ?? 1, relu: fusedRelu(op, opts.activation) });
 }
 
 export function conv1d(x: Tensor, w: Tensor, b: Tensor | null = null, opts: Conv1dOptions = {}): Tensor {
@@ -84,7 +98,7 @@ export function conv1d(x: Tensor, w: Tensor, b: Tensor | null = null, opts: Conv
   else lr = [p[0], p[1]];
   const x4 = reshape(x, [x.shape[0], x.shape[1], 1, x.shape[2]]);
   const w4 = reshape(w, [w.shape[0], w.shape[1], 1, w.shape[2]]);
-  const y = convCore(op, x4, w4, b, { sh: 1, sw: s, dh: 1, dw: d, pads: [0, 0, lr[0], lr[1]], groups: opts.groups ?? 1 }, x.shape, w.shape);
+  const y = convCore(op, x4, w4, b, { sh: 1, sw: s, dh: 1, dw: d, pads: [0, 0, lr[0], lr[1]], groups: opts.groups ?? 1, relu: fusedRelu(op, opts.activation) }, x.shape, w.shape);
   return reshape(y, [y.shape[0], y.shape[1], y.shape[3]]);
 }
 
@@ -95,6 +109,7 @@ interface ConvParams {
   dw: number;
   pads: [number, number, number, number];
   groups: number;
+  relu: boolean;
 }
 
 function convCore(op: string, x: Tensor, w: Tensor, b: Tensor | null, p: ConvParams, userX = x.shape, userW = w.shape): Tensor {
@@ -127,7 +142,7 @@ function convCore(op: string, x: Tensor, w: Tensor, b: Tensor | null, p: ConvPar
   const xv = (x.dtype === dt ? x : cast(x, dt)).values();
   const wv = (w.dtype === dt ? w : cast(w, dt)).values();
   const out = allocate(dt, n * cout * ho * wo);
-  kernel('convForward')(xv, wv, b === null ? null : b.values(), out, geom);
+  kernel('convForward')(xv, wv, b === null ? null : b.values(), out, geom, p.relu);
   const inputs = b === null ? [x, w] : [x, w, b];
-  return record('conv', inputs, make(out, [n, cout, ho, wo]), { geom, hasBias: b !== null });
+  return record('conv', inputs, make(out, [n, cout, ho, wo]), { geom, hasBias: b !== null, relu: p.relu });
 }

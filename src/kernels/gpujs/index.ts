@@ -19,7 +19,7 @@ import type { Backend, ConvGeom, KernelName, KernelSet, QuantRounding, UnaryOp }
 import { allFloat32, float32Reason } from '../float32Only.js';
 import { recordFallback } from '../dispatch.js';
 import { jsKernels } from '../js/index.js';
-import { col2imAdd, composeConvBackward } from '../js/conv.js';
+import { col2imAdd, composeConvBackward, reluInPlace } from '../js/conv.js';
 
 export type GpujsMode = 'webasm' | 'cpu' | 'webgl' | 'webgl2' | 'headlessgl';
 
@@ -140,9 +140,9 @@ export async function createGpujsBackend(mode: GpujsMode = 'webasm'): Promise<Gp
     }
   }
 
-  function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeom): void {
+  function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeom, relu = false): void {
     if (!allFloat32(x, w, bias, out)) {
-      delegate('convForward', float32Reason('gpu.js', x, w, bias, out))(x, w, bias, out, g);
+      delegate('convForward', float32Reason('gpu.js', x, w, bias, out))(x, w, bias, out, g, relu);
       return;
     }
     const cinG = g.cin / g.groups;
@@ -164,6 +164,8 @@ export async function createGpujsBackend(mode: GpujsMode = 'webasm'): Promise<Gp
         }
       }
     }
+    // The fused ReLU (a cheap pass next to the gpu.js GEMM; the same bits as js).
+    if (relu) reluInPlace(out, 0, g.n * g.cout * P);
   }
 
   /** col[K×P] of one sample-group block of x starting at `base`, on gpu.js. */

@@ -14,6 +14,7 @@ import type { TypedArray } from '../../tensor/dtype.js';
 import type { ConvGeom, KernelSet } from '../contracts.js';
 import { gemm } from './gemm.js';
 import { sumOuterInner } from './reduce.js';
+import { reluGrad } from './elementwise.js';
 
 /** Whether the input plane can serve as its own im2col matrix (1×1 kernel, stride 1, no padding). */
 function isPointwise(g: ConvGeom): boolean {
@@ -77,7 +78,12 @@ function scratch(like: TypedArray, n: number): Float32Array | Float64Array {
   return like instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
 }
 
-export function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeom): void {
+/** ReLU in place over out[from, to): the bits of the js unary 'relu' (NaN and −0 give +0). */
+export function reluInPlace(out: TypedArray, from: number, to: number): void {
+  for (let i = from; i < to; i++) out[i] = out[i] > 0 ? out[i] : 0;
+}
+
+export function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeom, relu = false): void {
   const cinG = g.cin / g.groups;
   const coutG = g.cout / g.groups;
   const K = cinG * g.kh * g.kw;
@@ -102,6 +108,7 @@ export function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | nul
         for (let p = 0; p < P; p++) out[base + p] += bv;
       }
     }
+    if (relu) reluInPlace(out, n * g.cout * P, (n + 1) * g.cout * P);
   }
 }
 
@@ -151,12 +158,18 @@ export function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray
 
 /**
  * The combined backward contract built from a backend's two separate kernels and the js bias sum
- * (same bits as calling them).
+ * (same bits as calling them); a fused ReLU's mask is applied to a copy of dy first.
  */
 export function composeConvBackward(
   input: KernelSet['convBackwardInput'], weight: KernelSet['convBackwardWeight'],
 ): KernelSet['convBackward'] {
-  return (x, w, dy, dx, dw, db, g) => {
+  return (x, w, dyIn, dx, dw, db, g, reluOut = null) => {
+    let dy = dyIn;
+    if (reluOut !== null) {
+      const n = g.n * g.cout * g.ho * g.wo;
+      dy = scratch(dyIn, n);
+      reluGrad(reluOut, dyIn, dy, n);
+    }
     if (dx !== null) input(dy, w, dx, g);
     if (dw !== null) weight(x, dy, dw, g);
     if (db !== null) sumOuterInner(dy, g.n, g.cout, g.ho * g.wo, db);

@@ -158,9 +158,9 @@ function planConv(r: WasmRuntime, g: ConvGeom): ConvPlan {
   return { nt: ranges.length, ranges, colFloats: isPointwise(g) || direct ? 0 : K * P, direct, inline: macs < WAKE_MIN_MACS };
 }
 
-function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeom): void {
+function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeom, relu = false): void {
   if (!allFloat32(x, w, bias, out)) {
-    delegate('convForward', float32Reason('wasm', x, w, bias, out))(x, w, bias, out, g);
+    delegate('convForward', float32Reason('wasm', x, w, bias, out))(x, w, bias, out, g, relu);
     return;
   }
   const r = R();
@@ -178,8 +178,9 @@ function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out:
   mem.set(x, px >> 2);
   mem.set(w, pw >> 2);
   if (bias !== null) mem.set(bias, pbias >> 2);
-  if (plan.direct) r.run('convForwardDirect', plan.ranges.map(([s0, s1]) => [px, pw, pbias, po, pg, s0, s1]), plan.inline);
-  else r.run('convForward', plan.ranges.map(([s0, s1], t) => [px, pw, pbias, po, pg, scratch[t][0], scratch[t][1], s0, s1]), plan.inline);
+  const act = relu ? 1 : 0; // ReLU per sample inside each thread's slice
+  if (plan.direct) r.run('convForwardDirect', plan.ranges.map(([s0, s1]) => [px, pw, pbias, po, pg, s0, s1, act]), plan.inline);
+  else r.run('convForward', plan.ranges.map(([s0, s1], t) => [px, pw, pbias, po, pg, scratch[t][0], scratch[t][1], s0, s1, act]), plan.inline);
   out.set(r.f32.subarray(po >> 2, (po >> 2) + out.length));
 }
 
@@ -187,11 +188,15 @@ function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out:
  * All conv gradients in one visit to wasm memory: dy is copied in once, x only when dW is
  * wanted, w only when dX is; then the same dX and dW jobs as the two separate kernels run, so the
  * bits equal theirs, and the bias gradient is summed from the resident dy (float64 chains in the
- * js reference's order: the same bits as sumOuterInner).
+ * js reference's order: the same bits as sumOuterInner). A fused ReLU's mask is applied to the
+ * resident dy (reluGrad in place), so its gradient costs one copy-in and one pass.
  */
-function convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray | null, dw: TypedArray | null, db: TypedArray | null, g: ConvGeom): void {
-  if (!allFloat32(x, w, dy, dx, dw, db)) {
-    delegate('convBackward', float32Reason('wasm', x, w, dy, dx, dw, db))(x, w, dy, dx, dw, db, g);
+function convBackward(
+  x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray | null, dw: TypedArray | null, db: TypedArray | null, g: ConvGeom,
+  reluOut: TypedArray | null = null,
+): void {
+  if (!allFloat32(x, w, dy, dx, dw, db, reluOut)) {
+    delegate('convBackward', float32Reason('wasm', x, w, dy, dx, dw, db, reluOut))(x, w, dy, dx, dw, db, g, reluOut);
     return;
   }
   if (dx === null && dw === null && db === null) return;
@@ -206,11 +211,16 @@ function convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArr
   // One dW accumulator per thread; thread 0's is the output.
   const pdws = dw === null ? [] : plan.ranges.map(() => r.alloc(dw.length));
   const pdb = db === null ? 0 : r.alloc(db.length);
+  const pmask = reluOut === null ? 0 : r.alloc(dy.length);
   const scratch = plan.direct ? [] : plan.ranges.map(() => [r.alloc(plan.colFloats), r.alloc(r.packBytes / 4)]);
   r.commit();
   writeGeom(r, pg, g);
   const mem = r.f32;
   mem.set(dy, pdy >> 2);
+  if (reluOut !== null) {
+    mem.set(reluOut.length === dy.length ? reluOut : reluOut.subarray(0, dy.length), pmask >> 2);
+    r.exports.reluGrad(pmask, pdy, pdy, dy.length);
+  }
   if (db !== null) {
     r.exports.biasGrad(pdy, g.n, g.cout, g.ho * g.wo, pdb);
     db.set(r.f32.subarray(pdb >> 2, (pdb >> 2) + db.length));

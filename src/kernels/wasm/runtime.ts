@@ -41,13 +41,13 @@ export interface WasmExports {
   hasRelaxed(): number;
   gemm(m: number, n: number, k: number, alpha: number, a: number, sai: number, sap: number,
     b: number, sbp: number, sbj: number, beta: number, c: number, ldc: number, pack: number): void;
-  convForward(x: number, w: number, bias: number, out: number, g: number, col: number, pack: number, s0: number, s1: number): void;
+  convForward(x: number, w: number, bias: number, out: number, g: number, col: number, pack: number, s0: number, s1: number, act: number): void;
   convBackwardInput(dy: number, w: number, dx: number, g: number, col: number, pack: number, s0: number, s1: number): void;
   convBackwardWeight(x: number, dy: number, dw: number, g: number, col: number, pack: number, s0: number, s1: number): void;
   convBackwardBoth(dy: number, w: number, dx: number, x: number, dw: number, g: number, col: number, pack: number, s0: number, s1: number): void;
   addInto(dst: number, src: number, n: number): void;
   biasGrad(dy: number, n: number, c: number, p: number, out: number): void;
-  convForwardDirect(x: number, w: number, bias: number, out: number, g: number, s0: number, s1: number): void;
+  convForwardDirect(x: number, w: number, bias: number, out: number, g: number, s0: number, s1: number, act: number): void;
   convBackwardInputDirect(dy: number, w: number, dx: number, g: number, s0: number, s1: number): void;
   convBackwardWeightDirect(x: number, dy: number, dw: number, g: number, s0: number, s1: number): void;
   relu(x: number, out: number, n: number): void;

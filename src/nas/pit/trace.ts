@@ -10,6 +10,7 @@
 import type { Tensor } from '../../tensor/tensor.js';
 import { ones } from '../../tensor/create.js';
 import { enableGrad } from '../../autograd/graph.js';
+import { withoutLayerFusion } from '../../nn/fusion.js';
 import type { Node } from '../../autograd/graph.js';
 import type { Module } from '../../nn/module.js';
 import { isLayerModule } from './kinds.js';
@@ -64,7 +65,8 @@ export function traceModel(model: Module, inputShape: readonly number[], batch =
   model.eval();
   let out: Tensor;
   try {
-    out = enableGrad(() => model.forward(x));
+    // Fusion off: every layer module must record its own ops (src/nn/fusion.ts).
+    out = enableGrad(() => withoutLayerFusion(() => model.forward(x)));
   } finally {
     [...modules.values()].forEach((m, i) => (m.training = flags[i]));
   }

@@ -3,6 +3,33 @@
 import type { Tensor } from '../../tensor/tensor.js';
 import { add } from '../../autograd/ops/elementwise.js';
 import { Module } from '../module.js';
+import { layerFusionEnabled } from '../fusion.js';
+import { markInternalActivation } from '../../tensor/bufferPool.js';
+import { Conv1d, Conv2d } from './conv.js';
+import { AvgPool1d, AvgPool2d, GlobalAvgPool, MaxPool1d, MaxPool2d, ReLU } from './simple.js';
+import { BatchNorm1d, BatchNorm2d } from './batchnorm.js';
+
+/**
+ * Layer classes whose output is a fresh array (never a view of the input) and which keep no
+ * reference to their input outside the autograd graph: an activation passed between two of them
+ * inside a Sequential is seen by nobody else, so backward may recycle it (src/tensor/bufferPool.ts).
+ */
+const KEEPS_NOTHING: ReadonlySet<unknown> = new Set([Conv1d, Conv2d, ReLU, BatchNorm1d, BatchNorm2d, MaxPool1d, AvgPool1d, MaxPool2d, AvgPool2d, GlobalAvgPool]);
+
+function keepsNothing(m: Module | undefined): boolean {
+  return m !== undefined && KEEPS_NOTHING.has(m.constructor) && !Object.prototype.hasOwnProperty.call(m, 'forward');
+}
+
+/**
+ * The conv of a Conv → ReLU pair that can run fused: exact classes only, because a subclass
+ * (a searchable or quantised layer) may override forward, and so may an instance.
+ */
+function fusableConv(m: Module, next: Module | undefined): Conv1d | Conv2d | null {
+  if (next === undefined || next.constructor !== ReLU || !layerFusionEnabled()) return null;
+  if (m.constructor !== Conv1d && m.constructor !== Conv2d) return null;
+  if (Object.prototype.hasOwnProperty.call(m, 'forward') || Object.prototype.hasOwnProperty.call(next, 'forward')) return null;
+  return m as Conv1d | Conv2d;
+}
 
 export class Sequential extends Module {
   constructor(...layers: Module[]) {
@@ -14,8 +41,18 @@ export class Sequential extends Module {
     return this.children().map(([, m]) => m);
   }
   forward(x: Tensor): Tensor {
+    const layers = this.children();
     let y = x;
-    for (const [, m] of this.children()) y = m.call(y);
+    for (let i = 0; i < layers.length; i++) {
+      const m = layers[i][1];
+      const conv = fusableConv(m, layers[i + 1]?.[1]);
+      if (conv !== null) {
+        const input = y;
+        y = conv.inScope(() => conv.convolve(input, 'relu')); // the ReLU module runs inside it (src/nn/fusion.ts)
+        i++;
+      } else y = m.call(y);
+      if (keepsNothing(m) && keepsNothing(layers[i + 1]?.[1])) markInternalActivation(y.data);
+    }
     return y;
   }
   override describe(): string {

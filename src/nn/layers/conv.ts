@@ -3,7 +3,7 @@
 import { fmtShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Rng } from '../../tensor/rng.js';
-import { conv1d, conv2d, type Padding1d, type Padding2d } from '../../autograd/ops/conv.js';
+import { conv1d, conv2d, type ConvActivation, type Padding1d, type Padding2d } from '../../autograd/ops/conv.js';
 import { Module } from '../module.js';
 import { defaultLayerInit } from '../init.js';
 
@@ -73,10 +73,15 @@ export class Conv1d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    return this.convolve(x, 'none');
+  }
+
+  /** The conv with a fused activation ('relu': what a Sequential runs for this layer followed by a ReLU; src/nn/fusion.ts). */
+  convolve(x: Tensor, activation: ConvActivation): Tensor {
     if (x.ndim !== 3 || x.shape[1] !== this.inChannels) {
       throw new Error(`${this.describe()}: input must be [N, ${this.inChannels}, L], got ${fmtShape(x.shape)}`);
     }
-    return named(this, () => conv1d(x, this.weight, this.bias, { stride: this.stride, dilation: this.dilation, padding: this.padding, groups: this.groups }));
+    return named(this, () => conv1d(x, this.weight, this.bias, { stride: this.stride, dilation: this.dilation, padding: this.padding, groups: this.groups, activation }));
   }
 
   override describe(): string {
@@ -125,10 +130,15 @@ export class Conv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    return this.convolve(x, 'none');
+  }
+
+  /** The conv with a fused activation ('relu': what a Sequential runs for this layer followed by a ReLU; src/nn/fusion.ts). */
+  convolve(x: Tensor, activation: ConvActivation): Tensor {
     if (x.ndim !== 4 || x.shape[1] !== this.inChannels) {
       throw new Error(`${this.describe()}: input must be [N, ${this.inChannels}, H, W], got ${fmtShape(x.shape)}`);
     }
-    return named(this, () => conv2d(x, this.weight, this.bias, { stride: this.stride, dilation: this.dilation, padding: this.padding, groups: this.groups }));
+    return named(this, () => conv2d(x, this.weight, this.bias, { stride: this.stride, dilation: this.dilation, padding: this.padding, groups: this.groups, activation }));
   }
 
   override describe(): string {

@@ -338,7 +338,8 @@ function isPointwise(g: usize): bool {
 }
 
 /** out[s0..s1) = conv(x, w) + bias (bias = 0: none). Scratch: col (K×P floats), pack. */
-export function convForward(x: usize, w: usize, bias: usize, out: usize, g: usize, col: usize, pack: usize, s0: i32, s1: i32): void {
+/** Forward for samples [s0, s1); act = 1 applies ReLU to each sample's output while it is in cache (fused conv + bias + ReLU). */
+export function convForward(x: usize, w: usize, bias: usize, out: usize, g: usize, col: usize, pack: usize, s0: i32, s1: i32, act: i32): void {
   const cin = gi(g, 1), h = gi(g, 2), wd = gi(g, 3), cout = gi(g, 4), kh = gi(g, 5), kw = gi(g, 6);
   const groups = gi(g, 13), ho = gi(g, 14), wo = gi(g, 15);
   const cinG = cin / groups, coutG = cout / groups;
@@ -365,6 +366,10 @@ export function convForward(x: usize, w: usize, bias: usize, out: usize, g: usiz
         for (; p + 4 <= P; p += 4) v128.store(base + <usize>(p * 4), f32x4.add(v128.load(base + <usize>(p * 4)), bv));
         for (; p < P; p++) store<f32>(base + <usize>(p * 4), load<f32>(base + <usize>(p * 4)) + bs);
       }
+    }
+    if (act != 0) {
+      const yo = out + <usize>(n * cout * P * 4);
+      relu(yo, yo, cout * P);
     }
   }
 }
@@ -1015,7 +1020,7 @@ export function avgPoolBackward(dy: usize, dx: usize, g: usize, includePad: i32)
 }
 
 /** Direct forward for samples [s0, s1): out = bias, then every tap added in place. */
-export function convForwardDirect(x: usize, wt: usize, bias: usize, out: usize, g: usize, s0: i32, s1: i32): void {
+export function convForwardDirect(x: usize, wt: usize, bias: usize, out: usize, g: usize, s0: i32, s1: i32, act: i32): void {
   const cin = gi(g, 1), h = gi(g, 2), w = gi(g, 3), cout = gi(g, 4), kh = gi(g, 5), kw = gi(g, 6);
   const groups = gi(g, 13), P = gi(g, 14) * gi(g, 15);
   const cinG = cin / groups, coutG = cout / groups;
@@ -1035,6 +1040,10 @@ export function convForwardDirect(x: usize, wt: usize, bias: usize, out: usize, 
           for (let j = 0; j < kw; j++) tapPlane(0, xp, yp, load<f32>(wp + <usize>((i * kw + j) * 4)), i, j, g);
         }
       }
+    }
+    if (act != 0) {
+      const yo = out + <usize>(n * cout * P * 4);
+      relu(yo, yo, cout * P);
     }
   }
 }
