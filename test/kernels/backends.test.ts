@@ -77,6 +77,16 @@ const CONV_CASES: [string, ConvGeom][] = [
   ['1d first layer cin 1 k5', geom(4, 1, 1, 70, 6, 1, 5, { pad: [0, 0, 4, 0] })],
 ];
 
+/** 1-D shapes the wasm backend runs by Winograd F(4, k) (stride 1, one group, k ≤ 5, ≥ 8 channels). */
+const WINOGRAD_CASES: [string, ConvGeom][] = [
+  ['winograd k5 causal d8 (TCN layer 4)', geom(3, 16, 1, 128, 12, 1, 5, { d: [1, 8], pad: [0, 0, 32, 0] })],
+  ['winograd k5 no pad, wo not a multiple of 4', geom(2, 8, 1, 43, 9, 1, 5)],
+  ['winograd k3 same pad d3 (phases of unequal length)', geom(2, 9, 1, 37, 8, 1, 3, { d: [1, 3], pad: [0, 0, 3, 3] })],
+  ['winograd k4 asymmetric pad', geom(2, 8, 1, 50, 10, 1, 4, { pad: [0, 0, 1, 2] })],
+  ['winograd k2 d5 causal', geom(2, 8, 1, 40, 8, 1, 2, { d: [1, 5], pad: [0, 0, 5, 0] })],
+  ['winograd k5 d20: dilation above wo / 4', geom(2, 8, 1, 100, 8, 1, 5, { d: [1, 20], pad: [0, 0, 80, 0] })],
+];
+
 const GEMM_CASES: { m: number; n: number; k: number }[] = [
   { m: 1, n: 1, k: 1 }, { m: 3, n: 5, k: 7 }, { m: 4, n: 8, k: 16 }, { m: 9, n: 17, k: 33 },
   { m: 33, n: 70, k: 300 }, { m: 64, n: 520, k: 9 }, { m: 7, n: 600, k: 260 }, { m: 5, n: 3, k: 0 },
@@ -400,10 +410,10 @@ for (const be of BACKENDS) {
   });
 }
 
-describe('wasm conv paths: direct and im2col+GEMM both equal js on every case', () => {
+describe('wasm conv paths: direct, im2col+GEMM and Winograd all equal js on every case', () => {
   afterAll(() => T.setWasmConvPath(null));
-  for (const path of ['direct', 'im2col'] as const) {
-    for (const [label, g] of CONV_CASES) {
+  for (const path of ['direct', 'im2col', 'winograd'] as const) {
+    for (const [label, g] of [...CONV_CASES, ...WINOGRAD_CASES]) {
       it(`${path}: ${label}`, () => {
         T.setWasmConvPath(path);
         const rng = new T.Rng(15);
@@ -427,13 +437,20 @@ describe('wasm conv paths: direct and im2col+GEMM both equal js on every case', 
     }
   }
 
-  it('the per-shape rule: direct for depthwise (any multiplier), im2col otherwise', () => {
+  it('the per-shape rule: direct for depthwise (any multiplier), Winograd for 1-D k ≤ 5 with ≥ 8 channels, im2col otherwise', () => {
     T.setWasmConvPath(null);
     expect(T.convPath(geom(2, 6, 5, 5, 6, 3, 3, { groups: 6 }))).toBe('direct');
     expect(T.convPath(geom(2, 4, 5, 5, 8, 3, 3, { groups: 4 }))).toBe('direct');
     expect(T.convPath(geom(4, 1, 1, 70, 6, 1, 5))).toBe('im2col');
-    expect(T.convPath(geom(16, 32, 1, 256, 32, 1, 5))).toBe('im2col');
+    expect(T.convPath(geom(16, 32, 1, 256, 32, 1, 5))).toBe('winograd');
+    expect(T.convPath(geom(16, 32, 1, 256, 32, 1, 5, { d: [1, 8], pad: [0, 0, 32, 0] }))).toBe('winograd');
+    expect(T.convPath(geom(16, 32, 1, 256, 32, 1, 7))).toBe('im2col'); // k > 5
+    expect(T.convPath(geom(16, 32, 1, 256, 32, 1, 5, { s: [1, 2] }))).toBe('im2col'); // strided
+    expect(T.convPath(geom(16, 32, 3, 64, 32, 3, 3, { pad: [1, 1, 1, 1] }))).toBe('im2col'); // 2-D
     expect(T.convPath(geom(2, 8, 4, 4, 6, 1, 1, { groups: 2 }))).toBe('im2col');
+    T.setWasmConvPath('winograd');
+    expect(T.convPath(geom(2, 6, 5, 5, 6, 3, 3, { groups: 6 }))).toBe('direct'); // forced on a shape it cannot run: the rule
+    T.setWasmConvPath(null);
   });
 });
 
@@ -517,12 +534,20 @@ describe('wasm specifics', () => {
       ['im2col, under WAKE_MIN_MACS', geom(8, 16, 1, 300, 16, 1, 5, { d: [1, 2], pad: [0, 0, 8, 0] })],
       ['first layer (cin 1), under WAKE_MIN_MACS', geom(64, 1, 1, 512, 32, 1, 5, { pad: [0, 0, 4, 0] })],
       ['direct (depthwise)', geom(64, 64, 1, 600, 64, 1, 9, { pad: [0, 0, 8, 0], groups: 64 })],
+      ['winograd', geom(8, 32, 1, 600, 32, 1, 5, { d: [1, 2], pad: [0, 0, 8, 0] })],
+      ['winograd, under WAKE_MIN_MACS', geom(8, 16, 1, 300, 16, 1, 5, { d: [1, 2], pad: [0, 0, 8, 0] })],
     ];
-    const runAll = (g: ConvGeom, x: Float32Array, w: Float32Array, bias: Float32Array, dy: Float32Array, withDx: boolean) => {
+    // The 1-D cases would go by Winograd under the per-shape rule; 'im2col' ones are forced.
+    const runAll = (g: ConvGeom, x: Float32Array, w: Float32Array, bias: Float32Array, dy: Float32Array, withDx: boolean, label: string) => {
+      T.setWasmConvPath(label.startsWith('im2col') ? 'im2col' : null);
       const y = new Float32Array(dy.length), dx = withDx ? new Float32Array(x.length) : null;
       const dw = new Float32Array(w.length), db = new Float32Array(g.cout);
-      T.wasmKernels.convForward!(x, w, bias, y, g);
-      T.wasmKernels.convBackward!(x, w, dy, dx, dw, db, g);
+      try {
+        T.wasmKernels.convForward!(x, w, bias, y, g);
+        T.wasmKernels.convBackward!(x, w, dy, dx, dw, db, g);
+      } finally {
+        T.setWasmConvPath(null);
+      }
       return { y, dx, dw, db };
     };
     const inputs = cases.map(([, g]) => {
@@ -533,17 +558,21 @@ describe('wasm specifics', () => {
       cases.forEach(([label, g], i) => [true, false].forEach((withDx) => f(g, inputs[i], withDx, `${label}${withDx ? '' : ' (no dX)'}`)));
     await T.setWasmThreads(1);
     const want: ReturnType<typeof runAll>[] = [];
-    each((g, { x, w, bias, dy }, withDx) => {
-      const one = runAll(g, x, w, bias, dy, withDx);
+    each((g, { x, w, bias, dy }, withDx, label) => {
+      const one = runAll(g, x, w, bias, dy, withDx, label);
+      if (label.startsWith('winograd')) {
+        want.push(one); // dW is summed in the transform domain: compared within rounding below
+        return;
+      }
       const half = g.n / 2, xs = x.length / g.n, ys = dy.length / g.n, gh = { ...g, n: half };
-      const lo = runAll(gh, x.subarray(0, half * xs), w, bias, dy.subarray(0, half * ys), false);
-      const hi = runAll(gh, x.subarray(half * xs), w, bias, dy.subarray(half * ys), false);
+      const lo = runAll(gh, x.subarray(0, half * xs), w, bias, dy.subarray(0, half * ys), false, label);
+      const hi = runAll(gh, x.subarray(half * xs), w, bias, dy.subarray(half * ys), false, label);
       want.push({ ...one, dw: lo.dw.map((v, j) => Math.fround(v + hi.dw[j])) });
     });
     await T.setWasmThreads(2);
     let k = 0;
     each((g, { x, w, bias, dy }, withDx, label) => {
-      const two = runAll(g, x, w, bias, dy, withDx);
+      const two = runAll(g, x, w, bias, dy, withDx, label);
       const ref = want[k++];
       // First differing element (−1: the same bits); toEqual on millions of elements is slow.
       const firstDiff = (u: Float32Array | null, v: Float32Array | null): number => {
@@ -556,7 +585,8 @@ describe('wasm specifics', () => {
       expect(firstDiff(two.y, ref.y), `${label}: forward`).toBe(-1);
       expect(firstDiff(two.dx, ref.dx), `${label}: dX`).toBe(-1);
       expect(firstDiff(two.db, ref.db), `${label}: bias gradient`).toBe(-1);
-      expect(firstDiff(two.dw, ref.dw), `${label}: dW`).toBe(-1);
+      if (label.startsWith('winograd')) expectClose(two.dw, ref.dw, g.n * g.wo, `${label}: dW`);
+      else expect(firstDiff(two.dw, ref.dw), `${label}: dW`).toBe(-1);
     });
     await T.setWasmThreads(1);
   });

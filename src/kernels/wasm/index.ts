@@ -15,6 +15,7 @@ import { allFloat32, float32Reason } from '../float32Only.js';
 import { recordFallback } from '../dispatch.js';
 import { jsKernels } from '../js/index.js';
 import { wasmRuntime, type WasmInfo, type WasmRuntime } from './runtime.js';
+import { inputGradGeom, winogradApplies, winoMatrices, winoWeightGradMatrices, winoWeightGradOut, winoWeights } from './winograd.js';
 
 export { setWasmIsa, type WasmIsaRequest } from './runtime.js';
 
@@ -109,12 +110,13 @@ function isPointwise(g: ConvGeom): boolean {
     g.padTop === 0 && g.padBottom === 0 && g.padLeft === 0 && g.padRight === 0;
 }
 
-export type ConvPath = 'im2col' | 'direct';
+export type ConvPath = 'im2col' | 'direct' | 'winograd';
 let convPathOverride: ConvPath | null = null;
 
 /**
  * Force one convolution path for every shape (benchmarks and tests), or null for the per-shape
- * rule. Both paths are exact to float32 rounding; they sum in different orders.
+ * rule. All paths are exact to float32 rounding; they sum in different orders ('winograd' also
+ * transforms, see winograd.ts; forced on a shape it cannot run, the rule's path runs instead).
  */
 export function setWasmConvPath(path: ConvPath | null): void {
   convPathOverride = path;
@@ -125,12 +127,24 @@ export function setWasmConvPath(path: ConvPath | null): void {
  * run is reproducible bit for bit. Measured with bench/convpath.ts (table in docs/kernels.md):
  * grouped convs with one input channel per group (depthwise, any multiplier) go direct — their
  * per-group GEMMs have K = kh·kw and one output row, so packing dominates (dX and dW up to 20–40×
- * slower); everything else, even a first layer with cin = 1, is faster as im2col + GEMM.
+ * slower); 1-D convs with stride 1, one group, k ≤ 5 and ≥ 8 channels each side go by Winograd
+ * F(4, k) (winograd.ts: 2.5× fewer multiply-adds for k = 5); everything else, even a first layer
+ * with cin = 1, is faster as im2col + GEMM.
  */
 export function convPath(g: ConvGeom): ConvPath {
+  if (convPathOverride === 'winograd') return winogradApplies(g) ? 'winograd' : ruleConvPath(g);
   if (convPathOverride !== null) return convPathOverride;
+  return winogradApplies(g) ? 'winograd' : ruleConvPath(g);
+}
+
+function ruleConvPath(g: ConvGeom): ConvPath {
   if (isPointwise(g)) return 'im2col'; // a pointwise conv is a plain GEMM, no im2col at all
   return g.groups > 1 && g.cin === g.groups ? 'direct' : 'im2col';
+}
+
+/** Whether dX of this conv goes by Winograd (its transposed conv must exist too). */
+function winogradInputGrad(g: ConvGeom): boolean {
+  return convPath(g) === 'winograd' && winogradApplies(g, true);
 }
 
 interface ConvPlan {
@@ -158,6 +172,89 @@ function planConv(r: WasmRuntime, g: ConvGeom): ConvPlan {
   return { nt: ranges.length, ranges, colFloats: isPointwise(g) || direct ? 0 : K * P, direct, inline: macs < WAKE_MIN_MACS };
 }
 
+const WINO_WORDS = 20;
+/** Floats of V (or M) one Winograd chunk may take per thread: ≈ 1 MiB, so a chunk stays in L2. */
+const WINO_CHUNK_FLOATS = 1 << 18;
+
+/**
+ * Lays out a Winograd call (see convWinograd in assembly/kernels.ts): the transformed weights and
+ * the two matrices once, then per thread a parameter block, V, M, the gather row and a pack. `gw`
+ * is the geometry of the conv it runs (dX's transposed one for the input gradient). Returns the
+ * parameter blocks (byte offsets) and a function that fills them after commit().
+ */
+function layoutWinograd(r: WasmRuntime, gw: ConvGeom, ranges: [number, number][], extraWords: (t: number) => number[]) {
+  const m = winoMatrices(gw.kw);
+  const ts = r.exports.winoTiles(gw.wo, gw.dw);
+  const perSample = m.alpha * Math.max(gw.cin, gw.cout) * ts;
+  const chunk = Math.max(1, Math.floor(WINO_CHUNK_FLOATS / perSample));
+  const pu = r.alloc(m.alpha * gw.cout * gw.cin);
+  const pbt = r.alloc(64);
+  const pat = r.alloc(32);
+  const pgw = r.alloc(GEOM_WORDS);
+  const blocks = ranges.map(() => ({
+    p: r.alloc(WINO_WORDS),
+    v: r.alloc(m.alpha * gw.cin * chunk * ts),
+    m: r.alloc(m.alpha * gw.cout * chunk * ts),
+    xs: r.alloc(gw.wo + 16),
+    pack: r.alloc(r.packBytes / 4),
+  }));
+  /** Fill after commit(): x, bias, out are byte offsets; w the untransformed weights. */
+  const fill = (x: number, w: TypedArray, flip: boolean, bias: number, out: number, act: number): number[] => {
+    writeGeom(r, pgw, gw);
+    // U from the conv's own weights [cout, cin, 1, k] (flip: dX's transposed kernel).
+    winoWeights(w, flip ? gw.cin : gw.cout, flip ? gw.cout : gw.cin, gw.kw, flip, r.f32, pu >> 2);
+    r.f32.set(m.bt, pbt >> 2);
+    r.f32.set(m.at, pat >> 2);
+    return blocks.map((b, t) => {
+      const words = [x, pu, bias, out, pgw, b.v, b.m, b.pack, b.xs, ranges[t][0], ranges[t][1], act, pbt, pat, chunk, ...extraWords(t)];
+      r.i32.set(words, b.p >> 2);
+      return b.p;
+    });
+  };
+  return { fill };
+}
+
+/**
+ * Lays out the Winograd weight gradient (convWinoWeightGrad in assembly/kernels.ts): per thread a
+ * parameter block, the transform-domain accumulator Wt[ξ][cout][cin], V, D, the gather row and a
+ * pack. `fill` writes the blocks after commit(); `finish` adds the threads' Wt (in thread order)
+ * and applies A'ᵀ in float64 into dw [cout, cin, 1, k].
+ */
+function layoutWinoWeightGrad(r: WasmRuntime, g: ConvGeom, ranges: [number, number][]) {
+  const m = winoMatrices(g.kw);
+  const mw = winoWeightGradMatrices(g.kw);
+  const ts = r.exports.winoTiles(g.wo, g.dw);
+  const perSample = m.alpha * Math.max(g.cin, g.cout) * ts;
+  const chunk = Math.max(1, Math.floor(WINO_CHUNK_FLOATS / perSample));
+  const wtLen = m.alpha * g.cout * g.cin;
+  const pbt = r.alloc(64);
+  const pgd = r.alloc(32);
+  const pgw = r.alloc(GEOM_WORDS);
+  const per = ranges.map(() => ({
+    p: r.alloc(13),
+    wt: r.alloc(wtLen),
+    v: r.alloc(m.alpha * g.cin * chunk * ts),
+    dt: r.alloc(m.alpha * g.cout * chunk * ts),
+    xs: r.alloc(Math.max(g.w, g.wo) + 16),
+    pack: r.alloc(r.packBytes / 4),
+  }));
+  const fill = (x: number, dy: number): void => {
+    writeGeom(r, pgw, g);
+    r.f32.set(m.bt, pbt >> 2);
+    r.f32.set(mw.gd, pgd >> 2);
+    per.forEach((b, t) => {
+      r.f32.fill(0, b.wt >> 2, (b.wt >> 2) + wtLen);
+      r.i32.set([x, dy, b.wt, pgw, b.v, b.dt, b.pack, b.xs, ranges[t][0], ranges[t][1], pbt, pgd, chunk], b.p >> 2);
+    });
+  };
+  const finish = (dw: TypedArray): void => {
+    for (let t = 1; t < per.length; t++) r.exports.addInto(per[0].wt, per[t].wt, wtLen);
+    const wt = r.f32.subarray(per[0].wt >> 2, (per[0].wt >> 2) + wtLen);
+    winoWeightGradOut(wt, g.cout, g.cin, g.kw, dw);
+  };
+  return { blocks: per.map((b) => b.p), fill, finish };
+}
+
 function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeom, relu = false): void {
   if (!allFloat32(x, w, bias, out)) {
     delegate('convForward', float32Reason('wasm', x, w, bias, out))(x, w, bias, out, g, relu);
@@ -165,6 +262,20 @@ function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out:
   }
   const r = R();
   const plan = planConv(r, g);
+  if (convPath(g) === 'winograd') {
+    r.reset();
+    const px = r.alloc(x.length);
+    const pbias = bias === null ? 0 : r.alloc(bias.length);
+    const po = r.alloc(out.length);
+    const wino = layoutWinograd(r, g, plan.ranges, () => []);
+    r.commit();
+    r.f32.set(x, px >> 2);
+    if (bias !== null) r.f32.set(bias, pbias >> 2);
+    const blocks = wino.fill(px, w, false, pbias, po, relu ? 1 : 0);
+    r.run('convWinograd', blocks.map((b) => [b]), plan.inline);
+    out.set(r.f32.subarray(po >> 2, (po >> 2) + out.length));
+    return;
+  }
   r.reset();
   const pg = r.alloc(GEOM_WORDS);
   const px = r.alloc(x.length);
@@ -202,17 +313,22 @@ function convBackward(
   if (dx === null && dw === null && db === null) return;
   const r = R();
   const plan = planConv(r, g);
+  // Winograd for dX (on the transposed conv) and for dW, each where it applies (winograd.ts).
+  const winoDx = dx !== null && winogradInputGrad(g);
+  const winoDw = dw !== null && convPath(g) === 'winograd';
   r.reset();
   const pg = r.alloc(GEOM_WORDS);
   const pdy = r.alloc(dy.length);
-  const pw = dx === null ? 0 : r.alloc(w.length);
+  const pw = dx === null || winoDx ? 0 : r.alloc(w.length);
   const pdx = dx === null ? 0 : r.alloc(dx.length);
   const px = dw === null ? 0 : r.alloc(x.length);
-  // One dW accumulator per thread; thread 0's is the output.
-  const pdws = dw === null ? [] : plan.ranges.map(() => r.alloc(dw.length));
+  // One dW accumulator per thread (im2col path); thread 0's is the output.
+  const pdws = dw === null || winoDw ? [] : plan.ranges.map(() => r.alloc(dw.length));
   const pdb = db === null ? 0 : r.alloc(db.length);
   const pmask = reluOut === null ? 0 : r.alloc(dy.length);
   const scratch = plan.direct ? [] : plan.ranges.map(() => [r.alloc(plan.colFloats), r.alloc(r.packBytes / 4)]);
+  const wdw = winoDw ? layoutWinoWeightGrad(r, g, plan.ranges) : null;
+  const wdx = winoDx ? layoutWinograd(r, inputGradGeom(g), plan.ranges, (t) => (wdw === null ? [] : [wdw.blocks[t]])) : null;
   r.commit();
   writeGeom(r, pg, g);
   const mem = r.f32;
@@ -225,11 +341,17 @@ function convBackward(
     r.exports.biasGrad(pdy, g.n, g.cout, g.ho * g.wo, pdb);
     db.set(r.f32.subarray(pdb >> 2, (pdb >> 2) + db.length));
   }
-  if (dx !== null && dw !== null && !plan.direct && plan.nt > 1) {
+  if (dw !== null) mem.set(x, px >> 2);
+  if (wdw !== null) wdw.fill(px, pdy);
+  if (wdx !== null && dx !== null) {
+    // dX by Winograd, and dW in the same job when it goes by Winograd too (one wake-up per worker).
+    const blocks = wdx.fill(pdy, w, true, 0, pdx, 0);
+    r.run(wdw !== null ? 'convWinoBackwardBoth' : 'convWinograd', blocks.map((b) => [b]), plan.inline);
+    dx.set(r.f32.subarray(pdx >> 2, (pdx >> 2) + dx.length));
+  } else if (dx !== null && dw !== null && wdw === null && !plan.direct && plan.nt > 1) {
     // Both gradients split over the threads: one job each (dX then dW of its samples), so each
     // worker is woken once — a wake-up costs ≈ 0.5 ms here (docs/kernels.md).
     mem.set(w, pw >> 2);
-    mem.set(x, px >> 2);
     for (const p of pdws) mem.fill(0, p >> 2, (p >> 2) + dw.length);
     r.run('convBackwardBoth', plan.ranges.map(([s0, s1], t) => [pdy, pw, pdx, px, pdws[t], pg, scratch[t][0], scratch[t][1], s0, s1]), plan.inline);
     dx.set(r.f32.subarray(pdx >> 2, (pdx >> 2) + dx.length));
@@ -240,14 +362,15 @@ function convBackward(
       else r.run('convBackwardInput', plan.ranges.map(([s0, s1], t) => [pdy, pw, pdx, pg, scratch[t][0], scratch[t][1], s0, s1]), plan.inline);
       dx.set(r.f32.subarray(pdx >> 2, (pdx >> 2) + dx.length));
     }
-    if (dw !== null) {
-      mem.set(x, px >> 2);
+    if (wdw !== null) r.run('convWinoWeightGrad', wdw.blocks.map((b) => [b]), plan.inline);
+    else if (dw !== null) {
       for (const p of pdws) mem.fill(0, p >> 2, (p >> 2) + dw.length);
       if (plan.direct) r.run('convBackwardWeightDirect', plan.ranges.map(([s0, s1], t) => [px, pdy, pdws[t], pg, s0, s1]), plan.inline);
       else r.run('convBackwardWeight', plan.ranges.map(([s0, s1], t) => [px, pdy, pdws[t], pg, scratch[t][0], scratch[t][1], s0, s1]), plan.inline);
     }
   }
-  if (dw !== null) {
+  if (wdw !== null && dw !== null) wdw.finish(dw);
+  else if (dw !== null) {
     for (let t = 1; t < pdws.length; t++) r.exports.addInto(pdws[0], pdws[t], dw.length);
     dw.set(r.f32.subarray(pdws[0] >> 2, (pdws[0] >> 2) + dw.length));
   }

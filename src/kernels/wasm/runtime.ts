@@ -46,6 +46,10 @@ export interface WasmExports {
   convBackwardWeight(x: number, dy: number, dw: number, g: number, col: number, pack: number, s0: number, s1: number): void;
   convBackwardBoth(dy: number, w: number, dx: number, x: number, dw: number, g: number, col: number, pack: number, s0: number, s1: number): void;
   addInto(dst: number, src: number, n: number): void;
+  winoTiles(wo: number, d: number): number;
+  convWinograd(params: number): void;
+  convWinoBackwardBoth(params: number): void;
+  convWinoWeightGrad(params: number): void;
   biasGrad(dy: number, n: number, c: number, p: number, out: number): void;
   convForwardDirect(x: number, w: number, bias: number, out: number, g: number, s0: number, s1: number, act: number): void;
   convBackwardInputDirect(dy: number, w: number, dx: number, g: number, s0: number, s1: number): void;
@@ -67,7 +71,7 @@ export interface WasmExports {
 /** Functions a worker can be asked to run, by index in the control block. */
 const JOBS = [
   'gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight', 'convBackwardBoth',
-  'convForwardDirect', 'convBackwardInputDirect', 'convBackwardWeightDirect',
+  'convForwardDirect', 'convBackwardInputDirect', 'convBackwardWeightDirect', 'convWinograd', 'convWinoBackwardBoth', 'convWinoWeightGrad',
 ] as const;
 export type JobName = (typeof JOBS)[number];
 

@@ -1109,3 +1109,298 @@ export function convBackwardWeightDirect(x: usize, dy: usize, dw_: usize, g: usi
     }
   }
 }
+
+// ─────────────────────── Winograd F(4, r) for 1-D convolutions ───────────────────────
+// y[a] = Σ_j w[j]·z[a + j] over a tile of 4 outputs and α = 4 + r − 1 inputs becomes
+// y = Aᵀ·[(G·w) ⊙ (Bᵀ·z)]: α multiplies per tile and channel pair instead of 4·r (2.5× fewer
+// for r = 5). The JS side builds Bᵀ (8×8, zero-padded) and Aᵀ (4×8) in float64, transforms the
+// weights once per call (U[ξ][cout][cin] = G·w), and lays out per thread: V[ξ][cin][tiles],
+// M[ξ][cout][tiles] for a chunk of samples, a gather row xs and a GEMM pack. A dilation d splits
+// the sequence into d interleaved phases (φ = t mod d), each an undilated correlation, tiled
+// separately. Stride 1, one group, kh = 1 only (the caller checks).
+
+const WM: i32 = 4;
+
+/** Winograd tiles of one sample: Σ over dilation phases of ceil(outputs in the phase / 4). */
+export function winoTiles(wo: i32, d: i32): i32 {
+  let t = 0;
+  const phases = min(d, wo);
+  for (let ph = 0; ph < phases; ph++) {
+    const u = (wo - ph + d - 1) / d;
+    t += (u + WM - 1) / WM;
+  }
+  return t;
+}
+
+// @ts-ignore: decorator
+@inline function pw(p: usize, i: i32): i32 {
+  return load<i32>(p + <usize>(i * 4));
+}
+
+// @ts-ignore: decorator
+@inline function transpose4(a: v128, b: v128, c: v128, d: v128, k: i32): v128 {
+  // Column k of the 4×4 matrix with rows a, b, c, d.
+  const ab = k < 2 ? v128.shuffle<f32>(a, b, 0, 4, 1, 5) : v128.shuffle<f32>(a, b, 2, 6, 3, 7);
+  const cd = k < 2 ? v128.shuffle<f32>(c, d, 0, 4, 1, 5) : v128.shuffle<f32>(c, d, 2, 6, 3, 7);
+  return (k & 1) == 0 ? v128.shuffle<f32>(ab, cd, 0, 1, 4, 5) : v128.shuffle<f32>(ab, cd, 2, 3, 6, 7);
+}
+
+/** Bᵀ·z for 4 tiles at once (lane l = tile l) into V[ξ][ci][t..t+3], z_i lane l = xs[4l + i]. */
+function winoIn4(xs: usize, bt: usize, vp: usize, stride: usize, al: i32): void {
+  const r0 = v128.load(xs), r1 = v128.load(xs, 16), r2 = v128.load(xs, 32), r3 = v128.load(xs, 48), r4 = v128.load(xs, 64);
+  const z0 = transpose4(r0, r1, r2, r3, 0), z1 = transpose4(r0, r1, r2, r3, 1);
+  const z2 = transpose4(r0, r1, r2, r3, 2), z3 = transpose4(r0, r1, r2, r3, 3);
+  const z4 = transpose4(r1, r2, r3, r4, 0), z5 = transpose4(r1, r2, r3, r4, 1);
+  const z6 = transpose4(r1, r2, r3, r4, 2), z7 = transpose4(r1, r2, r3, r4, 3);
+  if (al == 8) {
+    // Bᵀ of the 8 points 0, ±1, ±2, ±½, ∞ (winograd.ts builds the same matrix; a test checks it)
+    // evaluated in its paired form: 26 vector operations instead of 64 multiply-adds.
+    const t1a = fma(z4, f32x4.splat(-4.25), f32x4.add(z2, z6)), t1b = fma(z3, f32x4.splat(-4.25), f32x4.add(z1, z5));
+    const t3a = fma(z4, f32x4.splat(-1.25), fma(z2, f32x4.splat(0.25), z6));
+    const t3b = fma(z5, f32x4.splat(2), fma(z3, f32x4.splat(-2.5), f32x4.mul(z1, f32x4.splat(0.5))));
+    const t5a = fma(z4, f32x4.splat(-5), fma(z2, f32x4.splat(4), z6));
+    const t5b = fma(z5, f32x4.splat(0.5), fma(z3, f32x4.splat(-2.5), f32x4.mul(z1, f32x4.splat(2))));
+    v128.store(vp, fma(f32x4.sub(z2, z4), f32x4.splat(5.25), f32x4.sub(z6, z0)));
+    v128.store(vp + stride, f32x4.add(t1a, t1b));
+    v128.store(vp + 2 * stride, f32x4.sub(t1a, t1b));
+    v128.store(vp + 3 * stride, f32x4.add(t3a, t3b));
+    v128.store(vp + 4 * stride, f32x4.sub(t3a, t3b));
+    v128.store(vp + 5 * stride, f32x4.add(t5a, t5b));
+    v128.store(vp + 6 * stride, f32x4.sub(t5a, t5b));
+    v128.store(vp + 7 * stride, fma(f32x4.sub(z3, z5), f32x4.splat(5.25), f32x4.sub(z7, z1)));
+    return;
+  }
+  for (let xi = 0; xi < al; xi++) {
+    const b = bt + <usize>(xi * 32);
+    let acc = f32x4.mul(z0, v128.load32_splat(b));
+    acc = fma(z1, v128.load32_splat(b + 4), acc);
+    acc = fma(z2, v128.load32_splat(b + 8), acc);
+    acc = fma(z3, v128.load32_splat(b + 12), acc);
+    acc = fma(z4, v128.load32_splat(b + 16), acc);
+    acc = fma(z5, v128.load32_splat(b + 20), acc);
+    acc = fma(z6, v128.load32_splat(b + 24), acc);
+    acc = fma(z7, v128.load32_splat(b + 28), acc);
+    v128.store(vp + <usize>(xi) * stride, acc);
+  }
+}
+
+/**
+ * V[ξ][ci][t] = Bᵀ·(input tile t of channel ci) for samples [n0, n1) (tiles numbered per sample,
+ * then per dilation phase, then along the phase), the input transform shared by the forward (and
+ * dX) and the weight gradient.
+ */
+function winoInput(x: usize, g: usize, n0: i32, n1: i32, ts: i32, v: usize, xs: usize, bt: usize): void {
+  const cin = gi(g, 1), w = gi(g, 3), r = gi(g, 6), d = gi(g, 10), pl = gi(g, 12), wo = gi(g, 15);
+  const al = WM + r - 1;
+  const phases = min(d, wo);
+  const tc = (n1 - n0) * ts;
+  const vStride = <usize>(cin * tc * 4);
+  for (let n = n0; n < n1; n++) {
+    for (let ci = 0; ci < cin; ci++) {
+      const xrow = x + <usize>((n * cin + ci) * w * 4);
+      let t = (n - n0) * ts;
+      for (let ph = 0; ph < phases; ph++) {
+        const nt = ((wo - ph + d - 1) / d + WM - 1) / WM;
+        const len = nt * WM + 8;
+        // xs[vv] = x[ph − pl + d·vv], zero outside the row: valid vv in [lo, hi).
+        const first = ph - pl;
+        const lo = min(len, first >= 0 ? 0 : (-first + d - 1) / d);
+        const hi = max(lo, min(len, first >= w ? 0 : (w - first + d - 1) / d));
+        if (lo > 0) memory.fill(xs, 0, <usize>(lo * 4));
+        if (d == 1) memory.copy(xs + <usize>(lo * 4), xrow + <usize>((first + lo) * 4), <usize>((hi - lo) * 4));
+        else {
+          let src = xrow + <usize>((first + d * lo) * 4);
+          const step = <usize>(d * 4);
+          for (let vv = lo; vv < hi; vv++) {
+            store<f32>(xs + <usize>(vv * 4), load<f32>(src));
+            src += step;
+          }
+        }
+        if (hi < len) memory.fill(xs + <usize>(hi * 4), 0, <usize>((len - hi) * 4));
+        const vrow = v + <usize>((ci * tc + t) * 4);
+        let k = 0;
+        for (; k + 4 <= nt; k += 4) winoIn4(xs + <usize>(k * WM * 4), bt, vrow + <usize>(k * 4), vStride, al);
+        for (; k < nt; k++) {
+          const zp = xs + <usize>(k * WM * 4);
+          for (let xi = 0; xi < al; xi++) {
+            let s: f32 = 0;
+            for (let i = 0; i < al; i++) s += load<f32>(bt + <usize>((xi * 8 + i) * 4)) * load<f32>(zp + <usize>(i * 4));
+            store<f32>(vrow + <usize>(xi) * vStride + <usize>(k * 4), s);
+          }
+        }
+        t += nt;
+      }
+    }
+  }
+}
+
+/**
+ * Forward of samples [s0, s1) by Winograd. Parameter block p (i32 words): x u bias out g v m pack
+ * xs s0 s1 act bt at chunk — see the section comment; bias = 0: none; act = 1: fused ReLU.
+ */
+export function convWinograd(p: usize): void {
+  const x = <usize>pw(p, 0), u = <usize>pw(p, 1), bias = <usize>pw(p, 2), out = <usize>pw(p, 3), g = <usize>pw(p, 4);
+  const v = <usize>pw(p, 5), mb = <usize>pw(p, 6), pack = <usize>pw(p, 7), xs = <usize>pw(p, 8);
+  const s0 = pw(p, 9), s1 = pw(p, 10), act = pw(p, 11), bt = <usize>pw(p, 12), at = <usize>pw(p, 13), chunk = pw(p, 14);
+  const cin = gi(g, 1), cout = gi(g, 4), r = gi(g, 6), d = gi(g, 10), wo = gi(g, 15);
+  const al = WM + r - 1;
+  const ts = winoTiles(wo, d);
+  const phases = min(d, wo);
+  const z = f32x4.splat(0);
+  for (let n0 = s0; n0 < s1; n0 += chunk) {
+    const n1 = min(s1, n0 + chunk);
+    const tc = (n1 - n0) * ts;
+    const vStride = <usize>(cin * tc * 4); // bytes between ξ planes of V
+    winoInput(x, g, n0, n1, ts, v, xs, bt);
+    // One GEMM per transform point: M[ξ] (cout × tc) = U[ξ] (cout × cin) · V[ξ] (cin × tc).
+    for (let xi = 0; xi < al; xi++) {
+      gemm(cout, tc, cin, 1, u + <usize>(xi * cout * cin * 4), cin, 1, v + <usize>(xi) * vStride, tc, 1,
+        0, mb + <usize>(xi * cout * tc * 4), tc, pack);
+    }
+    // Output transform, bias, ReLU.
+    const mStride = <usize>(cout * tc * 4);
+    for (let n = n0; n < n1; n++) {
+      for (let co = 0; co < cout; co++) {
+        const b: f32 = bias != 0 ? load<f32>(bias + <usize>(co * 4)) : 0;
+        const bv = f32x4.splat(b);
+        const orow = out + <usize>((n * cout + co) * wo * 4);
+        let t = (n - n0) * ts;
+        for (let ph = 0; ph < phases; ph++) {
+          const uc = (wo - ph + d - 1) / d;
+          const nt = (uc + WM - 1) / WM;
+          const mrow = mb + <usize>((co * tc + t) * 4);
+          let k = 0;
+          for (; k + 4 <= nt; k += 4) {
+            const mp = mrow + <usize>(k * 4);
+            let y0 = z, y1 = z, y2 = z, y3 = z;
+            if (al == 8) {
+              // Aᵀ of the 8 points in its paired form (a test checks the matrix).
+              const m0 = v128.load(mp), m7 = v128.load(mp + 7 * mStride);
+              const m1 = v128.load(mp + mStride), m2 = v128.load(mp + 2 * mStride);
+              const m3 = v128.load(mp + 3 * mStride), m4 = v128.load(mp + 4 * mStride);
+              const m5 = v128.load(mp + 5 * mStride), m6 = v128.load(mp + 6 * mStride);
+              const s12 = f32x4.add(m1, m2), d12 = f32x4.sub(m1, m2);
+              const s34 = f32x4.add(m3, m4), d34 = f32x4.sub(m3, m4);
+              const s56 = f32x4.add(m5, m6), d56 = f32x4.sub(m5, m6);
+              y0 = f32x4.add(f32x4.add(m0, s12), f32x4.add(s34, s56));
+              y1 = fma(d56, f32x4.splat(0.5), fma(d34, f32x4.splat(2), d12));
+              y2 = fma(s56, f32x4.splat(0.25), fma(s34, f32x4.splat(4), s12));
+              y3 = f32x4.add(fma(d56, f32x4.splat(0.125), fma(d34, f32x4.splat(8), d12)), m7);
+            } else {
+              for (let xi = 0; xi < al; xi++) {
+                const mv = v128.load(mp + <usize>(xi) * mStride);
+                const a = at + <usize>(xi * 4);
+                y0 = fma(mv, v128.load32_splat(a), y0);
+                y1 = fma(mv, v128.load32_splat(a + 32), y1);
+                y2 = fma(mv, v128.load32_splat(a + 64), y2);
+                y3 = fma(mv, v128.load32_splat(a + 96), y3);
+              }
+            }
+            // Row l = outputs u = 4(k + l) .. 4(k + l) + 3 of this phase (a 4×4 transpose).
+            const ab0 = v128.shuffle<f32>(y0, y1, 0, 4, 1, 5), ab1 = v128.shuffle<f32>(y0, y1, 2, 6, 3, 7);
+            const cd0 = v128.shuffle<f32>(y2, y3, 0, 4, 1, 5), cd1 = v128.shuffle<f32>(y2, y3, 2, 6, 3, 7);
+            const rows0 = v128.shuffle<f32>(ab0, cd0, 0, 1, 4, 5), rows1 = v128.shuffle<f32>(ab0, cd0, 2, 3, 6, 7);
+            const rows2 = v128.shuffle<f32>(ab1, cd1, 0, 1, 4, 5), rows3 = v128.shuffle<f32>(ab1, cd1, 2, 3, 6, 7);
+            for (let l = 0; l < 4; l++) {
+              let o = f32x4.add(l == 0 ? rows0 : l == 1 ? rows1 : l == 2 ? rows2 : rows3, bv);
+              if (act != 0) o = v128.and(o, f32x4.gt(o, z));
+              const u0 = (k + l) * WM;
+              if (d == 1 && u0 + 4 <= uc) v128.store(orow + <usize>(u0 * 4), o);
+              else {
+                if (u0 < uc) store<f32>(orow + <usize>((ph + d * u0) * 4), f32x4.extract_lane(o, 0));
+                if (u0 + 1 < uc) store<f32>(orow + <usize>((ph + d * (u0 + 1)) * 4), f32x4.extract_lane(o, 1));
+                if (u0 + 2 < uc) store<f32>(orow + <usize>((ph + d * (u0 + 2)) * 4), f32x4.extract_lane(o, 2));
+                if (u0 + 3 < uc) store<f32>(orow + <usize>((ph + d * (u0 + 3)) * 4), f32x4.extract_lane(o, 3));
+              }
+            }
+          }
+          for (; k < nt; k++) {
+            for (let a = 0; a < WM; a++) {
+              const uu = k * WM + a;
+              if (uu >= uc) break;
+              let s: f32 = 0;
+              for (let xi = 0; xi < al; xi++) s += load<f32>(at + <usize>((a * 8 + xi) * 4)) * load<f32>(mrow + <usize>(xi) * mStride + <usize>(k * 4));
+              let o = s + b;
+              if (act != 0) o = o > 0 ? o : 0;
+              store<f32>(orow + <usize>((ph + d * uu) * 4), o);
+            }
+          }
+          t += nt;
+        }
+      }
+    }
+  }
+}
+
+
+/**
+ * The weight gradient by Winograd F(r, 4): per tile of 4 outputs, dW[j] += Σ_a dy[a]·x[a + j] is a
+ * correlation with r outputs, the 4 dy values as its filter and the same 8 input values (so the
+ * same Bᵀ and tiles as the forward). Per transform point ξ: Wt[ξ] (cout × cin) += D[ξ] (cout ×
+ * tiles) · V[ξ]ᵀ with D = G'·dy; the JS side sums the threads' Wt and applies A'ᵀ. Parameter
+ * words: x dy wt g v dt pack xs s0 s1 bt gd chunk (gd: G' as 8 rows × 4).
+ */
+export function convWinoWeightGrad(p: usize): void {
+  const x = <usize>pw(p, 0), dy = <usize>pw(p, 1), wt = <usize>pw(p, 2), g = <usize>pw(p, 3);
+  const v = <usize>pw(p, 4), dt = <usize>pw(p, 5), pack = <usize>pw(p, 6), xs = <usize>pw(p, 7);
+  const s0 = pw(p, 8), s1 = pw(p, 9), bt = <usize>pw(p, 10), gd = <usize>pw(p, 11), chunk = pw(p, 12);
+  const cin = gi(g, 1), cout = gi(g, 4), r = gi(g, 6), d = gi(g, 10), wo = gi(g, 15);
+  const al = WM + r - 1;
+  const ts = winoTiles(wo, d);
+  const phases = min(d, wo);
+  for (let n0 = s0; n0 < s1; n0 += chunk) {
+    const n1 = min(s1, n0 + chunk);
+    const tc = (n1 - n0) * ts;
+    const vStride = <usize>(cin * tc * 4);
+    const dStride = <usize>(cout * tc * 4);
+    winoInput(x, g, n0, n1, ts, v, xs, bt);
+    // D[ξ][co][t] = G'·(the 4 dy values of tile t), zero beyond the phase's outputs.
+    for (let n = n0; n < n1; n++) {
+      for (let co = 0; co < cout; co++) {
+        const yrow = dy + <usize>((n * cout + co) * wo * 4);
+        let t = (n - n0) * ts;
+        for (let ph = 0; ph < phases; ph++) {
+          const uc = (wo - ph + d - 1) / d;
+          const nt = (uc + WM - 1) / WM;
+          for (let vv = 0; vv < nt * WM; vv++) store<f32>(xs + <usize>(vv * 4), vv < uc ? load<f32>(yrow + <usize>((ph + d * vv) * 4)) : 0);
+          const drow = dt + <usize>((co * tc + t) * 4);
+          let k = 0;
+          for (; k + 4 <= nt; k += 4) {
+            const q = xs + <usize>(k * WM * 4);
+            const r0 = v128.load(q), r1 = v128.load(q, 16), r2 = v128.load(q, 32), r3 = v128.load(q, 48);
+            const z0 = transpose4(r0, r1, r2, r3, 0), z1 = transpose4(r0, r1, r2, r3, 1);
+            const z2 = transpose4(r0, r1, r2, r3, 2), z3 = transpose4(r0, r1, r2, r3, 3);
+            for (let xi = 0; xi < al; xi++) {
+              const gp = gd + <usize>(xi * 16);
+              let acc = f32x4.mul(z0, v128.load32_splat(gp));
+              acc = fma(z1, v128.load32_splat(gp + 4), acc);
+              acc = fma(z2, v128.load32_splat(gp + 8), acc);
+              acc = fma(z3, v128.load32_splat(gp + 12), acc);
+              v128.store(drow + <usize>(xi) * dStride + <usize>(k * 4), acc);
+            }
+          }
+          for (; k < nt; k++) {
+            const q = xs + <usize>(k * WM * 4);
+            for (let xi = 0; xi < al; xi++) {
+              let s: f32 = 0;
+              for (let a = 0; a < WM; a++) s += load<f32>(gd + <usize>((xi * 4 + a) * 4)) * load<f32>(q + <usize>(a * 4));
+              store<f32>(drow + <usize>(xi) * dStride + <usize>(k * 4), s);
+            }
+          }
+          t += nt;
+        }
+      }
+    }
+    // Wt[ξ] += D[ξ] · V[ξ]ᵀ: B(p = tile, j = ci) = V[ξ][ci][tile].
+    for (let xi = 0; xi < al; xi++) {
+      gemm(cout, cin, tc, 1, dt + <usize>(xi) * dStride, tc, 1, v + <usize>(xi) * vStride, 1, tc,
+        1, wt + <usize>(xi * cout * cin * 4), cin, pack);
+    }
+  }
+}
+
+/** dX (convWinograd on words 0–14) then dW by Winograd (convWinoWeightGrad on the block at word 15). */
+export function convWinoBackwardBoth(p: usize): void {
+  convWinograd(p);
+  convWinoWeightGrad(<usize>pw(p, 15));
+}

@@ -1,0 +1,189 @@
+/**
+ * Winograd F(4, r) for 1-D convolutions, the JS half: the transform matrices (built in float64
+ * by Toom-Cook on the points 0, ±1, ±2, ±½ and ∞) and the weight transform U = G·w, which runs
+ * once per call here in float64 so that only the input and output transforms round in float32.
+ * The wasm half (assembly/kernels.ts, convWinograd) tiles, transforms and multiplies.
+ *
+ * Why: the reference TCN's convs (k = 5) are GEMM-bound at the f32x4 FMA peak (≈ 55 GFLOP/s per
+ * core here); F(4, 5) needs 8 multiplies per 4 outputs instead of 20, so forward and dX do 2.5×
+ * fewer multiply-adds for a few memory passes (docs/kernels.md). The results differ from im2col +
+ * GEMM in the last bits (different rounding), within the backend tolerance.
+ */
+
+import type { ConvGeom } from '../contracts.js';
+
+/** Outputs per tile. */
+export const WINO_M = 4;
+/** Largest kernel handled (α = 4 + r − 1 ≤ 8 transform points). */
+export const WINO_MAX_R = 5;
+const POINTS = [0, 1, -1, 2, -2, 0.5, -0.5];
+
+export interface WinoMatrices {
+  r: number;
+  alpha: number;
+  /** Bᵀ as 8×8 float32 (rows ξ, columns i; zero beyond α). */
+  bt: Float32Array;
+  /** Aᵀ as 4×8 float32 (rows a, columns ξ; zero beyond α). */
+  at: Float32Array;
+  /** G as α×r float64. */
+  g: Float64Array;
+}
+
+function invert(m: number[][]): number[][] {
+  const n = m.length;
+  const a = m.map((row, i) => [...row, ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))]);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r][c]) > Math.abs(a[piv][c])) piv = r;
+    [a[c], a[piv]] = [a[piv], a[c]];
+    const d = a[c][c];
+    for (let j = 0; j < 2 * n; j++) a[c][j] /= d;
+    for (let r = 0; r < n; r++) {
+      if (r === c || a[r][c] === 0) continue;
+      const f = a[r][c];
+      for (let j = 0; j < 2 * n; j++) a[r][j] -= f * a[c][j];
+    }
+  }
+  return a.map((row) => row.slice(n));
+}
+
+interface ToomCook {
+  alpha: number;
+  /** Bᵀ, α×α (float64). */
+  bt: number[][];
+  /** Aᵀ, m×α. */
+  at: number[][];
+  /** G, α×r. */
+  g: number[][];
+}
+
+/**
+ * F(m, r): y = Aᵀ·[(G·w) ⊙ (Bᵀ·z)] equals the correlation y[a] = Σ_j w[j]·z[a+j] (a < m, j < r).
+ * Derivation: linear convolution s = w ∗ h by evaluation at the α = m + r − 1 points (∞ = leading
+ * coefficient) and interpolation, s = E⁻¹·[(G·w) ⊙ (A·h)]; the correlation is its transpose,
+ * y = Aᵀ·[(G·w) ⊙ (E⁻ᵀ·z)]. Each finite point's row is rescaled (÷ fᵢ in G, × fᵢ in Bᵀ with
+ * fᵢ = Π_{k≠i}(pᵢ − p_k)) so that Bᵀ holds small exact numbers. Bᵀ depends only on α, so F(4, r)
+ * and F(r, 4) share it (the weight gradient reuses the forward's input transform).
+ */
+function toomCook(m: number, r: number): ToomCook {
+  const alpha = m + r - 1;
+  if (alpha > 8) throw new Error(`winograd: F(${m}, ${r}) needs ${alpha} points, at most 8 are defined`);
+  const pts = POINTS.slice(0, alpha - 1);
+  // E[i][k] = p_i^k (finite), E[∞][k] = [k = α−1].
+  const E = [...pts.map((p) => Array.from({ length: alpha }, (_, k) => p ** k)), Array.from({ length: alpha }, (_, k) => (k === alpha - 1 ? 1 : 0))];
+  const Einv = invert(E);
+  const bt: number[][] = [];
+  const g: number[][] = [];
+  const at: number[][] = Array.from({ length: m }, () => new Array<number>(alpha).fill(0));
+  for (let i = 0; i < alpha; i++) {
+    const finite = i < alpha - 1;
+    const f = finite ? pts.reduce((acc, pk, k) => (k === i ? acc : acc * (pts[i] - pk)), 1) : 1;
+    bt.push(Array.from({ length: alpha }, (_, k) => Einv[k][i] * f)); // (E⁻ᵀ)[i][k] = E⁻¹[k][i]
+    g.push(Array.from({ length: r }, (_, j) => (finite ? pts[i] ** j : j === r - 1 ? 1 : 0) / f));
+    for (let a = 0; a < m; a++) at[a][i] = finite ? pts[i] ** a : a === m - 1 ? 1 : 0;
+  }
+  return { alpha, bt, at, g };
+}
+
+const cache = new Map<number, WinoMatrices>();
+
+/** The matrices of F(4, r) (forward and dX), laid out for the wasm kernels. */
+export function winoMatrices(r: number): WinoMatrices {
+  const hit = cache.get(r);
+  if (hit !== undefined) return hit;
+  if (!Number.isInteger(r) || r < 2 || r > WINO_MAX_R) throw new Error(`winograd: kernel size ${r} is not in 2..${WINO_MAX_R}`);
+  const tc = toomCook(WINO_M, r);
+  const bt = new Float32Array(64);
+  const at = new Float32Array(32);
+  const g = new Float64Array(tc.alpha * r);
+  for (let i = 0; i < tc.alpha; i++) {
+    for (let k = 0; k < tc.alpha; k++) bt[i * 8 + k] = tc.bt[i][k];
+    for (let j = 0; j < r; j++) g[i * r + j] = tc.g[i][j];
+    for (let a = 0; a < WINO_M; a++) at[a * 8 + i] = tc.at[a][i];
+  }
+  const out = { r, alpha: tc.alpha, bt, at, g };
+  cache.set(r, out);
+  return out;
+}
+
+export interface WinoWeightGradMatrices {
+  /** G' of F(r, 4) as 8 rows × 4 float32 (applied to 4 dy values in wasm). */
+  gd: Float32Array;
+  /** A'ᵀ of F(r, 4), r×α float64 (applied in JS to the summed transform-domain gradient). */
+  at: number[][];
+}
+
+const gradCache = new Map<number, WinoWeightGradMatrices>();
+
+/** The matrices of F(r, 4) for the weight gradient (its Bᵀ is winoMatrices(r).bt). */
+export function winoWeightGradMatrices(r: number): WinoWeightGradMatrices {
+  const hit = gradCache.get(r);
+  if (hit !== undefined) return hit;
+  const tc = toomCook(r, WINO_M);
+  const gd = new Float32Array(32);
+  for (let i = 0; i < tc.alpha; i++) for (let a = 0; a < WINO_M; a++) gd[i * 4 + a] = tc.g[i][a];
+  const out = { gd, at: tc.at };
+  gradCache.set(r, out);
+  return out;
+}
+
+/** dw[co][ci][j] = Σ_ξ A'ᵀ[j][ξ]·wt[ξ][co][ci] (float64 sums, float32 result; overwrites dw). */
+export function winoWeightGradOut(wt: ArrayLike<number>, cout: number, cin: number, r: number, dw: { [i: number]: number }): void {
+  const { at } = winoWeightGradMatrices(r);
+  const alpha = at[0].length;
+  const plane = cout * cin;
+  for (let q = 0; q < plane; q++) {
+    for (let j = 0; j < r; j++) {
+      let s = 0;
+      for (let xi = 0; xi < alpha; xi++) s += at[j][xi] * wt[xi * plane + q];
+      dw[q * r + j] = s;
+    }
+  }
+}
+
+/**
+ * U[ξ][co][ci] = Σ_j G[ξ][j]·w[co][ci][j] in float64, written as float32 into `dst` (α·cout·cin).
+ * flip: the weights of the input gradient instead — U[ξ][ci][co] from w[co][ci][r−1−j] (dX is
+ * the correlation of dy with the flipped, transposed kernel).
+ */
+export function winoWeights(w: ArrayLike<number>, cout: number, cin: number, r: number, flip: boolean, dst: Float32Array, dstOff: number): void {
+  const { alpha, g } = winoMatrices(r);
+  const rows = flip ? cin : cout;
+  const cols = flip ? cout : cin;
+  for (let xi = 0; xi < alpha; xi++) {
+    const gr = xi * r;
+    for (let a = 0; a < rows; a++) {
+      for (let b = 0; b < cols; b++) {
+        const co = flip ? b : a;
+        const ci = flip ? a : b;
+        const base = (co * cin + ci) * r;
+        let s = 0;
+        for (let j = 0; j < r; j++) s += g[gr + j] * w[base + (flip ? r - 1 - j : j)];
+        dst[dstOff + (xi * rows + a) * cols + b] = s;
+      }
+    }
+  }
+}
+
+/**
+ * Whether a convolution runs by Winograd on the wasm backend: 1-D (h = kh = 1), stride 1, one
+ * group, 2 ≤ k ≤ 5, and enough channels on both sides for the per-point GEMMs to pay (a first
+ * layer with one input channel stays on im2col). `forInputGrad`: the transposed conv of dX must
+ * also exist (each padding at most (k−1)·d, as causal and 'same' are).
+ */
+export function winogradApplies(g: ConvGeom, forInputGrad = false): boolean {
+  const ok = g.h === 1 && g.kh === 1 && g.sh === 1 && g.sw === 1 && g.groups === 1 &&
+    g.kw >= 2 && g.kw <= WINO_MAX_R && g.cin >= 8 && g.cout >= 8 && g.wo >= 4 * WINO_M;
+  if (!ok || !forInputGrad) return ok;
+  const span = (g.kw - 1) * g.dw;
+  return g.padLeft <= span && g.padRight <= span && g.w >= 4 * WINO_M;
+}
+
+/** The geometry of dX as a forward conv: input dy (cout channels, length wo), output dx (cin, w). */
+export function inputGradGeom(g: ConvGeom): ConvGeom {
+  const span = (g.kw - 1) * g.dw;
+  return {
+    ...g, cin: g.cout, cout: g.cin, w: g.wo, wo: g.w,
+    padLeft: span - g.padLeft, padRight: span - g.padRight,
+  };
+}

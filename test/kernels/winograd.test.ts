@@ -1,0 +1,133 @@
+/**
+ * Winograd F(4, r) / F(r, 4) transforms of the wasm backend (src/kernels/wasm/winograd.ts): the
+ * Toom-Cook identity in float64 for every kernel size handled, the α = 8 matrices the wasm code
+ * evaluates in paired form (hard-coded there, so checked literally here), and the shape rules.
+ */
+
+import { describe, it, expect } from 'vitest';
+import { inputGradGeom, winogradApplies, winoMatrices, winoWeightGradMatrices, winoWeights, WINO_MAX_R } from '../../src/kernels/wasm/winograd.js';
+import type { ConvGeom } from '../../src/index.js';
+import { Rng } from '../../src/index.js';
+
+/** y = Aᵀ·[(G·w) ⊙ (Bᵀ·z)] with the given row-major matrices (float64). */
+function winograd(bt: (i: number, k: number) => number, at: (a: number, i: number) => number, g: (i: number, j: number) => number,
+  m: number, r: number, w: number[], z: number[]): number[] {
+  const alpha = m + r - 1;
+  const prod: number[] = [];
+  for (let i = 0; i < alpha; i++) {
+    let gw = 0, bz = 0;
+    for (let j = 0; j < r; j++) gw += g(i, j) * w[j];
+    for (let k = 0; k < alpha; k++) bz += bt(i, k) * z[k];
+    prod.push(gw * bz);
+  }
+  return Array.from({ length: m }, (_, a) => prod.reduce((s, p, i) => s + at(a, i) * p, 0));
+}
+
+function correlate(m: number, w: number[], z: number[]): number[] {
+  return Array.from({ length: m }, (_, a) => w.reduce((s, wj, j) => s + wj * z[a + j], 0));
+}
+
+describe('Winograd transforms', () => {
+  const rng = new Rng(3);
+  const vec = (n: number) => Array.from({ length: n }, () => rng.uniform(-1, 1));
+
+  for (let r = 2; r <= WINO_MAX_R; r++) {
+    it(`F(4, ${r}) equals the correlation (forward, dX)`, () => {
+      const M = winoMatrices(r);
+      expect(M.alpha).toBe(r + 3);
+      for (let trial = 0; trial < 20; trial++) {
+        const w = vec(r), z = vec(M.alpha);
+        const got = winograd((i, k) => M.bt[i * 8 + k], (a, i) => M.at[a * 8 + i], (i, j) => M.g[i * r + j], 4, r, w, z);
+        const want = correlate(4, w, z);
+        // Bᵀ and Aᵀ hold float32-exact small numbers; G is float64: the identity holds to float64 rounding.
+        got.forEach((v, a) => expect(Math.abs(v - want[a])).toBeLessThan(1e-12));
+      }
+    });
+
+    it(`F(${r}, 4) with the same Bᵀ equals the correlation (weight gradient)`, () => {
+      const M = winoMatrices(r);
+      const D = winoWeightGradMatrices(r);
+      for (let trial = 0; trial < 20; trial++) {
+        const dy = vec(4), x = vec(M.alpha);
+        // dW[j] = Σ_a dy[a]·x[a + j]: r outputs, dy as the filter.
+        const got = winograd((i, k) => M.bt[i * 8 + k], (j, i) => D.at[j][i], (i, a) => D.gd[i * 4 + a], r, 4, dy, x);
+        const want = Array.from({ length: r }, (_, j) => dy.reduce((s, d, a) => s + d * x[a + j], 0));
+        // G' is stored as float32 (it runs in wasm): float32 rounding of G'.
+        got.forEach((v, j) => expect(Math.abs(v - want[j])).toBeLessThan(1e-5));
+      }
+    });
+  }
+
+  it('the α = 8 matrices are the ones the wasm kernels evaluate in paired form', () => {
+    const { bt, at } = winoMatrices(5);
+    const BT = [
+      [-1, 0, 5.25, 0, -5.25, 0, 1, 0],
+      [0, 1, 1, -4.25, -4.25, 1, 1, 0],
+      [0, -1, 1, 4.25, -4.25, -1, 1, 0],
+      [0, 0.5, 0.25, -2.5, -1.25, 2, 1, 0],
+      [0, -0.5, 0.25, 2.5, -1.25, -2, 1, 0],
+      [0, 2, 4, -2.5, -5, 0.5, 1, 0],
+      [0, -2, 4, 2.5, -5, -0.5, 1, 0],
+      [0, -1, 0, 5.25, 0, -5.25, 0, 1],
+    ];
+    const AT = [
+      [1, 1, 1, 1, 1, 1, 1, 0],
+      [0, 1, -1, 2, -2, 0.5, -0.5, 0],
+      [0, 1, 1, 4, 4, 0.25, 0.25, 0],
+      [0, 1, -1, 8, -8, 0.125, -0.125, 1],
+    ];
+    BT.forEach((row, i) => row.forEach((v, k) => expect(bt[i * 8 + k], `Bᵀ[${i}][${k}]`).toBeCloseTo(v, 12)));
+    AT.forEach((row, a) => row.forEach((v, i) => expect(at[a * 8 + i], `Aᵀ[${a}][${i}]`).toBeCloseTo(v, 12)));
+  });
+
+  it('weight transform: flip gives dX\'s transposed, reversed kernel', () => {
+    const r = 5, cout = 3, cin = 2;
+    const w = Float32Array.from(vec(cout * cin * r));
+    const { alpha, g } = winoMatrices(r);
+    const u = new Float32Array(alpha * cout * cin), uf = new Float32Array(alpha * cout * cin);
+    winoWeights(w, cout, cin, r, false, u, 0);
+    winoWeights(w, cout, cin, r, true, uf, 0);
+    for (let xi = 0; xi < alpha; xi++) {
+      for (let co = 0; co < cout; co++) {
+        for (let ci = 0; ci < cin; ci++) {
+          let s = 0, sf = 0;
+          for (let j = 0; j < r; j++) {
+            s += g[xi * r + j] * w[(co * cin + ci) * r + j];
+            sf += g[xi * r + j] * w[(co * cin + ci) * r + (r - 1 - j)];
+          }
+          expect(u[(xi * cout + co) * cin + ci]).toBe(Math.fround(s));
+          expect(uf[(xi * cin + ci) * cout + co]).toBe(Math.fround(sf));
+        }
+      }
+    }
+  });
+
+  it('kernel sizes outside 2..5 are refused with a message', () => {
+    expect(() => winoMatrices(6)).toThrow(/kernel size 6 is not in 2\.\.5/);
+  });
+
+  const geom1d = (cin: number, cout: number, w: number, k: number, d: number, pl: number, pr: number, extra: Partial<ConvGeom> = {}): ConvGeom => ({
+    n: 2, cin, h: 1, w, cout, kh: 1, kw: k, sh: 1, sw: 1, dh: 1, dw: d, padTop: 0, padBottom: 0, padLeft: pl, padRight: pr,
+    groups: 1, ho: 1, wo: w + pl + pr - d * (k - 1), ...extra,
+  });
+
+  it('applies to 1-D, stride 1, one group, k 2..5, ≥ 8 channels each side, ≥ 16 outputs', () => {
+    expect(winogradApplies(geom1d(32, 32, 512, 5, 8, 32, 0))).toBe(true);
+    expect(winogradApplies(geom1d(1, 32, 512, 5, 1, 4, 0))).toBe(false); // first layer
+    expect(winogradApplies(geom1d(32, 4, 512, 5, 1, 4, 0))).toBe(false);
+    expect(winogradApplies(geom1d(32, 32, 512, 7, 1, 6, 0))).toBe(false);
+    expect(winogradApplies(geom1d(32, 32, 14, 3, 1, 0, 0))).toBe(false); // 12 outputs
+    expect(winogradApplies(geom1d(32, 32, 512, 5, 1, 4, 0, { sw: 2 }))).toBe(false);
+    expect(winogradApplies(geom1d(32, 32, 512, 5, 1, 4, 0, { groups: 2 }))).toBe(false);
+    // dX needs its transposed conv: padding at most (k−1)·d on each side.
+    expect(winogradApplies(geom1d(32, 32, 512, 5, 1, 4, 0), true)).toBe(true);
+    expect(winogradApplies(geom1d(32, 32, 512, 5, 1, 6, 0), true)).toBe(false);
+  });
+
+  it('the input gradient\'s geometry swaps channels and lengths and mirrors the padding', () => {
+    const g = geom1d(16, 24, 100, 5, 4, 16, 0);
+    const t = inputGradGeom(g);
+    expect([t.cin, t.cout, t.w, t.wo, t.padLeft, t.padRight]).toEqual([24, 16, g.wo, 100, 0, 16]);
+    expect(t.w + t.padLeft + t.padRight - t.dw * (t.kw - 1)).toBe(t.wo);
+  });
+});
