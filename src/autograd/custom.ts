@@ -15,6 +15,11 @@ export interface CustomOpSpec {
   /** Computes the output from the inputs; may return extra values for backward as `saved`. */
   forward: (...inputs: Tensor[]) => Tensor | { output: Tensor; saved?: unknown };
   /** One gradient (or null) per input, given the upstream gradient. */
+  /**
+   * One gradient (or null) per input. Runs inside `backward`, whose large float32 arrays are
+   * recycled when it ends (src/tensor/bufferPool.ts): do not keep `g` or a tensor computed here
+   * past the call — copy it (`toTypedArray()`) if it must outlive the backward pass.
+   */
   backward: CustomBackward;
 }
 

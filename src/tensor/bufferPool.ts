@@ -25,6 +25,8 @@ export const POOL_MIN_ELEMENTS = 1 << 14;
 export const POOL_MAX_BYTES = 256 * 2 ** 20;
 
 const freeLists = new Map<number, Float32Array[]>();
+/** Arrays on a free list: an arena that ends never returns one twice (nested arenas can both hold it). */
+const onFreeList = new WeakSet<Float32Array>();
 let freeBytes = 0;
 let enabled = true;
 /** Arrays to recycle when the innermost open arena ends (arenas nest: a backward inside a custom backward). */
@@ -47,6 +49,7 @@ export function takePooledFloat32(n: number): Float32Array | null {
   const arena = arenas[arenas.length - 1];
   let a = freeLists.get(n)?.pop();
   if (a !== undefined) {
+    onFreeList.delete(a);
     freeBytes -= a.byteLength;
     a.fill(0);
   } else if (arena !== undefined) a = new Float32Array(n);
@@ -56,7 +59,8 @@ export function takePooledFloat32(n: number): Float32Array | null {
 }
 
 function giveBack(a: Float32Array): void {
-  if (freeBytes + a.byteLength > POOL_MAX_BYTES) return;
+  if (onFreeList.has(a) || freeBytes + a.byteLength > POOL_MAX_BYTES) return;
+  onFreeList.add(a);
   let list = freeLists.get(a.length);
   if (list === undefined) freeLists.set(a.length, (list = []));
   list.push(a);
@@ -107,6 +111,7 @@ export function pooledBytes(): number {
 
 /** Drop every free list (tests; or to hand the memory back to the GC). */
 export function clearBufferPool(): void {
+  for (const list of freeLists.values()) for (const a of list) onFreeList.delete(a);
   freeLists.clear();
   freeBytes = 0;
 }

@@ -376,4 +376,26 @@ describe('buffer pool: switches', () => {
       got.params.forEach((p, i) => expectSame(p, ref.params[i], `wasm, fusion ${fusion}: parameter ${i}`));
     }
   });
+
+  it('a backward inside a custom backward (activation checkpointing) never frees one array twice', () => {
+    clearBufferPool();
+    const rng = new T.Rng(1);
+    const block = new T.Sequential(new T.Conv1d(16, 16, 3, { padding: 'same', rng }), new T.ReLU(), new T.Conv1d(16, 16, 3, { padding: 'same', rng }));
+    const checkpointed = T.customOp({
+      name: 'checkpoint',
+      forward: (x) => block.call(x),
+      backward: (g, { inputs }) => {
+        const xi = new T.Tensor(inputs[0].toTypedArray(), [...inputs[0].shape]);
+        xi.requiresGrad = true;
+        T.backward(T.enableGrad(() => block.call(xi)), g);
+        return [xi.grad];
+      },
+    });
+    const x = T.randn([2, 16, 1024], { rng, requiresGrad: true });
+    T.backward(T.sum(T.square(checkpointed(x))));
+    // Every pooled array is handed out once: eight live tensors of that length keep eight values.
+    const ts = Array.from({ length: 8 }, (_, i) => T.full([32768], i + 1));
+    expect(ts.map((t) => t.data[0])).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(new Set(ts.map((t) => t.data)).size).toBe(8);
+  });
 });
