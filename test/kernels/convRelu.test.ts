@@ -12,6 +12,7 @@ import { describe, it, expect, afterAll, afterEach } from 'vitest';
 import * as T from '../../src/index.js';
 import type { ConvGeom, KernelSet } from '../../src/index.js';
 import { rand as rand64 } from '../autograd/helpers.js';
+import { geom } from './convGeom.js';
 
 const JS = T.jsKernels;
 const EPS32 = 1.2e-7;
@@ -62,15 +63,6 @@ function expectReluRange(a: Float32Array, what: string): void {
   }
 }
 
-function geom(n: number, cin: number, h: number, w: number, cout: number, kh: number, kw: number,
-  o: { s?: [number, number]; d?: [number, number]; pad?: [number, number, number, number]; groups?: number } = {}): ConvGeom {
-  const [sh, sw] = o.s ?? [1, 1];
-  const [dh, dw] = o.d ?? [1, 1];
-  const [pt, pb, pl, pr] = o.pad ?? [0, 0, 0, 0];
-  const ho = Math.floor((h + pt + pb - dh * (kh - 1) - 1) / sh) + 1;
-  const wo = Math.floor((w + pl + pr - dw * (kw - 1) - 1) / sw) + 1;
-  return { n, cin, h, w, cout, kh, kw, sh, sw, dh, dw, padTop: pt, padBottom: pb, padLeft: pl, padRight: pr, groups: o.groups ?? 1, ho, wo };
-}
 
 interface Operands { x: Float32Array; w: Float32Array; bias: Float32Array; dy: Float32Array }
 
