@@ -6,12 +6,15 @@
  * both, the relative difference of the parameters after every epoch, and a summary table with the
  * seed-to-seed spread to judge the Winograd-vs-im2col gap against. A model with no conv that
  * qualifies for Winograd trains bit-identically (the parameter difference is exactly 0).
+ * --control adds a third run with every conv by direct tap loops (no Winograd, another float32
+ * summation order): the im2col-vs-direct gap is what rounding alone does to a run.
  *
  * Same data, model and training protocol as `tsdnas train` (prepareRun + fit, one wasm thread
- * like the CLI); takes the same options plus --seeds. Writes bench/results/convAccuracy-<time>.json.
+ * like the CLI); takes the same options plus --seeds and --control. Writes bench/results/convAccuracy-<time>.json.
  *
  *   npx tsx bench/convAccuracy.ts --dataset ecg200 --model tcn-ecg --epochs 20 --seeds 0,1,2
  *   npx tsx bench/convAccuracy.ts --dataset ppg --model temponet --epochs 2 --seeds 0
+ *   npx tsx bench/convAccuracy.ts --dataset ecg200 --model temponet --epochs 20 --seeds 0,1,2,3,4 --control
  */
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,7 +26,7 @@ import { fit, snapshot, taskContext } from '../src/nn/train/fit.js';
 import { evaluate } from '../src/nn/train/epoch.js';
 import type { TrainConfig } from '../src/nn/train/config.js';
 
-type Path = 'rule' | 'im2col';
+type Path = 'rule' | 'im2col' | 'direct';
 type Weights = Map<string, Float32Array | Float64Array>;
 
 interface EpochRow { epoch: number; trainLoss: number; valMetric: number; testLoss: number; testMetric: number; seconds: number }
@@ -41,12 +44,13 @@ function takeSeeds(argv: string[]): { seeds: number[]; rest: string[] } {
   return { seeds, rest: [...argv.slice(0, i), ...argv.slice(i + (eq ? 1 : 2))] };
 }
 
-const { seeds, rest } = takeSeeds(process.argv.slice(2));
+const CONTROL = process.argv.includes('--control');
+const { seeds, rest } = takeSeeds(process.argv.slice(2).filter((a) => a !== '--control'));
 const base = parseCommand('train', TRAIN_COMMAND_SCHEMA, rest).config;
 
 /** One training run with the given conv path; the weights after every epoch are kept for the comparison. */
 function trainWith(path: Path, seed: number): PathRun {
-  T.setWasmConvPath(path === 'im2col' ? 'im2col' : null);
+  T.setWasmConvPath(path === 'rule' ? null : path);
   try {
     const cfg = { ...base, seed };
     const run = prepareRun('convAccuracy', cfg);
@@ -70,9 +74,14 @@ function trainWith(path: Path, seed: number): PathRun {
   }
 }
 
-/** Largest per-tensor max|a − b| / max|a| over the model's tensors, and ‖a − b‖ / ‖a‖ over all of them. */
-function weightDiff(a: Weights, b: Weights): { maxRel: number; l2Rel: number } {
-  let maxRel = 0, num = 0, den = 0;
+/**
+ * Largest per-tensor max|a − b| / max|a| over the model's tensors (and which tensor), and
+ * ‖a − b‖ / ‖a‖ over all of them. Adam turns gradients that are pure rounding noise (a conv bias
+ * right before BatchNorm has a true gradient of 0) into ±lr steps, so the per-tensor maximum is
+ * large from the first epoch on; the L2 figure is the one that says how far the runs drifted.
+ */
+function weightDiff(a: Weights, b: Weights): { maxRel: number; maxRelTensor: string; l2Rel: number } {
+  let maxRel = 0, maxRelTensor = '', num = 0, den = 0;
   for (const [k, va] of a) {
     const vb = b.get(k);
     if (vb === undefined) throw new Error(`bench/convAccuracy: tensor '${k}' missing from the im2col run`);
@@ -84,9 +93,12 @@ function weightDiff(a: Weights, b: Weights): { maxRel: number; l2Rel: number } {
       num += d * d;
       den += va[i] * va[i];
     }
-    if (amax > 0) maxRel = Math.max(maxRel, dmax / amax);
+    if (amax > 0 && dmax / amax > maxRel) {
+      maxRel = dmax / amax;
+      maxRelTensor = k;
+    }
   }
-  return { maxRel, l2Rel: den > 0 ? Math.sqrt(num / den) : 0 };
+  return { maxRel, maxRelTensor, l2Rel: den > 0 ? Math.sqrt(num / den) : 0 };
 }
 
 let metricName: 'accuracy' | 'mae' = 'accuracy';
@@ -101,31 +113,41 @@ for (const seed of seeds) {
   const w = trainWith('rule', seed);
   const g = trainWith('im2col', seed);
   metricName = w.metric;
+  // Control: every conv by direct tap loops — another summation order, no Winograd — to show how
+  // far float32 rounding alone moves training (the yardstick for the Winograd-vs-im2col gap).
+  const d = CONTROL ? trainWith('direct', seed) : null;
   console.log(`\nseed ${seed}  (per-shape rule = Winograd where it applies | all im2col)`);
-  console.log('| epoch | train loss W | train loss I | test loss W | test loss I | test W | test I | params max rel diff | params L2 rel diff | s/epoch W | s/epoch I |');
+  console.log('| epoch | train loss W | train loss I | test loss W | test loss I | test W | test I | params max rel diff (tensor) | params L2 rel diff | s/epoch W | s/epoch I |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   const diffs = w.epochs.map((e, i) => weightDiff(w.weights[i], g.weights[i]));
   w.epochs.forEach((e, i) => {
     const o = g.epochs[i];
-    console.log(`| ${e.epoch} | ${e.trainLoss.toFixed(5)} | ${o.trainLoss.toFixed(5)} | ${e.testLoss.toFixed(5)} | ${o.testLoss.toFixed(5)} | ${fmt(e.testMetric)} | ${fmt(o.testMetric)} | ${diffs[i].maxRel.toExponential(2)} | ${diffs[i].l2Rel.toExponential(2)} | ${e.seconds.toFixed(2)} | ${o.seconds.toFixed(2)} |`);
+    console.log(`| ${e.epoch} | ${e.trainLoss.toFixed(5)} | ${o.trainLoss.toFixed(5)} | ${e.testLoss.toFixed(5)} | ${o.testLoss.toFixed(5)} | ${fmt(e.testMetric)} | ${fmt(o.testMetric)} | ${diffs[i].maxRel.toExponential(2)} (${diffs[i].maxRelTensor}) | ${diffs[i].l2Rel.toExponential(2)} | ${e.seconds.toFixed(2)} | ${o.seconds.toFixed(2)} |`);
   });
   console.log(`final (selected epoch W ${w.final.bestEpoch} / I ${g.final.bestEpoch}): test ${fmt(w.final.metric)} (loss ${w.final.loss.toFixed(5)}) vs ${fmt(g.final.metric)} (loss ${g.final.loss.toFixed(5)})`);
+  if (d !== null) console.log(`control, all convs direct (selected epoch ${d.final.bestEpoch}): test ${fmt(d.final.metric)} (loss ${d.final.loss.toFixed(5)}); im2col vs direct params L2 rel diff after the last epoch ${weightDiff(g.weights[g.weights.length - 1], d.weights[d.weights.length - 1]).l2Rel.toExponential(2)}`);
   results.push({
     seed, winograd: { epochs: w.epochs, final: w.final, seconds: w.seconds }, im2col: { epochs: g.epochs, final: g.final, seconds: g.seconds },
+    direct: d === null ? null : { epochs: d.epochs, final: d.final, seconds: d.seconds },
     paramDiffPerEpoch: diffs, bitIdentical: diffs.every((d) => d.maxRel === 0),
   });
 }
 
-console.log(`\n| dataset | model | seed | final test W | final test I | test loss W | test loss I | last-epoch params max rel diff | bit-identical |`);
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log(`\n| dataset | model | seed | final test W | final test I | test loss W | test loss I |${CONTROL ? ' final test D (control) | test loss D |' : ''} last-epoch params L2 rel diff W vs I | bit-identical |`);
+console.log(`|---|---|---|---|---|---|---|${CONTROL ? '---|---|' : ''}---|---|`);
 for (const r of results) {
   const d = r.paramDiffPerEpoch[r.paramDiffPerEpoch.length - 1];
-  console.log(`| ${base.dataset} | ${base.model ?? ''} | ${r.seed} | ${fmt(r.winograd.final.metric)} | ${fmt(r.im2col.final.metric)} | ${r.winograd.final.loss.toFixed(5)} | ${r.im2col.final.loss.toFixed(5)} | ${d?.maxRel.toExponential(2) ?? '-'} | ${r.bitIdentical ? 'yes' : 'no'} |`);
+  console.log(`| ${base.dataset} | ${base.model ?? ''} | ${r.seed} | ${fmt(r.winograd.final.metric)} | ${fmt(r.im2col.final.metric)} | ${r.winograd.final.loss.toFixed(5)} | ${r.im2col.final.loss.toFixed(5)} |${r.direct === null ? '' : ` ${fmt(r.direct.final.metric)} | ${r.direct.final.loss.toFixed(5)} |`} ${d?.l2Rel.toExponential(2) ?? '-'} | ${r.bitIdentical ? 'yes' : 'no'} |`);
 }
 const wm = results.map((r) => r.winograd.final.metric), im = results.map((r) => r.im2col.final.metric);
 const gaps = results.map((r) => Math.abs(r.winograd.final.metric - r.im2col.final.metric));
 if (results.length > 1) {
-  console.log(`mean test: Winograd ${fmt(mean(wm))}, im2col ${fmt(mean(im))}; seed-to-seed spread (max − min): Winograd ${fmt(spread(wm))}, im2col ${fmt(spread(im))}; largest same-seed gap ${fmt(Math.max(...gaps))}`);
+  console.log(`mean test: Winograd ${fmt(mean(wm))}, im2col ${fmt(mean(im))}; seed-to-seed spread (max − min): Winograd ${fmt(spread(wm))}, im2col ${fmt(spread(im))}; largest same-seed gap W vs I ${fmt(Math.max(...gaps))}, mean |W − I| ${fmt(mean(gaps))}`);
+  if (CONTROL) {
+    const dm = results.map((r) => r.direct?.final.metric ?? NaN);
+    const dg = results.map((r, i) => Math.abs(im[i] - dm[i]));
+    console.log(`control: mean test direct ${fmt(mean(dm))}; largest same-seed gap I vs D ${fmt(Math.max(...dg))}, mean |I − D| ${fmt(mean(dg))}`);
+  }
 }
 const load1 = loadavg();
 console.log(`load at end ${load1.map((l) => l.toFixed(2)).join(' ')}`);
