@@ -30,7 +30,10 @@ type Path = 'rule' | 'im2col' | 'direct';
 type Weights = Map<string, Float32Array | Float64Array>;
 
 interface EpochRow { epoch: number; trainLoss: number; valMetric: number; testLoss: number; testMetric: number; seconds: number }
-interface PathRun { metric: 'accuracy' | 'mae'; epochs: EpochRow[]; final: { loss: number; metric: number; bestEpoch: number }; weights: Weights[]; seconds: number }
+interface RunSummary { epochs: EpochRow[]; final: { loss: number; metric: number; bestEpoch: number }; seconds: number }
+interface PathRun extends RunSummary { metric: 'accuracy' | 'mae'; weights: Weights[] }
+type ParamDiff = ReturnType<typeof weightDiff>;
+interface SeedResult { seed: number; winograd: RunSummary; im2col: RunSummary; direct: RunSummary | null; paramDiffPerEpoch: ParamDiff[]; bitIdentical: boolean }
 
 function takeSeeds(argv: string[]): { seeds: number[]; rest: string[] } {
   const i = argv.findIndex((a) => a === '--seeds' || a.startsWith('--seeds='));
@@ -108,7 +111,7 @@ const spread = (v: number[]) => Math.max(...v) - Math.min(...v);
 
 const load0 = loadavg();
 console.log(`conv accuracy: ${base.dataset} / ${base.model ?? '(default model)'}, ${base.epochs} epochs, limit ${base.limit || 'all'}, seeds ${seeds.join(',')}; load ${load0.map((l) => l.toFixed(2)).join(' ')}`);
-const results = [];
+const results: SeedResult[] = [];
 for (const seed of seeds) {
   const w = trainWith('rule', seed);
   const g = trainWith('im2col', seed);
@@ -133,20 +136,33 @@ for (const seed of seeds) {
   });
 }
 
-console.log(`\n| dataset | model | seed | final test W | final test I | test loss W | test loss I |${CONTROL ? ' final test D (control) | test loss D |' : ''} last-epoch params L2 rel diff W vs I | bit-identical |`);
-console.log(`|---|---|---|---|---|---|---|${CONTROL ? '---|---|' : ''}---|---|`);
+// Two views per run: the weights fit kept (best validation epoch, what `tsdnas train` reports —
+// jumpy when the validation split is small) and the last epoch's weights (no selection noise).
+interface Kept { metric: number; loss: number }
+const runsOf = (r: SeedResult): [string, RunSummary | null][] => [['W', r.winograd], ['I', r.im2col], ...(CONTROL ? [['D', r.direct] as [string, RunSummary | null]] : [])];
+const selected = (p: RunSummary | null): Kept => p?.final ?? { metric: NaN, loss: NaN };
+const lastEpoch = (p: RunSummary | null): Kept => {
+  const e = p?.epochs[p.epochs.length - 1];
+  return e === undefined ? { metric: NaN, loss: NaN } : { metric: e.testMetric, loss: e.testLoss };
+};
+const names = runsOf(results[0]).map(([n]) => n);
+console.log(`\nW = per-shape rule (Winograd where it applies), I = all im2col${CONTROL ? ', D = all direct (control)' : ''}`);
+console.log(`| dataset | model | seed | ${names.map((n) => `selected test ${n} (loss)`).join(' | ')} | ${names.map((n) => `last-epoch test ${n} (loss)`).join(' | ')} | last-epoch params L2 rel diff W vs I | bit-identical |`);
+console.log(`|---|---|---|${names.map(() => '---|---|').join('')}---|---|`);
 for (const r of results) {
   const d = r.paramDiffPerEpoch[r.paramDiffPerEpoch.length - 1];
-  console.log(`| ${base.dataset} | ${base.model ?? ''} | ${r.seed} | ${fmt(r.winograd.final.metric)} | ${fmt(r.im2col.final.metric)} | ${r.winograd.final.loss.toFixed(5)} | ${r.im2col.final.loss.toFixed(5)} |${r.direct === null ? '' : ` ${fmt(r.direct.final.metric)} | ${r.direct.final.loss.toFixed(5)} |`} ${d?.l2Rel.toExponential(2) ?? '-'} | ${r.bitIdentical ? 'yes' : 'no'} |`);
+  const cell = (k: Kept) => `${fmt(k.metric)} (${k.loss.toFixed(4)})`;
+  const rs = runsOf(r);
+  console.log(`| ${base.dataset} | ${base.model ?? ''} | ${r.seed} | ${rs.map(([, p]) => cell(selected(p))).join(' | ')} | ${rs.map(([, p]) => cell(lastEpoch(p))).join(' | ')} | ${d?.l2Rel.toExponential(2) ?? '-'} | ${r.bitIdentical ? 'yes' : 'no'} |`);
 }
-const wm = results.map((r) => r.winograd.final.metric), im = results.map((r) => r.im2col.final.metric);
-const gaps = results.map((r) => Math.abs(r.winograd.final.metric - r.im2col.final.metric));
 if (results.length > 1) {
-  console.log(`mean test: Winograd ${fmt(mean(wm))}, im2col ${fmt(mean(im))}; seed-to-seed spread (max − min): Winograd ${fmt(spread(wm))}, im2col ${fmt(spread(im))}; largest same-seed gap W vs I ${fmt(Math.max(...gaps))}, mean |W − I| ${fmt(mean(gaps))}`);
-  if (CONTROL) {
-    const dm = results.map((r) => r.direct?.final.metric ?? NaN);
-    const dg = results.map((r, i) => Math.abs(im[i] - dm[i]));
-    console.log(`control: mean test direct ${fmt(mean(dm))}; largest same-seed gap I vs D ${fmt(Math.max(...dg))}, mean |I − D| ${fmt(mean(dg))}`);
+  for (const [view, pick] of [['selected', selected], ['last-epoch', lastEpoch]] as const) {
+    const cols = names.map((_, j) => results.map((r) => pick(runsOf(r)[j][1]).metric));
+    const gap = (a: number[], b: number[]) => a.map((x, i) => Math.abs(x - b[i]));
+    const parts = names.map((n, j) => `${n} mean ${fmt(mean(cols[j]))} spread ${fmt(spread(cols[j]))}`);
+    const wi = gap(cols[0], cols[1]);
+    const id = CONTROL ? gap(cols[1], cols[2]) : null;
+    console.log(`${view} test over seeds: ${parts.join('; ')}; same-seed |W − I| mean ${fmt(mean(wi))} max ${fmt(Math.max(...wi))}${id === null ? '' : `; |I − D| mean ${fmt(mean(id))} max ${fmt(Math.max(...id))}`}`);
   }
 }
 const load1 = loadavg();
