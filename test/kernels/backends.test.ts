@@ -69,14 +69,18 @@ const CONV_CASES: [string, ConvGeom][] = [
   ['1d first layer cin 1 k5', geom(4, 1, 1, 70, 6, 1, 5, { pad: [0, 0, 4, 0] })],
 ];
 
-/** 1-D shapes the wasm backend runs by Winograd F(4, k) (stride 1, one group, k ≤ 5, ≥ 8 channels). */
+/** 1-D shapes the wasm backend runs by Winograd F(4, k) (stride 1, one group, ≥ 8 channels, rows ≥ 64). */
 const WINOGRAD_CASES: [string, ConvGeom][] = [
   ['winograd k5 causal d8 (TCN layer 4)', geom(3, 16, 1, 128, 12, 1, 5, { d: [1, 8], pad: [0, 0, 32, 0] })],
-  ['winograd k5 no pad, wo not a multiple of 4', geom(2, 8, 1, 43, 9, 1, 5)],
-  ['winograd k3 same pad d3 (phases of unequal length)', geom(2, 9, 1, 37, 8, 1, 3, { d: [1, 3], pad: [0, 0, 3, 3] })],
-  ['winograd k4 asymmetric pad', geom(2, 8, 1, 50, 10, 1, 4, { pad: [0, 0, 1, 2] })],
-  ['winograd k2 d5 causal', geom(2, 8, 1, 40, 8, 1, 2, { d: [1, 5], pad: [0, 0, 5, 0] })],
+  ['winograd k5 no pad, wo not a multiple of 4', geom(2, 8, 1, 71, 9, 1, 5)],
+  ['winograd k3 same pad d3 (phases of unequal length)', geom(2, 9, 1, 67, 8, 1, 3, { d: [1, 3], pad: [0, 0, 3, 3] })],
+  ['winograd k4 asymmetric pad', geom(2, 8, 1, 70, 10, 1, 4, { pad: [0, 0, 1, 2] })],
+  ['winograd k2 d5 causal', geom(2, 8, 1, 66, 8, 1, 2, { d: [1, 5], pad: [0, 0, 5, 0] })],
   ['winograd k5 d20: dilation above wo / 4', geom(2, 8, 1, 100, 8, 1, 5, { d: [1, 20], pad: [0, 0, 80, 0] })],
+  ['winograd k9 causal (two segments of 5)', geom(2, 8, 1, 80, 9, 1, 9, { pad: [0, 0, 8, 0] })],
+  ['winograd k17 same pad (four segments)', geom(2, 12, 1, 90, 8, 1, 17, { pad: [0, 0, 8, 8] })],
+  ['winograd k6 d2 (two segments of 3)', geom(2, 8, 1, 80, 8, 1, 6, { d: [1, 2], pad: [0, 0, 10, 0] })],
+  ['winograd k7 same pad (two segments of 4)', geom(2, 8, 1, 70, 10, 1, 7, { pad: [0, 0, 3, 3] })],
 ];
 
 const GEMM_CASES: { m: number; n: number; k: number }[] = [
@@ -429,14 +433,15 @@ describe('wasm conv paths: direct, im2col+GEMM and Winograd all equal js on ever
     }
   }
 
-  it('the per-shape rule: direct for depthwise (any multiplier), Winograd for 1-D k ≤ 5 with ≥ 8 channels, im2col otherwise', () => {
+  it('the per-shape rule: direct for depthwise (any multiplier), Winograd for 1-D rows ≥ 64 with ≥ 8 channels, im2col otherwise', () => {
     T.setWasmConvPath(null);
     expect(T.convPath(geom(2, 6, 5, 5, 6, 3, 3, { groups: 6 }))).toBe('direct');
     expect(T.convPath(geom(2, 4, 5, 5, 8, 3, 3, { groups: 4 }))).toBe('direct');
     expect(T.convPath(geom(4, 1, 1, 70, 6, 1, 5))).toBe('im2col');
     expect(T.convPath(geom(16, 32, 1, 256, 32, 1, 5))).toBe('winograd');
     expect(T.convPath(geom(16, 32, 1, 256, 32, 1, 5, { d: [1, 8], pad: [0, 0, 32, 0] }))).toBe('winograd');
-    expect(T.convPath(geom(16, 32, 1, 256, 32, 1, 7))).toBe('im2col'); // k > 5
+    expect(T.convPath(geom(16, 32, 1, 256, 32, 1, 9))).toBe('winograd'); // two segments of 5 taps
+    expect(T.convPath(geom(16, 32, 1, 28, 32, 1, 9))).toBe('im2col'); // a row shorter than 64
     expect(T.convPath(geom(16, 32, 1, 256, 32, 1, 5, { s: [1, 2] }))).toBe('im2col'); // strided
     expect(T.convPath(geom(16, 32, 3, 64, 32, 3, 3, { pad: [1, 1, 1, 1] }))).toBe('im2col'); // 2-D
     expect(T.convPath(geom(2, 8, 4, 4, 6, 1, 1, { groups: 2 }))).toBe('im2col');

@@ -5,7 +5,7 @@
  */
 
 import { describe, it, expect } from 'vitest';
-import { inputGradGeom, winogradApplies, winoMatrices, winoWeightGradMatrices, winoWeights, WINO_MAX_R } from '../../src/kernels/wasm/winograd.js';
+import { inputGradGeom, winogradApplies, winoMatrices, winoSplit, winoWeightGradMatrices, winoWeightGradOut, winoWeights, WINO_MAX_R } from '../../src/kernels/wasm/winograd.js';
 import type { ConvGeom } from '../../src/index.js';
 import { Rng } from '../../src/index.js';
 
@@ -102,7 +102,42 @@ describe('Winograd transforms', () => {
     }
   });
 
-  it('kernel sizes outside 2..5 are refused with a message', () => {
+  it('long kernels: segments of at most 5 taps, fewest multiplies per tile', () => {
+    expect([2, 3, 4, 5].map((k) => winoSplit(k))).toEqual([2, 3, 4, 5].map((k) => ({ rw: k, segs: 1 })));
+    expect(winoSplit(6)).toEqual({ rw: 3, segs: 2 }); // 12 multiplies per 4 outputs (rw 5: 16)
+    expect(winoSplit(7)).toEqual({ rw: 4, segs: 2 });
+    expect(winoSplit(9)).toEqual({ rw: 5, segs: 2 });
+    expect(winoSplit(17)).toEqual({ rw: 5, segs: 4 });
+  });
+
+  it('a segmented kernel\'s transforms: U per segment, and the weight gradient maps back tap by tap', () => {
+    const k = 9, cout = 2, cin = 3;
+    const { rw, segs } = winoSplit(k);
+    const w = Float32Array.from(vec(cout * cin * k));
+    const { alpha, g } = winoMatrices(rw);
+    const u = new Float32Array(alpha * cout * segs * cin);
+    winoWeights(w, cout, cin, k, false, u, 0);
+    for (let xi = 0; xi < alpha; xi++) {
+      for (let sg = 0; sg < segs; sg++) {
+        let s = 0;
+        for (let j = 0; j < rw; j++) if (sg * rw + j < k) s += g[xi * rw + j] * w[(1 * cin + 2) * k + sg * rw + j];
+        expect(u[(xi * cout + 1) * segs * cin + sg * cin + 2]).toBe(Math.fround(s));
+      }
+    }
+    // Wt holding, at every ξ, A'ᵀ-dual values: with Wt[ξ] = 1 at one (co, vc) only, dw gets Σ_ξ A'ᵀ[j][ξ].
+    const { at } = winoWeightGradMatrices(rw);
+    const kin = segs * cin;
+    const wt = new Float32Array(alpha * cout * kin);
+    for (let xi = 0; xi < alpha; xi++) wt[xi * cout * kin + 1 * kin + 1 * cin + 0] = 1; // co 1, segment 1, ci 0
+    const dw = new Float32Array(cout * cin * k);
+    winoWeightGradOut(wt, cout, cin, k, dw);
+    for (let tap = 0; tap < k; tap++) {
+      const want = tap >= rw ? at[tap - rw].reduce((a, v) => a + v, 0) : 0;
+      expect(dw[(1 * cin + 0) * k + tap], `tap ${tap}`).toBeCloseTo(want, 6);
+    }
+  });
+
+  it('transform sizes outside 2..5 are refused with a message', () => {
     expect(() => winoMatrices(6)).toThrow(/kernel size 6 is not in 2\.\.5/);
   });
 
@@ -111,12 +146,12 @@ describe('Winograd transforms', () => {
     groups: 1, ho: 1, wo: w + pl + pr - d * (k - 1), ...extra,
   });
 
-  it('applies to 1-D, stride 1, one group, k 2..5, ≥ 8 channels each side, ≥ 16 outputs', () => {
+  it('applies to 1-D, stride 1, one group, k ≥ 2, ≥ 8 channels each side, rows ≥ 64', () => {
     expect(winogradApplies(geom1d(32, 32, 512, 5, 8, 32, 0))).toBe(true);
     expect(winogradApplies(geom1d(1, 32, 512, 5, 1, 4, 0))).toBe(false); // first layer
     expect(winogradApplies(geom1d(32, 4, 512, 5, 1, 4, 0))).toBe(false);
-    expect(winogradApplies(geom1d(32, 32, 512, 7, 1, 6, 0))).toBe(false);
-    expect(winogradApplies(geom1d(32, 32, 14, 3, 1, 0, 0))).toBe(false); // 12 outputs
+    expect(winogradApplies(geom1d(32, 32, 512, 9, 1, 8, 0))).toBe(true); // in segments
+    expect(winogradApplies(geom1d(32, 32, 28, 9, 1, 8, 0))).toBe(false); // 28 outputs
     expect(winogradApplies(geom1d(32, 32, 512, 5, 1, 4, 0, { sw: 2 }))).toBe(false);
     expect(winogradApplies(geom1d(32, 32, 512, 5, 1, 4, 0, { groups: 2 }))).toBe(false);
     // dX needs its transposed conv: padding at most (k−1)·d on each side.

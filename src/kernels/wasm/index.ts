@@ -15,7 +15,7 @@ import { allFloat32, float32Reason } from '../float32Only.js';
 import { recordFallback } from '../dispatch.js';
 import { jsKernels } from '../js/index.js';
 import { wasmRuntime, type WasmInfo, type WasmRuntime } from './runtime.js';
-import { inputGradGeom, winogradApplies, winoMatrices, winoWeightGradMatrices, winoWeightGradOut, winoWeights } from './winograd.js';
+import { inputGradGeom, winogradApplies, winoMatrices, winoSplit, winoWeightGradMatrices, winoWeightGradOut, winoWeights } from './winograd.js';
 
 export { setWasmIsa, type WasmIsaRequest } from './runtime.js';
 
@@ -127,9 +127,9 @@ export function setWasmConvPath(path: ConvPath | null): void {
  * run is reproducible bit for bit. Measured with bench/convpath.ts (table in docs/kernels.md):
  * grouped convs with one input channel per group (depthwise, any multiplier) go direct — their
  * per-group GEMMs have K = kh·kw and one output row, so packing dominates (dX and dW up to 20–40×
- * slower); 1-D convs with stride 1, one group, k ≤ 5 and ≥ 8 channels each side go by Winograd
- * F(4, k) (winograd.ts: 2.5× fewer multiply-adds for k = 5); everything else, even a first layer
- * with cin = 1, is faster as im2col + GEMM.
+ * slower); 1-D convs with stride 1, one group and ≥ 8 channels each side go by Winograd F(4, k)
+ * (winograd.ts: 2.5× fewer multiply-adds for k = 5; longer kernels in segments of ≤ 5 taps, 2.25×
+ * for k = 9); everything else, even a first layer with cin = 1, is faster as im2col + GEMM.
  */
 export function convPath(g: ConvGeom): ConvPath {
   if (convPathOverride === 'winograd') return winogradApplies(g) ? 'winograd' : ruleConvPath(g);
@@ -172,7 +172,7 @@ function planConv(r: WasmRuntime, g: ConvGeom): ConvPlan {
   return { nt: ranges.length, ranges, colFloats: isPointwise(g) || direct ? 0 : K * P, direct, inline: macs < WAKE_MIN_MACS };
 }
 
-const WINO_WORDS = 20;
+const WINO_WORDS = 20; // convWinograd's 17 words, plus the weight-gradient block of convWinoBackwardBoth
 /** Floats of V (or M) one Winograd chunk may take per thread: ≈ 1 MiB, so a chunk stays in L2. */
 const WINO_CHUNK_FLOATS = 1 << 18;
 
@@ -183,17 +183,19 @@ const WINO_CHUNK_FLOATS = 1 << 18;
  * parameter blocks (byte offsets) and a function that fills them after commit().
  */
 function layoutWinograd(r: WasmRuntime, gw: ConvGeom, ranges: [number, number][], extraWords: (t: number) => number[]) {
-  const m = winoMatrices(gw.kw);
+  const { rw, segs } = winoSplit(gw.kw);
+  const m = winoMatrices(rw);
+  const kin = segs * gw.cin; // every kernel segment reads as cin more input channels
   const ts = r.exports.winoTiles(gw.wo, gw.dw);
-  const perSample = m.alpha * Math.max(gw.cin, gw.cout) * ts;
+  const perSample = m.alpha * Math.max(kin, gw.cout) * ts;
   const chunk = Math.max(1, Math.floor(WINO_CHUNK_FLOATS / perSample));
-  const pu = r.alloc(m.alpha * gw.cout * gw.cin);
+  const pu = r.alloc(m.alpha * gw.cout * kin);
   const pbt = r.alloc(64);
   const pat = r.alloc(32);
   const pgw = r.alloc(GEOM_WORDS);
   const blocks = ranges.map(() => ({
     p: r.alloc(WINO_WORDS),
-    v: r.alloc(m.alpha * gw.cin * chunk * ts),
+    v: r.alloc(m.alpha * kin * chunk * ts),
     m: r.alloc(m.alpha * gw.cout * chunk * ts),
     xs: r.alloc(gw.wo + 16),
     pack: r.alloc(r.packBytes / 4),
@@ -206,7 +208,7 @@ function layoutWinograd(r: WasmRuntime, gw: ConvGeom, ranges: [number, number][]
     r.f32.set(m.bt, pbt >> 2);
     r.f32.set(m.at, pat >> 2);
     return blocks.map((b, t) => {
-      const words = [x, pu, bias, out, pgw, b.v, b.m, b.pack, b.xs, ranges[t][0], ranges[t][1], act, pbt, pat, chunk, ...extraWords(t)];
+      const words = [x, pu, bias, out, pgw, b.v, b.m, b.pack, b.xs, ranges[t][0], ranges[t][1], act, pbt, pat, chunk, rw, segs, ...extraWords(t)];
       r.i32.set(words, b.p >> 2);
       return b.p;
     });
@@ -221,19 +223,21 @@ function layoutWinograd(r: WasmRuntime, gw: ConvGeom, ranges: [number, number][]
  * and applies A'ᵀ in float64 into dw [cout, cin, 1, k].
  */
 function layoutWinoWeightGrad(r: WasmRuntime, g: ConvGeom, ranges: [number, number][]) {
-  const m = winoMatrices(g.kw);
-  const mw = winoWeightGradMatrices(g.kw);
+  const { rw, segs } = winoSplit(g.kw);
+  const m = winoMatrices(rw);
+  const mw = winoWeightGradMatrices(rw);
+  const kin = segs * g.cin;
   const ts = r.exports.winoTiles(g.wo, g.dw);
-  const perSample = m.alpha * Math.max(g.cin, g.cout) * ts;
+  const perSample = m.alpha * Math.max(kin, g.cout) * ts;
   const chunk = Math.max(1, Math.floor(WINO_CHUNK_FLOATS / perSample));
-  const wtLen = m.alpha * g.cout * g.cin;
+  const wtLen = m.alpha * g.cout * kin;
   const pbt = r.alloc(64);
   const pgd = r.alloc(32);
   const pgw = r.alloc(GEOM_WORDS);
   const per = ranges.map(() => ({
-    p: r.alloc(13),
+    p: r.alloc(15),
     wt: r.alloc(wtLen),
-    v: r.alloc(m.alpha * g.cin * chunk * ts),
+    v: r.alloc(m.alpha * kin * chunk * ts),
     dt: r.alloc(m.alpha * g.cout * chunk * ts),
     xs: r.alloc(Math.max(g.w, g.wo) + 16),
     pack: r.alloc(r.packBytes / 4),
@@ -244,7 +248,7 @@ function layoutWinoWeightGrad(r: WasmRuntime, g: ConvGeom, ranges: [number, numb
     r.f32.set(mw.gd, pgd >> 2);
     per.forEach((b, t) => {
       r.f32.fill(0, b.wt >> 2, (b.wt >> 2) + wtLen);
-      r.i32.set([x, dy, b.wt, pgw, b.v, b.dt, b.pack, b.xs, ranges[t][0], ranges[t][1], pbt, pgd, chunk], b.p >> 2);
+      r.i32.set([x, dy, b.wt, pgw, b.v, b.dt, b.pack, b.xs, ranges[t][0], ranges[t][1], pbt, pgd, chunk, rw, segs], b.p >> 2);
     });
   };
   const finish = (dw: TypedArray): void => {

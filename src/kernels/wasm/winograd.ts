@@ -14,7 +14,13 @@ import type { ConvGeom } from '../contracts.js';
 
 /** Outputs per tile. */
 export const WINO_M = 4;
-/** Largest kernel handled (α = 4 + r − 1 ≤ 8 transform points). */
+/**
+ * Shortest output (and, for dX, input) length that goes by Winograd: on shorter rows the transforms'
+ * fixed costs outweigh the saved multiplies (measured: 32→32, L 28, k 9 forward 0.62 ms against
+ * 0.50 by im2col; L 96: 0.70 against 1.03).
+ */
+export const WINO_MIN_LENGTH = 64;
+/** Most taps per transform (α = 4 + r − 1 ≤ 8 points); longer kernels run in segments (winoSplit). */
 export const WINO_MAX_R = 5;
 const POINTS = [0, 1, -1, 2, -2, 0.5, -0.5];
 
@@ -127,39 +133,71 @@ export function winoWeightGradMatrices(r: number): WinoWeightGradMatrices {
   return out;
 }
 
-/** dw[co][ci][j] = Σ_ξ A'ᵀ[j][ξ]·wt[ξ][co][ci] (float64 sums, float32 result; overwrites dw). */
-export function winoWeightGradOut(wt: ArrayLike<number>, cout: number, cin: number, r: number, dw: { [i: number]: number }): void {
-  const { at } = winoWeightGradMatrices(r);
+/**
+ * How a kernel of k taps is run: transforms of rw ≤ 5 taps over segs = ceil(k / rw) segments (the
+ * last zero-padded), rw chosen for the fewest multiplies per tile, segs·(rw + 3) (a tie goes to
+ * the larger rw). k ≤ 5 is one segment of k taps; k = 9 is two of 5 (16 multiplies per 4 outputs
+ * instead of 36); k = 17 four of 5.
+ */
+export function winoSplit(k: number): { rw: number; segs: number } {
+  let best = { rw: Math.min(k, WINO_MAX_R), segs: Math.ceil(k / Math.min(k, WINO_MAX_R)) };
+  for (let rw = Math.min(k, WINO_MAX_R); rw >= 2; rw--) {
+    const segs = Math.ceil(k / rw);
+    if (segs * (rw + WINO_M - 1) < best.segs * (best.rw + WINO_M - 1)) best = { rw, segs };
+  }
+  return best;
+}
+
+/**
+ * dw[co][ci][s·rw + j] = Σ_ξ A'ᵀ[j][ξ]·wt[ξ][co][s·cin + ci] for every tap below k (float64 sums,
+ * float32 result; overwrites dw [cout, cin, 1, k]).
+ */
+export function winoWeightGradOut(wt: ArrayLike<number>, cout: number, cin: number, k: number, dw: { [i: number]: number }): void {
+  const { rw, segs } = winoSplit(k);
+  const { at } = winoWeightGradMatrices(rw);
   const alpha = at[0].length;
-  const plane = cout * cin;
-  for (let q = 0; q < plane; q++) {
-    for (let j = 0; j < r; j++) {
-      let s = 0;
-      for (let xi = 0; xi < alpha; xi++) s += at[j][xi] * wt[xi * plane + q];
-      dw[q * r + j] = s;
+  const kin = segs * cin;
+  const plane = cout * kin;
+  for (let co = 0; co < cout; co++) {
+    for (let ci = 0; ci < cin; ci++) {
+      for (let tap = 0; tap < k; tap++) {
+        const sg = Math.floor(tap / rw), j = tap - sg * rw;
+        const q = co * kin + sg * cin + ci;
+        let s = 0;
+        for (let xi = 0; xi < alpha; xi++) s += at[j][xi] * wt[xi * plane + q];
+        dw[(co * cin + ci) * k + tap] = s;
+      }
     }
   }
 }
 
 /**
- * U[ξ][co][ci] = Σ_j G[ξ][j]·w[co][ci][j] in float64, written as float32 into `dst` (α·cout·cin).
- * flip: the weights of the input gradient instead — U[ξ][ci][co] from w[co][ci][r−1−j] (dX is
+ * U[ξ][co][s·cin + ci] = Σ_j G[ξ][j]·w[co][ci][s·rw + j] (zero beyond k) in float64, written as
+ * float32 into `dst` (α·cout·segs·cin; winoSplit(k) gives rw and segs). flip: the weights of the
+ * input gradient instead — U[ξ][ci][s·cout + co] from the reversed kernel w[co][ci][k−1−t] (dX is
  * the correlation of dy with the flipped, transposed kernel).
  */
-export function winoWeights(w: ArrayLike<number>, cout: number, cin: number, r: number, flip: boolean, dst: Float32Array, dstOff: number): void {
-  const { alpha, g } = winoMatrices(r);
+export function winoWeights(w: ArrayLike<number>, cout: number, cin: number, k: number, flip: boolean, dst: Float32Array, dstOff: number): void {
+  const { rw, segs } = winoSplit(k);
+  const { alpha, g } = winoMatrices(rw);
   const rows = flip ? cin : cout;
   const cols = flip ? cout : cin;
+  const kin = segs * cols;
   for (let xi = 0; xi < alpha; xi++) {
-    const gr = xi * r;
+    const gr = xi * rw;
     for (let a = 0; a < rows; a++) {
-      for (let b = 0; b < cols; b++) {
-        const co = flip ? b : a;
-        const ci = flip ? a : b;
-        const base = (co * cin + ci) * r;
-        let s = 0;
-        for (let j = 0; j < r; j++) s += g[gr + j] * w[base + (flip ? r - 1 - j : j)];
-        dst[dstOff + (xi * rows + a) * cols + b] = s;
+      for (let sg = 0; sg < segs; sg++) {
+        for (let b = 0; b < cols; b++) {
+          const co = flip ? b : a;
+          const ci = flip ? a : b;
+          const base = (co * cin + ci) * k;
+          let s = 0;
+          for (let j = 0; j < rw; j++) {
+            const tap = sg * rw + j;
+            if (tap < k) s += g[gr + j] * w[base + (flip ? k - 1 - tap : tap)];
+          }
+          dst[dstOff + (xi * rows + a) * kin + sg * cols + b] = s;
+        }
       }
     }
   }
@@ -167,16 +205,17 @@ export function winoWeights(w: ArrayLike<number>, cout: number, cin: number, r: 
 
 /**
  * Whether a convolution runs by Winograd on the wasm backend: 1-D (h = kh = 1), stride 1, one
- * group, 2 ≤ k ≤ 5, and enough channels on both sides for the per-point GEMMs to pay (a first
- * layer with one input channel stays on im2col). `forInputGrad`: the transposed conv of dX must
- * also exist (each padding at most (k−1)·d, as causal and 'same' are).
+ * group, k ≥ 2 (longer kernels in segments, winoSplit), rows of at least WINO_MIN_LENGTH, and
+ * enough channels on both sides for the per-point GEMMs to pay (a first layer with one input
+ * channel stays on im2col). `forInputGrad`:
+ * the transposed conv of dX must also exist (each padding at most (k−1)·d, as causal and 'same' are).
  */
 export function winogradApplies(g: ConvGeom, forInputGrad = false): boolean {
   const ok = g.h === 1 && g.kh === 1 && g.sh === 1 && g.sw === 1 && g.groups === 1 &&
-    g.kw >= 2 && g.kw <= WINO_MAX_R && g.cin >= 8 && g.cout >= 8 && g.wo >= 4 * WINO_M;
+    g.kw >= 2 && g.cin >= 8 && g.cout >= 8 && g.wo >= WINO_MIN_LENGTH;
   if (!ok || !forInputGrad) return ok;
   const span = (g.kw - 1) * g.dw;
-  return g.padLeft <= span && g.padRight <= span && g.w >= 4 * WINO_M;
+  return g.padLeft <= span && g.padRight <= span && g.w >= WINO_MIN_LENGTH;
 }
 
 /** The geometry of dX as a forward conv: input dy (cout channels, length wo), output dx (cin, w). */

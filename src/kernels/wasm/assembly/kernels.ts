@@ -1185,25 +1185,30 @@ function winoIn4(xs: usize, bt: usize, vp: usize, stride: usize, al: i32): void 
 }
 
 /**
- * V[ξ][ci][t] = Bᵀ·(input tile t of channel ci) for samples [n0, n1) (tiles numbered per sample,
- * then per dilation phase, then along the phase), the input transform shared by the forward (and
- * dX) and the weight gradient.
+ * V[ξ][vc][t] = Bᵀ·(input tile t of virtual channel vc) for samples [n0, n1) (tiles numbered per
+ * sample, then per dilation phase, then along the phase), the input transform shared by the
+ * forward (and dX) and the weight gradient. A kernel longer than the transform's rw taps is split
+ * into segs segments of rw taps (the last zero-padded): segment s is a conv with rw taps whose
+ * input starts s·rw·d later, so it reads as cin more input channels (vc = s·cin + ci) and one GEMM
+ * over segs·cin sums all segments.
  */
-function winoInput(x: usize, g: usize, n0: i32, n1: i32, ts: i32, v: usize, xs: usize, bt: usize): void {
-  const cin = gi(g, 1), w = gi(g, 3), r = gi(g, 6), d = gi(g, 10), pl = gi(g, 12), wo = gi(g, 15);
-  const al = WM + r - 1;
+function winoInput(x: usize, g: usize, n0: i32, n1: i32, ts: i32, v: usize, xs: usize, bt: usize, rw: i32, segs: i32): void {
+  const cin = gi(g, 1), w = gi(g, 3), d = gi(g, 10), pl = gi(g, 12), wo = gi(g, 15);
+  const al = WM + rw - 1;
   const phases = min(d, wo);
   const tc = (n1 - n0) * ts;
-  const vStride = <usize>(cin * tc * 4);
+  const vStride = <usize>(segs * cin * tc * 4);
   for (let n = n0; n < n1; n++) {
-    for (let ci = 0; ci < cin; ci++) {
+    for (let vc = 0; vc < segs * cin; vc++) {
+      const seg = vc / cin, ci = vc % cin;
       const xrow = x + <usize>((n * cin + ci) * w * 4);
+      const pls = pl - seg * rw * d;
       let t = (n - n0) * ts;
       for (let ph = 0; ph < phases; ph++) {
         const nt = ((wo - ph + d - 1) / d + WM - 1) / WM;
         const len = nt * WM + 8;
-        // xs[vv] = x[ph − pl + d·vv], zero outside the row: valid vv in [lo, hi).
-        const first = ph - pl;
+        // xs[vv] = x[ph − pls + d·vv], zero outside the row: valid vv in [lo, hi).
+        const first = ph - pls;
         const lo = min(len, first >= 0 ? 0 : (-first + d - 1) / d);
         const hi = max(lo, min(len, first >= w ? 0 : (w - first + d - 1) / d));
         if (lo > 0) memory.fill(xs, 0, <usize>(lo * 4));
@@ -1217,7 +1222,7 @@ function winoInput(x: usize, g: usize, n0: i32, n1: i32, ts: i32, v: usize, xs: 
           }
         }
         if (hi < len) memory.fill(xs + <usize>(hi * 4), 0, <usize>((len - hi) * 4));
-        const vrow = v + <usize>((ci * tc + t) * 4);
+        const vrow = v + <usize>((vc * tc + t) * 4);
         let k = 0;
         for (; k + 4 <= nt; k += 4) winoIn4(xs + <usize>(k * WM * 4), bt, vrow + <usize>(k * 4), vStride, al);
         for (; k < nt; k++) {
@@ -1236,25 +1241,28 @@ function winoInput(x: usize, g: usize, n0: i32, n1: i32, ts: i32, v: usize, xs: 
 
 /**
  * Forward of samples [s0, s1) by Winograd. Parameter block p (i32 words): x u bias out g v m pack
- * xs s0 s1 act bt at chunk — see the section comment; bias = 0: none; act = 1: fused ReLU.
+ * xs s0 s1 act bt at chunk rw segs — see the section comment; bias = 0: none; act = 1: fused
+ * ReLU; rw: taps per transform (≤ 5), segs: kernel segments (winoInput).
  */
 export function convWinograd(p: usize): void {
   const x = <usize>pw(p, 0), u = <usize>pw(p, 1), bias = <usize>pw(p, 2), out = <usize>pw(p, 3), g = <usize>pw(p, 4);
   const v = <usize>pw(p, 5), mb = <usize>pw(p, 6), pack = <usize>pw(p, 7), xs = <usize>pw(p, 8);
   const s0 = pw(p, 9), s1 = pw(p, 10), act = pw(p, 11), bt = <usize>pw(p, 12), at = <usize>pw(p, 13), chunk = pw(p, 14);
-  const cin = gi(g, 1), cout = gi(g, 4), r = gi(g, 6), d = gi(g, 10), wo = gi(g, 15);
-  const al = WM + r - 1;
+  const rw = pw(p, 15), segs = pw(p, 16);
+  const cout = gi(g, 4), d = gi(g, 10), wo = gi(g, 15);
+  const kin = segs * gi(g, 1); // GEMM depth: every segment's input channels
+  const al = WM + rw - 1;
   const ts = winoTiles(wo, d);
   const phases = min(d, wo);
   const z = f32x4.splat(0);
   for (let n0 = s0; n0 < s1; n0 += chunk) {
     const n1 = min(s1, n0 + chunk);
     const tc = (n1 - n0) * ts;
-    const vStride = <usize>(cin * tc * 4); // bytes between ξ planes of V
-    winoInput(x, g, n0, n1, ts, v, xs, bt);
-    // One GEMM per transform point: M[ξ] (cout × tc) = U[ξ] (cout × cin) · V[ξ] (cin × tc).
+    const vStride = <usize>(kin * tc * 4); // bytes between ξ planes of V
+    winoInput(x, g, n0, n1, ts, v, xs, bt, rw, segs);
+    // One GEMM per transform point: M[ξ] (cout × tc) = U[ξ] (cout × kin) · V[ξ] (kin × tc).
     for (let xi = 0; xi < al; xi++) {
-      gemm(cout, tc, cin, 1, u + <usize>(xi * cout * cin * 4), cin, 1, v + <usize>(xi) * vStride, tc, 1,
+      gemm(cout, tc, kin, 1, u + <usize>(xi * cout * kin * 4), kin, 1, v + <usize>(xi) * vStride, tc, 1,
         0, mb + <usize>(xi * cout * tc * 4), tc, pack);
     }
     // Output transform, bias, ReLU.
@@ -1338,22 +1346,25 @@ export function convWinograd(p: usize): void {
  * correlation with r outputs, the 4 dy values as its filter and the same 8 input values (so the
  * same Bᵀ and tiles as the forward). Per transform point ξ: Wt[ξ] (cout × cin) += D[ξ] (cout ×
  * tiles) · V[ξ]ᵀ with D = G'·dy; the JS side sums the threads' Wt and applies A'ᵀ. Parameter
- * words: x dy wt g v dt pack xs s0 s1 bt gd chunk (gd: G' as 8 rows × 4).
+ * words: x dy wt g v dt pack xs s0 s1 bt gd chunk rw segs (gd: G' as 8 rows × 4; rw, segs as
+ * convWinograd: Wt is cout × segs·cin, one column block per kernel segment).
  */
 export function convWinoWeightGrad(p: usize): void {
   const x = <usize>pw(p, 0), dy = <usize>pw(p, 1), wt = <usize>pw(p, 2), g = <usize>pw(p, 3);
   const v = <usize>pw(p, 4), dt = <usize>pw(p, 5), pack = <usize>pw(p, 6), xs = <usize>pw(p, 7);
   const s0 = pw(p, 8), s1 = pw(p, 9), bt = <usize>pw(p, 10), gd = <usize>pw(p, 11), chunk = pw(p, 12);
-  const cin = gi(g, 1), cout = gi(g, 4), r = gi(g, 6), d = gi(g, 10), wo = gi(g, 15);
-  const al = WM + r - 1;
+  const rw = pw(p, 13), segs = pw(p, 14);
+  const cout = gi(g, 4), d = gi(g, 10), wo = gi(g, 15);
+  const kin = segs * gi(g, 1);
+  const al = WM + rw - 1;
   const ts = winoTiles(wo, d);
   const phases = min(d, wo);
   for (let n0 = s0; n0 < s1; n0 += chunk) {
     const n1 = min(s1, n0 + chunk);
     const tc = (n1 - n0) * ts;
-    const vStride = <usize>(cin * tc * 4);
+    const vStride = <usize>(kin * tc * 4);
     const dStride = <usize>(cout * tc * 4);
-    winoInput(x, g, n0, n1, ts, v, xs, bt);
+    winoInput(x, g, n0, n1, ts, v, xs, bt, rw, segs);
     // D[ξ][co][t] = G'·(the 4 dy values of tile t), zero beyond the phase's outputs.
     for (let n = n0; n < n1; n++) {
       for (let co = 0; co < cout; co++) {
@@ -1391,16 +1402,16 @@ export function convWinoWeightGrad(p: usize): void {
         }
       }
     }
-    // Wt[ξ] += D[ξ] · V[ξ]ᵀ: B(p = tile, j = ci) = V[ξ][ci][tile].
+    // Wt[ξ] += D[ξ] · V[ξ]ᵀ: B(p = tile, j = vc) = V[ξ][vc][tile].
     for (let xi = 0; xi < al; xi++) {
-      gemm(cout, cin, tc, 1, dt + <usize>(xi) * dStride, tc, 1, v + <usize>(xi) * vStride, 1, tc,
-        1, wt + <usize>(xi * cout * cin * 4), cin, pack);
+      gemm(cout, kin, tc, 1, dt + <usize>(xi) * dStride, tc, 1, v + <usize>(xi) * vStride, 1, tc,
+        1, wt + <usize>(xi * cout * kin * 4), kin, pack);
     }
   }
 }
 
-/** dX (convWinograd on words 0–14) then dW by Winograd (convWinoWeightGrad on the block at word 15). */
+/** dX (convWinograd on words 0–16) then dW by Winograd (convWinoWeightGrad on the block at word 17). */
 export function convWinoBackwardBoth(p: usize): void {
   convWinograd(p);
-  convWinoWeightGrad(<usize>pw(p, 15));
+  convWinoWeightGrad(<usize>pw(p, 17));
 }
