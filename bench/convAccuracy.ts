@@ -78,10 +78,11 @@ function trainWith(path: Path, seed: number): PathRun {
 }
 
 /**
- * Largest per-tensor max|a − b| / max|a| over the model's tensors (and which tensor), and
- * ‖a − b‖ / ‖a‖ over all of them. Adam turns gradients that are pure rounding noise (a conv bias
- * right before BatchNorm has a true gradient of 0) into ±lr steps, so the per-tensor maximum is
- * large from the first epoch on; the L2 figure is the one that says how far the runs drifted.
+ * Largest per-tensor max|a − b| / max|a| over the model's state (parameters and BatchNorm
+ * buffers; and which tensor), and ‖a − b‖ / ‖a‖ over all of it. The per-tensor maximum is large
+ * from the first epoch on — Adam turns gradients that are pure rounding noise (a conv bias right
+ * before BatchNorm has a true gradient of 0) into ±lr steps, and running statistics follow the
+ * drifted activations — so the L2 figure is the one that says how far the runs drifted.
  */
 function weightDiff(a: Weights, b: Weights): { maxRel: number; maxRelTensor: string; l2Rel: number } {
   let maxRel = 0, maxRelTensor = '', num = 0, den = 0;
