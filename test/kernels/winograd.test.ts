@@ -80,6 +80,26 @@ describe('Winograd transforms', () => {
     AT.forEach((row, a) => row.forEach((v, i) => expect(at[a * 8 + i], `Aᵀ[${a}][${i}]`).toBeCloseTo(v, 12)));
   });
 
+  it('the α = 6 matrices (k = 3) are the ones the wasm kernels evaluate in paired form', () => {
+    const { bt, at } = winoMatrices(3);
+    const BT = [
+      [4, 0, -5, 0, 1, 0],
+      [0, -4, -4, 1, 1, 0],
+      [0, 4, -4, -1, 1, 0],
+      [0, -2, -1, 2, 1, 0],
+      [0, 2, -1, -2, 1, 0],
+      [0, 4, 0, -5, 0, 1],
+    ];
+    const AT = [
+      [1, 1, 1, 1, 1, 0],
+      [0, 1, -1, 2, -2, 0],
+      [0, 1, 1, 4, 4, 0],
+      [0, 1, -1, 8, -8, 1],
+    ];
+    BT.forEach((row, i) => row.forEach((v, k) => expect(bt[i * 8 + k], `Bᵀ[${i}][${k}]`).toBeCloseTo(v, 12)));
+    AT.forEach((row, a) => row.forEach((v, i) => expect(at[a * 8 + i], `Aᵀ[${a}][${i}]`).toBeCloseTo(v, 12)));
+  });
+
   it('weight transform: flip gives dX\'s transposed, reversed kernel', () => {
     const r = 5, cout = 3, cin = 2;
     const w = Float32Array.from(vec(cout * cin * r));
