@@ -19,6 +19,7 @@ import { beginRunState, explainStop, savedRunConfig } from './search.js';
 import { ProgressBar } from '../progress.js';
 import { parseCommand, UsageError } from '../args.js';
 import { RUN_SCHEMA, prepareRun, fmtMetric } from './train.js';
+import { backendLabel, withThreads } from '../threads.js';
 import { MPS_SCHEMA, type MpsConfig } from '../../quant/mps/config.js';
 import { runMps, type Granularity, type MpsHooks, type MpsPoint, type MpsSweepResult } from '../../quant/mps/run.js';
 import { checkPrecisions } from '../../quant/mps/precisions.js';
@@ -73,7 +74,8 @@ export function writeMpsRun(outDir: string, r: MpsSweepResult, metric: 'accuracy
   return { json, csv };
 }
 
-export function runMpsCommand(argv: string[]): void {
+/** Synchronous unless wasm worker threads must start or stop first (--threads). */
+export function runMpsCommand(argv: string[]): void | Promise<void> {
   const parsed = parseCommand('mps', MPS_COMMAND_SCHEMA, argv);
   const { positionals } = parsed;
   const cfg = parsed.config.resume === undefined ? parsed.config : resolveConfig(MPS_COMMAND_SCHEMA, [savedRunConfig(argv, parsed.config.resume, 'mps')]);
@@ -96,17 +98,19 @@ export function runMpsCommand(argv: string[]): void {
   const strengths = cfg.sweep ? cfg.lambdas : [cfg.lambda];
   const run = prepareRun('mps', { ...cfg });
   const { outDir } = run;
-  const release = lockRun(outDir, 'tsdnas mps');
-  const state = new MpsStateDir(outDir);
-  try {
-    beginRunState(state, 'mps', cfg, outDir);
-    mpsLocked(cfg, run, granularities, strengths, costs, state);
-  } catch (e) {
-    explainStop(e, 'mps', state, outDir);
-    throw e;
-  } finally {
-    release();
-  }
+  return withThreads(run, () => {
+    const release = lockRun(outDir, 'tsdnas mps');
+    const state = new MpsStateDir(outDir);
+    try {
+      beginRunState(state, 'mps', cfg, outDir);
+      mpsLocked(cfg, run, granularities, strengths, costs, state);
+    } catch (e) {
+      explainStop(e, 'mps', state, outDir);
+      throw e;
+    } finally {
+      release();
+    }
+  });
 }
 
 function mpsLocked(cfg: MpsCommandConfig, run: ReturnType<typeof prepareRun>, granularities: Granularity[], strengths: readonly number[], costs: MpsHooks['costs'], state: MpsStateDir): void {
@@ -124,7 +128,7 @@ function mpsLocked(cfg: MpsCommandConfig, run: ReturnType<typeof prepareRun>, gr
     if (ck.meta.inputShape.join() !== splits.info.sampleShape.join()) throw new UsageError(`--checkpoint ${cfg.checkpoint} takes inputs [${ck.meta.inputShape.join(', ')}] but ${cfg.dataset} gives [${splits.info.sampleShape.join(', ')}]`);
   }
   const metric = splits.info.metric;
-  log(`tsdnas mps: ${splits.info.name} (${splits.train.length} train / ${splits.val.length} val / ${splits.test.length} test) with ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters); ${granularities.join(' + ')} search over w{${cfg.precisions.join(',')}} a{${cfg.actPrecisions.join(',')}}, ${cfg.sampling} sampling, T0 ${cfg.t0}, cost ${cfg.cost}, strengths ${strengths.join(', ')}; backend ${run.backend}`);
+  log(`tsdnas mps: ${splits.info.name} (${splits.train.length} train / ${splits.val.length} val / ${splits.test.length} test) with ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters); ${granularities.join(' + ')} search over w{${cfg.precisions.join(',')}} a{${cfg.actPrecisions.join(',')}}, ${cfg.sampling} sampling, T0 ${cfg.t0}, cost ${cfg.cost}, strengths ${strengths.join(', ')}; backend ${backendLabel(run)}`);
   let bar: ProgressBar | null = null;
   const tick = (label: string, done: number, total: number, loss: number) => {
     if (bar === null) bar = new ProgressBar({ total, label });

@@ -29,7 +29,8 @@ import { saveQuantCheckpoint } from '../../quant/checkpoint.js';
 import { evaluateInteger } from '../../quant/evaluate.js';
 import { ProgressBar } from '../progress.js';
 import { parseCommand, UsageError } from '../args.js';
-import { RUN_SCHEMA, prepareRun, fmtMetric } from './train.js';
+import { RUN_SCHEMA, prepareRun, fmtMetric, type PreparedRun } from './train.js';
+import { backendLabel, withThreads } from '../threads.js';
 
 export const QUANTIZE_SCHEMA = {
   ...RUN_SCHEMA,
@@ -84,12 +85,17 @@ function progressHooks(label: string, epochs: number, log: (s: string) => void, 
   };
 }
 
-export function runQuantize(argv: string[]): void {
+/** Synchronous unless wasm worker threads must start or stop first (--threads). */
+export function runQuantize(argv: string[]): void | Promise<void> {
   const { config: cfg, positionals } = parseCommand('quantize', QUANTIZE_SCHEMA, argv);
   if (positionals.length > 0) throw new UsageError(`tsdnas quantize: unexpected argument '${positionals[0]}'; every setting is an option (see 'tsdnas quantize --help')`);
   const method = calibrationMethod(cfg.calibration);
   const plan = cfg.plan === undefined ? undefined : parsePlan(readFileSync(cfg.plan, 'utf8'), cfg.plan);
   const run = prepareRun('quantize', cfg);
+  return withThreads(run, () => quantizeRun(cfg, run, plan, method));
+}
+
+function quantizeRun(cfg: QuantizeConfig, run: PreparedRun, plan: ReturnType<typeof parsePlan> | undefined, method: 'max' | number): void {
   const { splits, outDir } = run;
   const metric = splits.info.metric;
   const log = (s: string) => process.stderr.write(s + '\n');
@@ -111,7 +117,7 @@ export function runQuantize(argv: string[]): void {
   if (plan !== undefined) validatePlan(plan, quantLayerInfo(floatModel, shape), cfg.plan);
   let floatTrained = false;
   if (cfg.checkpoint === undefined) {
-    log(`tsdnas quantize: training the float ${modelName} on ${splits.info.name} (${splits.train.length} train) for ${cfg.floatEpochs} epochs; backend ${run.backend}`);
+    log(`tsdnas quantize: training the float ${modelName} on ${splits.info.name} (${splits.train.length} train) for ${cfg.floatEpochs} epochs; backend ${backendLabel(run)}`);
     fit(floatModel, splits, { ...(cfg as TrainConfig), epochs: cfg.floatEpochs, lr: cfg.floatLr }, progressHooks('float epoch', cfg.floatEpochs, log, metric));
     floatSource = join(outDir, 'float.safetensors');
     floatTrained = true;
@@ -148,7 +154,7 @@ export function runQuantize(argv: string[]): void {
   saveQuantCheckpoint(qPath, qmodel, floatModel, { model: modelName, inputShape: shape, outputs: run.outputs, dataset: splits.info.name, task: splits.info.task, scaler: ctx.scaler });
   writeJsonAtomic(iPath, integerModelJson(im));
   const summary = {
-    command: 'quantize', dataset: splits.info.name, model: modelName, precision: label, floatSource, backend: run.backend, kernels: kernelStats(),
+    command: 'quantize', dataset: splits.info.name, model: modelName, precision: label, floatSource, backend: run.backend, threads: run.threads, kernels: kernelStats(),
     config: cfg, data: splits.info,
     test: {
       float: floatTest.metric,

@@ -20,6 +20,7 @@ import { TrainingDivergedError } from '../../nn/train/divergence.js';
 import { ProgressBar } from '../progress.js';
 import { parseCommand, UsageError } from '../args.js';
 import { RUN_SCHEMA, prepareRun, fmtMetric, onlyResume } from './train.js';
+import { backendLabel, withThreads } from '../threads.js';
 import { pitConverter } from '../../nas/pit/convert.js';
 import { formatBytes } from '../../nas/search/constraints.js';
 import { atSeedAccuracy, budgetChecks, budgetLine, hardwareColumns, hardwareFronts, hardwareLine, setupHardware, type HardwareSetup } from './searchHardware.js';
@@ -141,7 +142,8 @@ export function explainStop(e: unknown, command: string, state: RunStateDir, out
   explainInterrupt(e, command, outDir, state.exists());
 }
 
-export function runSearchCommand(argv: string[], sweep: boolean, convertOverride?: Converter): void {
+/** Synchronous unless wasm worker threads must start or stop first (--threads). */
+export function runSearchCommand(argv: string[], sweep: boolean, convertOverride?: Converter): void | Promise<void> {
   const command = sweep ? 'sweep' : 'search';
   const parsed = parseCommand(command, SEARCH_COMMAND_SCHEMA, argv);
   const { positionals } = parsed;
@@ -150,15 +152,17 @@ export function runSearchCommand(argv: string[], sweep: boolean, convertOverride
   const strengths = sweep ? (cfg.regularizer === 'multi-complexity' ? cfg.mus : cfg.lambdas) : [cfg.regularizer === 'multi-complexity' ? cfg.mu : cfg.lambda];
   const run = prepareRun(command, { ...cfg });
   const hw = setupHardware(cfg);
-  const release = lockRun(run.outDir, `tsdnas ${command}`);
-  try {
-    searchLocked(command, cfg, strengths, run, hw, convertOverride);
-  } catch (e) {
-    explainStop(e, command, new SweepStateDir(run.outDir), run.outDir);
-    throw e;
-  } finally {
-    release();
-  }
+  return withThreads(run, () => {
+    const release = lockRun(run.outDir, `tsdnas ${command}`);
+    try {
+      searchLocked(command, cfg, strengths, run, hw, convertOverride);
+    } catch (e) {
+      explainStop(e, command, new SweepStateDir(run.outDir), run.outDir);
+      throw e;
+    } finally {
+      release();
+    }
+  });
 }
 
 function searchLocked(command: string, cfg: SearchCommandConfig, strengths: readonly number[], run: ReturnType<typeof prepareRun>, hw: HardwareSetup | null, convertOverride?: Converter): void {
@@ -173,7 +177,7 @@ function searchLocked(command: string, cfg: SearchCommandConfig, strengths: read
     search: { channels: cfg.searchChannels, receptiveField: cfg.searchReceptiveField, dilation: cfg.searchDilation },
     ...(hw === null ? {} : { costs: hw.costs }),
   });
-  log(`tsdnas ${command}: ${splits.info.name} with ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters), ${cfg.regularizer} regulariser on ${cfg.cost}, strengths ${strengths.join(', ')}; backend ${run.backend}`);
+  log(`tsdnas ${command}: ${splits.info.name} with ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters), ${cfg.regularizer} regulariser on ${cfg.cost}, strengths ${strengths.join(', ')}; backend ${backendLabel(run)}`);
   if (hw !== null) log(`target ${hw.target.name}: ${hw.target.description}; memory budgets: ${hw.budgets.length === 0 ? 'none' : hw.budgets.map((b) => `${b.cost} ≤ ${b.text}`).join(', ')}`);
   let bar: ProgressBar | null = null;
   const t0 = performance.now();

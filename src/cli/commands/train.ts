@@ -18,6 +18,7 @@ import { saveModelCheckpoint, CHECKPOINT_FORMAT, type ModelMeta } from '../../io
 import { writeJsonAtomic } from '../../io/atomic.js';
 import { loadTrainState, readTrainStateConfig, saveTrainState, TRAIN_STATE_FILE } from '../../io/train-state.js';
 import { explainInterrupt, lockRun } from '../interrupt.js';
+import { backendLabel, THREADS_OPTION, withThreads } from '../threads.js';
 import { describeSchema, resolveConfig, type Schema, type ConfigOf } from '../../util/schema.js';
 import { ProgressBar } from '../progress.js';
 import { parseCommand, UsageError } from '../args.js';
@@ -34,16 +35,22 @@ export const RUN_SCHEMA = {
   features: { type: 'optional-string', choices: ['mfcc', 'raw'], help: 'FSDD features' },
   limit: { type: 'number', default: 0, min: 0, integer: true, help: 'cap the training split (0 = all), for quick trials' },
   backend: { type: 'string', default: 'auto', choices: ['auto', 'js', 'wasm'], help: "kernel backend: 'auto' picks wasm (SIMD) when the engine has it, else js; js is the bit-reproducible reference" },
+  threads: THREADS_OPTION,
 } as const satisfies Schema;
 
-/** Activate the requested kernel backend; returns the one that will run. */
-export function chooseBackend(requested: string): string {
+/**
+ * Activate the requested kernel backend; returns the one that will run. `threads` > 1 is only
+ * checked here (it needs wasm); withThreads (src/cli/threads.ts) starts the worker threads.
+ */
+export function chooseBackend(requested: string, threads = 1): string {
   if (requested === 'js') {
+    if (threads > 1) throw new UsageError(`--threads ${threads} splits the wasm kernels over worker threads, but --backend js runs on one thread; drop --threads (or give --threads 1), or use --backend wasm`);
     setBackend('js');
     return 'js';
   }
   const choice = useFastestBackend();
   if (requested === 'wasm' && choice.backend !== 'wasm') throw new UsageError(`--backend wasm: ${choice.reason ?? 'WebAssembly SIMD is not available in this engine'}; use --backend js`);
+  if (threads > 1 && choice.backend !== 'wasm') throw new UsageError(`--threads ${threads} needs the wasm backend, which is unavailable here (${choice.reason ?? 'no WebAssembly SIMD'}); drop --threads`);
   return choice.backend;
 }
 
@@ -74,11 +81,13 @@ export interface PreparedRun {
   outputs: number;
   outDir: string;
   backend: string;
+  /** threads of the large wasm kernels (1 on js); in use once withThreads runs its callback */
+  threads: number;
 }
 
 /** Load the data and build the seed model for a run (shared by train and search commands). */
 export function prepareRun(command: string, cfg: ConfigOf<typeof RUN_SCHEMA> & { seed: number }): PreparedRun {
-  const backend = chooseBackend(cfg.backend);
+  const backend = chooseBackend(cfg.backend, cfg.threads);
   const modelName = cfg.model ?? DEFAULT_MODEL[cfg.dataset];
   const spec = SEED_MODELS[modelName];
   const layout = (cfg.layout ?? (spec.spatialDims === 1 ? 'sequence' : 'image')) as 'image' | 'sequence';
@@ -99,7 +108,7 @@ export function prepareRun(command: string, cfg: ConfigOf<typeof RUN_SCHEMA> & {
   manualSeed(cfg.seed);
   const model = buildSeed(modelName, { inputShape: splits.info.sampleShape, outputs, rng: new Rng(cfg.seed) });
   const outDir = cfg.out ?? join('runs', `${command}-${cfg.dataset}-${modelName}`);
-  return { splits, model, modelName, outputs, outDir, backend };
+  return { splits, model, modelName, outputs, outDir, backend, threads: cfg.threads };
 }
 
 export function fmtMetric(name: 'accuracy' | 'mae', v: number): string {
@@ -138,7 +147,8 @@ function resumeConfig(argv: string[], dir: string): TrainCommandConfig {
   return resolveConfig(TRAIN_COMMAND_SCHEMA, [{ values: { ...saved, out: dir, resume: dir }, where: path }]);
 }
 
-export function runTrain(argv: string[]): void {
+/** Synchronous unless wasm worker threads must start or stop first (--threads). */
+export function runTrain(argv: string[]): void | Promise<void> {
   const parsed = parseCommand('train', TRAIN_COMMAND_SCHEMA, argv);
   const { positionals } = parsed;
   const cfg = parsed.config.resume !== undefined ? resumeConfig(argv, parsed.config.resume) : parsed.config;
@@ -151,15 +161,17 @@ export function runTrain(argv: string[]): void {
     if (cfg.layout === 'image' && spec.spatialDims === 1) throw new UsageError(`--model ${cfg.model} takes sequences; drop --layout image`);
   }
   const run = prepareRun('train', cfg);
-  const release = lockRun(run.outDir, 'tsdnas train');
-  try {
-    trainLocked(cfg, run);
-  } catch (e) {
-    explainInterrupt(e, 'train', run.outDir, existsSync(join(run.outDir, TRAIN_STATE_FILE)));
-    throw e;
-  } finally {
-    release();
-  }
+  return withThreads(run, () => {
+    const release = lockRun(run.outDir, 'tsdnas train');
+    try {
+      trainLocked(cfg, run);
+    } catch (e) {
+      explainInterrupt(e, 'train', run.outDir, existsSync(join(run.outDir, TRAIN_STATE_FILE)));
+      throw e;
+    } finally {
+      release();
+    }
+  });
 }
 
 function trainLocked(cfg: TrainCommandConfig, run: PreparedRun): void {
@@ -170,7 +182,7 @@ function trainLocked(cfg: TrainCommandConfig, run: PreparedRun): void {
   const metricName = splits.info.metric;
   const log = (s: string) => process.stderr.write(s + '\n');
   if (resumed !== undefined) log(`tsdnas train: resuming ${outDir} after epoch ${resumed.epoch}/${cfg.epochs}${resumed.partial === undefined ? "" : ` and batch ${resumed.partial.batch} of epoch ${resumed.epoch + 1}`}`);
-  log(`tsdnas train: ${splits.info.name} (${splits.train.length} train / ${splits.val.length} val / ${splits.test.length} test, input [${splits.info.sampleShape.join(', ')}]) with ${modelName}: ${model.numParameters().toLocaleString('en-US')} parameters; backend ${run.backend}`);
+  log(`tsdnas train: ${splits.info.name} (${splits.train.length} train / ${splits.val.length} val / ${splits.test.length} test, input [${splits.info.sampleShape.join(', ')}]) with ${modelName}: ${model.numParameters().toLocaleString('en-US')} parameters; backend ${backendLabel(run)}`);
   let bar: ProgressBar | null = null;
   const meta: ModelMeta = {
     format: CHECKPOINT_FORMAT, model: modelName, inputShape: splits.info.sampleShape, outputs,
@@ -202,7 +214,7 @@ function trainLocked(cfg: TrainCommandConfig, run: PreparedRun): void {
   const ckpt = join(outDir, 'model.safetensors');
   saveModelCheckpoint(ckpt, model, { ...meta, scaler: result.ctx.scaler });
   const summary = {
-    command: 'train', dataset: splits.info.name, model: modelName, parameters: model.numParameters(), backend: run.backend, kernels: kernelStats(),
+    command: 'train', dataset: splits.info.name, model: modelName, parameters: model.numParameters(), backend: run.backend, threads: run.threads, kernels: kernelStats(),
     config: cfg, data: splits.info, bestEpoch: result.bestEpoch, history: result.history,
     test: { loss: test.loss, [metricName]: test.metric, ...(test.macroF1 !== undefined ? { macroF1: test.macroF1 } : {}) },
     seconds: result.seconds, checkpoint: ckpt,
