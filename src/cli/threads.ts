@@ -9,7 +9,7 @@ import { UsageError } from './args.js';
 
 export const THREADS_OPTION = {
   type: 'number', default: 1, min: 1, max: 64, integer: true,
-  help: 'threads for the large wasm kernels (wasm backend only; 2 trains ≈1.7× faster on 2 cores); results differ in the last bits between thread counts (gradient sums are split per thread), so keep 1 for runs that must be bit-reproducible on any machine',
+  help: 'threads for the large wasm kernels (wasm backend only; helps models with large convs when cores are free); results differ in the last bits between thread counts (gradient sums are split per thread), so keep 1 for runs that must be bit-reproducible on any machine',
 } as const;
 
 /** "wasm, 2 threads" / "js": the header lines' backend description. */
