@@ -177,18 +177,27 @@ const WINO_WORDS = 20; // convWinograd's 17 words, plus the weight-gradient bloc
 const WINO_CHUNK_FLOATS = 1 << 18;
 
 /**
+ * Sizes shared by a Winograd forward / dX call and a weight gradient on geometry g: the kernel
+ * split, the transform matrices, the GEMM depth over all segments, tiles per sample, and the
+ * samples per chunk (so that V or M stays within WINO_CHUNK_FLOATS).
+ */
+function winoShape(r: WasmRuntime, g: ConvGeom) {
+  const { rw, segs } = winoSplit(g.kw);
+  const m = winoMatrices(rw);
+  const kin = segs * g.cin; // every kernel segment reads as cin more input channels
+  const ts = r.exports.winoTiles(g.wo, g.dw);
+  const chunk = Math.max(1, Math.floor(WINO_CHUNK_FLOATS / (m.alpha * Math.max(kin, g.cout) * ts)));
+  return { rw, segs, m, kin, ts, chunk };
+}
+
+/**
  * Lays out a Winograd call (see convWinograd in assembly/kernels.ts): the transformed weights and
  * the two matrices once, then per thread a parameter block, V, M, the gather row and a pack. `gw`
  * is the geometry of the conv it runs (dX's transposed one for the input gradient). Returns the
  * parameter blocks (byte offsets) and a function that fills them after commit().
  */
 function layoutWinograd(r: WasmRuntime, gw: ConvGeom, ranges: [number, number][], extraWords: (t: number) => number[]) {
-  const { rw, segs } = winoSplit(gw.kw);
-  const m = winoMatrices(rw);
-  const kin = segs * gw.cin; // every kernel segment reads as cin more input channels
-  const ts = r.exports.winoTiles(gw.wo, gw.dw);
-  const perSample = m.alpha * Math.max(kin, gw.cout) * ts;
-  const chunk = Math.max(1, Math.floor(WINO_CHUNK_FLOATS / perSample));
+  const { rw, segs, m, kin, ts, chunk } = winoShape(r, gw);
   const pu = r.alloc(m.alpha * gw.cout * kin);
   const pbt = r.alloc(64);
   const pat = r.alloc(32);
@@ -223,13 +232,8 @@ function layoutWinograd(r: WasmRuntime, gw: ConvGeom, ranges: [number, number][]
  * and applies A'ᵀ in float64 into dw [cout, cin, 1, k].
  */
 function layoutWinoWeightGrad(r: WasmRuntime, g: ConvGeom, ranges: [number, number][]) {
-  const { rw, segs } = winoSplit(g.kw);
-  const m = winoMatrices(rw);
+  const { rw, segs, m, kin, ts, chunk } = winoShape(r, g);
   const mw = winoWeightGradMatrices(rw);
-  const kin = segs * g.cin;
-  const ts = r.exports.winoTiles(g.wo, g.dw);
-  const perSample = m.alpha * Math.max(kin, g.cout) * ts;
-  const chunk = Math.max(1, Math.floor(WINO_CHUNK_FLOATS / perSample));
   const wtLen = m.alpha * g.cout * kin;
   const pbt = r.alloc(64);
   const pgd = r.alloc(32);
@@ -330,7 +334,9 @@ function convBackward(
   const pdws = dw === null || winoDw ? [] : plan.ranges.map(() => r.alloc(dw.length));
   const pdb = db === null ? 0 : r.alloc(db.length);
   const pmask = reluOut === null ? 0 : r.alloc(dy.length);
-  const scratch = plan.direct ? [] : plan.ranges.map(() => [r.alloc(plan.colFloats), r.alloc(r.packBytes / 4)]);
+  // im2col scratch only for a gradient that does not go by Winograd.
+  const im2colUsed = !plan.direct && ((dx !== null && !winoDx) || (dw !== null && !winoDw));
+  const scratch = im2colUsed ? plan.ranges.map(() => [r.alloc(plan.colFloats), r.alloc(r.packBytes / 4)]) : [];
   const wdw = winoDw ? layoutWinoWeightGrad(r, g, plan.ranges) : null;
   const wdx = winoDx ? layoutWinograd(r, inputGradGeom(g), plan.ranges, (t) => (wdw === null ? [] : [wdw.blocks[t]])) : null;
   r.commit();
