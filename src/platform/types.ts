@@ -8,4 +8,10 @@
 export interface Zlib {
   gunzip(bytes: Uint8Array): Uint8Array;
   inflate(bytes: Uint8Array): Uint8Array;
+  /**
+   * Raw deflate (no zlib header), as in ZIP members (.npz). Optional: hosts without it can
+   * still read stored (uncompressed) archives. `maxOutputLength` is the size the archive
+   * declares, so a corrupt member cannot make the host allocate without bound.
+   */
+  inflateRaw?(bytes: Uint8Array, maxOutputLength?: number): Uint8Array;
 }
