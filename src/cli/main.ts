@@ -5,7 +5,6 @@
  */
 
 import { DATASET_NAMES } from '../data/index.js';
-import { SEED_MODELS } from '../models/seeds.js';
 import { UsageError, wantsHelp } from './args.js';
 import { nearest } from '../util/schema.js';
 import { runTrain, trainHelp } from './commands/train.js';
@@ -14,6 +13,7 @@ import { reportHelp, runReport } from './commands/report.js';
 import { runMpsCommand, mpsHelp } from './commands/mps.js';
 import { quantizeHelp, runQuantize } from './commands/quantize.js';
 import { exportHelp, runExport } from './commands/export.js';
+import { modelsHelp, runModels } from './commands/models.js';
 import { INTERRUPTIBLE_COMMANDS, runInterruptibly } from './interrupt.js';
 
 const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => void | Promise<void>; summary: string }> = {
@@ -30,11 +30,7 @@ const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => vo
   },
   report: { help: reportHelp, run: runReport, summary: 'rebuild the HTML report (report.html) of a search / sweep / mps run directory' },
   datasets: { help: () => 'tsdnas datasets — list the named datasets', run: () => console.log(DATASET_NAMES.join('\n')), summary: 'list datasets' },
-  models: {
-    help: () => 'tsdnas models — list the seed models',
-    run: () => { for (const [k, v] of Object.entries(SEED_MODELS)) console.log(`${k.padEnd(20)} ${v.description}`); },
-    summary: 'list seed models',
-  },
+  models: { help: modelsHelp, run: runModels, summary: 'list seed models; --show one as JSON to edit, --check your own model file' },
 };
 
 function usage(): string {

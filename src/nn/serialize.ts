@@ -13,6 +13,7 @@ import {
   ReLU, ReLU6, Sigmoid, Tanh,
 } from './layers/simple.js';
 import { Residual, Sequential } from './layers/containers.js';
+import type { Rng } from '../tensor/rng.js';
 
 export type ArchNode =
   | { type: 'Sequential'; layers: ArchNode[] }
@@ -60,14 +61,21 @@ export function describeArchitecture(m: Module, path = ''): ArchNode {
   throw new Error(`describeArchitecture: ${where} is a ${m.constructor.name}, which has no architecture description; export searched models to plain layers first`);
 }
 
-export function buildFromArchitecture(a: ArchNode): Module {
+/**
+ * Build the module tree of a description. With `rng`, layers are initialised from it in tree order,
+ * the order the seed builders construct them in, so a seed's description built with Rng(s) has the
+ * seed's own Rng(s) weights (Dropout keeps the rng for its masks, as the seeds' do).
+ */
+export function buildFromArchitecture(a: ArchNode, opts: { rng?: Rng } = {}): Module {
   const n = a as ArchNode & Record<string, unknown>;
+  const rng = opts.rng;
+  const sub = (c: ArchNode): Module => buildFromArchitecture(c, opts);
   switch (a.type) {
-    case 'Sequential': return new Sequential(...a.layers.map(buildFromArchitecture));
-    case 'Residual': return new Residual(buildFromArchitecture(a.body), a.shortcut === null ? null : buildFromArchitecture(a.shortcut), a.post === null ? null : buildFromArchitecture(a.post));
-    case 'Conv1d': return new Conv1d(a.cin, a.cout, a.k, { stride: a.stride, dilation: a.dilation, padding: a.padding as never, groups: a.groups, bias: a.bias });
-    case 'Conv2d': return new Conv2d(a.cin, a.cout, a.k, { stride: a.stride as never, dilation: a.dilation as never, padding: a.padding as never, groups: a.groups, bias: a.bias });
-    case 'Linear': return new Linear(a.in, a.out, { bias: a.bias });
+    case 'Sequential': return new Sequential(...a.layers.map(sub));
+    case 'Residual': return new Residual(sub(a.body), a.shortcut === null ? null : sub(a.shortcut), a.post === null ? null : sub(a.post));
+    case 'Conv1d': return new Conv1d(a.cin, a.cout, a.k, { stride: a.stride, dilation: a.dilation, padding: a.padding as never, groups: a.groups, bias: a.bias, rng });
+    case 'Conv2d': return new Conv2d(a.cin, a.cout, a.k, { stride: a.stride as never, dilation: a.dilation as never, padding: a.padding as never, groups: a.groups, bias: a.bias, rng });
+    case 'Linear': return new Linear(a.in, a.out, { bias: a.bias, rng });
     case 'BatchNorm1d': return new BatchNorm1d(a.features, { eps: a.eps, momentum: a.momentum, affine: a.affine });
     case 'BatchNorm2d': return new BatchNorm2d(a.features, { eps: a.eps, momentum: a.momentum, affine: a.affine });
     case 'MaxPool1d': return new MaxPool1d(a.opts as never);
@@ -76,7 +84,7 @@ export function buildFromArchitecture(a: ArchNode): Module {
     case 'AvgPool2d': return new AvgPool2d(a.opts as never);
     case 'Flatten': return new Flatten(a.startAxis);
     case 'ConstantPad1d': return new ConstantPad1d(a.left, a.right, a.value);
-    case 'Dropout': return new Dropout(a.p);
+    case 'Dropout': return new Dropout(a.p, rng);
     case 'LeakyReLU': return new LeakyReLU(a.slope);
     case 'ReLU': return new ReLU();
     case 'ReLU6': return new ReLU6();
