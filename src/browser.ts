@@ -1,6 +1,9 @@
 /**
- * Browser entry point of tsdnas: the engine (tensors, kernels, autograd, layers, seeds, PIT,
- * the search protocol, cost models) and the data-layer parts that work on bytes and arrays.
+ * Browser entry point of tsdnas: the same concepts as the Node entry (src/index.ts) — engine,
+ * layers, seeds, PIT and the search protocol, cost models, quantisation and mixed-precision
+ * search, ONNX / C export, the curated API of docs/api.md — minus what needs files: checkpoints
+ * and safetensors as bytes here (encodeModel / decodeModel, …), the data layer's parsers over
+ * bytes and arrays instead of its file-reading loaders.
  *
  * Nothing reachable from here imports a Node built-in (test/browser/entry.test.ts walks the
  * import graph to prove it). File reading, gzip / zlib and worker threads live behind the
@@ -12,17 +15,13 @@ export * from './tensor/index.js';
 export * from './kernels/index.js';
 export * from './autograd/index.js';
 export * from './nn/index.js';
+export { describeArchitecture, buildFromArchitecture, type ArchNode } from './nn/serialize.js';
 export * from './models/seeds.js';
 export * from './nas/index.js';
 export * from './hw/index.js';
-
-export {
-  plainRegularizer, multiComplexityRegularizer, hingeRegularizer, defaultMaskLr,
-  type Regularizer, type CostValues, type MultiComplexityOptions, type HingeConstraint,
-} from './nas/search/regularizers.js';
-export { searchMasks, costValues, type SearchEpochRecord, type SearchHooks, type SearchPhaseResult } from './nas/search/protocol.js';
-export { paretoFront, dominates, toCsv, type FrontPoint } from './nas/search/pareto.js';
-export type { LayerState, SearchableModel } from './nas/search/types.js';
+export * from './quant/index.js';
+export * as mps from './quant/mps/index.js';
+export { MPS_SCHEMA, runMps, type MpsConfig, type MpsPoint, type MpsSweepResult, type MpsHooks, type Granularity } from './quant/mps/index.js';
 
 export * from './data/types.js';
 export * from './data/split.js';
@@ -38,10 +37,16 @@ export * from './data/features/fft.js';
 export * from './data/features/resample.js';
 export * from './data/features/standardize.js';
 export * from './data/features/mfcc.js';
+export * from './data/augment.js';
 
 // Checkpoints and safetensors as bytes (a page downloads or uploads them; no file access here).
 export * from './io/safetensors-codec.js';
 export * from './io/checkpoint-codec.js';
+export { decodeQuantCheckpoint, encodeQuantCheckpoint, quantMeta, restoreQuantModel, type QuantMeta } from './quant/checkpoint-codec.js';
+export * as onnx from './io/onnx/index.js';
+export * as cExport from './io/c/index.js';
+
+export * from './api/index.js';
 
 export * from './platform/types.js';
 export { useBrowserBackend, type BrowserBackendChoice, type BrowserBackendPreference } from './platform/browserBackend.js';

@@ -10,6 +10,7 @@ export * from './layers/simple.js';
 export * from './layers/containers.js';
 export * from './optim/index.js';
 export * from './metrics.js';
+export * from './confusion.js';
 export * from './train/config.js';
 export * from './train/fit.js';
 export * from './train/epoch.js';

@@ -1,0 +1,81 @@
+/**
+ * Custom data for the one-call protocol: train / validation / test splits from plain arrays.
+ * The protocol needs all three (masks learn on validation, the front is measured on test), plus
+ * a DatasetInfo that says the task and metric; these helpers derive it and check that the
+ * splits agree, so a user's arrays go in without hand-building that record.
+ */
+
+import type { ArrayDataset, DatasetInfo, DatasetSplits } from '../data/types.js';
+import { stratifiedSplit, subset } from '../data/split.js';
+import { Rng } from '../tensor/rng.js';
+
+/** Splits as the api functions take them: a loaded dataset, or three ArrayDatasets (info derived). */
+export type SplitsInput = DatasetSplits | { train: ArrayDataset; val: ArrayDataset; test: ArrayDataset; info?: DatasetInfo };
+
+/** Train / validation / test with a derived DatasetInfo; throws naming the split that disagrees. */
+export function makeSplits(s: { train: ArrayDataset; val: ArrayDataset; test: ArrayDataset }, info: Partial<DatasetInfo> = {}): DatasetSplits {
+  const { train } = s;
+  for (const key of ['train', 'val', 'test'] as const) {
+    const d = s[key] as ArrayDataset | undefined;
+    if (d === undefined || d === null || !(d.x instanceof Float32Array)) throw new Error(`makeSplits: '${key}' must be an ArrayDataset (see makeDataset); got ${String(d)}`);
+    if (d.length === 0) throw new Error(`makeSplits: the '${key}' split is empty; every split needs samples (masks learn on 'val', the front is measured on 'test')`);
+    if (d.sampleShape.join() !== train.sampleShape.join()) throw new Error(`makeSplits: '${key}' has samples of shape [${d.sampleShape.join(', ')}] but 'train' has [${train.sampleShape.join(', ')}]`);
+    if (d.task !== train.task) throw new Error(`makeSplits: '${key}' is a ${d.task} set but 'train' is ${train.task}`);
+  }
+  const numClasses = train.task === 'classification' ? Math.max(train.numClasses ?? 0, s.val.numClasses ?? 0, s.test.numClasses ?? 0, maxLabel(s) + 1) : undefined;
+  const out: DatasetInfo = {
+    name: info.name ?? train.name, task: train.task, sampleShape: [...train.sampleShape],
+    metric: train.task === 'classification' ? 'accuracy' : 'mae', source: info.source ?? 'arrays', notes: info.notes ?? '',
+  };
+  if (numClasses !== undefined) out.numClasses = numClasses;
+  return { train: s.train, val: s.val, test: s.test, info: { ...out, ...info, task: out.task, sampleShape: out.sampleShape } };
+}
+
+function maxLabel(s: { train: ArrayDataset; val: ArrayDataset; test: ArrayDataset }): number {
+  let m = -1;
+  for (const d of [s.train, s.val, s.test]) for (let i = 0; i < d.y.length; i++) if (d.y[i] > m) m = d.y[i];
+  return m;
+}
+
+/** A DatasetSplits from either input form (an `info` given is kept). */
+export function toSplits(data: SplitsInput, who: string): DatasetSplits {
+  if (data === null || typeof data !== 'object') throw new Error(`${who}: data must be { train, val, test } (ArrayDatasets) or a loaded dataset, got ${String(data)}`);
+  if (data.info !== undefined) return data as DatasetSplits;
+  return makeSplits(data);
+}
+
+export interface SplitOptions {
+  /** Fraction of the samples for validation (default 0.2). */
+  val?: number;
+  /** Fraction for test (default 0.2). */
+  test?: number;
+  /** Seed of the draw (default 0). */
+  seed?: number;
+}
+
+/**
+ * One dataset cut into train / validation / test: stratified by class for classification (each
+ * class keeps its share), a seeded random draw for regression. Sample order is kept in each part.
+ */
+export function splitDataset(ds: ArrayDataset, o: SplitOptions = {}): DatasetSplits {
+  const fv = o.val ?? 0.2;
+  const ft = o.test ?? 0.2;
+  if (!(fv > 0 && ft > 0 && fv + ft < 1)) throw new Error(`splitDataset: val (${fv}) and test (${ft}) must be > 0 with val + test < 1`);
+  const rng = new Rng(o.seed ?? 0);
+  const all = Int32Array.from({ length: ds.length }, (_, i) => i);
+  const cut = (idx: Int32Array, fraction: number): { a: Int32Array; b: Int32Array } => {
+    if (ds.task === 'classification') {
+      const labels = Array.from(idx, (i) => ds.y[i]);
+      const r = stratifiedSplit(labels, fraction, rng);
+      return { a: r.a.map((j) => idx[j]), b: r.b.map((j) => idx[j]) };
+    }
+    const perm = rng.permutation(idx.length);
+    const nb = Math.round(fraction * idx.length);
+    const inB = new Uint8Array(idx.length);
+    for (let j = 0; j < nb; j++) inB[perm[j]] = 1;
+    return { a: idx.filter((_, j) => inB[j] === 0), b: idx.filter((_, j) => inB[j] === 1) };
+  };
+  const first = cut(all, ft);
+  const second = cut(first.a, fv / (1 - ft));
+  return makeSplits({ train: subset(ds, second.a), val: subset(ds, second.b), test: subset(ds, first.b) }, { notes: `split ${1 - fv - ft}/${fv}/${ft} with seed ${o.seed ?? 0}` });
+}

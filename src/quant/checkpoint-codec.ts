@@ -1,0 +1,57 @@
+/**
+ * Quantised checkpoints as bytes (no file access; usable in a browser): the fake-quant model's
+ * tensors in safetensors, with the float architecture and the quantisation plan in the `tsdnas`
+ * metadata so that decoding rebuilds the float model, re-runs `quantize` with the same plan and
+ * copies the values in. Files: checkpoint.ts.
+ */
+
+import { Tensor } from '../tensor/tensor.js';
+import { getRng } from '../tensor/rng.js';
+import type { Module } from '../nn/module.js';
+import { describeArchitecture, buildFromArchitecture } from '../nn/serialize.js';
+import { CHECKPOINT_FORMAT, encodeModelCheckpoint, readModelMeta, type ModelMeta } from '../io/checkpoint-codec.js';
+import { decodeSafetensors, type NamedArray } from '../io/safetensors-codec.js';
+import { quantize } from './convert.js';
+import type { QuantModel } from './qmodel.js';
+import type { QuantPlan } from './plan.js';
+
+export interface QuantMeta extends ModelMeta {
+  quantPlan: QuantPlan;
+}
+
+/** The metadata of `qmodel` built from the float model `source`: its architecture and plan added. */
+export function quantMeta(qmodel: QuantModel, source: Module, meta: Pick<ModelMeta, 'model' | 'inputShape' | 'outputs'> & Record<string, unknown>): QuantMeta {
+  return { ...meta, format: CHECKPOINT_FORMAT, architecture: describeArchitecture(source), quantPlan: qmodel.plan };
+}
+
+export function encodeQuantCheckpoint(qmodel: QuantModel, source: Module, meta: Pick<ModelMeta, 'model' | 'inputShape' | 'outputs'> & Record<string, unknown>): Uint8Array {
+  return encodeModelCheckpoint(qmodel, quantMeta(qmodel, source, meta));
+}
+
+/** Rebuild a quantised model from a checkpoint's tensors and metadata; `path` names the source in errors. */
+export function restoreQuantModel(path: string, tensors: Record<string, NamedArray>, metadata: Record<string, string>): { model: QuantModel; meta: QuantMeta } {
+  const meta = readModelMeta(path, metadata) as QuantMeta;
+  if (meta.quantPlan === undefined || meta.architecture === undefined) throw new Error(`${path}: not a quantised checkpoint (no quantPlan / architecture in its metadata); load it with loadModelCheckpoint`);
+  // Building must not advance the library-wide generator: the values are overwritten below.
+  const rng = getRng();
+  const s0 = rng.getState();
+  let model: QuantModel;
+  try {
+    model = quantize(buildFromArchitecture(meta.architecture), meta.quantPlan, { inputShape: meta.inputShape });
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  } finally {
+    rng.setState(s0);
+  }
+  try {
+    model.loadStateDict(new Map(Object.entries(tensors).map(([k, v]) => [k, new Tensor(v.data, v.shape)])));
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+  return { model, meta };
+}
+
+export function decodeQuantCheckpoint(bytes: Uint8Array, source = 'checkpoint bytes'): { model: QuantModel; meta: QuantMeta } {
+  const { tensors, metadata } = decodeSafetensors(bytes, source);
+  return restoreQuantModel(source, tensors, metadata);
+}
