@@ -86,7 +86,7 @@ function readHeader(lines: string[], source: string): { attrs: Attribute[]; data
     const a = readAttribute(m[2], where);
     a.line = li + 1;
     if (open !== null) {
-      if (a.kind !== 'numeric') throw new Error(`${where}: attribute '${clip(a.name)}' inside relational '${clip(open.name)}' must be numeric (one per time step)`);
+      if (a.kind !== 'numeric') throw new Error(`${where}: attribute '${clip(a.name)}' inside relational '${clip(open.name)}' must be numeric (one per time step); is '@end ${clip(open.name)}' missing before it?`);
       open.steps = (open.steps ?? 0) + 1;
     } else {
       attrs.push(a);
