@@ -1,4 +1,4 @@
-/** Hardware cost models: pure functions of layer specs and effective sizes (DESIGN.md §7). */
+/** Hardware cost models: pure functions of layer specs and effective sizes (docs/design.md#hardware-cost-models). */
 export * from './spec.js';
 export * from './basic.js';
 export * from './rounding.js';

@@ -3,7 +3,8 @@
  *   flash = packed weights (⌈weight bits / 8⌉ bytes) + a 32-bit bias per output channel + the
  *           requantisation constants (a 32-bit multiplier and a shift byte per output channel:
  *           the integer engine, src/quant/integer/requant.ts, and the C export requantise per
- *           channel, which keeps full multiplier precision where DESIGN.md §6 allows one shift);
+ *           channel, which keeps full multiplier precision where one shared shift would lose
+ *           bits; docs/design.md#integer-deployment);
  *   RAM   = input + output activations of one invocation at their bit-widths + the kernel's
  *           scratch (im2col) buffer; the model's peak RAM is the maximum over its layer calls.
  * Bit-widths come from a mixed-precision search when it sets them (EffectiveSizes.inBits /

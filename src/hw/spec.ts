@@ -53,7 +53,7 @@ export interface EffectiveSizes {
    *  - outBits: expected bit-width of the layer's output activations;
    *  - wBitsSum: Σ over output channels of the expected weight bit-width, 0-bit (pruned)
    *    channels counting 0, so weight bits = (cin / groups) · k · wBitsSum exactly once
-   *    (DESIGN.md §6: pruning is not counted twice). For a per-layer search it is cout · E[b_w].
+   *    (docs/design.md#mixed-precision-search: pruning is not counted twice). For a per-layer search it is cout · E[b_w].
    */
   inBits?: Tensor;
   outBits?: Tensor;

@@ -1,7 +1,7 @@
 /**
  * The seed networks: temporal CNNs for sequences (kernel sizes 2^n + 1 so that PIT's
  * receptive-field and dilation masks line up with the most recent tap) and 2-D CNNs for images,
- * plus the reference architectures whose sizes DESIGN.md quotes.
+ * plus the reference architectures whose sizes docs/design.md#reference-values quotes.
  *
  * Each seed is built for an input shape (channels-first, without the batch axis) and a number
  * of outputs (classes, or 1 for regression).
@@ -153,7 +153,7 @@ function dsCnn(o: SeedOptions): Module {
   return new Sequential(...layers);
 }
 
-/** MiniResNet of DESIGN.md: conv 3×3 + BN + ReLU, basic blocks 16→32 and 32→64 (stride 2), GAP, linear. */
+/** MiniResNet (docs/design.md#reference-values): conv 3×3 + BN + ReLU, basic blocks 16→32 and 32→64 (stride 2), GAP, linear. */
 function miniResnet(o: SeedOptions): Module {
   need('mini-resnet', o, 2);
   const [c] = o.inputShape;

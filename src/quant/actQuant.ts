@@ -10,7 +10,7 @@ import { relu } from '../autograd/ops/elementwise.js';
 import { Module } from '../nn/module.js';
 import { pactQuant, pactRange, pactScale } from './quantizers.js';
 
-/** DESIGN.md §6: clip initialised to 6 for activations, 1 for the network input (calibration replaces both). */
+/** docs/design.md#quantisation: clip initialised to 6 for activations, 1 for the network input (calibration replaces both). */
 export const DEFAULT_ALPHA = { activation: 6, input: 1 } as const;
 
 /** Smallest clip kept during training (see forward). */

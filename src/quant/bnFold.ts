@@ -1,5 +1,5 @@
 /**
- * BatchNorm folding (DESIGN.md §6): a conv / linear followed by a BatchNorm in eval mode becomes
+ * BatchNorm folding (docs/design.md#quantisation): a conv / linear followed by a BatchNorm in eval mode becomes
  * one layer with W' = W·γ/√(σ²+ε) per output channel and b' = (b − μ)·γ/√(σ²+ε) + β, so the
  * quantisers see the weights the deployed integer layer uses.
  */

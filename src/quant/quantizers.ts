@@ -1,5 +1,5 @@
 /**
- * Fake quantisers with straight-through gradients (DESIGN.md §6):
+ * Fake quantisers with straight-through gradients (docs/design.md#quantisation):
  * - PACT activations: unsigned, learnable clip α, floor; s = (2^b − 1)/α, y = floor(s·x)/s clamped
  *   to [0, α]. It is also the network's ReLU. Gradients: dy/dx = 1 inside (0, α), else 0;
  *   dα = Σ upstream gradient where x ≥ α. A signed variant quantises network inputs and the

@@ -1,4 +1,4 @@
-/** Hardware targets: DESIGN.md §7 test vectors, monotonicity in every searched size, gradients, per-call counting, user targets. */
+/** Hardware targets: the test vectors of docs/design.md#reference-values, monotonicity in every searched size, gradients, per-call counting, user targets. */
 
 import { describe, it, expect } from 'vitest';
 import * as T from '../../src/index.js';
@@ -11,7 +11,7 @@ const conv16: LayerSpec = { name: 'c', kind: 'conv2d', cin: 16, cout: 16, kernel
 const cycles = (t: HardwareTarget, s: LayerSpec, e: EffectiveSizes = fullSizes(s)) => t.cycles(s, e).item();
 const bits = (a: number, w: number, s: LayerSpec = conv16): EffectiveSizes => ({ ...fullSizes(s), inBits: T.scalar(a), wBitsSum: T.scalar(w * s.cout) });
 
-describe('DESIGN.md §7 test vectors (Conv2d 16→16, 3×3, 32×32, 2,359,296 MACs)', () => {
+describe('docs/design.md test vectors (Conv2d 16→16, 3×3, 32×32, 2,359,296 MACs)', () => {
   it('MPIC: a8/w8 1,123,474 cycles, a2/w2 362,969 cycles, w0 0 cycles', () => {
     expect(macCount(conv16, fullSizes(conv16), false).item()).toBe(2_359_296);
     expect(Math.round(cycles(mpic, conv16))).toBe(1_123_474);

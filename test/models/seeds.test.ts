@@ -37,7 +37,7 @@ describe('seed models', () => {
     });
   }
 
-  // Conv / linear weights and biases, BatchNorm parameters excluded (DESIGN.md §4).
+  // Conv / linear weights and biases, BatchNorm parameters excluded (docs/design.md#reference-values).
   const counts: [string, number[], number, number][] = [
     ['mini-resnet', [3, 32, 32], 10, 72_762],
     ['ds-cnn', [1, 49, 10], 12, 22_604],

@@ -1,4 +1,4 @@
-/** Small models for the PIT tests: ToyAdd (DESIGN.md reference values), concat, multi-branch, unknown op. */
+/** Small models for the PIT tests: ToyAdd (docs/design.md#reference-values), concat, multi-branch, unknown op. */
 
 import * as T from '../../src/index.js';
 

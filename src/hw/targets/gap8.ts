@@ -1,6 +1,6 @@
 /**
  * GAP8 (GreenWaves): an 8-core RISC-V cluster running PULP-NN int8 kernels, output rows split
- * over the cores. Per call (DESIGN.md §7, the reference library's model):
+ * over the cores. Per call (docs/design.md#hardware-cost-models, the reference library's model):
  *   conv       ⌈Ho/2⌉·⌈Wo/8⌉·(2·k·Cin + ⌈Cout/4⌉·(5 + 14·⌈k·Cin/4⌉ + 10))   (k = Kx·Ky, Cin per group)
  *   depthwise  4·⌈Cout/4⌉·Ho·Wo·k
  *   linear     ⌈Cin/2⌉·⌈Cout/4⌉

@@ -7,7 +7,7 @@
 import { mcuTarget } from './mcu.js';
 import type { MacTable } from './macTable.js';
 
-/** MAC/cycle by [activation bits][weight bits] (DESIGN.md §7). */
+/** MAC/cycle by [activation bits][weight bits] (docs/design.md#hardware-cost-models). */
 export const MPIC_MAC_PER_CYCLE: MacTable = {
   '2': { '2': 6.5, '4': 4.0, '8': 2.2 },
   '4': { '2': 3.9, '4': 3.5, '8': 2.1 },

@@ -12,7 +12,7 @@
  *  - ≈ 1000 cycles per call (argument checks, buffer set-up, loop prologues);
  *  - depthwise convolutions have no SIMD reuse across output channels: ≈ 0.5 MAC/cycle;
  *  - fully connected layers stream weights once: ≈ 1 MAC/cycle, no im2col.
- * On DESIGN.md's test conv (16→16, 3×3, 32×32) this gives 2,966,504 cycles = 0.80 MAC/cycle,
+ * On the test conv of docs/design.md#reference-values (16→16, 3×3, 32×32) this gives 2,966,504 cycles = 0.80 MAC/cycle,
  * 19.6× the GAP8 model's 151,296 cycles: the published PULP-NN (GAP8) vs CMSIS-NN (STM32H7)
  * ratio. Power: ≈ 0.39 W at 480 MHz (≈ 0.25 mA/MHz at 3.3 V, run mode from flash, caches on).
  */

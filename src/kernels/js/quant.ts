@@ -1,6 +1,6 @@
 /**
  * Reference fake-quantisation kernel: per-channel scale, integer clamp, round-half-even or floor
- * (DESIGN.md §6). The integer codes it can return are what the integer engine consumes, so this
+ * (docs/design.md#quantisation). The integer codes it can return are what the integer engine consumes, so this
  * loop defines the exact relation between fake-quant and integer inference.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Output-channel masks (DESIGN.md §4): a source of one binary mask per channel shared by every
+ * Output-channel masks (docs/design.md#pit-masks): a source of one binary mask per channel shared by every
  * layer of a sharing group. `ChannelMasker` holds the trainable α ∈ R^C (θα = |α|, the last
  * channel kept alive with θ = 1); `ConcatMask` is the mask of a channel concatenation (its
  * inputs' masks end to end); `ConstantMask` is a frozen group (every channel alive, no parameter).

@@ -1,5 +1,5 @@
 /**
- * Channel-sharing groups (DESIGN.md §4). Every unit is classified: a *root* defines its own
+ * Channel-sharing groups (docs/design.md#sharing-groups). Every unit is classified: a *root* defines its own
  * channel count (non-depthwise conv, linear, the graph input, a concat, an unknown op); every
  * other unit passes its input's channels through (depthwise conv, BatchNorm, activations,
  * pooling, dropout, padding, flatten, residual add). Cutting the edges into roots leaves weakly

@@ -1,4 +1,4 @@
-/** PIT (Pruning In Time): mask-based DNAS of channels, receptive field and dilation (DESIGN.md §4). */
+/** PIT (Pruning In Time): mask-based DNAS of channels, receptive field and dilation (docs/design.md#pit-masks). */
 export { heavisideSte, MASK_THRESHOLD } from './ste.js';
 export { ChannelMasker, ConcatMask, ConstantMask, applyChannelMask, type ChannelMaskSource } from './channelMask.js';
 export { TimeMasker, dilationGates, v2, type TimeMaskOptions } from './timeMask.js';

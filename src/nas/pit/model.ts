@@ -1,7 +1,7 @@
 /**
  * The handle of a model under PIT search: the converted model, its mask and weight parameters
  * (for separate optimisers), its differentiable costs, a per-layer summary and the export to a
- * dense model. Costs follow DESIGN.md §4: Cin_eff of a layer is the Cout_eff of the group that
+ * dense model. Costs follow docs/design.md#pit-masks: Cin_eff of a layer is the Cout_eff of the group that
  * feeds it (times the positions per channel after a flatten), not detached.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Time masks of a 1-D convolution (DESIGN.md §4). Taps j = 0..K−1, j = K−1 the most recent.
+ * Time masks of a 1-D convolution (docs/design.md#pit-masks). Taps j = 0..K−1, j = K−1 the most recent.
  *  - β ∈ R^K, receptive field: θβ_j = Σ_{i≤j} |β_i| with β_{K−1} kept alive (fixed at 1), so
  *    the surviving taps are a contiguous run ending at the most recent one.
  *  - γ ∈ R^L, L = max(⌈log2 K⌉, 1), dilation: with j' = K−1−j the distance from the most recent

@@ -1,4 +1,4 @@
-/** The search protocol (DESIGN.md §5): configuration, regularisers, the mask-search phase, whole sweeps, budgets and Pareto fronts. */
+/** The search protocol (docs/design.md#search-protocol): configuration, regularisers, the mask-search phase, whole sweeps, budgets and Pareto fronts. */
 export { SEARCH_SCHEMA, COST_CHOICES, type SearchConfig } from './config.js';
 export {
   plainRegularizer, multiComplexityRegularizer, hingeRegularizer, withHingeConstraints, defaultMaskLr,

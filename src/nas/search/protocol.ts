@@ -1,5 +1,5 @@
 /**
- * The mask-search phase of the protocol (DESIGN.md §5): each epoch, one pass over the training
+ * The mask-search phase of the protocol (docs/design.md#search-protocol): each epoch, one pass over the training
  * split updates the weights on the task loss alone, one pass over the validation split updates
  * the masks on task loss + regulariser; the validation objective decides early stopping, and
  * the best weights and masks are restored at the end.

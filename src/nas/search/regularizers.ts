@@ -1,5 +1,5 @@
 /**
- * Cost regularisers of the search objective (DESIGN.md §5), as functions of autograd scalars:
+ * Cost regularisers of the search objective (docs/design.md#regularisers), as functions of autograd scalars:
  *   plain             L + λ·C
  *   multi-complexity  L + λ·|S − s*| + μ·O   (S size, s* budget, O ops / latency / energy)
  *   hinge constraints L + Σᵢ λᵢ(e)·max(0, Cᵢ − Tᵢ), with λᵢ set at the first call to
@@ -74,7 +74,7 @@ export interface HingeConstraint {
 
 export interface HingeOptions {
   /**
-   * 'excess' (DESIGN.md §5): λᵢ = L / (Cᵢ(θ₀) − Tᵢ), so the initial violation weighs as much as
+   * 'excess' (docs/design.md#regularisers): λᵢ = L / (Cᵢ(θ₀) − Tᵢ), so the initial violation weighs as much as
    * the task loss. 'budget': λᵢ = L / min(Cᵢ(θ₀) − Tᵢ, Tᵢ): when the seed is many times over
    * budget (PPG's 921 KB seed against 64 KB of flash), 'excess' leaves the last few kilobytes of
    * violation almost free (measured: a sweep point ended 12 % over budget); 'budget' makes a

@@ -1,5 +1,5 @@
 /**
- * Sub-byte weight packing, LSB-first as MCU kernel libraries lay it out (DESIGN.md §6): int8 one
+ * Sub-byte weight packing, LSB-first as MCU kernel libraries lay it out (docs/design.md#integer-deployment): int8 one
  * code per byte; int4 element 2i in the low nibble and 2i+1 in the high nibble; int2 elements
  * 4i..4i+3 at bit offsets 0, 2, 4, 6. A precision that is not a container width (3, 5, 6, 7
  * bits) is stored in the next container. Codes are two's complement within the container.

@@ -4,7 +4,7 @@
  * 64-bit multiply, then a shift). The product is emulated exactly here (JS numbers hold 53 bits),
  * so no step overflows or rounds: the only difference from the real M is m's 31-bit precision.
  *
- * Why not DESIGN.md's "m ≤ 2^23 with (acc + b)·m inside int32": the accumulator bound of a wide
+ * Why not the earlier plan of "m ≤ 2^23 with (acc + b)·m inside int32" (docs/design.md#integer-deployment): the accumulator bound of a wide
  * layer (e.g. 576 inputs × 255 × 128 ≈ 2^24) leaves only ~7 bits for m, which costs a full LSB
  * on many outputs; the 64-bit product is what CMSIS-NN / TFLite Micro use.
  */

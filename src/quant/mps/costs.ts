@@ -3,7 +3,7 @@
  * (hw/spec.ts), reading the sizes the search sets (EffectiveSizes.inBits / wBitsSum):
  *   size    weight memory in bytes  = (cin_eff / groups)·k·Σ_c E[b_w,c] / 8
  *   bitops  per call                = positions·(cin_eff / groups)·k·Σ_c E[b_w,c]·E[b_a]
- * Σ_c E[b_w,c] counts a pruned (0-bit) channel as 0 exactly once (DESIGN.md §6); for a per-layer
+ * Σ_c E[b_w,c] counts a pruned (0-bit) channel as 0 exactly once (docs/design.md#mixed-precision-search); for a per-layer
  * choice it is cout·E[b_w], so BitOps = MACs·E[b_a]·E[b_w]. Biases are not counted (they stay
  * 32-bit whatever the search picks). Any other CostModel (e.g. an MCU target) plugs in alike.
  */

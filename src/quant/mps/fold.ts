@@ -1,5 +1,5 @@
 /**
- * BatchNorm folding of a float model before a mixed-precision search (DESIGN.md §6). Why: a
+ * BatchNorm folding of a float model before a mixed-precision search (docs/design.md#mixed-precision-search). Why: a
  * BatchNorm after a conv makes the loss blind to the scale of that conv's output channels, and
  * the relaxed mixture Σ_i θ_i·Q_{p_i}(W) with a 0-bit candidate only scales a channel — so with BN
  * in place the search prunes freely (the loss never sees it) and the argmax network collapses.

@@ -1,4 +1,4 @@
-/** Mixed-precision search (EdMIPS-style, per layer and per channel; DESIGN.md §6). */
+/** Mixed-precision search (EdMIPS-style, per layer and per channel; docs/design.md#mixed-precision-search). */
 export { checkPrecisions, initialLogits } from './precisions.js';
 export { PrecisionSelector, softTheta, SAMPLING_MODES, type SamplingMode, type SelectionState } from './selector.js';
 export { MixedActQuant, mixActivation } from './mixedAct.js';

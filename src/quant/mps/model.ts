@@ -155,7 +155,7 @@ export class MpsModel implements SearchableModel {
     return this.state.temperature;
   }
 
-  /** T ← T·e^(−rate), once per epoch (DESIGN.md §6: rate 0.045). */
+  /** T ← T·e^(−rate), once per epoch (docs/design.md#mixed-precision-search: rate 0.045). */
   anneal(rate = 0.045): number {
     this.state.temperature *= Math.exp(-rate);
     return this.state.temperature;

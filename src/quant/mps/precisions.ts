@@ -1,7 +1,7 @@
 /**
  * Candidate precision sets of a mixed-precision search: the quantisation layer's checks plus the
  * search's own (0 bits only per channel, not alone), and the initial logits p / max(p)
- * (DESIGN.md §6), so that a search starts with a mild preference for the widest precision.
+ * (docs/design.md#mixed-precision-search), so that a search starts with a mild preference for the widest precision.
  */
 
 import { checkCandidates } from '../plan.js';

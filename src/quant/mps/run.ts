@@ -1,5 +1,5 @@
 /**
- * The mixed-precision search protocol as library calls (the PIT protocol's phases, DESIGN.md §5):
+ * The mixed-precision search protocol as library calls (the PIT protocol's phases, docs/design.md#search-protocol):
  * float warm-up of the seed (or a trained checkpoint) → per strength and granularity: clone,
  * convert, calibrate the clips, search (weights on train, precision logits on validation with
  * task + λ·cost, temperature annealed per epoch) → argmax plan → fixed-precision fake-quant
