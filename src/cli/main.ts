@@ -14,6 +14,7 @@ import { runMpsCommand, mpsHelp } from './commands/mps.js';
 import { quantizeHelp, runQuantize } from './commands/quantize.js';
 import { exportHelp, runExport } from './commands/export.js';
 import { modelsHelp, runModels } from './commands/models.js';
+import { evalHelp, predictHelp, runEval, runPredict } from './commands/evaluate.js';
 import { INTERRUPTIBLE_COMMANDS, runInterruptibly } from './interrupt.js';
 
 const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => void | Promise<void>; summary: string }> = {
@@ -28,8 +29,14 @@ const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => vo
     run: (a) => runExport(['--format', 'c', ...a]),
     summary: "write an integer model as a self-contained C99 library (= export --format c)",
   },
+  eval: { help: evalHelp, run: runEval, summary: "evaluate a trained model on a dataset or your own files (metric, macro-F1, confusion matrix; MAE for regression)" },
+  predict: { help: predictHelp, run: runPredict, summary: 'write a trained model\'s predictions for your files as CSV or .npy' },
   report: { help: reportHelp, run: runReport, summary: 'rebuild the HTML report (report.html) of a search / sweep / mps run directory' },
-  datasets: { help: () => 'tsdnas datasets — list the named datasets', run: () => console.log(DATASET_NAMES.join('\n')), summary: 'list datasets' },
+  datasets: {
+    help: () => 'tsdnas datasets — list the named datasets (any data file, folder or dataset description .json works too: see docs/datasets.md)',
+    run: () => console.log(`${DATASET_NAMES.join('\n')}\n\nor your own data: --dataset <file | folder | description.json> (.ts, .arff, .tsv, .csv, .npy / .npz, WFDB records, class folders of .wav / .csv); see docs/datasets.md`),
+    summary: 'list the named datasets (your own files work too)',
+  },
   models: { help: modelsHelp, run: runModels, summary: 'list seed models; --show one as JSON to edit, --check your own model file' },
 };
 

@@ -27,6 +27,13 @@ export interface DatasetInfo {
   source: string;
   /** Preprocessing and split choices, in words, for reports. */
   notes: string;
+  /** Unit of a regression target, for messages ('BPM'); none for classification. */
+  unit?: string;
+  /**
+   * The preprocessing of a user's dataset (src/data/user/preprocess.ts), saved with the model so
+   * that new recordings are prepared the same way. Plain JSON.
+   */
+  preprocessing?: import('./user/preprocess.js').Preprocessing;
 }
 
 export interface DatasetSplits {

@@ -9,7 +9,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { getRng } from '../tensor/rng.js';
 import type { Module } from '../nn/module.js';
 import { buildSeed } from '../models/seeds.js';
-import { buildFromArchitecture, type ArchNode } from '../nn/serialize.js';
+import { buildFromArchitecture, describeArchitecture, type ArchNode } from '../nn/serialize.js';
+import { checkPreprocessing, type Preprocessing } from '../data/user/preprocess.js';
 import { decodeSafetensors, encodeWithSource, type NamedArray } from './safetensors-codec.js';
 
 export const CHECKPOINT_FORMAT = 'tsdnas.model/1';
@@ -26,7 +27,24 @@ export interface ModelMeta {
   task?: 'classification' | 'regression';
   /** Regression target scaling: prediction·std + mean gives target units. */
   scaler?: { mean: number; std: number } | null;
+  /** How a user's raw series become model inputs (classes, length, normalisation); see data/user/preprocess.ts. */
+  preprocessing?: Preprocessing;
   [key: string]: unknown;
+}
+
+/**
+ * The metadata as written: with the layer-by-layer architecture whenever the model is built
+ * from plain layers, so that any checkpoint (a seed's, a searched model's, one saved by a
+ * user's own code) loads without knowing how it was built.
+ */
+export function completeMeta(model: Module, meta: ModelMeta): ModelMeta {
+  if (meta.architecture !== undefined) return meta;
+  try {
+    return { ...meta, architecture: describeArchitecture(model) };
+  } catch {
+    // Layers without a description (a user's own Module subclass): the seed name must rebuild it.
+    return meta;
+  }
 }
 
 /** Every parameter and buffer of `model` as named float arrays; `who` names the caller in errors. */
@@ -42,7 +60,7 @@ export function modelTensors(model: Module, who: string): Record<string, NamedAr
 
 /** The checkpoint of `model` as safetensors bytes. */
 export function encodeModelCheckpoint(model: Module, meta: ModelMeta): Uint8Array {
-  return encodeWithSource('encodeModelCheckpoint', modelTensors(model, 'encodeModelCheckpoint'), { tsdnas: JSON.stringify(meta) });
+  return encodeWithSource('encodeModelCheckpoint', modelTensors(model, 'encodeModelCheckpoint'), { tsdnas: JSON.stringify(completeMeta(model, meta)) });
 }
 
 export function readModelMeta(path: string, metadata: Record<string, string>): ModelMeta {
@@ -60,6 +78,7 @@ export function readModelMeta(path: string, metadata: Record<string, string>): M
   if (typeof m.model !== 'string' || !Array.isArray(m.inputShape) || !m.inputShape.every(posInt) || !posInt(m.outputs)) {
     throw new Error(`${path}: checkpoint metadata must name model (a string), inputShape (positive integers) and outputs (a positive integer); got ${JSON.stringify({ model: m.model, inputShape: m.inputShape, outputs: m.outputs })}`);
   }
+  if (m.preprocessing !== undefined) checkPreprocessing(m.preprocessing, path);
   return m as ModelMeta;
 }
 

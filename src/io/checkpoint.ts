@@ -5,14 +5,14 @@
 
 import type { Module } from '../nn/module.js';
 import { loadSafetensors, saveSafetensors } from './safetensors.js';
-import { modelTensors, restoreModel, type ModelMeta } from './checkpoint-codec.js';
+import { completeMeta, modelTensors, restoreModel, type ModelMeta } from './checkpoint-codec.js';
 
 export {
-  CHECKPOINT_FORMAT, decodeModelCheckpoint, encodeModelCheckpoint, modelTensors, readModelMeta, restoreModel, type ModelMeta,
+  CHECKPOINT_FORMAT, completeMeta, decodeModelCheckpoint, encodeModelCheckpoint, modelTensors, readModelMeta, restoreModel, type ModelMeta,
 } from './checkpoint-codec.js';
 
 export function saveModelCheckpoint(path: string, model: Module, meta: ModelMeta): void {
-  saveSafetensors(path, modelTensors(model, 'saveModelCheckpoint'), { tsdnas: JSON.stringify(meta) });
+  saveSafetensors(path, modelTensors(model, 'saveModelCheckpoint'), { tsdnas: JSON.stringify(completeMeta(model, meta)) });
 }
 
 /** Rebuild the seed model named in the checkpoint file and load its weights (all checks before any copy). */

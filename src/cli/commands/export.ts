@@ -8,13 +8,12 @@
  * each file is then written atomically.
  */
 
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeSchema, type Schema } from '../../util/schema.js';
 import { parseCommand, UsageError } from '../args.js';
 import { writeFileAtomic } from '../../io/atomic.js';
-import { loadSafetensors } from '../../io/safetensors.js';
-import { loadModelCheckpoint, saveModelCheckpoint, readModelMeta } from '../../io/checkpoint.js';
+import { loadModelCheckpoint, saveModelCheckpoint } from '../../io/checkpoint.js';
+import { resolveCheckpoint, type CheckpointKind } from '../modelSource.js';
 import { loadQuantCheckpoint } from '../../quant/checkpoint.js';
 import { integerize } from '../../quant/integer/engine.js';
 import { encodeOnnxModel, integerModelToOnnx, moduleToOnnx } from '../../io/onnx/index.js';
@@ -42,26 +41,9 @@ and writes <name>.h, <name>.c and <name>.memory.json (flash and RAM of the gener
 the hardware cost model's prediction); see docs/export.md.`;
 }
 
-type Source = { kind: 'float' | 'quant'; path: string };
-
 /** Resolve --from to a checkpoint file of the kind the format needs. */
-function resolveSource(from: string, format: string): Source {
-  if (!existsSync(from)) throw new UsageError(`tsdnas export: --from ${from} does not exist`);
-  let path = from;
-  if (statSync(from).isDirectory()) {
-    const q = join(from, 'quantized.safetensors');
-    const f = join(from, 'model.safetensors');
-    const order = format === 'onnx' ? [f, q] : [q, f];
-    const hit = order.find((p) => existsSync(p));
-    if (hit === undefined) {
-      const points = readdirSync(from).filter((d) => /^point-\d+$/.test(d)).sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)));
-      const hint = points.length > 0 ? `; it is a run directory with ${points.join(', ')}: pass one of them, e.g. ${join(from, points[0])}` : '; pass a run point directory (e.g. runs/sweep-ecg200/point-2) or a checkpoint file';
-      throw new UsageError(`tsdnas export: ${from} holds neither model.safetensors nor quantized.safetensors${hint}`);
-    }
-    path = hit;
-  }
-  const meta = readModelMeta(path, loadSafetensors(path).metadata) as { quantPlan?: unknown };
-  return { kind: meta.quantPlan === undefined ? 'float' : 'quant', path };
+function resolveSource(from: string, format: string): { kind: CheckpointKind; path: string } {
+  return resolveCheckpoint(from, format === 'onnx' ? 'float' : 'quant', '--from', 'export');
 }
 
 export function runExport(argv: string[]): void {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { writeJsonAtomic, writeFileAtomic } from '../../io/atomic.js';
 import { loadModelCheckpoint } from '../../io/checkpoint.js';
 import { saveQuantCheckpoint } from '../../quant/checkpoint.js';
+import { fitScaler } from '../../nn/train/task.js';
 import { toCsv } from '../../nas/search/pareto.js';
 import { describeSchema, resolveConfig, type ConfigOf, type Schema } from '../../util/schema.js';
 import { STATE_DIR } from '../../io/search-state.js';
@@ -56,10 +57,10 @@ function pointRow(p: MpsPoint, metric: 'accuracy' | 'mae', index: number) {
   };
 }
 
-function writePoint(outDir: string, p: MpsPoint, index: number, cfg: MpsConfig, run: { modelName: string; inputShape: number[]; outputs: number; dataset: string }): void {
+function writePoint(outDir: string, p: MpsPoint, index: number, cfg: MpsConfig, run: { modelName: string; inputShape: number[]; outputs: number; dataset: string; extra: Record<string, unknown> }): void {
   const dir = join(outDir, `point-${index}`);
   writeJsonAtomic(join(dir, 'plan.json'), p.plan);
-  saveQuantCheckpoint(join(dir, 'quantized.safetensors'), p.model, p.source, { model: `${run.modelName} (${p.label})`, inputShape: run.inputShape, outputs: run.outputs, dataset: run.dataset });
+  saveQuantCheckpoint(join(dir, 'quantized.safetensors'), p.model, p.source, { model: `${run.modelName} (${p.label})`, inputShape: run.inputShape, outputs: run.outputs, dataset: run.dataset, ...run.extra });
   const { model: _m, source: _s, handle, ...rest } = p;
   writeJsonAtomic(join(dir, 'summary.json'), { ...rest, seed: cfg.seed, layers: handle.precisionSummary() });
 }
@@ -128,6 +129,7 @@ function mpsLocked(cfg: MpsCommandConfig, run: ReturnType<typeof prepareRun>, gr
     if (ck.meta.inputShape.join() !== splits.info.sampleShape.join()) throw new UsageError(`--checkpoint ${cfg.checkpoint} takes inputs [${ck.meta.inputShape.join(', ')}] but ${cfg.dataset} gives [${splits.info.sampleShape.join(', ')}]`);
   }
   const metric = splits.info.metric;
+  const splitsUnit = splits.info.unit;
   log(`tsdnas mps: ${splits.info.name} (${splits.train.length} train / ${splits.val.length} val / ${splits.test.length} test) with ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters); ${granularities.join(' + ')} search over w{${cfg.precisions.join(',')}} a{${cfg.actPrecisions.join(',')}}, ${cfg.sampling} sampling, T0 ${cfg.t0}, cost ${cfg.cost}, strengths ${strengths.join(', ')}; backend ${backendLabel(run)}`);
   let bar: ProgressBar | null = null;
   const tick = (label: string, done: number, total: number, loss: number) => {
@@ -139,15 +141,18 @@ function mpsLocked(cfg: MpsCommandConfig, run: ReturnType<typeof prepareRun>, gr
   const result = runMps(model, splits, cfg, granularities, strengths, {
     costs,
     checkpoints: state,
-    onPointLoaded: (p, i) => log(`  point ${i} (${p.label}): finished by the interrupted run (test ${fmtMetric(metric, p.testMetric)}); loaded, not recomputed`),
+    onPointLoaded: (p, i) => log(`  point ${i} (${p.label}): finished by the interrupted run (test ${fmtMetric(metric, p.testMetric, splitsUnit)}); loaded, not recomputed`),
     onPhase: (phase, label) => log(`— ${phase}${label === null ? '' : ` (${label})`}`),
     onFitBatch: (epoch, done, total, loss) => tick(`epoch ${epoch}`, done, total, loss),
-    onFitEpoch: (phase, r) => log(`  ${phase} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}  val ${fmtMetric(metric, r.valMetric)}  ${r.seconds.toFixed(1)}s`),
+    onFitEpoch: (phase, r) => log(`  ${phase} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}  val ${fmtMetric(metric, r.valMetric, splitsUnit)}  ${r.seconds.toFixed(1)}s`),
     onBatch: (phase, epoch, done, total, loss) => tick(`search ${epoch} ${phase}`, done, total, loss),
-    onEpoch: (r) => log(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric)}  reg ${r.regTerm.toExponential(2)}  size ${r.costs.size.toFixed(0)} B  BitOps ${r.costs.bitops.toExponential(3)}  ${r.seconds.toFixed(1)}s`),
+    onEpoch: (r) => log(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric, splitsUnit)}  reg ${r.regTerm.toExponential(2)}  size ${r.costs.size.toFixed(0)} B  BitOps ${r.costs.bitops.toExponential(3)}  ${r.seconds.toFixed(1)}s`),
     onPoint: (p, i) => {
-      writePoint(outDir, p, i, cfg, { modelName, inputShape: splits.info.sampleShape, outputs: run.outputs, dataset: splits.info.name });
-      log(`  point ${i} (${p.label}): ${p.sizeBytes.toFixed(0)} B packed weights (search's expected ${(p.costs.size ?? NaN).toFixed(0)} B), ${p.bitops.toExponential(3)} BitOps, test ${fmtMetric(metric, p.testMetric)}, bits ${JSON.stringify(p.histogram)} (${p.seconds.toFixed(0)} s)`);
+      writePoint(outDir, p, i, cfg, {
+        modelName, inputShape: splits.info.sampleShape, outputs: run.outputs, dataset: splits.info.name,
+        extra: { task: splits.info.task, scaler: splits.info.task === 'regression' ? fitScaler(splits.train.y) : null, ...(splits.info.preprocessing !== undefined ? { preprocessing: splits.info.preprocessing } : {}) },
+      });
+      log(`  point ${i} (${p.label}): ${p.sizeBytes.toFixed(0)} B packed weights (search's expected ${(p.costs.size ?? NaN).toFixed(0)} B), ${p.bitops.toExponential(3)} BitOps, test ${fmtMetric(metric, p.testMetric, splitsUnit)}, bits ${JSON.stringify(p.histogram)} (${p.seconds.toFixed(0)} s)`);
     },
   });
   const seconds = (performance.now() - t0) / 1000;
@@ -155,14 +160,14 @@ function mpsLocked(cfg: MpsCommandConfig, run: ReturnType<typeof prepareRun>, gr
   const files = writeMpsRun(outDir, result, metric, runConfig as MpsConfig, seconds);
   // The run is complete (fronts and every point written): nothing left to resume.
   state.finish();
-  console.log(`\nfloat: test ${fmtMetric(metric, result.float.testMetric)} (BN folded: ${fmtMetric(metric, result.float.foldedTestMetric)})`);
+  console.log(`\nfloat: test ${fmtMetric(metric, result.float.testMetric, splitsUnit)} (BN folded: ${fmtMetric(metric, result.float.foldedTestMetric, splitsUnit)})`);
   console.log('point  kind         strength   weight B   BitOps       test       front(size/BitOps)');
   result.points.forEach((p, i) => {
-    console.log(`${String(i).padEnd(6)} ${p.kind.padEnd(12)} ${(p.strength === null ? '-' : p.strength.toExponential(1)).padEnd(10)} ${p.sizeBytes.toFixed(0).padEnd(10)} ${p.bitops.toExponential(3).padEnd(12)} ${fmtMetric(metric, p.testMetric).padEnd(10)} ${result.frontSize.includes(i) ? 'S' : '-'}${result.frontBitops.includes(i) ? 'B' : '-'}`);
+    console.log(`${String(i).padEnd(6)} ${p.kind.padEnd(12)} ${(p.strength === null ? '-' : p.strength.toExponential(1)).padEnd(10)} ${p.sizeBytes.toFixed(0).padEnd(10)} ${p.bitops.toExponential(3).padEnd(12)} ${fmtMetric(metric, p.testMetric, splitsUnit).padEnd(10)} ${result.frontSize.includes(i) ? 'S' : '-'}${result.frontBitops.includes(i) ? 'B' : '-'}`);
   });
   for (const c of result.comparison) {
-    const what = c.channelPoint === null ? 'no per-channel point within 0.5 points' : `per-channel point ${c.channelPoint}: ${c.channelSizeBytes?.toFixed(0)} B at ${fmtMetric(metric, c.channelMetric as number)} → ${((c.saving as number) * 100).toFixed(1)}% less weight memory`;
-    console.log(`${c.layerKind === 'uniform' ? 'uniform' : 'per-layer'} point ${c.layerPoint} (${c.layerSizeBytes.toFixed(0)} B at ${fmtMetric(metric, c.layerMetric)}): ${what}`);
+    const what = c.channelPoint === null ? 'no per-channel point within 0.5 points' : `per-channel point ${c.channelPoint}: ${c.channelSizeBytes?.toFixed(0)} B at ${fmtMetric(metric, c.channelMetric as number, splitsUnit)} → ${((c.saving as number) * 100).toFixed(1)}% less weight memory`;
+    console.log(`${c.layerKind === 'uniform' ? 'uniform' : 'per-layer'} point ${c.layerPoint} (${c.layerSizeBytes.toFixed(0)} B at ${fmtMetric(metric, c.layerMetric, splitsUnit)}): ${what}`);
   }
   const report = reportAfterRun(outDir);
   console.log(`\nmps took ${(seconds / 60).toFixed(1)} min; fronts: ${files.json}, ${files.csv}; plans and fine-tuned fake-quant checkpoints: ${join(outDir, 'point-<i>/{plan.json,quantized.safetensors}')}${report === null ? '' : `; report: ${report}`}`);

@@ -70,7 +70,7 @@ function calibrationMethod(v: string): 'max' | number {
   return p;
 }
 
-function progressHooks(label: string, epochs: number, log: (s: string) => void, metric: 'accuracy' | 'mae'): FitHooks {
+function progressHooks(label: string, epochs: number, log: (s: string) => void, metric: 'accuracy' | 'mae', splitsUnit?: string): FitHooks {
   let bar: ProgressBar | null = null;
   return {
     onBatch: (epoch, done, total, loss) => {
@@ -81,7 +81,7 @@ function progressHooks(label: string, epochs: number, log: (s: string) => void, 
         bar = null;
       }
     },
-    onEpoch: (r) => log(`${label} ${r.epoch}/${epochs}  train loss ${r.trainLoss.toFixed(4)}  val ${metric} ${fmtMetric(metric, r.valMetric)}  ${r.seconds.toFixed(1)}s`),
+    onEpoch: (r) => log(`${label} ${r.epoch}/${epochs}  train loss ${r.trainLoss.toFixed(4)}  val ${metric} ${fmtMetric(metric, r.valMetric, splitsUnit)}  ${r.seconds.toFixed(1)}s`),
   };
 }
 
@@ -98,6 +98,7 @@ export function runQuantize(argv: string[]): void | Promise<void> {
 function quantizeRun(cfg: QuantizeConfig, run: PreparedRun, plan: ReturnType<typeof parsePlan> | undefined, method: 'max' | number): void {
   const { splits, outDir } = run;
   const metric = splits.info.metric;
+  const splitsUnit = splits.info.unit;
   const log = (s: string) => process.stderr.write(s + '\n');
   const ctx = taskContext(splits, cfg as TrainConfig);
   const shape = splits.info.sampleShape;
@@ -118,13 +119,13 @@ function quantizeRun(cfg: QuantizeConfig, run: PreparedRun, plan: ReturnType<typ
   let floatTrained = false;
   if (cfg.checkpoint === undefined) {
     log(`tsdnas quantize: training the float ${modelName} on ${splits.info.name} (${splits.train.length} train) for ${cfg.floatEpochs} epochs; backend ${backendLabel(run)}`);
-    fit(floatModel, splits, { ...(cfg as TrainConfig), epochs: cfg.floatEpochs, lr: cfg.floatLr }, progressHooks('float epoch', cfg.floatEpochs, log, metric));
+    fit(floatModel, splits, { ...(cfg as TrainConfig), epochs: cfg.floatEpochs, lr: cfg.floatLr }, progressHooks('float epoch', cfg.floatEpochs, log, metric, splitsUnit));
     floatSource = join(outDir, 'float.safetensors');
     floatTrained = true;
   }
   floatModel.eval();
   const floatTest = evaluate(floatModel, splits.test, ctx);
-  log(`float test ${metric}: ${fmtMetric(metric, floatTest.metric)}`);
+  log(`float test ${metric}: ${fmtMetric(metric, floatTest.metric, splitsUnit)}`);
 
   const precision = plan ?? { wBits: cfg.wBits, aBits: cfg.aBits, inputBits: cfg.inputBits === 0 ? cfg.aBits : cfg.inputBits };
   const label = plan !== undefined ? `plan ${cfg.plan}` : `w${cfg.wBits}a${cfg.aBits}`;
@@ -132,12 +133,12 @@ function quantizeRun(cfg: QuantizeConfig, run: PreparedRun, plan: ReturnType<typ
   const calibSet = [...batches(splits.train, cfg.batchSize, { rng: new Rng(cfg.seed + 101) })].slice(0, cfg.calibBatches).map((b) => tensor(b.x, [b.n, ...shape]));
   const alphas = calibrate(qmodel, calibSet, { method });
   const ptq = evaluate(qmodel, splits.test, ctx);
-  log(`${label} after calibration (${cfg.calibration}), before fine-tuning: test ${metric} ${fmtMetric(metric, ptq.metric)}`);
+  log(`${label} after calibration (${cfg.calibration}), before fine-tuning: test ${metric} ${fmtMetric(metric, ptq.metric, splitsUnit)}`);
 
-  const qat = fit(qmodel, splits, cfg as TrainConfig, progressHooks('QAT epoch', cfg.epochs, log, metric));
+  const qat = fit(qmodel, splits, cfg as TrainConfig, progressHooks('QAT epoch', cfg.epochs, log, metric, splitsUnit));
   qmodel.eval();
   const fqTest = evaluate(qmodel, splits.test, ctx);
-  log(`${label} fake-quant test ${metric}: ${fmtMetric(metric, fqTest.metric)}`);
+  log(`${label} fake-quant test ${metric}: ${fmtMetric(metric, fqTest.metric, splitsUnit)}`);
 
   const im = integerize(qmodel);
   const intSamples = cfg.intLimit > 0 ? Math.min(cfg.intLimit, splits.test.length) : splits.test.length;
@@ -150,8 +151,9 @@ function quantizeRun(cfg: QuantizeConfig, run: PreparedRun, plan: ReturnType<typ
 
   const qPath = join(outDir, 'quantized.safetensors');
   const iPath = join(outDir, 'integer.json');
-  if (floatTrained) saveModelCheckpoint(floatSource, floatModel, { format: CHECKPOINT_FORMAT, model: modelName, inputShape: shape, outputs: run.outputs, dataset: splits.info.name, task: splits.info.task, scaler: ctx.scaler });
-  saveQuantCheckpoint(qPath, qmodel, floatModel, { model: modelName, inputShape: shape, outputs: run.outputs, dataset: splits.info.name, task: splits.info.task, scaler: ctx.scaler });
+  const prep = splits.info.preprocessing !== undefined ? { preprocessing: splits.info.preprocessing } : {};
+  if (floatTrained) saveModelCheckpoint(floatSource, floatModel, { format: CHECKPOINT_FORMAT, model: modelName, inputShape: shape, outputs: run.outputs, dataset: splits.info.name, task: splits.info.task, scaler: ctx.scaler, ...prep });
+  saveQuantCheckpoint(qPath, qmodel, floatModel, { model: modelName, inputShape: shape, outputs: run.outputs, dataset: splits.info.name, task: splits.info.task, scaler: ctx.scaler, ...prep });
   writeJsonAtomic(iPath, integerModelJson(im));
   const summary = {
     command: 'quantize', dataset: splits.info.name, model: modelName, precision: label, floatSource, backend: run.backend, threads: run.threads, kernels: kernelStats(),
@@ -173,6 +175,6 @@ function quantizeRun(cfg: QuantizeConfig, run: PreparedRun, plan: ReturnType<typ
     outputs: { quantized: qPath, integer: iPath },
   };
   writeJsonAtomic(join(outDir, 'summary.json'), summary);
-  console.log(`${splits.info.name} ${modelName} ${label}: float ${fmtMetric(metric, floatTest.metric)}, fake-quant ${fmtMetric(metric, fqTest.metric)} (calibrated only ${fmtMetric(metric, ptq.metric)}), integer ${fmtMetric(metric, intTest.metric)} on ${intTest.samples} samples (fake-quant on the same samples ${fmtMetric(metric, intTest.fakeQuantMetric)}; agrees with fake-quant on ${(intTest.agreement * 100).toFixed(2)}%); weights ${weightBytes.toLocaleString('en-US')} B packed + bias ${biasBytes.toLocaleString('en-US')} B (float32: ${float32Bytes.toLocaleString('en-US')} B)`);
+  console.log(`${splits.info.name} ${modelName} ${label}: float ${fmtMetric(metric, floatTest.metric, splitsUnit)}, fake-quant ${fmtMetric(metric, fqTest.metric, splitsUnit)} (calibrated only ${fmtMetric(metric, ptq.metric, splitsUnit)}), integer ${fmtMetric(metric, intTest.metric, splitsUnit)} on ${intTest.samples} samples (fake-quant on the same samples ${fmtMetric(metric, intTest.fakeQuantMetric, splitsUnit)}; agrees with fake-quant on ${(intTest.agreement * 100).toFixed(2)}%); weights ${weightBytes.toLocaleString('en-US')} B packed + bias ${biasBytes.toLocaleString('en-US')} B (float32: ${float32Bytes.toLocaleString('en-US')} B)`);
   console.log(`wrote ${qPath}, ${iPath} and ${join(outDir, 'summary.json')}`);
 }

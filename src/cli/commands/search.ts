@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic, writeFileAtomic } from '../../io/atomic.js';
 import { saveModelCheckpoint, CHECKPOINT_FORMAT } from '../../io/checkpoint.js';
+import { fitScaler } from '../../nn/train/task.js';
 import { describeArchitecture } from '../../nn/serialize.js';
 import { architectureRows, formatArchitecture } from '../../nn/summary.js';
 import { SEARCH_SCHEMA, type SearchConfig } from '../../nas/search/config.js';
@@ -55,6 +56,9 @@ function writePoint(outDir: string, p: PointResult, index: number, run: ReturnTy
   saveModelCheckpoint(join(dir, 'model.safetensors'), p.model, {
     format: CHECKPOINT_FORMAT, model: `${run.modelName} (searched)`, architecture: describeArchitecture(p.model),
     inputShape: run.splits.info.sampleShape, outputs: run.outputs, dataset: run.splits.info.name, task: run.splits.info.task,
+    // The target scaling the search trained with (fit's), so a regression point predicts in target units.
+    scaler: run.splits.info.task === 'regression' ? fitScaler(run.splits.train.y) : null,
+    ...(run.splits.info.preprocessing !== undefined ? { preprocessing: run.splits.info.preprocessing } : {}),
   });
   const { model: _m, ...rest } = p;
   const layers = architectureRows(p.model);
@@ -87,7 +91,7 @@ export function writeSweep(outDir: string, r: SweepResult, metric: 'accuracy' | 
 }
 
 /** The sweep's front on the target: latency (ms), energy (mJ), memory and budget checks per point. */
-function printHardwareFront(hw: HardwareSetup, r: SweepResult, metric: 'accuracy' | 'mae'): void {
+function printHardwareFront(hw: HardwareSetup, r: SweepResult, metric: 'accuracy' | 'mae', splitsUnit?: string): void {
   const hf = hardwareFronts(r.points, metric);
   const t = hw.target;
   console.log(`\non ${t.name} (${t.clockHz / 1e6} MHz, ${(t.powerW * 1e3).toPrecision(4)} mW):`);
@@ -96,13 +100,13 @@ function printHardwareFront(hw: HardwareSetup, r: SweepResult, metric: 'accuracy
     const h = hardwareColumns(c);
     const checks = budgetChecks(hw, c);
     const ok = checks.length === 0 ? '-' : checks.every((x) => x.ok) ? 'ok' : 'VIOLATED';
-    console.log(`${name.padEnd(6)} ${String(h.latency_ms).padEnd(12)} ${String(h.energy_mJ).padEnd(12)} ${formatBytes(h.flash_B).padEnd(11)} ${formatBytes(h.ram_B).padEnd(11)} ${fmtMetric(metric, test).padEnd(10)} ${ok.padEnd(8)} ${front}`);
+    console.log(`${name.padEnd(6)} ${String(h.latency_ms).padEnd(12)} ${String(h.energy_mJ).padEnd(12)} ${formatBytes(h.flash_B).padEnd(11)} ${formatBytes(h.ram_B).padEnd(11)} ${fmtMetric(metric, test, splitsUnit).padEnd(10)} ${ok.padEnd(8)} ${front}`);
   };
   row('seed', r.seed.costs, r.seed.testMetric, '');
   r.points.forEach((p, i) => row(String(i), p.costs, p.testMetric, `${hf.frontLatency.includes(i) ? 'L' : '-'}${hf.frontEnergy.includes(i) ? 'E' : '-'}`));
   const cmp = atSeedAccuracy(r.seed, r.points, metric);
   console.log(cmp === null
-    ? `no found model reaches the seed's test ${metric} (${fmtMetric(metric, r.seed.testMetric)})`
+    ? `no found model reaches the seed's test ${metric} (${fmtMetric(metric, r.seed.testMetric, splitsUnit)})`
     : `at the seed's test ${metric} or better: point ${cmp.point}, ${cmp.latencyReduction.toFixed(2)}× lower latency and ${cmp.energyReduction.toFixed(2)}× lower energy than the seed on ${t.name}`);
   const bad = r.points.map((p, i) => ({ i, checks: budgetChecks(hw, p.costs) })).filter((x) => x.checks.some((c) => !c.ok));
   if (bad.length > 0) console.log(`WARNING: ${bad.length} found model(s) exceed the memory budget: ${bad.map((b) => `point ${b.i} (${budgetLine(b.checks)})`).join('; ')}`);
@@ -168,6 +172,7 @@ export function runSearchCommand(argv: string[], sweep: boolean, convertOverride
 function searchLocked(command: string, cfg: SearchCommandConfig, strengths: readonly number[], run: ReturnType<typeof prepareRun>, hw: HardwareSetup | null, convertOverride?: Converter): void {
   const { splits, model, modelName, outDir } = run;
   const metric = splits.info.metric;
+  const splitsUnit = splits.info.unit;
   const state = new SweepStateDir(outDir);
   beginRunState(state, command, cfg, outDir);
   // The config as given (without --resume): what the front records.
@@ -188,31 +193,31 @@ function searchLocked(command: string, cfg: SearchCommandConfig, strengths: read
       bar.tick(1, { loss: loss.toFixed(4) });
       if (done === total) { bar.done(); bar = null; }
     },
-    onFitEpoch: (phase, r) => log(`  ${phase} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}  val ${fmtMetric(metric, r.valMetric)}  ${r.seconds.toFixed(1)}s`),
+    onFitEpoch: (phase, r) => log(`  ${phase} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}  val ${fmtMetric(metric, r.valMetric, splitsUnit)}  ${r.seconds.toFixed(1)}s`),
     onBatch: (phase, epoch, done, total, loss) => {
       if (bar === null) bar = new ProgressBar({ total, label: `search ${epoch} ${phase}` });
       bar.tick(1, { loss: loss.toFixed(4) });
       if (done === total) { bar.done(); bar = null; }
     },
-    onEpoch: (r) => log(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric)}  reg ${r.regTerm.toExponential(2)}  params ${Math.round(r.costs.params).toLocaleString('en-US')}  MACs ${Math.round(r.costs.macs).toLocaleString('en-US')}${hw === null ? '' : `  ${hardwareLine(r.costs)}`}  ${r.seconds.toFixed(1)}s`),
+    onEpoch: (r) => log(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric, splitsUnit)}  reg ${r.regTerm.toExponential(2)}  params ${Math.round(r.costs.params).toLocaleString('en-US')}  MACs ${Math.round(r.costs.macs).toLocaleString('en-US')}${hw === null ? '' : `  ${hardwareLine(r.costs)}`}  ${r.seconds.toFixed(1)}s`),
     onPoint: (p, i) => {
       writePoint(outDir, p, i, run, cfg);
-      log(`  point ${i}: params ${p.params.toLocaleString('en-US')}  MACs ${p.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, p.testMetric)}  (${p.seconds.toFixed(0)} s)`);
+      log(`  point ${i}: params ${p.params.toLocaleString('en-US')}  MACs ${p.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, p.testMetric, splitsUnit)}  (${p.seconds.toFixed(0)} s)`);
       log(formatArchitecture(architectureRows(p.model)).split('\n').map((l) => `    ${l}`).join('\n'));
       if (hw !== null) log(`    on ${hw.target.name}: ${hardwareLine(p.costs)}\n    memory budgets: ${budgetLine(budgetChecks(hw, p.costs))}`);
     },
-    onPointLoaded: (p, i) => log(`  point ${i}: finished by the interrupted run (test ${fmtMetric(metric, p.testMetric)}); loaded, not recomputed`),
+    onPointLoaded: (p, i) => log(`  point ${i}: finished by the interrupted run (test ${fmtMetric(metric, p.testMetric, splitsUnit)}); loaded, not recomputed`),
   }, state);
   const seconds = (performance.now() - t0) / 1000;
   const files = writeSweep(outDir, result, metric, savedConfig as SearchConfig, seconds, hw);
   // The run is complete (front and every point written): nothing left to resume.
   state.finish();
-  console.log(`\nseed: params ${result.seed.params.toLocaleString('en-US')}  MACs ${result.seed.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, result.seed.testMetric)}`);
+  console.log(`\nseed: params ${result.seed.params.toLocaleString('en-US')}  MACs ${result.seed.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, result.seed.testMetric, splitsUnit)}`);
   console.log('point  strength   params      MACs        test       front(params/MACs)');
   result.points.forEach((p, i) => {
-    console.log(`${String(i).padEnd(6)} ${p.strength.toExponential(1).padEnd(10)} ${String(p.params).padEnd(11)} ${String(p.macs).padEnd(11)} ${fmtMetric(metric, p.testMetric).padEnd(10)} ${result.frontParams.includes(i) ? 'P' : '-'}${result.frontMacs.includes(i) ? 'M' : '-'}`);
+    console.log(`${String(i).padEnd(6)} ${p.strength.toExponential(1).padEnd(10)} ${String(p.params).padEnd(11)} ${String(p.macs).padEnd(11)} ${fmtMetric(metric, p.testMetric, splitsUnit).padEnd(10)} ${result.frontParams.includes(i) ? 'P' : '-'}${result.frontMacs.includes(i) ? 'M' : '-'}`);
   });
-  if (hw !== null) printHardwareFront(hw, result, metric);
+  if (hw !== null) printHardwareFront(hw, result, metric, splitsUnit);
   const report = reportAfterRun(outDir);
   console.log(`\n${command} took ${(seconds / 60).toFixed(1)} min; front: ${files.json}, ${files.csv}; exported models: ${join(outDir, 'point-<i>/model.safetensors')}${report === null ? '' : `; report: ${report}`}`);
 }

@@ -5,7 +5,8 @@
 
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDataset, DATASET_NAMES } from '../../data/index.js';
+import { DATASET_NAMES } from '../../data/index.js';
+import { loadAnyDataset, resolveDatasetRef } from '../../data/user/load.js';
 import type { DatasetSplits } from '../../data/types.js';
 import { manualSeed, Rng } from '../../tensor/rng.js';
 import { buildSeed, SEED_MODELS } from '../../models/seeds.js';
@@ -27,7 +28,7 @@ import { kernelStats, setBackend } from '../../kernels/dispatch.js';
 import { useFastestBackend } from '../../kernels/select.js';
 
 export const RUN_SCHEMA = {
-  dataset: { type: 'string', default: 'mnist', choices: DATASET_NAMES, help: 'benchmark dataset' },
+  dataset: { type: 'string', default: 'mnist', help: `a named dataset (${DATASET_NAMES.join(', ')}), a data file or folder (.ts, .arff, .tsv, .csv, .npy/.npz, WFDB records, class folders of .wav / .csv), or a dataset description (.json); see docs/datasets.md` },
   model: { type: 'optional-string', choices: Object.keys(SEED_MODELS), help: 'seed model (default: one suited to the dataset)' },
   dataDir: { type: 'optional-string', help: 'data directory (else $TSDNAS_DATA_DIR, else ../shared/data)' },
   out: { type: 'optional-string', help: 'run directory for checkpoint and summary (default runs/<command>-<dataset>-<model>)' },
@@ -88,11 +89,18 @@ export interface PreparedRun {
 /** Load the data and build the seed model for a run (shared by train and search commands). */
 export function prepareRun(command: string, cfg: ConfigOf<typeof RUN_SCHEMA> & { seed: number }): PreparedRun {
   const backend = chooseBackend(cfg.backend, cfg.threads);
-  const modelName = cfg.model ?? DEFAULT_MODEL[cfg.dataset];
+  let ref;
+  try {
+    ref = resolveDatasetRef(cfg.dataset);
+  } catch (e) {
+    throw new UsageError(`--dataset: ${(e as Error).message}`);
+  }
+  // A user's data gives [C, L] series: a 1-D seed suits it unless a model is named.
+  const modelName = cfg.model ?? (ref.kind === 'named' ? DEFAULT_MODEL[cfg.dataset] : 'tcn-ecg');
   const spec = SEED_MODELS[modelName];
   const layout = (cfg.layout ?? (spec.spatialDims === 1 ? 'sequence' : 'image')) as 'image' | 'sequence';
-  const usesLayout = ['mnist', 'fashion-mnist', 'fsdd'].includes(cfg.dataset);
-  const splits = loadDataset(cfg.dataset, {
+  const usesLayout = ref.kind === 'user' || ['mnist', 'fashion-mnist', 'fsdd'].includes(cfg.dataset);
+  const splits = loadAnyDataset(ref, {
     dataDir: cfg.dataDir,
     seed: cfg.seed,
     ...(usesLayout ? { layout } : {}),
@@ -107,12 +115,12 @@ export function prepareRun(command: string, cfg: ConfigOf<typeof RUN_SCHEMA> & {
   }
   manualSeed(cfg.seed);
   const model = buildSeed(modelName, { inputShape: splits.info.sampleShape, outputs, rng: new Rng(cfg.seed) });
-  const outDir = cfg.out ?? join('runs', `${command}-${cfg.dataset}-${modelName}`);
+  const outDir = cfg.out ?? join('runs', `${command}-${splits.info.name}-${modelName}`);
   return { splits, model, modelName, outputs, outDir, backend, threads: cfg.threads };
 }
 
-export function fmtMetric(name: 'accuracy' | 'mae', v: number): string {
-  return name === 'accuracy' ? `${(v * 100).toFixed(2)}%` : `${v.toFixed(2)} BPM`;
+export function fmtMetric(name: 'accuracy' | 'mae', v: number, unit?: string): string {
+  return name === 'accuracy' ? `${(v * 100).toFixed(2)}%` : `${v.toFixed(v !== 0 && Math.abs(v) < 0.1 ? 4 : 2)}${unit !== undefined ? ` ${unit}` : ''}`;
 }
 
 /**
@@ -187,6 +195,7 @@ function trainLocked(cfg: TrainCommandConfig, run: PreparedRun): void {
   const meta: ModelMeta = {
     format: CHECKPOINT_FORMAT, model: modelName, inputShape: splits.info.sampleShape, outputs,
     dataset: splits.info.name, task: splits.info.task as ModelMeta['task'], scaler: null,
+    ...(splits.info.preprocessing !== undefined ? { preprocessing: splits.info.preprocessing } : {}),
   };
   let result: ReturnType<typeof fit>;
   try {
@@ -200,7 +209,7 @@ function trainLocked(cfg: TrainCommandConfig, run: PreparedRun): void {
         }
       },
       onEpochEnd: (p) => saveTrainState(statePath, model, p, savedConfig),
-      onEpoch: (r) => log(`epoch ${r.epoch}/${cfg.epochs}  train loss ${r.trainLoss.toFixed(4)} ${metricName} ${fmtMetric(metricName, r.trainMetric)}  val loss ${r.valLoss.toFixed(4)} ${metricName} ${fmtMetric(metricName, r.valMetric)}  lr ${r.lr.toExponential(2)}  ${r.seconds.toFixed(1)}s`),
+      onEpoch: (r) => log(`epoch ${r.epoch}/${cfg.epochs}  train loss ${r.trainLoss.toFixed(4)} ${metricName} ${fmtMetric(metricName, r.trainMetric, splits.info.unit)}  val loss ${r.valLoss.toFixed(4)} ${metricName} ${fmtMetric(metricName, r.valMetric, splits.info.unit)}  lr ${r.lr.toExponential(2)}  ${r.seconds.toFixed(1)}s`),
     }, resumed);
   } catch (e) {
     if (e instanceof TrainingDivergedError) {
@@ -223,6 +232,6 @@ function trainLocked(cfg: TrainCommandConfig, run: PreparedRun): void {
   // The run is complete (checkpoint and summary written): nothing left to resume.
   rmSync(statePath, { force: true });
   const f1 = test.macroF1 !== undefined ? `, macro-F1 ${(test.macroF1 * 100).toFixed(2)}%` : '';
-  console.log(`test ${metricName}: ${fmtMetric(metricName, test.metric)}${f1} (best epoch ${result.bestEpoch}, ${result.seconds.toFixed(0)} s)`);
+  console.log(`test ${metricName}: ${fmtMetric(metricName, test.metric, splits.info.unit)}${f1} (best epoch ${result.bestEpoch}, ${result.seconds.toFixed(0)} s)`);
   console.log(`wrote ${ckpt} and ${join(outDir, 'summary.json')}`);
 }

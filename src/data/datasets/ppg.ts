@@ -124,7 +124,7 @@ export function loadPpg(opts: LoadOptions = {}): DatasetSplits {
     val: concat('ppg', valRecs),
     test: concat('ppg', testRecs),
     info: {
-      name: 'ppg', task: 'regression', sampleShape: [CHANNELS, WIN], metric: 'mae',
+      name: 'ppg', task: 'regression', sampleShape: [CHANNELS, WIN], metric: 'mae', unit: 'BPM',
       source: join(dir, 'ppg-spc2015'),
       notes: `IEEE SPC2015 (TROIKA): 4 channels (mean of PPG1/PPG2, ACCx, ACCy, ACCz) resampled 125 → 32 Hz (Kaiser-windowed sinc), standardised per recording and channel, 8 s windows every 2 s aligned with the ground-truth BPM windows; target = BPM. Train = Training_data + Extra_TrainingData minus the validation recordings; validation = whole recordings ${valRecs.map((r) => r.id).join(', ')} (chosen with the run seed); test = TestData with TrueBPM.`,
     },
