@@ -80,7 +80,7 @@ describe('tsdnas train (child process)', () => {
   });
 
   it('an unknown dataset exits 2 listing the valid names', async () => {
-    await refused(['train', '--dataset', 'ecg300', '--epochs', '1'], 2, /'dataset' \(--dataset\) = "ecg300" is not allowed; expected one of mnist, fashion-mnist, ecg200, ecg5000, eog, ppg, fsdd/, /did you mean 'ecg200'/);
+    await refused(['train', '--dataset', 'ecg300', '--epochs', '1'], 2, /dataset 'ecg300' is neither a named dataset \(mnist, fashion-mnist, ecg200, ecg5000, eog, ppg, fsdd\) nor an existing file or folder/, /did you mean 'ecg200'/);
   });
 
   it('an unknown option suggests the nearest one', async () => {

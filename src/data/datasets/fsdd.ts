@@ -22,6 +22,7 @@ import { readWav } from '../formats/read.js';
 import { makeDataset } from '../split.js';
 import type { ArrayDataset, DatasetSplits, LoadOptions } from '../types.js';
 import { checkOptions, splitsWithStratifiedVal } from './common.js';
+import { PREPROCESSING_FORMAT, type Preprocessing } from '../user/preprocess.js';
 
 export const FSDD_RATE = 8000;
 const CLIP = FSDD_RATE; // 1 s
@@ -92,10 +93,11 @@ export function loadFsdd(opts: LoadOptions = {}): DatasetSplits {
   const xTr = featurize(trainClips);
   const xTe = featurize(testClips);
   let notes: string;
+  let stats: { mean: number; std: number }[] | undefined;
   if (features === 'mfcc') {
     const coeffs = 10;
     const frames = xTr.length / trainClips.length / coeffs;
-    const stats = channelStats(xTr, coeffs, frames);
+    stats = channelStats(xTr, coeffs, frames);
     applyChannelStats(xTr, coeffs, frames, stats);
     applyChannelStats(xTe, coeffs, frames, stats);
     shape = [coeffs, frames];
@@ -120,8 +122,15 @@ export function loadFsdd(opts: LoadOptions = {}): DatasetSplits {
     test = toImage(test);
     shape = train.sampleShape;
   }
+  // As a record, so that a user's clips (another digit corpus) go through the same front end.
+  const [channels, length] = features === 'mfcc' ? [10, xTr.length / trainClips.length / 10] : [1, CLIP];
+  const preprocessing: Preprocessing = {
+    format: PREPROCESSING_FORMAT, task: 'classification', classes: Array.from({ length: 10 }, (_, i) => String(i)), channels, length,
+    lengthPolicy: 'pad', pad: 'zero', missing: 'error', normalize: stats ? 'channel' : 'none', ...(stats ? { stats: stats.map((s) => ({ mean: s.mean, std: s.std })) } : {}),
+    sampleShape: [...shape], features: { wav: { rate: FSDD_RATE, seconds: 1, features } },
+  };
   return splitsWithStratifiedVal(train, test, 0.1, opts, {
-    name: 'fsdd', task: 'classification', numClasses: 10, sampleShape: shape, metric: 'accuracy',
+    name: 'fsdd', task: 'classification', numClasses: 10, sampleShape: shape, metric: 'accuracy', preprocessing,
     source: recordings,
     notes: `Free Spoken Digit Dataset, official split (index 0–4 test: ${testClips.length} clips; train ${trainClips.length}); clips zero-padded at the end / centre-cropped to 1 s at 8 kHz; ${notes}; validation = stratified 10 % of train drawn with the run seed.`,
   });

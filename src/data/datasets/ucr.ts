@@ -16,6 +16,19 @@ import { readUcrTsv } from '../formats/read.js';
 import { makeDataset, stratifiedSplit, subset } from '../split.js';
 import type { ArrayDataset, DatasetSplits, LoadOptions } from '../types.js';
 import { checkOptions, mapLabels, rangeMapping, splitsWithStratifiedVal } from './common.js';
+import { PREPROCESSING_FORMAT, type Preprocessing } from '../user/preprocess.js';
+
+/**
+ * The named UCR protocols as preprocessing records, saved with their models so that
+ * `tsdnas eval` / `predict` can prepare a user's recordings (another UCR ECG set, a Holter
+ * export) the same way: class names as written in the files, the length, the normalisation.
+ */
+function ucrPreprocessing(classes: string[], channels: number, length: number, stats?: { mean: number; std: number }[]): Preprocessing {
+  return {
+    format: PREPROCESSING_FORMAT, task: 'classification', classes, channels, length, lengthPolicy: 'pad', pad: 'last', missing: 'interpolate',
+    normalize: stats ? 'channel' : 'none', ...(stats ? { stats } : {}), sampleShape: [channels, length],
+  };
+}
 
 /** Fixed seed of ECG5000's train / test split (the protocol fixes it; the run's seed picks validation). */
 export const ECG5000_SPLIT_SEED = 5000;
@@ -42,7 +55,7 @@ export function loadEcg200(opts: LoadOptions = {}): DatasetSplits {
   const train = univariate('ecg200', tr, mapLabels(tr.labels, labels, 'ECG200_TRAIN.tsv'), 2);
   const test = univariate('ecg200', te, mapLabels(te.labels, labels, 'ECG200_TEST.tsv'), 2);
   return splitsWithStratifiedVal(train, test, 0.2, opts, {
-    name: 'ecg200', task: 'classification', numClasses: 2, sampleShape: [1, tr.length], metric: 'accuracy',
+    name: 'ecg200', task: 'classification', numClasses: 2, sampleShape: [1, tr.length], metric: 'accuracy', preprocessing: ucrPreprocessing(['-1', '1'], 1, tr.length),
     source: join(dir, 'ucr', 'ECG200'),
     notes: 'UCR ECG200, official 100 train / 100 test; labels -1 → 0, 1 → 1; validation = stratified 20 % of train drawn with the run seed; series used as given (already z-normalised).',
   });
@@ -55,7 +68,7 @@ export function loadEcg5000(opts: LoadOptions = {}): DatasetSplits {
   const all = univariate('ecg5000', s, mapLabels(s.labels, rangeMapping(1, 5), 'ECG5000_TRAIN.tsv'), 5);
   const { a, b } = stratifiedSplit(all.y, 0.2, new Rng(ECG5000_SPLIT_SEED));
   return splitsWithStratifiedVal(subset(all, a), subset(all, b), 0.2, opts, {
-    name: 'ecg5000', task: 'classification', numClasses: 5, sampleShape: [1, s.length], metric: 'accuracy',
+    name: 'ecg5000', task: 'classification', numClasses: 5, sampleShape: [1, s.length], metric: 'accuracy', preprocessing: ucrPreprocessing(['1', '2', '3', '4', '5'], 1, s.length),
     source: join(dir, 'ucr', 'ECG5000', 'ECG5000_TRAIN.tsv'),
     notes: `UCR ECG5000 training file only (500 series); stratified 80/20 train/test split with the fixed seed ${ECG5000_SPLIT_SEED} (per-class shares by largest remainder, so the 2-sample class 5 stays in train); validation = stratified 20 % of that train drawn with the run seed; labels 1..5 → 0..4; series used as given (already z-normalised). Report macro-F1 too: classes are very unbalanced.`,
   });
@@ -93,6 +106,7 @@ export function loadEog(opts: LoadOptions = {}): DatasetSplits {
   applyChannelStats(test.x, 2, L, stats);
   return splitsWithStratifiedVal(train, test, 0.2, opts, {
     name: 'eog', task: 'classification', numClasses: 12, sampleShape: [2, L], metric: 'accuracy',
+    preprocessing: ucrPreprocessing(Array.from({ length: 12 }, (_, i) => String(i + 1)), 2, L, stats.map((s) => ({ mean: s.mean, std: s.std }))),
     source: join(dir, 'ucr', 'EOGHorizontalSignal') + ' + ' + join(dir, 'ucr', 'EOGVerticalSignal'),
     notes: `UCR EOGHorizontalSignal + EOGVerticalSignal stacked as 2 channels × ${L}; official 362/362 split; labels 1..12 → 0..11; each channel standardised with the official training set's mean/std (h: ${stats[0].mean.toFixed(2)}±${stats[0].std.toFixed(2)}, v: ${stats[1].mean.toFixed(2)}±${stats[1].std.toFixed(2)}); validation = stratified 20 % of train drawn with the run seed.`,
   });

@@ -27,8 +27,9 @@ function taskOf(train: SeriesTable, spec: DatasetSpec): 'classification' | 'regr
   return spec.task ?? train.taskHint ?? 'classification';
 }
 
+/** By group when the rows have at least two groups (so windows of one recording never leak), else by sample. */
 function splitByOf(t: SeriesTable, spec: DatasetSpec): SplitBy {
-  return spec.splitBy ?? (t.groups !== null ? 'group' : 'sample');
+  return spec.splitBy ?? (t.groups !== null && new Set(t.groups).size >= 2 ? 'group' : 'sample');
 }
 
 /** Labels used to stratify a split (classification), or null (regression, unlabelled). */

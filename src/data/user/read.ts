@@ -171,16 +171,19 @@ function stackChannels(tables: SeriesTable[]): SeriesTable {
 
 function readCsvFolder(dir: string, spec: DatasetSpec): SeriesTable {
   const classes = classFolders(dir, '.csv');
-  const files = classes.flatMap((c) => listDir(join(dir, c)).filter((f) => f.toLowerCase().endsWith('.csv')).map((f) => ({ name: join(dir, c, f), input: readBytes(join(dir, c, f)), label: c, group: null })));
+  const pattern = spec.groupPattern !== undefined ? new RegExp(spec.groupPattern) : undefined;
+  const files = classes.flatMap((c) => listDir(join(dir, c)).filter((f) => f.toLowerCase().endsWith('.csv')).map((f) => ({
+    name: join(dir, c, f), input: readBytes(join(dir, c, f)), label: c, group: pattern === undefined ? null : groupFromName(f, pattern),
+  })));
   if (files.length === 0) throw new Error(`${dir}: no .csv files in class sub-folders`);
   return csvSeriesTable(files, dir, spec.csv ?? {});
 }
 
 function readWavFolder(dir: string, spec: DatasetSpec): SeriesTable {
   const classes = classFolders(dir, '.wav');
-  const pattern = spec.wav?.groupPattern !== undefined ? new RegExp(spec.wav.groupPattern) : undefined;
+  const pattern = spec.groupPattern !== undefined ? new RegExp(spec.groupPattern) : undefined;
   const clips = classes.flatMap((c) => listDir(join(dir, c)).filter((f) => f.toLowerCase().endsWith('.wav')).map((f) => ({
-    name: join(dir, c, f), bytes: readBytes(join(dir, c, f)) as Uint8Array, label: c, group: groupFromName(f, pattern),
+    name: join(dir, c, f), bytes: readBytes(join(dir, c, f)) as Uint8Array, label: c, group: pattern === undefined ? null : groupFromName(f, pattern),
   })));
   if (clips.length === 0) throw new Error(`${dir}: no .wav files in class sub-folders (expected ${dir}/<class>/<clip>.wav)`);
   return wavTable(clips, dir, { rate: spec.wav?.rate, seconds: spec.wav?.seconds, features: spec.wav?.features });

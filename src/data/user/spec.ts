@@ -41,8 +41,6 @@ export interface WavSpec {
   rate?: number;
   seconds?: number;
   features?: 'mfcc' | 'raw';
-  /** A regular expression whose first capture group is the speaker / group of a file name. */
-  groupPattern?: string;
 }
 
 export interface WfdbSpec {
@@ -82,6 +80,11 @@ export interface DatasetSpec {
   splitBy?: 'sample' | 'group';
   /** Seed of the test split (fixed, so every run seed tests on the same rows); default 0. */
   splitSeed?: number;
+  /**
+   * Folders of files (class sub-folders of .wav / .csv): a regular expression whose first
+   * capture group, matched against each file name, is its group (speaker, subject, recording).
+   */
+  groupPattern?: string;
   csv?: CsvSpec;
   arrays?: ArraysSpec;
   wav?: WavSpec;
@@ -148,7 +151,8 @@ const FIELDS: Record<string, Check> = {
     header: bool, labelColumn: columnOrNull, groupColumn: column, ignoreColumns: columns, channels: num(1, 65536, true), columns,
   }),
   arrays: section({ x: str, y: str, groups: str, xTest: str, yTest: str, groupsTest: str, channelsLast: bool }),
-  wav: section({ rate: num(100, 192000, true), seconds: num(0.01, 600), features: oneOf(['mfcc', 'raw']), groupPattern: regex }),
+  groupPattern: regex,
+  wav: section({ rate: num(100, 192000, true), seconds: num(0.01, 600), features: oneOf(['mfcc', 'raw']) }),
   wfdb: section({
     records: strList, testRecords: strList, mode: oneOf(['beats', 'windows']), before: num(0, 60), after: num(0, 60),
     window: num(0.01, 3600), stride: num(0.01, 3600), channels: channelRefs, symbols: strList,
