@@ -4,7 +4,7 @@
  * prediction, splits from arrays. Browser-safe: the file functions are in ./node.ts.
  */
 export { searchOptimizers, loopMaskLr, LOOP_MASK_LR, type SearchOptimizerOptions } from './optimizers.js';
-export { SEARCH_DEFAULTS, MPS_DEFAULTS } from './options.js';
+export { SEARCH_DEFAULTS, MPS_DEFAULTS, TRAIN_DEFAULTS } from './options.js';
 export { pitSearch, pitSweep, type PitProtocolOptions, type PitProtocolResult } from './search.js';
 export { mpsSearch, type MpsSearchOptions, type MpsSearchResult } from './mps.js';
 export { encodeModel, decodeModel, encodeQuantModel, decodeQuantModel, modelMeta, type ModelInfo } from './checkpoint.js';

@@ -7,6 +7,7 @@
 import { resolveConfig, type ConfigOf, type Schema } from '../util/schema.js';
 import { SEARCH_SCHEMA, type SearchConfig } from '../nas/search/config.js';
 import { MPS_SCHEMA, type MpsConfig } from '../quant/mps/config.js';
+import { TRAIN_SCHEMA, type TrainConfig } from '../nn/train/config.js';
 import type { CostModel } from '../hw/spec.js';
 import type { HardwareTarget } from '../hw/targets/types.js';
 import { resolveTarget } from '../hw/targets/index.js';
@@ -16,6 +17,8 @@ function defaults<S extends Schema>(schema: S): Readonly<ConfigOf<S>> {
   return Object.freeze(resolveConfig(schema, []));
 }
 
+/** Every option of fit() with its default (= `tsdnas train` defaults): `fit(model, data, { ...TRAIN_DEFAULTS, epochs: 5 })`. */
+export const TRAIN_DEFAULTS: Readonly<TrainConfig> = defaults(TRAIN_SCHEMA);
 /** Every option of pitSearch / pitSweep with its default (= `tsdnas search` / `sweep` defaults). */
 export const SEARCH_DEFAULTS: Readonly<SearchConfig> = defaults(SEARCH_SCHEMA);
 /** Every option of mpsSearch with its default (= `tsdnas mps` defaults). */

@@ -20,8 +20,8 @@ const seed = () => {
 
 describe('defaults', () => {
   it('are the CLI schemas\' defaults, frozen', () => {
-    for (const [k, f] of Object.entries(SEARCH_SCHEMA)) expect(SEARCH_DEFAULTS[k as keyof typeof SEARCH_DEFAULTS]).toEqual(f.default);
-    for (const [k, f] of Object.entries(MPS_SCHEMA)) expect(MPS_DEFAULTS[k as keyof typeof MPS_DEFAULTS]).toEqual(f.default);
+    for (const [k, f] of Object.entries(SEARCH_SCHEMA)) expect(SEARCH_DEFAULTS[k as keyof typeof SEARCH_DEFAULTS]).toEqual((f as { default?: unknown }).default);
+    for (const [k, f] of Object.entries(MPS_SCHEMA)) expect(MPS_DEFAULTS[k as keyof typeof MPS_DEFAULTS]).toEqual((f as { default?: unknown }).default);
     expect(Object.isFrozen(SEARCH_DEFAULTS)).toBe(true);
   });
 });
