@@ -3,6 +3,8 @@
  * so that loaders, tests and the browser demo can use them without the engine.
  */
 
+import type { Preprocessing } from './user/preprocess.js';
+
 export type Task = 'classification' | 'regression';
 
 /** `length` samples, each `sampleShape` values (channels-first), stored contiguously in `x`. */
@@ -33,7 +35,7 @@ export interface DatasetInfo {
    * The preprocessing of a user's dataset (src/data/user/preprocess.ts), saved with the model so
    * that new recordings are prepared the same way. Plain JSON.
    */
-  preprocessing?: import('./user/preprocess.js').Preprocessing;
+  preprocessing?: Preprocessing;
 }
 
 export interface DatasetSplits {

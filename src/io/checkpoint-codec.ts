@@ -39,11 +39,33 @@ export interface ModelMeta {
  */
 export function completeMeta(model: Module, meta: ModelMeta): ModelMeta {
   if (meta.architecture !== undefined) return meta;
+  let architecture: ArchNode;
   try {
-    return { ...meta, architecture: describeArchitecture(model) };
+    architecture = describeArchitecture(model);
   } catch {
     // Layers without a description (a user's own Module subclass): the seed name must rebuild it.
     return meta;
+  }
+  const outputs = finalWidth(architecture);
+  if (outputs !== null && outputs !== meta.outputs) {
+    throw new Error(`checkpoint metadata says outputs ${meta.outputs}, but the model's last layer gives ${outputs} values; pass outputs: ${outputs}`);
+  }
+  return { ...meta, architecture };
+}
+
+/** Values per sample of the last layer that sets the width (null where a residual or an unknown layer decides it). */
+function finalWidth(a: ArchNode): number | null {
+  switch (a.type) {
+    case 'Linear': return a.out;
+    case 'Conv1d': case 'Conv2d': return null;
+    case 'Sequential':
+      for (let i = a.layers.length - 1; i >= 0; i--) {
+        const l = a.layers[i];
+        if (l.type === 'Linear' || l.type === 'Sequential') return finalWidth(l);
+        if (l.type === 'Conv1d' || l.type === 'Conv2d' || l.type === 'Residual') return null;
+      }
+      return null;
+    default: return null;
   }
 }
 

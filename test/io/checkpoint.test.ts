@@ -40,7 +40,7 @@ describe('model checkpoints', () => {
     const path = join(dir, 'roundtrip.safetensors');
     saveModelCheckpoint(path, m, META);
     const { model, meta } = loadModelCheckpoint(path);
-    expect(meta).toEqual(META);
+    expect(meta).toEqual({ ...META, architecture: T.describeArchitecture(m) });
     expect(weightsOf(model)).toEqual(weightsOf(m));
     expect(model.namedBuffers().length).toBeGreaterThan(0);
     expect(outputOf(model)).toEqual(outputOf(m));
@@ -123,9 +123,12 @@ describe('model checkpoints', () => {
   });
 
   it('a checkpoint whose shapes do not fit the model gives an error naming the file and the tensor', () => {
-    // Saved from a model with 3 outputs, but the metadata claims 5.
+    // Saving refuses metadata that contradicts the model it describes …
     const path = join(dir, 'mismatch.safetensors');
-    saveModelCheckpoint(path, trainedModel(9), { ...META, outputs: 5 });
+    expect(() => saveModelCheckpoint(path, trainedModel(9), { ...META, outputs: 5 })).toThrow(/says outputs 5, but the model's last layer gives 3 values/);
+    expect(existsSync(path)).toBe(false);
+    // … and a file written by other means (a seed name only, tensors of a 3-output model) is named at load.
+    saveSafetensors(path, T.modelTensors(trainedModel(9), 'test'), { tsdnas: JSON.stringify({ ...META, outputs: 5 }) });
     expect(() => loadModelCheckpoint(path)).toThrow(/mismatch\.safetensors: loadStateDict: .*'7\.weight' has shape \[3, 128\] but the model expects \[5, 128\]/);
   });
 
