@@ -19,7 +19,7 @@ import { lockRun } from '../interrupt.js';
 import { beginRunState, explainStop, savedRunConfig } from './search.js';
 import { ProgressBar } from '../progress.js';
 import { parseCommand, UsageError } from '../args.js';
-import { RUN_SCHEMA, prepareRun, fmtMetric } from './train.js';
+import { RUN_SCHEMA, prepareRun, withPreparedRun, fmtMetric } from './train.js';
 import { backendLabel, withThreads } from '../threads.js';
 import { MPS_SCHEMA, type MpsConfig } from '../../quant/mps/config.js';
 import { runMps, type Granularity, type MpsHooks, type MpsPoint, type MpsSweepResult } from '../../quant/mps/run.js';
@@ -97,9 +97,8 @@ export function runMpsCommand(argv: string[]): void | Promise<void> {
   const costs = target === null ? {} : targetCosts(target);
   if (cfg.precisions.includes(0) && granularities.includes('layer')) log('tsdnas mps: 0 bits are searched per channel only; the per-layer search uses the non-zero precisions');
   const strengths = cfg.sweep ? cfg.lambdas : [cfg.lambda];
-  const run = prepareRun('mps', { ...cfg });
-  const { outDir } = run;
-  return withThreads(run, () => {
+  return withPreparedRun('mps', { ...cfg }, (run) => withThreads(run, () => {
+    const { outDir } = run;
     const release = lockRun(outDir, 'tsdnas mps');
     const state = new MpsStateDir(outDir);
     try {
@@ -111,7 +110,7 @@ export function runMpsCommand(argv: string[]): void | Promise<void> {
     } finally {
       release();
     }
-  });
+  }));
 }
 
 function mpsLocked(cfg: MpsCommandConfig, run: ReturnType<typeof prepareRun>, granularities: Granularity[], strengths: readonly number[], costs: MpsHooks['costs'], state: MpsStateDir): void {

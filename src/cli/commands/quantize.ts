@@ -29,7 +29,7 @@ import { saveQuantCheckpoint } from '../../quant/checkpoint.js';
 import { evaluateInteger } from '../../quant/evaluate.js';
 import { ProgressBar } from '../progress.js';
 import { parseCommand, UsageError } from '../args.js';
-import { RUN_SCHEMA, prepareRun, fmtMetric, type PreparedRun } from './train.js';
+import { RUN_SCHEMA, withPreparedRun, fmtMetric, type PreparedRun } from './train.js';
 import { backendLabel, withThreads } from '../threads.js';
 
 export const QUANTIZE_SCHEMA = {
@@ -91,8 +91,7 @@ export function runQuantize(argv: string[]): void | Promise<void> {
   if (positionals.length > 0) throw new UsageError(`tsdnas quantize: unexpected argument '${positionals[0]}'; every setting is an option (see 'tsdnas quantize --help')`);
   const method = calibrationMethod(cfg.calibration);
   const plan = cfg.plan === undefined ? undefined : parsePlan(readFileSync(cfg.plan, 'utf8'), cfg.plan);
-  const run = prepareRun('quantize', cfg);
-  return withThreads(run, () => quantizeRun(cfg, run, plan, method));
+  return withPreparedRun('quantize', cfg, (run) => withThreads(run, () => quantizeRun(cfg, run, plan, method)));
 }
 
 function quantizeRun(cfg: QuantizeConfig, run: PreparedRun, plan: ReturnType<typeof parsePlan> | undefined, method: 'max' | number): void {

@@ -20,7 +20,7 @@ import { RunStateDir, STATE_DIR, SweepStateDir } from '../../io/search-state.js'
 import { TrainingDivergedError } from '../../nn/train/divergence.js';
 import { ProgressBar } from '../progress.js';
 import { parseCommand, UsageError } from '../args.js';
-import { RUN_SCHEMA, prepareRun, fmtMetric, onlyResume } from './train.js';
+import { RUN_SCHEMA, prepareRun, withPreparedRun, fmtMetric, onlyResume } from './train.js';
 import { backendLabel, withThreads } from '../threads.js';
 import { pitConverter } from '../../nas/pit/convert.js';
 import { formatBytes } from '../../nas/search/constraints.js';
@@ -154,18 +154,19 @@ export function runSearchCommand(argv: string[], sweep: boolean, convertOverride
   if (positionals.length > 0) throw new UsageError(`tsdnas ${command}: unexpected argument '${positionals[0]}'; options are given as --name value`);
   const cfg = parsed.config.resume === undefined ? parsed.config : resolveConfig(SEARCH_COMMAND_SCHEMA, [savedRunConfig(argv, parsed.config.resume, command)]);
   const strengths = sweep ? (cfg.regularizer === 'multi-complexity' ? cfg.mus : cfg.lambdas) : [cfg.regularizer === 'multi-complexity' ? cfg.mu : cfg.lambda];
-  const run = prepareRun(command, { ...cfg });
-  const hw = setupHardware(cfg);
-  return withThreads(run, () => {
-    const release = lockRun(run.outDir, `tsdnas ${command}`);
-    try {
-      searchLocked(command, cfg, strengths, run, hw, convertOverride);
-    } catch (e) {
-      explainStop(e, command, new SweepStateDir(run.outDir), run.outDir);
-      throw e;
-    } finally {
-      release();
-    }
+  return withPreparedRun(command, { ...cfg }, (run) => {
+    const hw = setupHardware(cfg);
+    return withThreads(run, () => {
+      const release = lockRun(run.outDir, `tsdnas ${command}`);
+      try {
+        searchLocked(command, cfg, strengths, run, hw, convertOverride);
+      } catch (e) {
+        explainStop(e, command, new SweepStateDir(run.outDir), run.outDir);
+        throw e;
+      } finally {
+        release();
+      }
+    });
   });
 }
 

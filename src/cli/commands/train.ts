@@ -3,13 +3,15 @@
  * write the checkpoint and a JSON summary to the run directory.
  */
 
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import { DATASET_NAMES } from '../../data/index.js';
 import { loadAnyDataset, resolveDatasetRef } from '../../data/user/load.js';
 import type { DatasetSplits } from '../../data/types.js';
 import { manualSeed, Rng } from '../../tensor/rng.js';
-import { buildSeed, SEED_MODELS } from '../../models/seeds.js';
+import { SEED_MODELS } from '../../models/seeds.js';
+import { isSeedName, parseModelSpec } from '../../models/userModel.js';
+import { resolveModel, resolveModelAsync } from '../../models/userModelFiles.js';
 import { TRAIN_SCHEMA, type TrainConfig } from '../../nn/train/config.js';
 import { fit } from '../../nn/train/fit.js';
 import { evaluate } from '../../nn/train/epoch.js';
@@ -29,7 +31,7 @@ import { useFastestBackend } from '../../kernels/select.js';
 
 export const RUN_SCHEMA = {
   dataset: { type: 'string', default: 'mnist', help: `a named dataset (${DATASET_NAMES.join(', ')}), a data file or folder (.ts, .arff, .tsv, .csv, .npy/.npz, WFDB records, class folders of .wav / .csv), or a dataset description (.json); see docs/datasets.md` },
-  model: { type: 'optional-string', choices: Object.keys(SEED_MODELS), help: 'seed model (default: one suited to the dataset)' },
+  model: { type: 'optional-string', help: `seed model (${Object.keys(SEED_MODELS).join(', ')}; default: one suited to the dataset), or your own: an architecture file (.json; 'tsdnas models --show <seed>' prints one to edit) or a builder module (.mjs / .js exporting build)` },
   dataDir: { type: 'optional-string', help: 'data directory (else $TSDNAS_DATA_DIR, else ../shared/data)' },
   out: { type: 'optional-string', help: 'run directory for checkpoint and summary (default runs/<command>-<dataset>-<model>)' },
   layout: { type: 'optional-string', choices: ['image', 'sequence'], help: 'input layout for image / MFCC data (default: what the model expects)' },
@@ -86,8 +88,68 @@ export interface PreparedRun {
   threads: number;
 }
 
-/** Load the data and build the seed model for a run (shared by train and search commands). */
+/** How many spatial axes a model takes: 1 for [C, L], 2 for [C, H, W]; null when only building it tells (a JS module). */
+function modelDims(spec: string): 1 | 2 | null {
+  if (isSeedName(spec)) return SEED_MODELS[spec].spatialDims;
+  if (extname(spec).toLowerCase() === '.json') {
+    let arch;
+    try {
+      arch = parseModelSpec(JSON.parse(readFileSync(spec, 'utf8')), spec).architecture;
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      throw new UsageError(`--model ${spec}: ${err.code === 'ENOENT' ? 'no such file' : err.message.startsWith(spec) ? err.message.slice(spec.length + 2) : err.message}`);
+    }
+    return /"type":"(Conv2d|BatchNorm2d|MaxPool2d|AvgPool2d)"/.test(JSON.stringify(arch)) ? 2 : 1;
+  }
+  if (['.js', '.mjs'].includes(extname(spec).toLowerCase())) return null;
+  try {
+    resolveModel(spec, { inputShape: [1, 8] });
+  } catch (e) {
+    throw new UsageError(`--model: ${(e as Error).message}`);
+  }
+  return null;
+}
+
+type Built = { name: string; model: Module };
+type Builder = (inputShape: number[], outputs: number, rng: Rng) => Built | Promise<Built>;
+
+/** Load the data and build the model for a run (shared by train, search, quantize and mps). */
 export function prepareRun(command: string, cfg: ConfigOf<typeof RUN_SCHEMA> & { seed: number }): PreparedRun {
+  const r = prepareRunWith(command, cfg, (inputShape, outputs, rng) => {
+    const m = resolveModelOrUsage(cfg.model ?? '', inputShape, outputs, rng);
+    return { name: m.name, model: m.model };
+  });
+  if (r instanceof Promise) throw new Error('prepareRun: a builder module loads asynchronously; use withPreparedRun');
+  return r;
+}
+
+function resolveModelOrUsage(spec: string, inputShape: number[], outputs: number, rng: Rng) {
+  try {
+    return resolveModel(spec, { inputShape, outputs, rng });
+  } catch (e) {
+    throw new UsageError(`--model: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * prepareRun, then `then(run)`; asynchronous only when --model is a JS builder module (import()
+ * is), so the other commands stay synchronous as before.
+ */
+export function withPreparedRun<R>(command: string, cfg: ConfigOf<typeof RUN_SCHEMA> & { seed: number }, then: (run: PreparedRun) => R): R | Promise<Awaited<R>> {
+  const isModule = cfg.model !== undefined && ['.js', '.mjs'].includes(extname(cfg.model).toLowerCase()) && !isSeedName(cfg.model);
+  if (!isModule) return then(prepareRun(command, cfg));
+  const run = prepareRunWith(command, cfg, async (inputShape, outputs, rng) => {
+    try {
+      const m = await resolveModelAsync(cfg.model!, { inputShape, outputs, rng });
+      return { name: m.name, model: m.model };
+    } catch (e) {
+      throw new UsageError(`--model: ${(e as Error).message}`);
+    }
+  });
+  return Promise.resolve(run).then((r) => then(r) as Awaited<R>);
+}
+
+function prepareRunWith(command: string, cfg: ConfigOf<typeof RUN_SCHEMA> & { seed: number }, build: Builder): PreparedRun | Promise<PreparedRun> {
   const backend = chooseBackend(cfg.backend, cfg.threads);
   let ref;
   try {
@@ -96,9 +158,9 @@ export function prepareRun(command: string, cfg: ConfigOf<typeof RUN_SCHEMA> & {
     throw new UsageError(`--dataset: ${(e as Error).message}`);
   }
   // A user's data gives [C, L] series: a 1-D seed suits it unless a model is named.
-  const modelName = cfg.model ?? (ref.kind === 'named' ? DEFAULT_MODEL[cfg.dataset] : 'tcn-ecg');
-  const spec = SEED_MODELS[modelName];
-  const layout = (cfg.layout ?? (spec.spatialDims === 1 ? 'sequence' : 'image')) as 'image' | 'sequence';
+  const modelSpec = cfg.model ?? (ref.kind === 'named' ? DEFAULT_MODEL[cfg.dataset] : 'tcn-ecg');
+  const dims = modelDims(modelSpec);
+  const layout = (cfg.layout ?? (dims === 2 ? 'image' : 'sequence')) as 'image' | 'sequence';
   const usesLayout = ref.kind === 'user' || ['mnist', 'fashion-mnist', 'fsdd'].includes(cfg.dataset);
   const splits = loadAnyDataset(ref, {
     dataDir: cfg.dataDir,
@@ -108,15 +170,18 @@ export function prepareRun(command: string, cfg: ConfigOf<typeof RUN_SCHEMA> & {
     ...(cfg.limit > 0 ? { limit: cfg.limit } : {}),
   });
   const outputs = splits.info.task === 'classification' ? (splits.info.numClasses ?? 2) : 1;
-  if (splits.info.sampleShape.length !== spec.spatialDims + 1) {
+  if (dims !== null && splits.info.sampleShape.length !== dims + 1) {
     const fits = Object.entries(SEED_MODELS).filter(([, s]) => s.spatialDims + 1 === splits.info.sampleShape.length).map(([k]) => k);
-    const hint = usesLayout ? `use --layout ${spec.spatialDims === 1 ? 'sequence' : 'image'}, or ` : '';
-    throw new UsageError(`--model ${modelName} takes ${spec.spatialDims === 1 ? 'sequences [C, L]' : 'images [C, H, W]'} but ${cfg.dataset} gives samples of shape [${splits.info.sampleShape.join(', ')}]; ${hint}choose one of: ${fits.join(', ')}`);
+    const hint = usesLayout ? `use --layout ${dims === 1 ? 'sequence' : 'image'}, or ` : '';
+    throw new UsageError(`--model ${modelSpec} takes ${dims === 1 ? 'sequences [C, L]' : 'images [C, H, W]'} but ${cfg.dataset} gives samples of shape [${splits.info.sampleShape.join(', ')}]; ${hint}choose one of: ${fits.join(', ')}`);
   }
   manualSeed(cfg.seed);
-  const model = buildSeed(modelName, { inputShape: splits.info.sampleShape, outputs, rng: new Rng(cfg.seed) });
-  const outDir = cfg.out ?? join('runs', `${command}-${splits.info.name}-${modelName}`);
-  return { splits, model, modelName, outputs, outDir, backend, threads: cfg.threads };
+  const finish = (b: Built): PreparedRun => {
+    const outDir = cfg.out ?? join('runs', `${command}-${splits.info.name}-${b.name}`);
+    return { splits, model: b.model, modelName: b.name, outputs, outDir, backend, threads: cfg.threads };
+  };
+  const built = build(splits.info.sampleShape, outputs, new Rng(cfg.seed));
+  return built instanceof Promise ? built.then(finish) : finish(built);
 }
 
 export function fmtMetric(name: 'accuracy' | 'mae', v: number, unit?: string): string {
@@ -164,12 +229,11 @@ export function runTrain(argv: string[]): void | Promise<void> {
   if (positionals.length > 0) {
     throw new UsageError(`tsdnas train: unexpected argument '${positionals[0]}'; every setting is an option, e.g. --dataset ${positionals[0]} (see 'tsdnas train --help')`);
   }
-  if (cfg.model !== undefined) {
+  if (cfg.model !== undefined && isSeedName(cfg.model)) {
     const spec = SEED_MODELS[cfg.model];
     if (cfg.layout === 'image' && spec.spatialDims === 1) throw new UsageError(`--model ${cfg.model} takes sequences; drop --layout image`);
   }
-  const run = prepareRun('train', cfg);
-  return withThreads(run, () => {
+  return withPreparedRun('train', cfg, (run) => withThreads(run, () => {
     const release = lockRun(run.outDir, 'tsdnas train');
     try {
       trainLocked(cfg, run);
@@ -179,7 +243,7 @@ export function runTrain(argv: string[]): void | Promise<void> {
     } finally {
       release();
     }
-  });
+  }));
 }
 
 function trainLocked(cfg: TrainCommandConfig, run: PreparedRun): void {
