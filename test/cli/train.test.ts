@@ -139,6 +139,6 @@ describe('tsdnas train (child process)', () => {
     const r = await cli(['train', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/--epochs\s+passes over the training split \(default 10\)/);
-    expect(r.stdout).toMatch(/--dataset .*\[mnist\|fashion-mnist\|ecg200/);
+    expect(r.stdout).toMatch(/--dataset .*a named dataset \(mnist, fashion-mnist, ecg200/);
   });
 });

@@ -111,12 +111,12 @@ function modelDims(spec: string): 1 | 2 | null {
 }
 
 type Built = { name: string; model: Module };
-type Builder = (inputShape: number[], outputs: number, rng: Rng) => Built | Promise<Built>;
+type Builder = (spec: string, inputShape: number[], outputs: number, rng: Rng) => Built | Promise<Built>;
 
 /** Load the data and build the model for a run (shared by train, search, quantize and mps). */
 export function prepareRun(command: string, cfg: ConfigOf<typeof RUN_SCHEMA> & { seed: number }): PreparedRun {
-  const r = prepareRunWith(command, cfg, (inputShape, outputs, rng) => {
-    const m = resolveModelOrUsage(cfg.model ?? '', inputShape, outputs, rng);
+  const r = prepareRunWith(command, cfg, (spec, inputShape, outputs, rng) => {
+    const m = resolveModelOrUsage(spec, inputShape, outputs, rng);
     return { name: m.name, model: m.model };
   });
   if (r instanceof Promise) throw new Error('prepareRun: a builder module loads asynchronously; use withPreparedRun');
@@ -138,9 +138,9 @@ function resolveModelOrUsage(spec: string, inputShape: number[], outputs: number
 export function withPreparedRun<R>(command: string, cfg: ConfigOf<typeof RUN_SCHEMA> & { seed: number }, then: (run: PreparedRun) => R): R | Promise<Awaited<R>> {
   const isModule = cfg.model !== undefined && ['.js', '.mjs'].includes(extname(cfg.model).toLowerCase()) && !isSeedName(cfg.model);
   if (!isModule) return then(prepareRun(command, cfg));
-  const run = prepareRunWith(command, cfg, async (inputShape, outputs, rng) => {
+  const run = prepareRunWith(command, cfg, async (spec, inputShape, outputs, rng) => {
     try {
-      const m = await resolveModelAsync(cfg.model!, { inputShape, outputs, rng });
+      const m = await resolveModelAsync(spec, { inputShape, outputs, rng });
       return { name: m.name, model: m.model };
     } catch (e) {
       throw new UsageError(`--model: ${(e as Error).message}`);
@@ -180,7 +180,7 @@ function prepareRunWith(command: string, cfg: ConfigOf<typeof RUN_SCHEMA> & { se
     const outDir = cfg.out ?? join('runs', `${command}-${splits.info.name}-${b.name}`);
     return { splits, model: b.model, modelName: b.name, outputs, outDir, backend, threads: cfg.threads };
   };
-  const built = build(splits.info.sampleShape, outputs, new Rng(cfg.seed));
+  const built = build(modelSpec, splits.info.sampleShape, outputs, new Rng(cfg.seed));
   return built instanceof Promise ? built.then(finish) : finish(built);
 }
 
