@@ -17,6 +17,7 @@ export * from './autograd/index.js';
 export * from './nn/index.js';
 export { describeArchitecture, buildFromArchitecture, type ArchNode } from './nn/serialize.js';
 export * from './models/seeds.js';
+export * from './models/userModel.js';
 export * from './nas/index.js';
 export * from './hw/index.js';
 export * from './quant/index.js';
@@ -38,6 +39,8 @@ export * from './data/features/resample.js';
 export * from './data/features/standardize.js';
 export * from './data/features/mfcc.js';
 export * from './data/augment.js';
+// A user's own data: readers over bytes, preprocessing records, splits, descriptions.
+export * from './data/user/index.js';
 
 // Checkpoints and safetensors as bytes (a page downloads or uploads them; no file access here).
 export * from './io/safetensors-codec.js';

@@ -9,6 +9,9 @@ export * from './autograd/index.js';
 export * from './nn/index.js';
 export { describeArchitecture, buildFromArchitecture, type ArchNode } from './nn/serialize.js';
 export * from './models/seeds.js';
+// The user's own model: architecture files (validated, checked against the data) and builder modules.
+export * from './models/userModel.js';
+export { resolveModel, resolveModelAsync, loadModelFile } from './models/userModelFiles.js';
 export * from './data/index.js';
 export { imagesToSequences } from './data/datasets/common.js';
 export { parseMnistDigitJson, MNIST_PIXELS } from './data/formats/mnistParse.js';

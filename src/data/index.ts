@@ -25,3 +25,5 @@ export { loadPpg, ppgRecordingWindows, PPG_RATE, PPG_TARGET_RATE, PPG_TRAIN_RECO
 export { loadFsdd, listFsddClips, fitClip, FSDD_RATE } from './datasets/fsdd.js';
 export { DATASET_NAMES, loadDataset } from './datasets/registry.js';
 export * from './augment.js';
+export * from './user/index.js';
+export * from './user/node.js';

@@ -6,6 +6,7 @@
  * Running the library's own layers (not a separate shape calculator) keeps the check exact.
  */
 
+import type { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/create.js';
 import { fmtShape } from '../tensor/shape.js';
@@ -153,7 +154,7 @@ export function checkArchitectureFits(arch: ArchNode, inputShape: readonly numbe
 }
 
 /** buildFromArchitecture with the source named in any error a layer's constructor still raises. */
-export function buildModel(arch: ArchNode, source: string, rng?: import('../tensor/rng.js').Rng): Module {
+export function buildModel(arch: ArchNode, source: string, rng?: Rng): Module {
   try {
     return buildFromArchitecture(arch, { rng });
   } catch (e) {

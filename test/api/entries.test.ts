@@ -31,7 +31,7 @@ describe('package entries', () => {
     // Platform adapters and the browser backend chooser exist only where they make sense.
     expect(onlyBrowser.filter((k) => !/^(useBrowserBackend)$/.test(k))).toEqual([]);
     const onlyNode = Object.keys(node).filter((k) => !(k in browser));
-    const fileish = /^(save|load|read|write|list|resolveDataDir|fileExists|dirExists|requireFile|packageRoot|DATA_DIR_ENV|DATA_SOURCES|mnistPackageDir|mnistDigitsCached|fitClip|report$|DATASET_NAMES|ECG5000_SPLIT_SEED|PPG_|FSDD_RATE|ppgRecordingWindows|restoreModel$)/;
+    const fileish = /^(save|load|read|write|list|resolveDataDir|fileExists|dirExists|requireFile|packageRoot|DATA_DIR_ENV|DATA_SOURCES|mnistPackageDir|mnistDigitsCached|fitClip|report$|DATASET_NAMES|ECG5000_SPLIT_SEED|PPG_|FSDD_RATE|ppgRecordingWindows|restoreModel$|detectReader$|specForPath$|resolveDatasetRef$|prepareForModel$|resolveModel$|resolveModelAsync$)/;
     expect(onlyNode.filter((k) => !fileish.test(k))).toEqual([]);
   });
 });
