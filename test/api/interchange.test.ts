@@ -52,6 +52,20 @@ describe('library ↔ CLI checkpoints', () => {
     expect(readFileSync(join(out, 'model.onnx')).length).toBeGreaterThan(1000);
   }, 60_000);
 
+  it('tsdnas eval, predict and mps --checkpoint take a library checkpoint', async () => {
+    const ev = await cli(['eval', '--model', file, '--dataset', 'mnist']);
+    expect(ev.code, ev.stderr).toBe(0);
+    expect(ev.stdout).toMatch(/accuracy \d+\.\d\d%  macro-F1/);
+    const preds = join(tmp, 'preds.npy');
+    const pr = await cli(['predict', '--model', file, '--dataset', 'mnist', '--out', preds]);
+    expect(pr.code, pr.stderr).toBe(0);
+    expect(readFileSync(preds).subarray(1, 6).toString('latin1')).toBe('NUMPY');
+    const out = join(tmp, 'mps');
+    const m = await cli(['mps', '--checkpoint', file, '--dataset', 'mnist', '--limit', '200', '--warmup-epochs', '0', '--search-epochs', '1', '--finetune-epochs', '1', '--run-baselines', 'false', '--test-limit', '200', '--out', out]);
+    expect(m.code, m.stderr).toBe(0);
+    expect(existsSync(join(out, 'front.json'))).toBe(true);
+  }, 240_000);
+
   it('loadModel takes a checkpoint tsdnas train wrote, and evaluates to its reported metric', async () => {
     const out = join(tmp, 'train');
     const res = await cli(['train', '--dataset', 'mnist', '--limit', '200', '--epochs', '1', '--out', out]);
