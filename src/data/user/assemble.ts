@@ -8,7 +8,7 @@
 import { Rng } from '../../tensor/rng.js';
 import { limitDataset, makeDataset } from '../split.js';
 import type { ArrayDataset, DatasetInfo, DatasetSplits } from '../types.js';
-import { applyPreprocessing, describePreprocessing, fitPreprocessing, mappedLabel, selectRows, type Preprocessing, type SourceFeatures } from './preprocess.js';
+import { applyPreprocessing, classOrder, describePreprocessing, fitPreprocessing, mappedLabel, selectRows, type Preprocessing, type SourceFeatures } from './preprocess.js';
 import { splitRows, type SplitBy } from './splits.js';
 import type { DatasetSpec } from './spec.js';
 import type { SeriesTable } from './table.js';
@@ -73,8 +73,12 @@ export function assembleSplits(trainTable: SeriesTable, testTable: SeriesTable |
   } else {
     testNote = `test = ${test.series.length} rows of ${test.source}`;
   }
+  // Held out of one table, the classes come from all its rows: a class whose rows all went to the
+  // test split is then reported as missing from training (with what to do), not as unknown.
+  const allLabels = testTable === null ? strata(trainTable, spec, task) : null;
+  const classes = spec.classes ?? (allLabels !== null ? classOrder(allLabels.filter((l) => l !== ''), spec.labelMap === undefined ? trainTable.declaredClasses : undefined) : undefined);
   const p = fitPreprocessing(fullTrain, {
-    task, classes: spec.classes, labelMap: spec.labelMap, length: spec.length, lengthPolicy: spec.lengthPolicy, pad: spec.pad,
+    task, classes, labelMap: spec.labelMap, length: spec.length, lengthPolicy: spec.lengthPolicy, pad: spec.pad,
     missing: spec.missing, normalize: spec.normalize, layout: spec.layout, features: o.features,
   });
   const valFrac = spec.valFraction ?? 0.2;
@@ -109,6 +113,6 @@ function checkClassesSeen(train: ArrayDataset, p: Preprocessing, source: string)
   for (let i = 0; i < train.length; i++) seen[train.y[i]] = 1;
   const missing = p.classes.filter((_, i) => seen[i] === 0);
   if (missing.length > 0) {
-    throw new Error(`${source}: class${missing.length > 1 ? 'es' : ''} ${missing.map((c) => `'${c}'`).join(', ')} ha${missing.length > 1 ? 've' : 's'} no row in the training split (too few rows, or all went to validation / test); merge rare classes with "labelMap", or lower "valFraction" / "testFraction"`);
+    throw new Error(`${source}: class${missing.length > 1 ? 'es' : ''} ${missing.map((c) => `'${c}'`).join(', ')} ha${missing.length > 1 ? 've' : 's'} no row in the training split (too few rows or groups, so all went to validation / test); merge or drop rare classes with "labelMap" (e.g. {"${missing[0]}": ""}), or lower "valFraction" / "testFraction"`);
   }
 }
