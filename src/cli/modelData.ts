@@ -6,19 +6,13 @@
  */
 
 import { loadDataset } from '../data/datasets/registry.js';
-import { prepareForModel, resolveDatasetRef } from '../data/user/load.js';
+import { prepareForModel, resolveDatasetRef, type ModelInputs } from '../data/user/load.js';
 import type { ArrayDataset } from '../data/types.js';
 import type { ModelMeta } from '../io/checkpoint.js';
 import { UsageError } from './args.js';
 
-export interface ModelData {
-  x: Float32Array;
-  sampleShape: number[];
-  y: Int32Array | Float32Array | null;
-  rowNames: string[];
-  count: number;
-  source: string;
-  part: 'test' | 'all';
+/** A model's inputs (data/user/load.ts), with what eval / predict print about them. */
+export interface ModelData extends Omit<ModelInputs, 'filled'> {
   /** Class names in index order (classification), from the model's preprocessing or the dataset. */
   classes: string[] | null;
   task: 'classification' | 'regression';

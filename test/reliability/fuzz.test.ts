@@ -20,6 +20,7 @@ import { parseCommand } from '../../src/cli/args.js';
 import { TRAIN_COMMAND_SCHEMA } from '../../src/cli/commands/train.js';
 import { concat, idx, int16Samples, matHeader, matVariable, MI, MX, riff, wavChunk, wavFmt } from '../data/builders.js';
 import { mutateBytes, mutateText } from './mutate.js';
+import { attempt, newTally, type Tally as BaseTally } from './fuzzHarness.js';
 
 /** Cases per loader (the report quotes this figure). */
 export const CASES = 1000;
@@ -27,23 +28,10 @@ export const CASES = 1000;
 const tmp = mkdtempSync(join(tmpdir(), 'tsdnas-fuzz-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface Tally { parsed: number; refused: number; bad: string[]; cases?: number }
-
-/** Run one case: success, or an Error naming `source`; anything else is recorded as a failure. */
-function attempt(t: Tally, source: string, label: string, f: () => unknown): void {
-  try {
-    f();
-    t.parsed++;
-  } catch (e) {
-    const err = e as Error;
-    const plain = err instanceof Error && !(err instanceof TypeError) && !(err instanceof RangeError) && !(err instanceof SyntaxError);
-    if (plain && err.message.includes(source)) t.refused++;
-    else t.bad.push(`${label}: ${err?.constructor?.name}: ${String(err?.message).slice(0, 200)}`);
-  }
-}
+type Tally = BaseTally & { cases?: number };
 
 function fuzzBytes(name: string, source: string, valid: Uint8Array, parse: (b: Uint8Array) => unknown, cases = CASES): Tally {
-  const t: Tally = { parsed: 0, refused: 0, bad: [] };
+  const t: Tally = newTally();
   attempt(t, source, `${name} valid`, () => parse(valid));
   expect(t.parsed, `${name}: the valid seed file must parse (${t.bad.join('; ')})`).toBe(1);
   t.parsed = 0;
@@ -55,7 +43,7 @@ function fuzzBytes(name: string, source: string, valid: Uint8Array, parse: (b: U
 }
 
 function fuzzText(name: string, source: string, valid: string, parse: (s: string) => unknown, cases = CASES): Tally {
-  const t: Tally = { parsed: 0, refused: 0, bad: [] };
+  const t: Tally = newTally();
   for (let i = 0; i < cases; i++) attempt(t, source, `${name} case ${i}`, () => parse(mutateText(valid, name.length, i)));
   return t;
 }
@@ -154,7 +142,7 @@ describe('loader fuzzing (seeded)', () => {
       return parseCommand('train', TRAIN_COMMAND_SCHEMA, ['--config', path]);
     };
     // Errors name '--config <path>'; 'c' + digits + '.json' is in every path.
-    const t: Tally = { parsed: 0, refused: 0, bad: [] };
+    const t: Tally = newTally();
     for (let i = 0; i < CASES; i++) {
       const text = mutateText(valid, 6, i);
       const path = join(tmp, `c${k}.json`);

@@ -14,32 +14,12 @@ import { nodeZlib } from '../../src/platform/node.js';
 import { int16Samples, riff, wavChunk, wavFmt } from '../data/builders.js';
 import { annotations, checksum, fmt16, fmt212, npy, packed, utf32, zip } from '../data/user/binaryBuilders.js';
 import { mutateBytes, mutateText } from './mutate.js';
+import { attempt, newTally, recorder, type Tally } from './fuzzHarness.js';
 
 /** Cases per parser, as in fuzz.test.ts. */
 const CASES = 1000;
-/** A single case slower than this counts as a hang. */
-const SLOW_MS = 2000;
-
-interface Tally { parsed: number; refused: number; bad: string[]; slowest: number }
-
-function attempt(t: Tally, source: string, label: string, f: () => unknown): void {
-  const t0 = performance.now();
-  try {
-    f();
-    t.parsed++;
-  } catch (e) {
-    const err = e as Error;
-    const plain = err instanceof Error && !(err instanceof TypeError) && !(err instanceof RangeError) && !(err instanceof SyntaxError);
-    if (plain && err.message.includes(source)) t.refused++;
-    else t.bad.push(`${label}: ${err?.constructor?.name}: ${String(err?.message).slice(0, 200)}`);
-  }
-  const ms = performance.now() - t0;
-  t.slowest = Math.max(t.slowest, ms);
-  if (ms > SLOW_MS) t.bad.push(`${label}: took ${ms.toFixed(0)} ms`);
-}
-
 function fuzzBytes(name: string, source: string, valid: Uint8Array, parse: (b: Uint8Array) => unknown): Tally {
-  const t: Tally = { parsed: 0, refused: 0, bad: [], slowest: 0 };
+  const t = newTally();
   attempt(t, source, `${name} valid`, () => parse(valid));
   expect(t.parsed, `${name}: the valid seed file must parse (${t.bad.join('; ')})`).toBe(1);
   t.parsed = 0;
@@ -51,7 +31,7 @@ function fuzzBytes(name: string, source: string, valid: Uint8Array, parse: (b: U
 }
 
 function fuzzText(name: string, source: string, valid: string, parse: (s: string) => unknown): Tally {
-  const t: Tally = { parsed: 0, refused: 0, bad: [], slowest: 0 };
+  const t = newTally();
   attempt(t, source, `${name} valid`, () => parse(valid));
   expect(t.parsed, `${name}: the valid seed file must parse (${t.bad.join('; ')})`).toBe(1);
   t.parsed = 0;
@@ -59,17 +39,8 @@ function fuzzText(name: string, source: string, valid: string, parse: (s: string
   return t;
 }
 
-const results: Record<string, Tally> = {};
-function check(name: string, t: Tally): void {
-  results[name] = t;
-  expect(t.bad, `${name}: ${t.bad.length} unclear failures`).toEqual([]);
-}
-
-afterAll(() => {
-  for (const [k, t] of Object.entries(results)) {
-    console.log(`fuzz ${k.padEnd(18)} ${CASES} cases: ${t.parsed} parsed, ${t.refused} refused with a clear error, ${t.bad.length} unclear (slowest ${t.slowest.toFixed(1)} ms)`);
-  }
-});
+const { check, report } = recorder(CASES);
+afterAll(report);
 
 const xValues = Array.from({ length: 3 * 2 * 5 }, (_, i) => Math.sin(i) * 2);
 

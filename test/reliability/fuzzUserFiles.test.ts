@@ -15,14 +15,11 @@ import type { SeriesTable } from '../../src/data/user/table.js';
 import { parseModelSpec, architectureParameters, checkArchitectureFits } from '../../src/models/userModel.js';
 import { seedArchitecture, architectureFile } from '../../src/models/userModel.js';
 import { mutateText } from './mutate.js';
+import { isPlainError } from './fuzzHarness.js';
 
 const CASES = 1000;
 
 interface Tally { accepted: number; refused: number; bad: string[] }
-
-function plain(e: unknown): boolean {
-  return e instanceof Error && !(e instanceof TypeError) && !(e instanceof RangeError) && !(e instanceof SyntaxError);
-}
 
 function fuzz(name: string, source: string, valid: string, use: (value: unknown) => void): Tally {
   const t: Tally = { accepted: 0, refused: 0, bad: [] };
@@ -41,7 +38,7 @@ function fuzz(name: string, source: string, valid: string, use: (value: unknown)
       use(value);
       t.accepted++;
     } catch (e) {
-      if (plain(e) && (e as Error).message.includes(source)) t.refused++;
+      if (isPlainError(e) && (e as Error).message.includes(source)) t.refused++;
       else t.bad.push(`${name} case ${i}: ${(e as Error)?.constructor?.name}: ${String((e as Error)?.message).slice(0, 200)}`);
     }
   }
@@ -73,7 +70,7 @@ describe('hand-written files: 1000 mutants each', () => {
         assembleSplits(table(60), null, s, { source: 'my.json' });
       } catch (e) {
         // Assembly errors name the data file; rethrow them so the tally sees whom they name.
-        if (plain(e) && (e as Error).message.includes('rows.csv')) throw new Error(`my.json: ${(e as Error).message}`);
+        if (isPlainError(e) && (e as Error).message.includes('rows.csv')) throw new Error(`my.json: ${(e as Error).message}`);
         throw e;
       }
     });
@@ -98,7 +95,7 @@ describe('hand-written files: 1000 mutants each', () => {
       try {
         applyPreprocessing(table(6), p);
       } catch (e) {
-        if (plain(e) && (e as Error).message.includes('rows.csv')) throw new Error(`model.safetensors: ${(e as Error).message}`);
+        if (isPlainError(e) && (e as Error).message.includes('rows.csv')) throw new Error(`model.safetensors: ${(e as Error).message}`);
         throw e;
       }
     });

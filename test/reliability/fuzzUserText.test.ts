@@ -6,15 +6,15 @@
  * never a TypeError / RangeError from deep inside, nor a hang.
  */
 
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import { checkTable, type SeriesTable } from '../../src/data/user/table.js';
 import { parseArff, parseCsvRows, parseCsvSeriesFile, parseSktimeTs, parseUcrTable } from '../../src/data/user/formats/text.js';
 import { mutateText } from './mutate.js';
+import { attempt, newTally, recorder, type Tally } from './fuzzHarness.js';
 
 /** Cases per reader, as in fuzz.test.ts (importing it from there would run that suite too). */
 const CASES = 1000;
 
-interface Tally { parsed: number; refused: number; bad: string[] }
 
 /** A parsed table's own invariants beyond checkTable: finite or NaN values, no empty series. */
 function checkParsed(t: SeriesTable): void {
@@ -26,39 +26,25 @@ function checkParsed(t: SeriesTable): void {
 }
 
 function fuzz(name: string, source: string, valid: string, parse: (s: string) => SeriesTable): Tally {
-  const t: Tally = { parsed: 0, refused: 0, bad: [] };
+  const t = newTally();
   checkParsed(parse(valid));
   for (let i = 0; i < CASES; i++) {
     const text = mutateText(valid, name.length + 11, i);
-    let table: SeriesTable;
-    try {
-      table = parse(text);
-    } catch (e) {
-      const err = e as Error;
-      const plain = err instanceof Error && !(err instanceof TypeError) && !(err instanceof RangeError) && !(err instanceof SyntaxError);
-      if (plain && err.message.includes(source)) t.refused++;
-      else t.bad.push(`${name} case ${i}: ${err?.constructor?.name}: ${String(err?.message).slice(0, 200)}`);
-      continue;
-    }
-    try {
-      checkParsed(table);
-      t.parsed++;
-    } catch (e) {
-      t.bad.push(`${name} case ${i}: parsed into a bad table: ${String((e as Error).message).slice(0, 200)}`);
-    }
+    attempt(t, source, `${name} case ${i}`, () => {
+      const table = parse(text);
+      try {
+        checkParsed(table);
+      } catch (e) {
+        // A table that breaks its invariants is a reader bug, never a refusal.
+        throw new TypeError(`parsed into a bad table: ${(e as Error).message}`);
+      }
+    });
   }
   return t;
 }
 
-const results: Record<string, Tally> = {};
-function check(name: string, t: Tally): void {
-  results[name] = t;
-  expect(t.bad, `${name}: ${t.bad.length} unclear failures`).toEqual([]);
-}
-
-afterAll(() => {
-  for (const [k, t] of Object.entries(results)) console.log(`fuzz ${k.padEnd(16)} ${CASES} cases: ${t.parsed} parsed, ${t.refused} refused with a clear error, ${t.bad.length} unclear`);
-});
+const { check, report } = recorder(CASES);
+afterAll(report);
 
 const wave = (i: number, n: number): string[] => Array.from({ length: n }, (_, j) => (Math.sin(i + j) * 3).toFixed(3));
 

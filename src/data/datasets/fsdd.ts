@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { DATA_SOURCES, requireFile, resolveDataDir } from '../dataDir.js';
 import { dirExists } from '../files.js';
 import { mfcc } from '../features/mfcc.js';
+import { fitClipTo } from '../features/clip.js';
 import { resample } from '../features/resample.js';
 import { applyChannelStats, channelStats } from '../features/standardize.js';
 import { toMono } from '../formats/wav.js';
@@ -46,16 +47,9 @@ export function listFsddClips(dir: string): Clip[] {
   return clips;
 }
 
-/** Exactly `length` samples: zero-padded at the end, or the central `length` samples. */
+/** Exactly `length` samples (1 s by default): zero-padded at the end, or the central part. */
 export function fitClip(x: Float32Array, length = CLIP): Float32Array {
-  if (x.length === length) return x;
-  const out = new Float32Array(length);
-  if (x.length < length) out.set(x);
-  else {
-    const start = Math.floor((x.length - length) / 2);
-    out.set(x.subarray(start, start + length));
-  }
-  return out;
+  return fitClipTo(x, length);
 }
 
 function loadClip(path: string): Float32Array {

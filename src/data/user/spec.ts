@@ -6,24 +6,15 @@
  */
 
 import { nearest } from '../../util/schema.js';
+import type { CsvRowOptions, CsvSeriesOptions } from './formats/csv.js';
 
 export const DATASET_SPEC_FORMAT = 'tsdnas.dataset/1';
 
 export const READERS = ['auto', 'ucr-tsv', 'ts', 'arff', 'csv', 'npy', 'npz', 'wav-folder', 'csv-folder', 'wfdb'] as const;
 export type ReaderKind = (typeof READERS)[number];
 
-export interface CsvSpec {
-  delimiter?: string;
-  header?: boolean;
-  /** Column name or 0-based index of the label / target; null = none (data to predict on). */
-  labelColumn?: string | number | null;
-  groupColumn?: string | number;
-  ignoreColumns?: (string | number)[];
-  /** One sample per row: the value columns split into this many channels (channel-major). */
-  channels?: number;
-  /** One file per series (csv-folder): the columns to take as channels. */
-  columns?: (string | number)[];
-}
+/** CSV options: those of one sample per row, plus the columns taken as channels of one-file-per-series data. */
+export type CsvSpec = CsvRowOptions & Pick<CsvSeriesOptions, 'columns'>;
 
 export interface ArraysSpec {
   /** Array names in an .npz, or .npy file names next to the description. */

@@ -11,6 +11,7 @@ import { mfcc } from '../../features/mfcc.js';
 import { resample } from '../../features/resample.js';
 import { parseWav, toMono } from '../../formats/wav.js';
 import { checkTable, MAX_VALUES, type SeriesTable } from '../table.js';
+import { fitClipTo } from '../../features/clip.js';
 
 export interface WavClip {
   name: string;
@@ -65,7 +66,7 @@ export function wavTable(clips: WavClip[], source: string, opts: WavTableOptions
     } catch (e) {
       throw new Error(`${source}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    audio = fitClip(audio, length);
+    audio = fitClipTo(audio, length);
     if (features === 'raw') {
       series.push(audio);
       lengths.push(length);
@@ -87,21 +88,6 @@ export function wavTable(clips: WavClip[], source: string, opts: WavTableOptions
     // The rate of the series' steps: audio samples, or MFCC frames (50 per second at a 20 ms hop).
     rate: features === 'raw' ? rate : rate / hop,
   });
-}
-
-/**
- * Exactly `length` samples, as the FSDD loader's fitClip does it (the word sits in the middle of
- * a clip; silence is appended at the end). Kept here so this module stays free of Node imports.
- */
-function fitClip(x: Float32Array, length: number): Float32Array {
-  if (x.length === length) return x;
-  const out = new Float32Array(length);
-  if (x.length < length) out.set(x);
-  else {
-    const start = Math.floor((x.length - length) / 2);
-    out.set(x.subarray(start, start + length));
-  }
-  return out;
 }
 
 function allOrNone(clips: WavClip[], key: 'label' | 'group', source: string): string[] | null {
