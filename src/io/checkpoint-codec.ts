@@ -12,6 +12,7 @@ import { buildSeed } from '../models/seeds.js';
 import { buildFromArchitecture, describeArchitecture, type ArchNode } from '../nn/serialize.js';
 import { checkPreprocessing, type Preprocessing } from '../data/user/preprocess.js';
 import { decodeSafetensors, encodeWithSource, type NamedArray } from './safetensors-codec.js';
+import { checkFiniteForLoad, checkFiniteForSave, checkStoredArchitecture } from './checkpoint-guard.js';
 
 export const CHECKPOINT_FORMAT = 'tsdnas.model/1';
 
@@ -77,6 +78,8 @@ export function modelTensors(model: Module, who: string): Record<string, NamedAr
     if (!(data instanceof Float32Array || data instanceof Float64Array)) throw new Error(`${who}: '${name}' has dtype ${t.dtype}; only float tensors are saved`);
     tensors[name] = { dtype: t.dtype as 'float32' | 'float64', shape: [...t.shape], data: data.slice() };
   }
+  // Every checkpoint and state file goes through here: a diverged model is never written.
+  checkFiniteForSave(tensors, who);
   return tensors;
 }
 
@@ -104,12 +107,19 @@ export function readModelMeta(path: string, metadata: Record<string, string>): M
   return m as ModelMeta;
 }
 
+export interface RestoreOptions {
+  /** Load tensors holding NaN / Inf (for inspecting a diverged model); refused by default. */
+  allowNonFinite?: boolean;
+}
+
 /**
  * Rebuild the model a checkpoint's metadata describes and load its tensors (all checks before
- * any copy); `path` names the source in errors.
+ * any copy, the architecture's size before any allocation); `path` names the source in errors.
  */
-export function restoreModel(path: string, tensors: Record<string, NamedArray>, metadata: Record<string, string>): { model: Module; meta: ModelMeta } {
+export function restoreModel(path: string, tensors: Record<string, NamedArray>, metadata: Record<string, string>, opts: RestoreOptions = {}): { model: Module; meta: ModelMeta } {
   const meta = readModelMeta(path, metadata);
+  if (opts.allowNonFinite !== true) checkFiniteForLoad(tensors, path);
+  if (meta.architecture !== undefined) checkStoredArchitecture(meta.architecture, tensors, path);
   let model: Module;
   // The initial values are overwritten below, so building must not advance the library-wide
   // generator (that would change every random draw made after a load); dropout layers still

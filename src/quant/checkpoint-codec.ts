@@ -11,6 +11,7 @@ import type { Module } from '../nn/module.js';
 import { describeArchitecture, buildFromArchitecture } from '../nn/serialize.js';
 import { CHECKPOINT_FORMAT, encodeModelCheckpoint, readModelMeta, type ModelMeta } from '../io/checkpoint-codec.js';
 import { decodeSafetensors, type NamedArray } from '../io/safetensors-codec.js';
+import { checkFiniteForLoad, checkStoredArchitecture } from '../io/checkpoint-guard.js';
 import { quantize } from './convert.js';
 import type { QuantModel } from './qmodel.js';
 import type { QuantPlan } from './plan.js';
@@ -32,6 +33,8 @@ export function encodeQuantCheckpoint(qmodel: QuantModel, source: Module, meta: 
 export function restoreQuantModel(path: string, tensors: Record<string, NamedArray>, metadata: Record<string, string>): { model: QuantModel; meta: QuantMeta } {
   const meta = readModelMeta(path, metadata) as QuantMeta;
   if (meta.quantPlan === undefined || meta.architecture === undefined) throw new Error(`${path}: not a quantised checkpoint (no quantPlan / architecture in its metadata); load it with loadModelCheckpoint`);
+  checkFiniteForLoad(tensors, path);
+  checkStoredArchitecture(meta.architecture, tensors, path, { quantised: true });
   // Building must not advance the library-wide generator: the values are overwritten below.
   const rng = getRng();
   const s0 = rng.getState();

@@ -13,7 +13,7 @@ import { batchCount } from '../../data/batches.js';
 import { evaluate, trainEpoch, type EpochContext, type EpochResult } from '../../nn/train/epoch.js';
 import { TrainingInterruptedError, type PartialEpoch } from '../../nn/train/interrupt.js';
 import { restore, snapshot } from '../../nn/train/fit.js';
-import { TrainingDivergedError } from '../../nn/train/divergence.js';
+import { checkFiniteState, TrainingDivergedError } from '../../nn/train/divergence.js';
 import type { OptimizerStateDict } from '../../nn/optim/stateDict.js';
 import type { Regularizer } from './regularizers.js';
 import { defaultMaskLr } from './regularizers.js';
@@ -154,6 +154,7 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
       if (!Number.isFinite(va.loss)) {
         throw new TrainingDivergedError({ epoch, batch: 0, batches: 0 }, 'validation', '(validation)', `validation loss is ${va.loss} after search epoch ${epoch} (training loss ${tr.loss})`);
       }
+      checkFiniteState(model.stateDict(), { epoch, batch: 0, batches: 0 });
       const regTerm = noGrad(() => reg.term(target.costs({ discrete: true }), { epoch, epochs: cfg.searchEpochs, taskLoss: va.loss }).item());
       rec = {
         epoch, trainLoss: tr.loss, valLoss: va.loss, valMetric: va.metric, regTerm, objective: va.loss + regTerm,

@@ -14,6 +14,10 @@ export interface DivergenceStep {
   batches: number;
 }
 
+export const LR_ADVICE = 'lower the learning rate or enable gradient clipping (--clip-grad-norm)';
+/** The data was checked finite at load time, so a non-finite or dominating cost term points at λ. */
+export const LAMBDA_ADVICE = 'the regulariser term (λ × cost) is not finite or dwarfs the task loss: give a smaller --lambda (λ of 1e-6..1 suits most cost units)';
+
 /** Thrown by training when a loss or gradient is NaN / Inf; carries where, for callers that save state. */
 export class TrainingDivergedError extends Error {
   /** Set by fit: the epoch whose end-of-epoch weights the model was restored to (0 = initial). */
@@ -22,14 +26,16 @@ export class TrainingDivergedError extends Error {
   history: unknown[] = [];
   constructor(
     readonly step: DivergenceStep,
-    readonly what: 'loss' | 'gradient' | 'validation',
+    readonly what: 'loss' | 'gradient' | 'validation' | 'state' | 'regulariser',
     readonly layer: string,
     detail: string,
+    /** What to change, from what was checked (default: the learning rate). */
+    advice = LR_ADVICE,
   ) {
     // epoch 0: the caller (e.g. a search loop) did not say which epoch.
     const batch = `batch ${step.batch}/${step.batches}`;
     const at = step.batches === 0 ? `the end of epoch ${step.epoch}` : step.epoch > 0 ? `epoch ${step.epoch}, ${batch}` : batch;
-    super(`training diverged at ${at}: ${detail}; lower the learning rate or enable gradient clipping (--clip-grad-norm)`);
+    super(`training diverged at ${at}: ${detail}; ${advice}`);
     this.name = 'TrainingDivergedError';
   }
 }
@@ -104,5 +110,20 @@ export function checkGradients(named: readonly [string, Tensor][], step: Diverge
     if (i < 0) continue;
     const layer = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : name;
     throw new TrainingDivergedError(step, 'gradient', layer, `gradient of '${name}' is ${describeValue(g[i])} at element ${i}`);
+  }
+}
+
+/**
+ * Throw when a parameter or buffer (e.g. BatchNorm running variance) holds a NaN / Inf after an
+ * epoch: the loss and gradients can stay finite while running statistics overflow, and such a
+ * model must never be kept or saved.
+ */
+export function checkFiniteState(named: Iterable<[string, Tensor]>, step: DivergenceStep): void {
+  for (const [name, t] of named) {
+    const v = t.values();
+    const i = firstNonFinite(v);
+    if (i < 0) continue;
+    const layer = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : name;
+    throw new TrainingDivergedError(step, 'state', layer, `'${name}' holds ${describeValue(v[i])} at element ${i} after the epoch`);
   }
 }

@@ -15,7 +15,7 @@ import { SGD } from '../optim/sgd.js';
 import { CosineAnnealingLR, StepLR } from '../optim/schedulers.js';
 import { clipGradNorm } from '../optim/clip.js';
 import type { TrainConfig } from './config.js';
-import { TrainingDivergedError } from './divergence.js';
+import { checkFiniteState, TrainingDivergedError } from './divergence.js';
 import { TrainingInterruptedError, type PartialEpoch } from './interrupt.js';
 import { evaluate, trainEpoch, type EpochContext, type EpochResult } from './epoch.js';
 import { defaultLoss, fitScaler, MetricAccumulator, type TaskKind } from './task.js';
@@ -187,6 +187,8 @@ export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hook
       if (!Number.isFinite(va.loss)) {
         throw new TrainingDivergedError({ epoch, batch: 0, batches: 0 }, 'validation', '(validation)', `validation loss is ${va.loss} after the epoch (training loss ${tr.loss})`);
       }
+      // Running statistics can overflow while the loss stays finite; such weights are never kept.
+      checkFiniteState(model.stateDict(), { epoch, batch: 0, batches: 0 });
     } catch (e) {
       throw rollBack(e, model, lastGood, lastGoodEpoch, history);
     }
