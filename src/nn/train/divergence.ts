@@ -16,7 +16,7 @@ export interface DivergenceStep {
 
 export const LR_ADVICE = 'lower the learning rate or enable gradient clipping (--clip-grad-norm)';
 /** The data was checked finite at load time, so a non-finite or dominating cost term points at λ. */
-export const LAMBDA_ADVICE = 'the regulariser term (λ × cost) is not finite or dwarfs the task loss: give a smaller --lambda (λ of 1e-6..1 suits most cost units)';
+export const LAMBDA_ADVICE = 'the regulariser term (λ × cost) is not finite or dwarfs the task loss: give a smaller --lambda (--lambdas for a sweep; the default is 1e-6)';
 
 /** Thrown by training when a loss or gradient is NaN / Inf; carries where, for callers that save state. */
 export class TrainingDivergedError extends Error {
@@ -101,15 +101,15 @@ export function checkLoss(loss: Tensor, lossValue: number, step: DivergenceStep)
   throw new TrainingDivergedError(step, 'loss', layer, `loss is ${lossValue}, ${where}`);
 }
 
-/** Throw when any parameter gradient holds a NaN / Inf, naming the parameter (module path). */
-export function checkGradients(named: readonly [string, Tensor][], step: DivergenceStep): void {
+/** Throw when any parameter gradient holds a NaN / Inf, naming the parameter (module path); `advice` when the caller knows the likely cause. */
+export function checkGradients(named: readonly [string, Tensor][], step: DivergenceStep, advice?: string): void {
   for (const [name, p] of named) {
     if (p.grad === null) continue;
     const g = p.grad.values();
     const i = firstNonFinite(g);
     if (i < 0) continue;
     const layer = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : name;
-    throw new TrainingDivergedError(step, 'gradient', layer, `gradient of '${name}' is ${describeValue(g[i])} at element ${i}`);
+    throw new TrainingDivergedError(step, 'gradient', layer, `gradient of '${name}' is ${describeValue(g[i])} at element ${i}`, advice);
   }
 }
 

@@ -14,7 +14,7 @@ import { batches, batchCount } from '../../data/batches.js';
 import type { ArrayDataset } from '../../data/types.js';
 import { augmentBatch, augmentEnabled, type AugmentOptions } from '../../data/augment.js';
 import type { Module } from '../module.js';
-import { checkGradients, checkLoss } from './divergence.js';
+import { checkGradients, checkLoss, LAMBDA_ADVICE, TrainingDivergedError } from './divergence.js';
 import { interruptRequested, TrainingInterruptedError, type PartialEpoch } from './interrupt.js';
 import { MetricAccumulator, taskLoss, type LossSettings, type MetricSummary, type TargetScaler, type TaskKind } from './task.js';
 
@@ -90,12 +90,17 @@ export function trainEpoch(model: Module, ds: ArrayDataset, ctx: EpochContext, o
     const step = { epoch: o.epoch ?? 0, batch: done + 1, batches: total };
     checkLoss(loss, lossValue, step);
     const extra = o.extraLoss?.(lossValue) ?? null;
+    // The task loss is finite here and the data was checked at load time, so a bad extra term is the regulariser's doing.
+    const extraValue = extra === null ? 0 : extra.item();
+    if (!Number.isFinite(extraValue)) {
+      throw new TrainingDivergedError(step, 'regulariser', '(regulariser)', `the regulariser term is ${extraValue} while the task loss is ${lossValue}`, LAMBDA_ADVICE);
+    }
     if (extra !== null) loss = add(loss, extra);
     for (const opt of o.optimizers) opt.zeroGrad();
     for (const p of params) p.grad = null;
     backward(loss);
     // Before clipping, which would spread one NaN over every gradient and hide its source.
-    checkGradients(named, step);
+    checkGradients(named, step, Math.abs(extraValue) > 1e6 * Math.max(1, Math.abs(lossValue)) ? LAMBDA_ADVICE : undefined);
     o.beforeStep?.();
     for (const opt of o.optimizers) opt.step();
     acc.add(out.values(), b.y);
