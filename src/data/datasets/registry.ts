@@ -7,6 +7,7 @@ import { loadFsdd } from './fsdd.js';
 import { loadFashionMnist, loadMnist } from './images.js';
 import { loadPpg } from './ppg.js';
 import { loadEcg200, loadEcg5000, loadEog } from './ucr.js';
+import { checkSplits } from '../validate.js';
 
 const LOADERS: Record<string, (opts: LoadOptions) => DatasetSplits> = {
   mnist: loadMnist,
@@ -24,5 +25,6 @@ export const DATASET_NAMES: readonly string[] = Object.freeze(Object.keys(LOADER
 export function loadDataset(name: string, opts: LoadOptions = {}): DatasetSplits {
   const loader = Object.prototype.hasOwnProperty.call(LOADERS, name) ? LOADERS[name] : undefined;
   if (!loader) throw new Error(`unknown dataset '${name}'; valid names: ${DATASET_NAMES.join(', ')}`);
-  return loader(opts);
+  // Checked here, once for every named dataset, before any training sees the values.
+  return checkSplits(loader(opts));
 }

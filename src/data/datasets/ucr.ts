@@ -17,6 +17,7 @@ import { makeDataset, stratifiedSplit, subset } from '../split.js';
 import type { ArrayDataset, DatasetSplits, LoadOptions } from '../types.js';
 import { checkOptions, mapLabels, rangeMapping, splitsWithStratifiedVal } from './common.js';
 import { PREPROCESSING_FORMAT, type Preprocessing } from '../user/preprocess.js';
+import { checkSameLength, checkTestClasses, checkUcrValues } from '../validate.js';
 
 /**
  * The named UCR protocols as preprocessing records, saved with their models so that
@@ -33,8 +34,20 @@ function ucrPreprocessing(classes: string[], channels: number, length: number, s
 /** Fixed seed of ECG5000's train / test split (the protocol fixes it; the run's seed picks validation). */
 export const ECG5000_SPLIT_SEED = 5000;
 
+/** A UCR file, its values checked (NaN only as end padding, |x| < 1e30) before any use. */
 function readUcr(dataDir: string, dataset: string, folder: string, file: string): UcrSeries {
-  return readUcrTsv(requireFile(join(dataDir, 'ucr', folder, file), dataset, 'ucr', dataDir));
+  const path = requireFile(join(dataDir, 'ucr', folder, file), dataset, 'ucr', dataDir);
+  const s = readUcrTsv(path);
+  checkUcrValues(s, path);
+  return s;
+}
+
+/** A train / test pair of UCR files must match: same series length, no test class unseen in training. */
+function checkPair(dir: string, folder: string, trName: string, tr: UcrSeries, teName: string, te: UcrSeries): void {
+  const trPath = join(dir, 'ucr', folder, trName);
+  const tePath = join(dir, 'ucr', folder, teName);
+  checkSameLength(trPath, tr.length, tePath, te.length);
+  checkTestClasses(tr.labels, trPath, te.labels, tePath);
 }
 
 /** Values without NaN padding (UCR pads shorter series; these datasets have none, but be safe). */
@@ -51,6 +64,7 @@ export function loadEcg200(opts: LoadOptions = {}): DatasetSplits {
   const dir = resolveDataDir(opts.dataDir);
   const tr = readUcr(dir, 'ecg200', 'ECG200', 'ECG200_TRAIN.tsv');
   const te = readUcr(dir, 'ecg200', 'ECG200', 'ECG200_TEST.tsv');
+  checkPair(dir, 'ECG200', 'ECG200_TRAIN.tsv', tr, 'ECG200_TEST.tsv', te);
   const labels = new Map([[-1, 0], [1, 1]]);
   const train = univariate('ecg200', tr, mapLabels(tr.labels, labels, 'ECG200_TRAIN.tsv'), 2);
   const test = univariate('ecg200', te, mapLabels(te.labels, labels, 'ECG200_TEST.tsv'), 2);
@@ -77,11 +91,15 @@ export function loadEcg5000(opts: LoadOptions = {}): DatasetSplits {
 export function loadEog(opts: LoadOptions = {}): DatasetSplits {
   checkOptions('eog', opts, {});
   const dir = resolveDataDir(opts.dataDir);
+  let trainH: UcrSeries | null = null;
   const stack = (part: 'TRAIN' | 'TEST'): ArrayDataset => {
     const hName = `EOGHorizontalSignal_${part}.tsv`;
     const vName = `EOGVerticalSignal_${part}.tsv`;
     const h = readUcr(dir, 'eog', 'EOGHorizontalSignal', hName);
     const v = readUcr(dir, 'eog', 'EOGVerticalSignal', vName);
+    // The test files are read after the training ones; the vertical files are tied to the horizontal ones below.
+    if (trainH === null) trainH = h;
+    else checkPair(dir, 'EOGHorizontalSignal', 'EOGHorizontalSignal_TRAIN.tsv', trainH, hName, h);
     if (h.count !== v.count || h.length !== v.length) {
       throw new Error(`eog: ${hName} has ${h.count}×${h.length} values but ${vName} has ${v.count}×${v.length}; the two files must hold the same recordings`);
     }

@@ -6,6 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { checkSplits } from '../validate.js';
 import { DATASET_NAMES, loadDataset } from '../datasets/registry.js';
 import { dirExists, fileExists } from '../files.js';
 import type { DatasetSplits, LoadOptions } from '../types.js';
@@ -50,7 +51,8 @@ export function loadAnyDataset(ref: string | DatasetRef, opts: LoadOptions = {})
   if (r.kind === 'named') return loadDataset(r.name, opts);
   if (opts.layout !== undefined && r.spec.layout === undefined) r.spec.layout = opts.layout;
   const tables = readUserTables(r.spec, r.baseDir);
-  return assembleSplits(tables.train, tables.test, r.spec, { seed: opts.seed, limit: opts.limit, source: tables.source, features: tables.features });
+  // The rows were checked when read (preprocess.ts); this also covers what normalisation made of them.
+  return checkSplits(assembleSplits(tables.train, tables.test, r.spec, { seed: opts.seed, limit: opts.limit, source: tables.source, features: tables.features }));
 }
 
 export interface ModelInputs {
