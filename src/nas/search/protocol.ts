@@ -14,6 +14,7 @@ import { evaluate, trainEpoch, type EpochContext, type EpochResult } from '../..
 import { TrainingInterruptedError, type PartialEpoch } from '../../nn/train/interrupt.js';
 import { restore, snapshot } from '../../nn/train/fit.js';
 import { checkFiniteState, TrainingDivergedError } from '../../nn/train/divergence.js';
+import { checkBatchBudget } from '../../nn/train/batchBudget.js';
 import type { OptimizerStateDict } from '../../nn/optim/stateDict.js';
 import type { Regularizer } from './regularizers.js';
 import { defaultMaskLr } from './regularizers.js';
@@ -89,6 +90,8 @@ export function costValues(target: SearchableModel): Record<string, number> {
  * model restored to the last finished epoch.
  */
 export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx: EpochContext, cfg: SearchConfig, reg: Regularizer, hooks: SearchHooks = {}, resume?: SearchProgress): SearchPhaseResult {
+  checkBatchBudget(cfg.batchSize, splits.train);
+  checkBatchBudget(cfg.batchSize, splits.val, 'validation');
   const model = target.model;
   const rng = new Rng(cfg.seed * 7919 + 1031);
   const maskUpdates = cfg.searchEpochs * batchCount(splits.val.length, cfg.batchSize);

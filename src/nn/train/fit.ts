@@ -16,6 +16,7 @@ import { CosineAnnealingLR, StepLR } from '../optim/schedulers.js';
 import { clipGradNorm } from '../optim/clip.js';
 import type { TrainConfig } from './config.js';
 import { checkFiniteState, TrainingDivergedError } from './divergence.js';
+import { checkBatchBudget } from './batchBudget.js';
 import { TrainingInterruptedError, type PartialEpoch } from './interrupt.js';
 import { evaluate, trainEpoch, type EpochContext, type EpochResult } from './epoch.js';
 import { defaultLoss, fitScaler, MetricAccumulator, type TaskKind } from './task.js';
@@ -127,6 +128,8 @@ function rollBack(e: unknown, model: Module, lastGood: Map<string, Float32Array 
  * as the uninterrupted run would have.
  */
 export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hooks: FitHooks = {}, resume?: FitProgress): FitResult {
+  // Before any allocation for training: a batch that cannot fit fails here, not in a kernel.
+  checkBatchBudget(cfg.batchSize, splits.train);
   const t0 = performance.now();
   const ctx = taskContext(splits, cfg);
   const rng = new Rng(cfg.seed * 7919 + 17);
