@@ -5,22 +5,36 @@
  * a flag in shared memory that training loops check between batches (src/nn/train/interrupt.ts).
  * The loop stops after the batch in progress, the command says how to continue, the lock is
  * released, and the exit code is 130. A second Ctrl-C exits at once, removing the run
- * directory's lock; the state of the last finished epoch stays valid. TSDNAS_NO_WORKER=1 runs
- * the command on the main thread (Ctrl-C then stops it abruptly and leaves a stale lock).
+ * directory's lock; the state of the last finished epoch stays valid. SIGTERM (kill, systemd,
+ * a scheduler) and SIGHUP (the terminal closed) are handled the same way and exit with 143 and
+ * 129. The worker writes its output straight to fds 1 and 2 (src/cli/output.ts), so lines are
+ * live although its event loop never turns. TSDNAS_NO_WORKER=1 runs the command on the main
+ * thread (a signal then stops it abruptly and leaves a stale lock).
  */
 
-import { readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { lockRunDir, LOCK_FILE } from '../io/run-lock.js';
 import { setInterruptCheck, TrainingInterruptedError } from '../nn/train/interrupt.js';
+import { cliInvocation, resumeCommand } from './invocation.js';
+import { RUN_LOG_FILE, startRunLog } from './runLog.js';
 
 /** A second SIGINT sooner than this after the first is the same keypress delivered twice. */
 const SIGINT_REPEAT_MS = 500;
 
 export const INTERRUPTIBLE_COMMANDS: ReadonlySet<string> = new Set(['train', 'search', 'sweep', 'mps']);
 
-interface WorkerData { tsdnasInterrupt: Int32Array; stderrTTY: boolean }
+interface WorkerData { tsdnasInterrupt: Int32Array; stderrTTY: boolean; stderrColumns?: number; tsdnasInvocation: string }
+
+/** The signals that stop a run gracefully, with what the first one prints. */
+const STOP_SIGNALS = {
+  SIGINT: 'Ctrl-C: finishing the current batch, then stopping (press Ctrl-C again to stop at once)',
+  SIGTERM: 'SIGTERM: finishing the current batch, then stopping (send it again to stop at once)',
+  SIGHUP: 'SIGHUP: finishing the current batch, then stopping (send it again to stop at once)',
+} as const;
+type StopSignal = keyof typeof STOP_SIGNALS;
 
 /**
  * On the main thread: runs the CLI entry module `entryUrl` with `argv` in a worker and resolves
@@ -35,6 +49,7 @@ export async function runInterruptibly(entryUrl: string, argv: string[], command
       setInterruptCheck(() => Atomics.load(flag, 0) !== 0);
       // A worker's stderr is a pipe to the main thread; progress bars should still draw when the user's terminal is a TTY.
       if (data.stderrTTY) Object.defineProperty(process.stderr, 'isTTY', { value: true });
+      if (data.stderrColumns !== undefined) Object.defineProperty(process.stderr, 'columns', { value: data.stderrColumns });
     }
     return null;
   }
@@ -44,38 +59,65 @@ export async function runInterruptibly(entryUrl: string, argv: string[], command
   const load = entryUrl.endsWith('.ts')
     ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(entryUrl)}); })`
     : `import(${JSON.stringify(entryUrl)})`;
-  const worker = new Worker(load, { eval: true, argv, workerData: { tsdnasInterrupt: flag, stderrTTY: process.stderr.isTTY === true } satisfies WorkerData });
+  const worker = new Worker(load, {
+    eval: true, argv,
+    workerData: { tsdnasInterrupt: flag, stderrTTY: process.stderr.isTTY === true, stderrColumns: process.stderr.columns, tsdnasInvocation: cliInvocation() } satisfies WorkerData,
+  });
   const locks = new Set<string>();
   worker.on('message', (m: { tsdnasLock?: string; tsdnasUnlock?: string }) => {
     if (m.tsdnasLock !== undefined) locks.add(m.tsdnasLock);
     if (m.tsdnasUnlock !== undefined) locks.delete(m.tsdnasUnlock);
   });
+  const dirs = () => [...locks].map((l) => l.slice(0, -LOCK_FILE.length - 1));
+  // Also into run.log, where the worker's lines go (src/cli/runLog.ts).
+  const say = (line: string) => {
+    process.stderr.write(`\n${line}\n`);
+    for (const d of dirs()) {
+      try { appendFileSync(join(d, RUN_LOG_FILE), `${line}\n`); } catch { /* the log is a convenience */ }
+    }
+  };
+  // A closed terminal (SIGHUP) or reader makes writes fail; that must not crash the run.
+  const ignore = () => {};
+  process.stdout.on('error', ignore);
+  process.stderr.on('error', ignore);
   let firstAt = 0;
-  const onSigint = () => {
-    if (Atomics.load(flag, 0) === 0) {
+  let first: StopSignal | null = null;
+  const onSignal = (signal: StopSignal) => {
+    if (first === null) {
+      first = signal;
       Atomics.store(flag, 0, 1);
       firstAt = Date.now();
-      process.stderr.write('\ntsdnas: Ctrl-C: finishing the current batch, then stopping (press Ctrl-C again to stop at once)\n');
+      say(`tsdnas: ${STOP_SIGNALS[signal]}`);
       return;
     }
     // One keypress can arrive twice: the terminal signals the whole process group and wrappers
-    // (npx, tsx) relay it to their child again. Only a later press means "stop at once".
+    // (npx, tsx) relay it to their child again. Only a later signal means "stop at once".
     if (Date.now() - firstAt < SIGINT_REPEAT_MS) return;
-    const dirs = [...locks].map((l) => l.slice(0, -LOCK_FILE.length - 1));
+    const [stopped] = dirs();
     for (const l of locks) removeOwnLock(l);
-    const how = dirs.length === 0 ? '' : `; the state of the last finished epoch is kept: continue with tsdnas ${command} --resume ${dirs[0]}`;
-    process.stderr.write(`tsdnas: interrupted again, stopped at once${how}\n`);
-    process.exit(130);
+    const how = stopped === undefined ? '' : `; the state of the last finished epoch is kept: continue with ${resumeCommand(command, stopped)}`;
+    say(`tsdnas: interrupted again, stopped at once${how}`);
+    process.exit(signalExitCode(first));
   };
-  process.on('SIGINT', onSigint);
+  const handlers = (Object.keys(STOP_SIGNALS) as StopSignal[]).map((s) => [s, () => onSignal(s)] as const);
+  for (const [s, h] of handlers) process.on(s, h);
   try {
-    return await new Promise<number>((resolve, reject) => {
+    const code = await new Promise<number>((resolve, reject) => {
       worker.on('error', reject);
       worker.on('exit', resolve);
     });
+    // The worker reports every interruption as 130 (Ctrl-C); the shell's code names the signal that came.
+    return code === 130 && first !== null ? signalExitCode(first) : code;
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const [s, h] of handlers) process.off(s, h);
+    process.stdout.off('error', ignore);
+    process.stderr.off('error', ignore);
   }
+}
+
+/** 128 + the signal's number, as a shell reports a process a signal ended: 130, 143, 129. */
+function signalExitCode(signal: StopSignal): number {
+  return 128 + constants.signals[signal];
 }
 
 /** Deletes a lock file only when this process holds it. */
@@ -90,6 +132,7 @@ function removeOwnLock(path: string): void {
 /** lockRunDir, telling the main thread (when running in its worker) which lock to remove on a second Ctrl-C. */
 export function lockRun(dir: string, command: string): () => void {
   const release = lockRunDir(dir, command);
+  startRunLog(dir);
   const path = join(dir, LOCK_FILE);
   parentPort?.postMessage({ tsdnasLock: path });
   return () => {
@@ -103,6 +146,6 @@ export function explainInterrupt(e: unknown, command: string, dir: string, resum
   if (!(e instanceof TrainingInterruptedError)) return;
   const where = `after batch ${e.step.batch}/${e.step.batches}${e.step.epoch > 0 ? ` of epoch ${e.step.epoch}` : ''}`;
   e.message = resumable
-    ? `interrupted; continue with tsdnas ${command} --resume ${dir} (stopped ${where}; its state is saved)`
+    ? `interrupted; continue with ${resumeCommand(command, dir)} (stopped ${where}; its state is saved)`
     : `interrupted before any state was saved; nothing to resume in ${dir} — start the run again`;
 }

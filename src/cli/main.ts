@@ -15,7 +15,9 @@ import { quantizeHelp, runQuantize } from './commands/quantize.js';
 import { exportHelp, runExport } from './commands/export.js';
 import { modelsHelp, runModels } from './commands/models.js';
 import { evalHelp, predictHelp, runEval, runPredict } from './commands/evaluate.js';
+import { isMainThread } from 'node:worker_threads';
 import { INTERRUPTIBLE_COMMANDS, runInterruptibly } from './interrupt.js';
+import { endStderrLine, installLiveOutput } from './output.js';
 
 const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => void | Promise<void>; summary: string }> = {
   train: { help: trainHelp, run: runTrain, summary: 'train a seed model on a dataset and evaluate it' },
@@ -70,6 +72,8 @@ async function main(argv: string[]): Promise<number> {
   // Long commands run in a worker so that Ctrl-C can stop them cleanly (src/cli/interrupt.ts).
   const code = INTERRUPTIBLE_COMMANDS.has(name) ? await runInterruptibly(import.meta.url, argv, name) : null;
   if (code !== null) return code;
+  // On the thread that runs the command: lines reach the terminal or pipe as printed, and run.log (src/cli/output.ts).
+  installLiveOutput(!isMainThread);
   await cmd.run(rest);
   return 0;
 }
@@ -78,6 +82,7 @@ main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (e: unknown) => {
     const err = e as Error;
+    endStderrLine();
     console.error(err.message.startsWith('tsdnas') ? err.message : `tsdnas: ${err.message}`);
     if (process.env.TSDNAS_DEBUG) console.error(err.stack);
     process.exitCode = e instanceof UsageError ? 2 : ((e as { exitCode?: number }).exitCode ?? 1);

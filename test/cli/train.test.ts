@@ -60,7 +60,7 @@ describe('tsdnas train (child process)', () => {
     expect(r.code, `stderr: ${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/test accuracy: \d+\.\d\d%/);
     expect(r.stderr).toMatch(/ecg200 \(40 train/);
-    expect(readdirSync(out).sort()).toEqual(['model.safetensors', 'summary.json']);
+    expect(readdirSync(out).sort()).toEqual(['model.safetensors', 'run.log', 'summary.json']);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
       dataset: string; model: string; bestEpoch: number; history: unknown[]; config: { epochs: number; limit: number }; test: { accuracy: number; loss: number };
     };

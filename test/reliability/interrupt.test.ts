@@ -30,7 +30,9 @@ describe.skipIf(!hasEcg200)('Ctrl-C (SIGINT to a child process)', () => {
     expect(o.sent).toBe(true);
     expect(o.code, o.stderr).toBe(130);
     expect(o.stderr).toMatch(/Ctrl-C: finishing the current batch/);
-    expect(o.stderr).toContain(`interrupted; continue with tsdnas search --resume ${b}`);
+    // The command as the user can run it: `tsdnas` when that is on PATH, else the node invocation (src/cli/invocation.ts).
+    expect(o.stderr).toMatch(/\ntsdnas: interrupted; continue with \S.* search --resume /);
+    expect(o.stderr).toContain(` search --resume ${b} (stopped`);
     expect(o.stderr).toMatch(/stopped after batch \d+\/\d+ of epoch \d+; its state is saved/);
     expect(existsSync(join(b, LOCK_FILE))).toBe(false);
     const r = await cli(['search', '--resume', b]);
@@ -45,7 +47,8 @@ describe.skipIf(!hasEcg200)('Ctrl-C (SIGINT to a child process)', () => {
     const once = await runAndSignal([...TRAIN, '--out', b], b, { only: 'train-state', writes: 1, delayMs: 15 }, 'SIGINT');
     expect(once.sent).toBe(true);
     expect(once.code, once.stderr).toBe(130);
-    expect(once.stderr).toContain(`interrupted; continue with tsdnas train --resume ${b}`);
+    expect(once.stderr).toMatch(/\ntsdnas: interrupted; continue with \S.* train --resume /);
+    expect(once.stderr).toContain(` train --resume ${b} (stopped`);
     expect(existsSync(join(b, LOCK_FILE))).toBe(false);
     const rb = await cli(['train', '--resume', b]);
     expect(rb.code, rb.stderr).toBe(0);
@@ -55,7 +58,7 @@ describe.skipIf(!hasEcg200)('Ctrl-C (SIGINT to a child process)', () => {
     const o = await runAndSignal([...TRAIN, '--out', d], d, { only: 'train-state', writes: 1, delayMs: 10 }, 'SIGINT', true);
     expect(o.sent).toBe(true);
     expect(o.code, o.stderr).toBe(130);
-    expect(o.stderr).toMatch(/interrupted(;| again, stopped at once;) .*continue with tsdnas train --resume/);
+    expect(o.stderr).toMatch(/interrupted(;| again, stopped at once;) .*continue with \S.* train --resume/);
     expect(existsSync(join(d, LOCK_FILE))).toBe(false);
     const r = await cli(['train', '--resume', d]);
     expect(r.code, r.stderr).toBe(0);

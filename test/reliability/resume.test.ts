@@ -70,7 +70,7 @@ describe('kill and resume (child processes)', () => {
     const hist = (d: string) => JSON.parse(readFileSync(join(d, 'summary.json'), 'utf8')).history.map(({ seconds: _s, ...r }: { seconds: number }) => r);
     expect(hist(b)).toEqual(hist(a));
     // Finished: no state, no lock, no temp files left.
-    expect(readdirSync(b).sort()).toEqual(['model.safetensors', 'summary.json']);
+    expect(readdirSync(b).sort()).toEqual(['model.safetensors', 'run.log', 'summary.json']);
     console.log(`resume test: ${kills} SIGKILLs, resumed each time, checkpoint bit-identical`);
   }, 180_000);
 

@@ -1,0 +1,74 @@
+/**
+ * Live CLI output. A worker thread's process.stdout / stderr are streams that hand each chunk to
+ * the main thread and take the next one only when the worker's own event loop has heard back;
+ * the commands train synchronously, so their event loop never turns and every line after the
+ * first waited (and piled up in memory) until the command ended. In the worker the two streams
+ * therefore write straight to file descriptors 1 and 2 with fs.writeSync: the OS gets each line
+ * as it is printed, in a terminal, a pipe or a file. On either thread the output is also copied
+ * to the run's run.log (src/cli/runLog.ts), and the last byte of stderr is tracked so that a
+ * final message starts on a line of its own instead of after a half-drawn progress bar.
+ */
+
+import { writeSync } from 'node:fs';
+import { teeToRunLog } from './runLog.js';
+
+type Chunk = string | Uint8Array;
+type Callback = (err?: Error | null) => void;
+
+let stderrLineOpen = false;
+const deadFds = new Set<number>();
+/** For sleeping while a non-blocking pipe is full (Atomics.wait is allowed off the browser main thread). */
+const nap = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes all of `data` to `fd` now. A closed terminal or reader (EIO, EPIPE) silences that fd rather than stopping the run. */
+export function writeAllSync(fd: number, data: Uint8Array): void {
+  let off = 0;
+  while (off < data.length && !deadFds.has(fd)) {
+    try {
+      off += writeSync(fd, data, off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') Atomics.wait(nap, 0, 0, 1);
+      else deadFds.add(fd);
+    }
+  }
+}
+
+function bytes(chunk: Chunk, encoding: unknown): Buffer {
+  return typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? encoding as BufferEncoding : 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+/**
+ * Routes process.stdout / stderr through the run log and the newline tracking; `direct` (in the
+ * worker) also replaces their writes by synchronous writes to fd 1 / 2. Idempotent per stream.
+ */
+export function installLiveOutput(direct: boolean): void {
+  patch(process.stdout, 1, direct);
+  patch(process.stderr, 2, direct);
+}
+
+const patched = new WeakSet<object>();
+
+function patch(stream: NodeJS.WriteStream, fd: number, direct: boolean): void {
+  if (patched.has(stream)) return;
+  patched.add(stream);
+  const original = stream.write.bind(stream) as (chunk: Chunk, encoding?: unknown, cb?: unknown) => boolean;
+  const write = (chunk: Chunk, encoding?: unknown, cb?: unknown): boolean => {
+    const data = bytes(chunk, encoding);
+    if (data.length > 0) {
+      const text = data.toString('utf8');
+      teeToRunLog(text);
+      if (fd === 2) stderrLineOpen = !text.endsWith('\n');
+    }
+    if (!direct) return original(chunk, encoding, cb);
+    writeAllSync(fd, data);
+    const done = typeof encoding === 'function' ? encoding : cb;
+    if (typeof done === 'function') (done as Callback)(null);
+    return true;
+  };
+  (stream as { write: unknown }).write = write;
+}
+
+/** Ends a progress bar's open line on stderr, so what follows starts a line of its own. */
+export function endStderrLine(): void {
+  if (stderrLineOpen) process.stderr.write('\n');
+}
