@@ -25,7 +25,7 @@ export function checkUcrValues(s: UcrSeries, file: string): void {
     while (n > 0 && Number.isNaN(row[n - 1])) n--;
     for (let j = 0; j < n; j++) {
       if (!usable(row[j])) {
-        const what = Number.isNaN(row[j]) ? 'NaN inside the series (NaN may only pad the end of a row)' : `${row[j]}, not a usable number (|x| must be < 1e30)`;
+        const what = Number.isNaN(row[j]) ? 'NaN inside the series (NaN may only pad the end of a row)' : `${+row[j].toPrecision(7)}, not a usable number (|x| must be < 1e30)`;
         throw new Error(`${file}: row ${i + 1}, column ${j + 2}: value ${what}; fix or remove that row`);
       }
     }
@@ -57,7 +57,7 @@ function checkSplit(ds: ArrayDataset, split: string, splits: DatasetSplits): voi
   for (let k = 0; k < ds.x.length; k++) {
     if (!usable(ds.x[k])) {
       const i = Math.floor(k / size);
-      throw new Error(`${info.source}: ${split} sample ${i + 1}, value ${(k % size) + 1}: ${ds.x[k]} is not a usable number (finite, |x| < 1e30); fix the source file`);
+      throw new Error(`${info.source}: ${split} sample ${i + 1}, value ${(k % size) + 1}: ${+ds.x[k].toPrecision(7)} is not a usable number (finite, |x| < 1e30); fix the source file`);
     }
   }
   if (info.task === 'classification' && info.numClasses !== undefined) {
