@@ -17,7 +17,7 @@ import { modelsHelp, runModels } from './commands/models.js';
 import { evalHelp, predictHelp, runEval, runPredict } from './commands/evaluate.js';
 import { isMainThread } from 'node:worker_threads';
 import { INTERRUPTIBLE_COMMANDS, runInterruptibly } from './interrupt.js';
-import { endStderrLine, installLiveOutput } from './output.js';
+import { endStderrLine, installLiveOutput, setQuiet } from './output.js';
 
 const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => void | Promise<void>; summary: string }> = {
   train: { help: trainHelp, run: runTrain, summary: 'train a seed model on a dataset and evaluate it' },
@@ -50,10 +50,14 @@ usage: tsdnas <command> [options]
 commands:
 ${Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(10)} ${c.summary}`).join('\n')}
 
-'tsdnas <command> --help' lists a command's options.`;
+'tsdnas <command> --help' lists a command's options.
+--quiet (any command): no progress bars or epoch lines, only results and errors (run.log keeps everything).`;
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(args: string[]): Promise<number> {
+  // --quiet belongs to the output layer, not to a command's options; each thread takes it out itself (the worker gets the same argv).
+  const quiet = args.includes('--quiet');
+  const argv = args.filter((a) => a !== '--quiet');
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
@@ -70,10 +74,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   // Long commands run in a worker so that Ctrl-C can stop them cleanly (src/cli/interrupt.ts).
-  const code = INTERRUPTIBLE_COMMANDS.has(name) ? await runInterruptibly(import.meta.url, argv, name) : null;
+  const code = INTERRUPTIBLE_COMMANDS.has(name) ? await runInterruptibly(import.meta.url, args, name) : null;
   if (code !== null) return code;
   // On the thread that runs the command: lines reach the terminal or pipe as printed, and run.log (src/cli/output.ts).
   installLiveOutput(!isMainThread);
+  setQuiet(quiet);
   await cmd.run(rest);
   return 0;
 }
@@ -82,6 +87,7 @@ main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (e: unknown) => {
     const err = e as Error;
+    setQuiet(false);
     endStderrLine();
     console.error(err.message.startsWith('tsdnas') ? err.message : `tsdnas: ${err.message}`);
     if (process.env.TSDNAS_DEBUG) console.error(err.stack);

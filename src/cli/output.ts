@@ -16,6 +16,7 @@ type Chunk = string | Uint8Array;
 type Callback = (err?: Error | null) => void;
 
 let stderrLineOpen = false;
+let quiet = false;
 const deadFds = new Set<number>();
 /** For sleeping while a non-blocking pipe is full (Atomics.wait is allowed off the browser main thread). */
 const nap = new Int32Array(new SharedArrayBuffer(4));
@@ -54,18 +55,27 @@ function patch(stream: NodeJS.WriteStream, fd: number, direct: boolean): void {
   const original = stream.write.bind(stream) as (chunk: Chunk, encoding?: unknown, cb?: unknown) => boolean;
   const write = (chunk: Chunk, encoding?: unknown, cb?: unknown): boolean => {
     const data = bytes(chunk, encoding);
+    const silent = quiet && fd === 2;
     if (data.length > 0) {
       const text = data.toString('utf8');
       teeToRunLog(text);
-      if (fd === 2) stderrLineOpen = !text.endsWith('\n');
+      if (fd === 2 && !silent) stderrLineOpen = !text.endsWith('\n');
     }
-    if (!direct) return original(chunk, encoding, cb);
-    writeAllSync(fd, data);
+    if (!direct && !silent) return original(chunk, encoding, cb);
+    if (!silent) writeAllSync(fd, data);
     const done = typeof encoding === 'function' ? encoding : cb;
     if (typeof done === 'function') (done as Callback)(null);
     return true;
   };
   (stream as { write: unknown }).write = write;
+}
+
+/**
+ * --quiet: stderr (progress bars, epoch lines, notes) goes to run.log only, results on stdout
+ * still print; an error is printed after setQuiet(false).
+ */
+export function setQuiet(on: boolean): void {
+  quiet = on;
 }
 
 /** Ends a progress bar's open line on stderr, so what follows starts a line of its own. */

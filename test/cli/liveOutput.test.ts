@@ -79,6 +79,18 @@ describe.skipIf(!hasEcg200)('live output (child processes)', () => {
     expect(log).toMatch(/^test accuracy: /m);
   }, 120_000);
 
+  it('--quiet: only the results on stdout and errors on stderr; run.log still has the epoch lines', async () => {
+    const out = join(tmp, 'quiet');
+    const r = await cli([...TRAIN, '--epochs', '1', '--limit', '40', '--quiet', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^test accuracy: /m);
+    expect(readFileSync(join(out, RUN_LOG_FILE), 'utf8')).toMatch(/^epoch 1\/1  train loss/m);
+    const bad = await cli([...TRAIN, '--lr', '-1', '--quiet', '--out', join(tmp, 'quiet-bad')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/lr/);
+  }, 60_000);
+
   it('SIGTERM mid-run: stops after the batch with exit 143 and the resume command on its own line; resuming gives the uninterrupted checkpoint', async () => {
     const a = join(tmp, 'term-a');
     const ra = await cli([...TRAIN, '--epochs', '4', '--out', a]);
