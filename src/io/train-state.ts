@@ -13,6 +13,7 @@ import type { FitProgress } from '../nn/train/fit.js';
 import type { OptimizerStateDict } from '../nn/optim/stateDict.js';
 import { optimizerStateFromTensors, optimizerStateToTensors } from '../nn/optim/stateTensors.js';
 import { modelTensors } from './checkpoint-codec.js';
+import { checkFiniteForSave } from './checkpoint-guard.js';
 import { loadSafetensors, saveSafetensors, type NamedArray } from './safetensors.js';
 
 export const TRAIN_STATE_FORMAT = 'tsdnas.train-state/1';
@@ -48,6 +49,8 @@ export function writeStateFile(path: string, key: string, model: Module, parts: 
     Object.assign(tensors, opt.tensors);
     metadata[`tsdnas.${prefix}`] = opt.metadata;
   }
+  // The weights were checked by modelTensors; optimiser moments and snapshots must be finite too, or a resume would continue a diverged run.
+  checkFiniteForSave(tensors, path);
   saveSafetensors(path, tensors, metadata);
 }
 

@@ -14,6 +14,9 @@ import { saveSafetensors } from '../../src/io/safetensors.js';
 import { loadDataset } from '../../src/data/index.js';
 import { checkBatchBudget } from '../../src/nn/train/batchBudget.js';
 import { makeDataset } from '../../src/data/split.js';
+import { writeStateFile } from '../../src/io/train-state.js';
+import { checkFiniteOptimizer } from '../../src/nn/train/divergence.js';
+import { OPTIMIZER_STATE_FORMAT, type OptimizerStateDict } from '../../src/nn/optim/stateDict.js';
 import { cli } from './cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tsdnas-finite-'));
@@ -75,6 +78,18 @@ describe('finite-state guarantee', () => {
     model.stateDict().get(name)!.data[0] = Infinity;
     const path = join(tmp, 'never.safetensors');
     expect(() => saveModelCheckpoint(path, model, { format: CHECKPOINT_FORMAT, model: 'tcn-ecg', inputShape: [1, L], outputs: 2 })).toThrow(new RegExp(`'${name.replace(/\./g, '\\.')}' holds Inf`));
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('an optimiser moment holding Inf stops training and is never written to a state file', () => {
+    const sd: OptimizerStateDict = {
+      format: OPTIMIZER_STATE_FORMAT, optimizer: 'adam', groups: [],
+      state: { 3: { step: 1, shape: [2], buffers: { expAvg: Float32Array.of(0, 1), expAvgSq: Float32Array.of(1, Infinity) } } },
+    };
+    expect(() => checkFiniteOptimizer(sd, 'optimiser', { epoch: 2, batch: 0, batches: 0 })).toThrow(/end of epoch 2: the optimiser state 'expAvgSq' of parameter 3 holds Inf at element 1/);
+    const model = buildSeed('tcn-ecg', { inputShape: [1, L], outputs: 2 });
+    const path = join(tmp, 'state.safetensors');
+    expect(() => writeStateFile(path, 'tsdnas.test', model, { json: { format: 'x' }, optimizers: { optimizer: sd } })).toThrow(/state\.safetensors: tensor 'optimizer\.3\.expAvgSq' holds Inf/);
     expect(existsSync(path)).toBe(false);
   });
 

@@ -13,7 +13,7 @@ import { batchCount } from '../../data/batches.js';
 import { evaluate, trainEpoch, type EpochContext, type EpochResult } from '../../nn/train/epoch.js';
 import { TrainingInterruptedError, type PartialEpoch } from '../../nn/train/interrupt.js';
 import { restore, snapshot } from '../../nn/train/fit.js';
-import { checkFiniteState, TrainingDivergedError } from '../../nn/train/divergence.js';
+import { checkFiniteOptimizer, checkFiniteState, TrainingDivergedError } from '../../nn/train/divergence.js';
 import { checkBatchBudget } from '../../nn/train/batchBudget.js';
 import type { OptimizerStateDict } from '../../nn/optim/stateDict.js';
 import type { Regularizer } from './regularizers.js';
@@ -158,6 +158,8 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
         throw new TrainingDivergedError({ epoch, batch: 0, batches: 0 }, 'validation', '(validation)', `validation loss is ${va.loss} after search epoch ${epoch} (training loss ${tr.loss})`);
       }
       checkFiniteState(model.stateDict(), { epoch, batch: 0, batches: 0 });
+      checkFiniteOptimizer(wOpt.stateDict(), 'weight optimiser', { epoch, batch: 0, batches: 0 });
+      checkFiniteOptimizer(mOpt.stateDict(), 'mask optimiser', { epoch, batch: 0, batches: 0 });
       const regTerm = noGrad(() => reg.term(target.costs({ discrete: true }), { epoch, epochs: cfg.searchEpochs, taskLoss: va.loss }).item());
       rec = {
         epoch, trainLoss: tr.loss, valLoss: va.loss, valMetric: va.metric, regTerm, objective: va.loss + regTerm,

@@ -7,6 +7,7 @@
 
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Node } from '../../autograd/graph.js';
+import type { OptimizerStateDict } from '../optim/stateDict.js';
 
 export interface DivergenceStep {
   epoch: number;
@@ -125,5 +126,15 @@ export function checkFiniteState(named: Iterable<[string, Tensor]>, step: Diverg
     if (i < 0) continue;
     const layer = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : name;
     throw new TrainingDivergedError(step, 'state', layer, `'${name}' holds ${describeValue(v[i])} at element ${i} after the epoch`);
+  }
+}
+
+/** Throw when an optimiser moment (e.g. Adam's squared-gradient average) overflowed: resuming from it would diverge. */
+export function checkFiniteOptimizer(sd: OptimizerStateDict, who: string, step: DivergenceStep): void {
+  for (const [id, st] of Object.entries(sd.state)) {
+    for (const [buf, data] of Object.entries(st.buffers)) {
+      const i = firstNonFinite(data);
+      if (i >= 0) throw new TrainingDivergedError(step, 'state', `(${who})`, `the ${who} state '${buf}' of parameter ${id} holds ${describeValue(data[i])} at element ${i} after the epoch`);
+    }
   }
 }

@@ -15,7 +15,7 @@ import { SGD } from '../optim/sgd.js';
 import { CosineAnnealingLR, StepLR } from '../optim/schedulers.js';
 import { clipGradNorm } from '../optim/clip.js';
 import type { TrainConfig } from './config.js';
-import { checkFiniteState, TrainingDivergedError } from './divergence.js';
+import { checkFiniteOptimizer, checkFiniteState, TrainingDivergedError } from './divergence.js';
 import { checkBatchBudget } from './batchBudget.js';
 import { TrainingInterruptedError, type PartialEpoch } from './interrupt.js';
 import { evaluate, trainEpoch, type EpochContext, type EpochResult } from './epoch.js';
@@ -192,6 +192,7 @@ export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hook
       }
       // Running statistics can overflow while the loss stays finite; such weights are never kept.
       checkFiniteState(model.stateDict(), { epoch, batch: 0, batches: 0 });
+      checkFiniteOptimizer(opt.stateDict(), 'optimiser', { epoch, batch: 0, batches: 0 });
     } catch (e) {
       throw rollBack(e, model, lastGood, lastGoodEpoch, history);
     }
