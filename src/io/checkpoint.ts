@@ -5,10 +5,10 @@
 
 import type { Module } from '../nn/module.js';
 import { loadSafetensors, saveSafetensors } from './safetensors.js';
-import { completeMeta, modelTensors, restoreModel, type ModelMeta } from './checkpoint-codec.js';
+import { completeMeta, modelTensors, restoreModel, type ModelMeta, type RestoreOptions } from './checkpoint-codec.js';
 
 export {
-  CHECKPOINT_FORMAT, completeMeta, decodeModelCheckpoint, encodeModelCheckpoint, modelTensors, readModelMeta, restoreModel, type ModelMeta,
+  CHECKPOINT_FORMAT, completeMeta, decodeModelCheckpoint, encodeModelCheckpoint, modelTensors, readModelMeta, restoreModel, type ModelMeta, type RestoreOptions,
 } from './checkpoint-codec.js';
 
 export function saveModelCheckpoint(path: string, model: Module, meta: ModelMeta): void {
@@ -16,7 +16,7 @@ export function saveModelCheckpoint(path: string, model: Module, meta: ModelMeta
 }
 
 /** Rebuild the seed model named in the checkpoint file and load its weights (all checks before any copy). */
-export function loadModelCheckpoint(path: string): { model: Module; meta: ModelMeta } {
+export function loadModelCheckpoint(path: string, opts: RestoreOptions = {}): { model: Module; meta: ModelMeta } {
   const { tensors, metadata } = loadSafetensors(path);
-  return restoreModel(path, tensors, metadata);
+  return restoreModel(path, tensors, metadata, opts);
 }
