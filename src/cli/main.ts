@@ -17,7 +17,8 @@ import { modelsHelp, runModels } from './commands/models.js';
 import { evalHelp, predictHelp, runEval, runPredict } from './commands/evaluate.js';
 import { isMainThread } from 'node:worker_threads';
 import { INTERRUPTIBLE_COMMANDS, runInterruptibly } from './interrupt.js';
-import { endStderrLine, installLiveOutput, setQuiet } from './output.js';
+import { endStderrLine, installLiveOutput, setJsonStdout, setQuiet } from './output.js';
+import { emitEvent } from './events.js';
 
 const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => void | Promise<void>; summary: string }> = {
   train: { help: trainHelp, run: runTrain, summary: 'train a seed model on a dataset and evaluate it' },
@@ -51,13 +52,15 @@ commands:
 ${Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(10)} ${c.summary}`).join('\n')}
 
 'tsdnas <command> --help' lists a command's options.
---quiet (any command): no progress bars or epoch lines, only results and errors (run.log keeps everything).`;
+--quiet (any command): no progress bars or epoch lines, only results and errors (run.log keeps everything).
+--json (any command): stdout carries one JSON record per event (epoch, point, done, error); the rest goes to stderr.`;
 }
 
 async function main(args: string[]): Promise<number> {
-  // --quiet belongs to the output layer, not to a command's options; each thread takes it out itself (the worker gets the same argv).
+  // --quiet and --json belong to the output layer, not to a command's options; each thread takes them out itself (the worker gets the same argv).
   const quiet = args.includes('--quiet');
-  const argv = args.filter((a) => a !== '--quiet');
+  const json = args.includes('--json');
+  const argv = args.filter((a) => a !== '--quiet' && a !== '--json');
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
@@ -79,7 +82,9 @@ async function main(args: string[]): Promise<number> {
   // On the thread that runs the command: lines reach the terminal or pipe as printed, and run.log (src/cli/output.ts).
   installLiveOutput(!isMainThread);
   setQuiet(quiet);
+  setJsonStdout(json);
   await cmd.run(rest);
+  emitEvent('done', { command: name });
   return 0;
 }
 
@@ -92,5 +97,6 @@ main(process.argv.slice(2)).then(
     console.error(err.message.startsWith('tsdnas') ? err.message : `tsdnas: ${err.message}`);
     if (process.env.TSDNAS_DEBUG) console.error(err.stack);
     process.exitCode = e instanceof UsageError ? 2 : ((e as { exitCode?: number }).exitCode ?? 1);
+    emitEvent('error', { message: err.message, code: process.exitCode });
   },
 );

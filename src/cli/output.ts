@@ -48,26 +48,47 @@ export function installLiveOutput(direct: boolean): void {
 }
 
 const patched = new WeakSet<object>();
+/** Where bytes for fd 1 / 2 really go: the fd itself (worker) or the stream's own write (main thread, synchronous there). */
+const raw = new Map<number, (data: Buffer) => void>();
+let json = false;
 
 function patch(stream: NodeJS.WriteStream, fd: number, direct: boolean): void {
   if (patched.has(stream)) return;
   patched.add(stream);
   const original = stream.write.bind(stream) as (chunk: Chunk, encoding?: unknown, cb?: unknown) => boolean;
+  raw.set(fd, direct ? (data) => writeAllSync(fd, data) : (data) => { original(data); });
   const write = (chunk: Chunk, encoding?: unknown, cb?: unknown): boolean => {
     const data = bytes(chunk, encoding);
+    // --json keeps stdout for its records: what a command prints there for people goes to stderr.
+    const to = fd === 1 && json ? 2 : fd;
     const silent = quiet && fd === 2;
     if (data.length > 0) {
       const text = data.toString('utf8');
       teeToRunLog(text);
-      if (fd === 2 && !silent) stderrLineOpen = !text.endsWith('\n');
+      if (to === 2 && !silent) stderrLineOpen = !text.endsWith('\n');
     }
-    if (!direct && !silent) return original(chunk, encoding, cb);
-    if (!silent) writeAllSync(fd, data);
+    if (!silent) (raw.get(to) ?? raw.get(fd))!(data);
     const done = typeof encoding === 'function' ? encoding : cb;
     if (typeof done === 'function') (done as Callback)(null);
     return true;
   };
   (stream as { write: unknown }).write = write;
+}
+
+/** --json: stdout carries only the records written by writeRecord; everything else printed there moves to stderr. */
+export function setJsonStdout(on: boolean): void {
+  json = on;
+}
+
+export function jsonStdout(): boolean {
+  return json;
+}
+
+/** One line on the real stdout (not into run.log): a --json record. */
+export function writeRecord(line: string): void {
+  const out = raw.get(1);
+  if (out !== undefined) out(Buffer.from(line));
+  else process.stdout.write(line);
 }
 
 /**

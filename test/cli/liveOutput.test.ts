@@ -91,6 +91,30 @@ describe.skipIf(!hasEcg200)('live output (child processes)', () => {
     expect(bad.stderr).toMatch(/lr/);
   }, 60_000);
 
+  it('--json: stdout is one record per event (epoch, point, done; error on failure), the human lines go to stderr', async () => {
+    const records = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const t = await cli([...TRAIN, '--epochs', '2', '--limit', '40', '--json', '--out', join(tmp, 'json-train')]);
+    expect(t.code, t.stderr).toBe(0);
+    const tr = records(t.stdout);
+    expect(tr.map((r) => r.event)).toEqual(['epoch', 'epoch', 'done']);
+    expect(tr[1]).toMatchObject({ phase: 'train', epoch: 2 });
+    expect(typeof tr[1]!.valLoss).toBe('number');
+    expect(t.stderr).toMatch(/^test accuracy: /m);
+    const s = await cli(['search', '--dataset', 'ecg200', '--batch-size', '16', '--seed', '5', '--backend', 'js', '--limit', '40',
+      '--warmup-epochs', '1', '--search-epochs', '1', '--finetune-epochs', '1', '--json', '--out', join(tmp, 'json-search')]);
+    expect(s.code, s.stderr).toBe(0);
+    const sr = records(s.stdout);
+    expect(sr.filter((r) => r.event === 'epoch').map((r) => r.phase)).toContain('search');
+    const point = sr.find((r) => r.event === 'point');
+    expect(point).toMatchObject({ index: 0 });
+    expect(typeof point!.params).toBe('number');
+    expect(point!.model).toBeUndefined();
+    expect(sr.at(-1)).toEqual({ event: 'done', command: 'search' });
+    const bad = await cli([...TRAIN, '--lr', '-1', '--json', '--out', join(tmp, 'json-bad')]);
+    expect(bad.code).toBe(2);
+    expect(records(bad.stdout)).toEqual([{ event: 'error', message: expect.stringMatching(/lr/), code: 2 }]);
+  }, 120_000);
+
   it('SIGTERM mid-run: stops after the batch with exit 143 and the resume command on its own line; resuming gives the uninterrupted checkpoint', async () => {
     const a = join(tmp, 'term-a');
     const ra = await cli([...TRAIN, '--epochs', '4', '--out', a]);

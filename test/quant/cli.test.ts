@@ -37,7 +37,8 @@ describe('tsdnas quantize (child process)', () => {
     const r = await cli(['quantize', '--dataset', 'ecg200', '--float-epochs', '2', '--epochs', '1', '--limit', '40', '--w-bits', '8', '--a-bits', '8', '--out', out]);
     expect(r.code, `stderr: ${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/ecg200 tcn-ecg w8a8: float \d+\.\d\d%, fake-quant \d+\.\d\d% .* integer \d+\.\d\d% on 100 samples/);
-    expect(readdirSync(out).sort()).toEqual(['float.safetensors', 'integer.json', 'quantized.safetensors', 'summary.json']);
+    // run.log: the run's lines (src/cli/runLog.ts), once the run directory is locked.
+    expect(readdirSync(out).filter((f) => f !== 'run.log').sort()).toEqual(['float.safetensors', 'integer.json', 'quantized.safetensors', 'summary.json']);
     const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
       test: { fakeQuant: number; integer: number; integerVsFakeQuantAgreement: number };
       memory: { weightBytes: number; layers: { path: string; weightBytes: number }[] };

@@ -15,7 +15,7 @@ import { loadDataset } from '../../src/data/index.js';
 import { checkBatchBudget } from '../../src/nn/train/batchBudget.js';
 import { makeDataset } from '../../src/data/split.js';
 import { writeStateFile } from '../../src/io/train-state.js';
-import { checkFiniteOptimizer } from '../../src/nn/train/divergence.js';
+import { checkFiniteOptimizer, checkFiniteState, TrainingDivergedError } from '../../src/nn/train/divergence.js';
 import { OPTIMIZER_STATE_FORMAT, type OptimizerStateDict } from '../../src/nn/optim/stateDict.js';
 import { cli } from './cli.js';
 
@@ -79,6 +79,23 @@ describe('finite-state guarantee', () => {
     const path = join(tmp, 'never.safetensors');
     expect(() => saveModelCheckpoint(path, model, { format: CHECKPOINT_FORMAT, model: 'tcn-ecg', inputShape: [1, L], outputs: 2 })).toThrow(new RegExp(`'${name.replace(/\./g, '\\.')}' holds Inf`));
     expect(existsSync(path)).toBe(false);
+  });
+
+  it('after an epoch, a buffer holding Inf or a weight of 3.9e34 is a divergence naming the tensor', () => {
+    const model = buildSeed('tcn-ecg', { inputShape: [1, L], outputs: 2 });
+    const step = { epoch: 3, batch: 0, batches: 0 };
+    expect(() => checkFiniteState(model.stateDict(), step)).not.toThrow();
+    const w = model.stateDict().get('0.0.weight')!;
+    w.data[4] = 3.9e34;
+    expect(() => checkFiniteState(model.stateDict(), step)).toThrow(/end of epoch 3: '0\.0\.weight' holds 3\.90e\+34 \(\|x\| ≥ 1e30\) at element 4/);
+    w.data[4] = 0;
+    const name = runningVar();
+    model.stateDict().get(name)!.data[1] = Infinity;
+    let err: unknown;
+    try { checkFiniteState(model.stateDict(), step); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(TrainingDivergedError);
+    expect((err as TrainingDivergedError).what).toBe('state');
+    expect((err as Error).message).toContain(`'${name}' holds Inf at element 1`);
   });
 
   it('an optimiser moment holding Inf stops training and is never written to a state file', () => {

@@ -18,6 +18,7 @@ import { MpsStateDir } from '../../io/mps-state.js';
 import { lockRun } from '../interrupt.js';
 import { beginRunState, explainStop, savedRunConfig } from './search.js';
 import { ProgressBar } from '../progress.js';
+import { withEvents } from '../events.js';
 import { parseCommand, UsageError } from '../args.js';
 import { RUN_SCHEMA, prepareRun, withPreparedRun, fmtMetric } from './train.js';
 import { backendLabel, withThreads } from '../threads.js';
@@ -137,7 +138,7 @@ function mpsLocked(cfg: MpsCommandConfig, run: ReturnType<typeof prepareRun>, gr
     if (done === total) { bar.done(); bar = null; }
   };
   const t0 = performance.now();
-  const result = runMps(model, splits, cfg, granularities, strengths, {
+  const result = runMps(model, splits, cfg, granularities, strengths, withEvents<MpsHooks>({
     costs,
     checkpoints: state,
     onPointLoaded: (p, i) => log(`  point ${i} (${p.label}): finished by the interrupted run (test ${fmtMetric(metric, p.testMetric, splitsUnit)}); loaded, not recomputed`),
@@ -153,7 +154,7 @@ function mpsLocked(cfg: MpsCommandConfig, run: ReturnType<typeof prepareRun>, gr
       });
       log(`  point ${i} (${p.label}): ${p.sizeBytes.toFixed(0)} B packed weights (search's expected ${(p.costs.size ?? NaN).toFixed(0)} B), ${p.bitops.toExponential(3)} BitOps, test ${fmtMetric(metric, p.testMetric, splitsUnit)}, bits ${JSON.stringify(p.histogram)} (${p.seconds.toFixed(0)} s)`);
     },
-  });
+  }, 'search'));
   const seconds = (performance.now() - t0) / 1000;
   const { resume: _r, ...runConfig } = cfg;
   const files = writeMpsRun(outDir, result, metric, runConfig as MpsConfig, seconds);

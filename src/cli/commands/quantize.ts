@@ -28,6 +28,7 @@ import { integerModelJson } from '../../quant/integer/serialize.js';
 import { saveQuantCheckpoint } from '../../quant/checkpoint.js';
 import { evaluateInteger } from '../../quant/evaluate.js';
 import { ProgressBar } from '../progress.js';
+import { withEvents } from '../events.js';
 import { parseCommand, UsageError } from '../args.js';
 import { RUN_SCHEMA, withPreparedRun, fmtMetric, type PreparedRun } from './train.js';
 import { backendLabel, withThreads } from '../threads.js';
@@ -72,7 +73,7 @@ function calibrationMethod(v: string): 'max' | number {
 
 function progressHooks(label: string, epochs: number, log: (s: string) => void, metric: 'accuracy' | 'mae', splitsUnit?: string): FitHooks {
   let bar: ProgressBar | null = null;
-  return {
+  return withEvents({
     onBatch: (epoch, done, total, loss) => {
       if (bar === null) bar = new ProgressBar({ total, label: `${label} ${epoch}/${epochs}` });
       bar.tick(1, { loss: loss.toFixed(4) });
@@ -82,7 +83,7 @@ function progressHooks(label: string, epochs: number, log: (s: string) => void, 
       }
     },
     onEpoch: (r) => log(`${label} ${r.epoch}/${epochs}  train loss ${r.trainLoss.toFixed(4)}  val ${metric} ${fmtMetric(metric, r.valMetric, splitsUnit)}  ${r.seconds.toFixed(1)}s`),
-  };
+  }, label);
 }
 
 /** Synchronous unless wasm worker threads must start or stop first (--threads). */

@@ -12,13 +12,14 @@ import { fitScaler } from '../../nn/train/task.js';
 import { describeArchitecture } from '../../nn/serialize.js';
 import { architectureRows, formatArchitecture } from '../../nn/summary.js';
 import { SEARCH_SCHEMA, type SearchConfig } from '../../nas/search/config.js';
-import { runSweep, type PointResult, type SweepResult, type Converter } from '../../nas/search/run.js';
+import { runSweep, type SweepHooks, type PointResult, type SweepResult, type Converter } from '../../nas/search/run.js';
 import { toCsv } from '../../nas/search/pareto.js';
 import { describeSchema, resolveConfig, type ConfigOf, type Schema } from '../../util/schema.js';
 import { explainInterrupt, lockRun } from '../interrupt.js';
 import { RunStateDir, STATE_DIR, SweepStateDir } from '../../io/search-state.js';
 import { TrainingDivergedError } from '../../nn/train/divergence.js';
 import { ProgressBar } from '../progress.js';
+import { withEvents } from '../events.js';
 import { parseCommand, UsageError } from '../args.js';
 import { RUN_SCHEMA, prepareRun, withPreparedRun, fmtMetric, onlyResume } from './train.js';
 import { backendLabel, withThreads } from '../threads.js';
@@ -187,7 +188,7 @@ function searchLocked(command: string, cfg: SearchCommandConfig, strengths: read
   if (hw !== null) log(`target ${hw.target.name}: ${hw.target.description}; memory budgets: ${hw.budgets.length === 0 ? 'none' : hw.budgets.map((b) => `${b.cost} ≤ ${b.text}`).join(', ')}`);
   let bar: ProgressBar | null = null;
   const t0 = performance.now();
-  const result = runSweep(model, splits, cfg, strengths, convert, {
+  const result = runSweep(model, splits, cfg, strengths, convert, withEvents<SweepHooks>({
     onPhase: (phase, point) => log(`— ${phase}${point === null ? '' : ` (point ${point}, strength ${strengths[point]})`}`),
     onFitBatch: (epoch, done, total, loss) => {
       if (bar === null) bar = new ProgressBar({ total, label: `epoch ${epoch}` });
@@ -208,7 +209,7 @@ function searchLocked(command: string, cfg: SearchCommandConfig, strengths: read
       if (hw !== null) log(`    on ${hw.target.name}: ${hardwareLine(p.costs)}\n    memory budgets: ${budgetLine(budgetChecks(hw, p.costs))}`);
     },
     onPointLoaded: (p, i) => log(`  point ${i}: finished by the interrupted run (test ${fmtMetric(metric, p.testMetric, splitsUnit)}); loaded, not recomputed`),
-  }, state);
+  }, 'search'), state);
   const seconds = (performance.now() - t0) / 1000;
   const files = writeSweep(outDir, result, metric, savedConfig as SearchConfig, seconds, hw);
   // The run is complete (front and every point written): nothing left to resume.

@@ -13,7 +13,7 @@ import { SEED_MODELS } from '../../models/seeds.js';
 import { isSeedName, parseModelSpec } from '../../models/userModel.js';
 import { resolveModel, resolveModelAsync } from '../../models/userModelFiles.js';
 import { TRAIN_SCHEMA, type TrainConfig } from '../../nn/train/config.js';
-import { fit } from '../../nn/train/fit.js';
+import { fit, type FitHooks } from '../../nn/train/fit.js';
 import { evaluate } from '../../nn/train/epoch.js';
 import { TrainingDivergedError } from '../../nn/train/divergence.js';
 import { fitScaler } from '../../nn/train/task.js';
@@ -24,6 +24,7 @@ import { explainInterrupt, lockRun } from '../interrupt.js';
 import { backendLabel, THREADS_OPTION, withThreads } from '../threads.js';
 import { describeSchema, resolveConfig, type Schema, type ConfigOf } from '../../util/schema.js';
 import { ProgressBar } from '../progress.js';
+import { withEvents } from '../events.js';
 import { parseCommand, UsageError } from '../args.js';
 import type { Module } from '../../nn/module.js';
 import { kernelStats, setBackend } from '../../kernels/dispatch.js';
@@ -263,7 +264,7 @@ function trainLocked(cfg: TrainCommandConfig, run: PreparedRun): void {
   };
   let result: ReturnType<typeof fit>;
   try {
-    result = fit(model, splits, cfg as TrainConfig, {
+    result = fit(model, splits, cfg as TrainConfig, withEvents<FitHooks>({
       onBatch: (epoch, done, total, loss) => {
         if (bar === null) bar = new ProgressBar({ total, label: `epoch ${epoch}/${cfg.epochs}` });
         bar.tick(1, { loss: loss.toFixed(4) });
@@ -274,7 +275,7 @@ function trainLocked(cfg: TrainCommandConfig, run: PreparedRun): void {
       },
       onEpochEnd: (p) => saveTrainState(statePath, model, p, savedConfig),
       onEpoch: (r) => log(`epoch ${r.epoch}/${cfg.epochs}  train loss ${r.trainLoss.toFixed(4)} ${metricName} ${fmtMetric(metricName, r.trainMetric, splits.info.unit)}  val loss ${r.valLoss.toFixed(4)} ${metricName} ${fmtMetric(metricName, r.valMetric, splits.info.unit)}  lr ${r.lr.toExponential(2)}  ${r.seconds.toFixed(1)}s`),
-    }, resumed);
+    }, 'train'), resumed);
   } catch (e) {
     if (e instanceof TrainingDivergedError) {
       // The same target scaling fit uses, so a regression last-good checkpoint predicts in target units.

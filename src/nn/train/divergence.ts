@@ -115,17 +115,20 @@ export function checkGradients(named: readonly [string, Tensor][], step: Diverge
 }
 
 /**
- * Throw when a parameter or buffer (e.g. BatchNorm running variance) holds a NaN / Inf after an
+ * Throw when a parameter or buffer (e.g. BatchNorm running variance) holds a NaN / Inf (or |x| ≥ 1e30) after an
  * epoch: the loss and gradients can stay finite while running statistics overflow, and such a
  * model must never be kept or saved.
  */
 export function checkFiniteState(named: Iterable<[string, Tensor]>, step: DivergenceStep): void {
   for (const [name, t] of named) {
     const v = t.values();
-    const i = firstNonFinite(v);
+    // |w| ≥ 1e30 is on its way to Inf (its square already overflows float32): the data's bound too.
+    let i = -1;
+    for (let k = 0; k < v.length && i < 0; k++) if (!(Math.abs(v[k]) < 1e30)) i = k;
     if (i < 0) continue;
     const layer = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : name;
-    throw new TrainingDivergedError(step, 'state', layer, `'${name}' holds ${describeValue(v[i])} at element ${i} after the epoch`);
+    const what = Number.isFinite(v[i]) ? `${v[i].toExponential(2)} (|x| ≥ 1e30)` : describeValue(v[i]);
+    throw new TrainingDivergedError(step, 'state', layer, `'${name}' holds ${what} at element ${i} after the epoch`);
   }
 }
 
