@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { camel, kebab, nearest, resolveConfig, type ConfigOf, type Schema } from '../util/schema.js';
+import { configKeyProblem } from './configKeys.js';
 
 export class UsageError extends Error {}
 
@@ -29,6 +30,8 @@ export function readConfigFile(path: string): Record<string, unknown> {
     throw new UsageError(`--config ${path}: not valid JSON (${(e as Error).message})`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`--config ${path}: must hold a JSON object of option names to values`);
+  const problem = configKeyProblem(text);
+  if (problem !== null) throw new UsageError(`--config ${path}: ${problem}`);
   // Accept both camelCase and kebab-case keys in files.
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), v]));
 }
@@ -53,12 +56,26 @@ function joinNegativeValues(argv: string[], options: Record<string, { type: 'str
   return out;
 }
 
+/**
+ * `--per-layer` alone means true: every option is declared to parseArgs as taking a value (so
+ * `--sweep false` works), and parseArgs would then call a bare flag followed by another option
+ * ambiguous. A boolean option followed by another option or by nothing gets `=true`.
+ */
+function bareBooleans(argv: string[], schema: Schema): string[] {
+  return argv.map((a, i) => {
+    const next = argv[i + 1];
+    const key = a.startsWith('--') && !a.includes('=') ? camel(a.slice(2)) : '';
+    const isBoolean = key !== '' && Object.hasOwn(schema, key) && schema[key].type === 'boolean';
+    return isBoolean && (next === undefined || next.startsWith('-')) ? `${a}=true` : a;
+  });
+}
+
 export function parseCommand<S extends Schema>(command: string, schema: S, argv: string[]): ParsedCommand<S> {
   const options: Record<string, { type: 'string' | 'boolean' }> = { config: { type: 'string' }, help: { type: 'boolean' } };
   for (const k of Object.keys(schema)) options[kebab(k)] = { type: 'string' };
   let parsed;
   try {
-    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(bareBooleans(argv, schema), options), options, allowPositionals: true, strict: true });
   } catch (e) {
     const msg = (e as Error).message;
     const m = /Unknown option '(-{1,2}[^']+)'/.exec(msg);

@@ -4,6 +4,7 @@
  * `<run-dir>/state/` until the run completes (then removed):
  *
  *   run.json                         the command and its config (what --resume rebuilds from)
+ *   ledger.json                      checksums of run.json and finished points, seconds spent
  *   warmup.safetensors               warm-up training state (train-state format), every epoch
  *   warm.safetensors                 the finished warm-up: seed weights + its result
  *   point-<i>.search.safetensors     search state: weights and masks, both optimisers, rngs, best
@@ -27,6 +28,7 @@ import type { SearchProgress, SearchPhaseResult } from '../nas/search/protocol.j
 import type { Finished, PhaseCheckpoint, PointResult, SeedResult, SweepCheckpoints } from '../nas/search/run.js';
 import type { FitProgress } from '../nn/train/fit.js';
 import { writeJsonAtomic } from './atomic.js';
+import { RunLedger } from './run-ledger.js';
 import {
   badField, checkPartial, isRngState, loadTrainState, readStateFile, readStateJson, saveTrainState, stateReplacer, stateReviver, writeStateFile, type Snapshot,
 } from './train-state.js';
@@ -104,8 +106,16 @@ export interface SavedRun {
  */
 export class RunStateDir {
   readonly dir: string;
+  /** Checksums of run.json and finished points, and the run's seconds (src/io/run-ledger.ts). */
+  readonly ledger: RunLedger;
   constructor(runDir: string) {
     this.dir = join(runDir, STATE_DIR);
+    this.ledger = new RunLedger(runDir, this.dir);
+  }
+
+  /** Path of the saved command and config. */
+  get runFile(): string {
+    return join(this.dir, RUN_FILE);
   }
 
   protected file(name: string): string {
@@ -121,6 +131,7 @@ export class RunStateDir {
   begin(command: string, config: Record<string, unknown>): void {
     mkdirSync(this.dir, { recursive: true });
     writeJsonAtomic(join(this.dir, RUN_FILE), JSON.parse(JSON.stringify({ format: RUN_FORMAT, command, config }, stateReplacer)));
+    this.ledger.begin(this.runFile);
   }
 
   /** The saved command and config (validated). */

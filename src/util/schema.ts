@@ -47,7 +47,9 @@ export function nearest(name: string, candidates: readonly string[]): string | u
 }
 
 function checkField(key: string, spec: FieldSpec, v: unknown, where: string): unknown {
-  const bad = (allowed: string) => new Error(`${where}: '${key}' = ${JSON.stringify(v)} is not allowed; expected ${allowed}`);
+  // JSON.stringify shows Infinity and NaN (e.g. 1e400 in a config file) as null: name them.
+  const shown = typeof v === 'number' && !Number.isFinite(v) ? `${v} (not a finite number)` : JSON.stringify(v);
+  const bad = (allowed: string) => new Error(`${where}: '${key}' = ${shown} is not allowed; expected ${allowed}`);
   switch (spec.type) {
     case 'number': {
       const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
@@ -72,6 +74,8 @@ function checkField(key: string, spec: FieldSpec, v: unknown, where: string): un
       throw bad('true or false');
     }
     case 'number-list': {
+      // Number('') is 0: an empty entry ('1e-5,,1e-4', '') must not become a silent 0.
+      if (typeof v === 'string' && v.split(',').some((s) => s.trim() === '')) throw bad('a comma-separated list of numbers without empty entries (e.g. 1e-6,5e-6)');
       const list = typeof v === 'string' ? v.split(',').map((s) => Number(s.trim())) : v;
       if (!Array.isArray(list) || list.length === 0 || !list.every((x) => typeof x === 'number' && Number.isFinite(x))) throw bad('a non-empty list of numbers (e.g. 1e-6,5e-6)');
       for (const x of list as number[]) {
@@ -89,7 +93,8 @@ export function resolveConfig<S extends Schema>(schema: S, sources: { values: Re
   for (const src of sources) {
     for (const [k, v] of Object.entries(src.values)) {
       if (v === undefined) continue;
-      const spec = schema[k];
+      // Own keys only: '__proto__' or 'constructor' must not find Object.prototype's members.
+      const spec = Object.hasOwn(schema, k) ? schema[k] : undefined;
       if (spec === undefined) {
         const near = nearest(k, Object.keys(schema));
         throw new Error(`${src.where}: unknown key '${k}'${near ? ` (did you mean '${near}'?)` : ''}; known keys: ${Object.keys(schema).join(', ')}`);

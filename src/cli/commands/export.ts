@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { describeSchema, type Schema } from '../../util/schema.js';
 import { parseCommand, UsageError } from '../args.js';
 import { writeFileAtomic } from '../../io/atomic.js';
+import { checkOutWritable } from '../outProbe.js';
 import { loadModelCheckpoint, saveModelCheckpoint } from '../../io/checkpoint.js';
 import { resolveCheckpoint, type CheckpointKind } from '../modelSource.js';
 import { loadQuantCheckpoint } from '../../quant/checkpoint.js';
@@ -52,6 +53,7 @@ export function runExport(argv: string[]): void {
   if (cfg.from === undefined) throw new UsageError(`tsdnas export: --from is required (a checkpoint or a run point directory)`);
   if (cfg.out === undefined) throw new UsageError(`tsdnas export: --out is required (the directory to write to)`);
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(cfg.name)) throw new UsageError(`tsdnas export: --name '${cfg.name}' must be a C identifier (letters, digits, '_')`);
+  checkOutWritable(cfg.out);
   const src = resolveSource(cfg.from, cfg.format);
   // Every output is built (and checked) in memory before the first file is written.
   const files: { name: string; write: (path: string) => void }[] = [];

@@ -15,7 +15,7 @@ import { toCsv } from '../../nas/search/pareto.js';
 import { describeSchema, resolveConfig, type ConfigOf, type Schema } from '../../util/schema.js';
 import { STATE_DIR } from '../../io/search-state.js';
 import { MpsStateDir } from '../../io/mps-state.js';
-import { lockRun } from '../interrupt.js';
+import { lockFreshRun } from '../runOverwrite.js';
 import { beginRunState, explainStop, savedRunConfig } from './search.js';
 import { ProgressBar } from '../progress.js';
 import { withEvents } from '../events.js';
@@ -100,7 +100,7 @@ export function runMpsCommand(argv: string[]): void | Promise<void> {
   const strengths = cfg.sweep ? cfg.lambdas : [cfg.lambda];
   return withPreparedRun('mps', { ...cfg }, (run) => withThreads(run, () => {
     const { outDir } = run;
-    const release = lockRun(outDir, 'tsdnas mps');
+    const release = lockFreshRun(outDir, 'mps', cfg);
     const state = new MpsStateDir(outDir);
     try {
       beginRunState(state, 'mps', cfg, outDir);
@@ -137,25 +137,32 @@ function mpsLocked(cfg: MpsCommandConfig, run: ReturnType<typeof prepareRun>, gr
     bar.tick(1, { loss: loss.toFixed(4) });
     if (done === total) { bar.done(); bar = null; }
   };
-  const t0 = performance.now();
   const result = runMps(model, splits, cfg, granularities, strengths, withEvents<MpsHooks>({
     costs,
     checkpoints: state,
     onPointLoaded: (p, i) => log(`  point ${i} (${p.label}): finished by the interrupted run (test ${fmtMetric(metric, p.testMetric, splitsUnit)}); loaded, not recomputed`),
     onPhase: (phase, label) => log(`— ${phase}${label === null ? '' : ` (${label})`}`),
     onFitBatch: (epoch, done, total, loss) => tick(`epoch ${epoch}`, done, total, loss),
-    onFitEpoch: (phase, r) => log(`  ${phase} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}  val ${fmtMetric(metric, r.valMetric, splitsUnit)}  ${r.seconds.toFixed(1)}s`),
+    onFitEpoch: (phase, r) => {
+      state.ledger.saveSeconds();
+      log(`  ${phase} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}  val ${fmtMetric(metric, r.valMetric, splitsUnit)}  ${r.seconds.toFixed(1)}s`);
+    },
     onBatch: (phase, epoch, done, total, loss) => tick(`search ${epoch} ${phase}`, done, total, loss),
-    onEpoch: (r) => log(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric, splitsUnit)}  reg ${r.regTerm.toExponential(2)}  size ${r.costs.size.toFixed(0)} B  BitOps ${r.costs.bitops.toExponential(3)}  ${r.seconds.toFixed(1)}s`),
+    onEpoch: (r) => {
+      state.ledger.saveSeconds();
+      log(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric, splitsUnit)}  reg ${r.regTerm.toExponential(2)}  size ${r.costs.size.toFixed(0)} B  BitOps ${r.costs.bitops.toExponential(3)}  ${r.seconds.toFixed(1)}s`);
+    },
     onPoint: (p, i) => {
       writePoint(outDir, p, i, cfg, {
         modelName, inputShape: splits.info.sampleShape, outputs: run.outputs, dataset: splits.info.name,
         extra: { task: splits.info.task, scaler: splits.info.task === 'regression' ? fitScaler(splits.train.y) : null, ...(splits.info.preprocessing !== undefined ? { preprocessing: splits.info.preprocessing } : {}) },
       });
+      state.ledger.recordPoint(i);
       log(`  point ${i} (${p.label}): ${p.sizeBytes.toFixed(0)} B packed weights (search's expected ${(p.costs.size ?? NaN).toFixed(0)} B), ${p.bitops.toExponential(3)} BitOps, test ${fmtMetric(metric, p.testMetric, splitsUnit)}, bits ${JSON.stringify(p.histogram)} (${p.seconds.toFixed(0)} s)`);
     },
   }, 'search'));
-  const seconds = (performance.now() - t0) / 1000;
+  // Over every segment of a resumed run, not only this one.
+  const seconds = state.ledger.seconds();
   const { resume: _r, ...runConfig } = cfg;
   const files = writeMpsRun(outDir, result, metric, runConfig as MpsConfig, seconds);
   // The run is complete (fronts and every point written): nothing left to resume.

@@ -32,6 +32,7 @@ import { withEvents } from '../events.js';
 import { parseCommand, UsageError } from '../args.js';
 import { RUN_SCHEMA, withPreparedRun, fmtMetric, type PreparedRun } from './train.js';
 import { backendLabel, withThreads } from '../threads.js';
+import { lockFreshRun } from '../runOverwrite.js';
 
 export const QUANTIZE_SCHEMA = {
   ...RUN_SCHEMA,
@@ -92,7 +93,15 @@ export function runQuantize(argv: string[]): void | Promise<void> {
   if (positionals.length > 0) throw new UsageError(`tsdnas quantize: unexpected argument '${positionals[0]}'; every setting is an option (see 'tsdnas quantize --help')`);
   const method = calibrationMethod(cfg.calibration);
   const plan = cfg.plan === undefined ? undefined : parsePlan(readFileSync(cfg.plan, 'utf8'), cfg.plan);
-  return withPreparedRun('quantize', cfg, (run) => withThreads(run, () => quantizeRun(cfg, run, plan, method)));
+  return withPreparedRun('quantize', cfg, (run) => withThreads(run, () => {
+    // Two quantize runs into one --out must not interleave their files.
+    const release = lockFreshRun(run.outDir, 'quantize', cfg);
+    try {
+      quantizeRun(cfg, run, plan, method);
+    } finally {
+      release();
+    }
+  }));
 }
 
 function quantizeRun(cfg: QuantizeConfig, run: PreparedRun, plan: ReturnType<typeof parsePlan> | undefined, method: 'max' | number): void {

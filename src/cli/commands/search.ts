@@ -15,7 +15,8 @@ import { SEARCH_SCHEMA, type SearchConfig } from '../../nas/search/config.js';
 import { runSweep, type SweepHooks, type PointResult, type SweepResult, type Converter } from '../../nas/search/run.js';
 import { toCsv } from '../../nas/search/pareto.js';
 import { describeSchema, resolveConfig, type ConfigOf, type Schema } from '../../util/schema.js';
-import { explainInterrupt, lockRun } from '../interrupt.js';
+import { explainInterrupt } from '../interrupt.js';
+import { lockFreshRun } from '../runOverwrite.js';
 import { RunStateDir, STATE_DIR, SweepStateDir } from '../../io/search-state.js';
 import { TrainingDivergedError } from '../../nn/train/divergence.js';
 import { ProgressBar } from '../progress.js';
@@ -127,22 +128,36 @@ export function savedRunConfig(argv: string[], dir: string, command: string): { 
   }
   const saved = state.readRun();
   if (saved.command !== command) throw new UsageError(`--resume ${dir}: that directory holds a tsdnas ${saved.command} run; continue it with tsdnas ${saved.command} --resume ${dir}`);
+  verifyLedger(state, dir);
   return { values: { ...saved.config, out: dir, resume: dir }, where: join(state.dir, 'run.json') };
+}
+
+/** run.json and the finished points must be as the run left them (src/io/run-ledger.ts). */
+function verifyLedger(state: RunStateDir, dir: string): void {
+  try {
+    state.ledger.verify(state.runFile);
+  } catch (e) {
+    throw new UsageError(`--resume ${dir}: ${(e as Error).message}`);
+  }
 }
 
 /** A fresh run records its config (refused where an interrupted run waits); a resumed one says so. */
 export function beginRunState(state: RunStateDir, command: string, cfg: { resume?: string } & Record<string, unknown>, outDir: string): void {
   if (cfg.resume !== undefined) {
+    // Checked again under the lock; also loads the seconds the earlier segments took.
+    verifyLedger(state, outDir);
     log(`tsdnas ${command}: resuming ${outDir}`);
     return;
   }
-  if (state.exists()) throw new UsageError(`${outDir} holds an interrupted run (${state.dir}); continue it with tsdnas ${command} --resume ${outDir}, or delete ${state.dir} to start again`);
+  if (state.exists()) throw new UsageError(`${outDir} holds an interrupted run (${state.dir}); continue it with tsdnas ${command} --resume ${outDir}, or start again with --force (removes that run)`);
   const { resume: _r, ...config } = cfg;
   state.begin(command, config);
 }
 
 /** Adds where the last good state is to a divergence, and the resume command to an interruption. */
 export function explainStop(e: unknown, command: string, state: RunStateDir, outDir: string): void {
+  // The time of this segment counts towards the resumed run's total.
+  if (state.exists()) state.ledger.saveSeconds();
   if (e instanceof TrainingDivergedError) e.message += `; the state of the last finished epoch (${e.lastGoodEpoch}) is kept in ${state.dir}`;
   explainInterrupt(e, command, outDir, state.exists());
 }
@@ -158,11 +173,12 @@ export function runSearchCommand(argv: string[], sweep: boolean, convertOverride
   return withPreparedRun(command, { ...cfg }, (run) => {
     const hw = setupHardware(cfg);
     return withThreads(run, () => {
-      const release = lockRun(run.outDir, `tsdnas ${command}`);
+      const release = lockFreshRun(run.outDir, command, cfg);
+      const state = new SweepStateDir(run.outDir);
       try {
-        searchLocked(command, cfg, strengths, run, hw, convertOverride);
+        searchLocked(command, cfg, strengths, run, hw, state, convertOverride);
       } catch (e) {
-        explainStop(e, command, new SweepStateDir(run.outDir), run.outDir);
+        explainStop(e, command, state, run.outDir);
         throw e;
       } finally {
         release();
@@ -171,11 +187,10 @@ export function runSearchCommand(argv: string[], sweep: boolean, convertOverride
   });
 }
 
-function searchLocked(command: string, cfg: SearchCommandConfig, strengths: readonly number[], run: ReturnType<typeof prepareRun>, hw: HardwareSetup | null, convertOverride?: Converter): void {
+function searchLocked(command: string, cfg: SearchCommandConfig, strengths: readonly number[], run: ReturnType<typeof prepareRun>, hw: HardwareSetup | null, state: SweepStateDir, convertOverride?: Converter): void {
   const { splits, model, modelName, outDir } = run;
   const metric = splits.info.metric;
   const splitsUnit = splits.info.unit;
-  const state = new SweepStateDir(outDir);
   beginRunState(state, command, cfg, outDir);
   // The config as given (without --resume): what the front records.
   const { resume: _r, ...savedConfig } = cfg;
@@ -187,7 +202,6 @@ function searchLocked(command: string, cfg: SearchCommandConfig, strengths: read
   log(`tsdnas ${command}: ${splits.info.name} with ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters), ${cfg.regularizer} regulariser on ${cfg.cost}, strengths ${strengths.join(', ')}; backend ${backendLabel(run)}`);
   if (hw !== null) log(`target ${hw.target.name}: ${hw.target.description}; memory budgets: ${hw.budgets.length === 0 ? 'none' : hw.budgets.map((b) => `${b.cost} ≤ ${b.text}`).join(', ')}`);
   let bar: ProgressBar | null = null;
-  const t0 = performance.now();
   const result = runSweep(model, splits, cfg, strengths, convert, withEvents<SweepHooks>({
     onPhase: (phase, point) => log(`— ${phase}${point === null ? '' : ` (point ${point}, strength ${strengths[point]})`}`),
     onFitBatch: (epoch, done, total, loss) => {
@@ -195,22 +209,30 @@ function searchLocked(command: string, cfg: SearchCommandConfig, strengths: read
       bar.tick(1, { loss: loss.toFixed(4) });
       if (done === total) { bar.done(); bar = null; }
     },
-    onFitEpoch: (phase, r) => log(`  ${phase} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}  val ${fmtMetric(metric, r.valMetric, splitsUnit)}  ${r.seconds.toFixed(1)}s`),
+    onFitEpoch: (phase, r) => {
+      state.ledger.saveSeconds();
+      log(`  ${phase} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}  val ${fmtMetric(metric, r.valMetric, splitsUnit)}  ${r.seconds.toFixed(1)}s`);
+    },
     onBatch: (phase, epoch, done, total, loss) => {
       if (bar === null) bar = new ProgressBar({ total, label: `search ${epoch} ${phase}` });
       bar.tick(1, { loss: loss.toFixed(4) });
       if (done === total) { bar.done(); bar = null; }
     },
-    onEpoch: (r) => log(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric, splitsUnit)}  reg ${r.regTerm.toExponential(2)}  params ${Math.round(r.costs.params).toLocaleString('en-US')}  MACs ${Math.round(r.costs.macs).toLocaleString('en-US')}${hw === null ? '' : `  ${hardwareLine(r.costs)}`}  ${r.seconds.toFixed(1)}s`),
+    onEpoch: (r) => {
+      state.ledger.saveSeconds();
+      log(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric, splitsUnit)}  reg ${r.regTerm.toExponential(2)}  params ${Math.round(r.costs.params).toLocaleString('en-US')}  MACs ${Math.round(r.costs.macs).toLocaleString('en-US')}${hw === null ? '' : `  ${hardwareLine(r.costs)}`}  ${r.seconds.toFixed(1)}s`);
+    },
     onPoint: (p, i) => {
       writePoint(outDir, p, i, run, cfg);
+      state.ledger.recordPoint(i);
       log(`  point ${i}: params ${p.params.toLocaleString('en-US')}  MACs ${p.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, p.testMetric, splitsUnit)}  (${p.seconds.toFixed(0)} s)`);
       log(formatArchitecture(architectureRows(p.model)).split('\n').map((l) => `    ${l}`).join('\n'));
       if (hw !== null) log(`    on ${hw.target.name}: ${hardwareLine(p.costs)}\n    memory budgets: ${budgetLine(budgetChecks(hw, p.costs))}`);
     },
     onPointLoaded: (p, i) => log(`  point ${i}: finished by the interrupted run (test ${fmtMetric(metric, p.testMetric, splitsUnit)}); loaded, not recomputed`),
   }, 'search'), state);
-  const seconds = (performance.now() - t0) / 1000;
+  // Over every segment of a resumed run, not only this one.
+  const seconds = state.ledger.seconds();
   const files = writeSweep(outDir, result, metric, savedConfig as SearchConfig, seconds, hw);
   // The run is complete (front and every point written): nothing left to resume.
   state.finish();

@@ -20,7 +20,9 @@ import { fitScaler } from '../../nn/train/task.js';
 import { saveModelCheckpoint, CHECKPOINT_FORMAT, type ModelMeta } from '../../io/checkpoint.js';
 import { writeJsonAtomic } from '../../io/atomic.js';
 import { loadTrainState, readTrainStateConfig, saveTrainState, TRAIN_STATE_FILE } from '../../io/train-state.js';
-import { explainInterrupt, lockRun } from '../interrupt.js';
+import { explainInterrupt } from '../interrupt.js';
+import { checkOutWritable } from '../outProbe.js';
+import { checkOverwrite, lockFreshRun } from '../runOverwrite.js';
 import { backendLabel, THREADS_OPTION, withThreads } from '../threads.js';
 import { describeSchema, resolveConfig, type Schema, type ConfigOf } from '../../util/schema.js';
 import { ProgressBar } from '../progress.js';
@@ -40,6 +42,7 @@ export const RUN_SCHEMA = {
   limit: { type: 'number', default: 0, min: 0, integer: true, help: 'cap the training split (0 = all), for quick trials' },
   backend: { type: 'string', default: 'auto', choices: ['auto', 'js', 'wasm'], help: "kernel backend: 'auto' picks wasm (SIMD) when the engine has it, else js; js is the bit-reproducible reference" },
   threads: THREADS_OPTION,
+  force: { type: 'boolean', default: false, help: 'replace a finished run in --out (removes only the files tsdnas wrote there)' },
 } as const satisfies Schema;
 
 /**
@@ -152,6 +155,11 @@ export function withPreparedRun<R>(command: string, cfg: ConfigOf<typeof RUN_SCH
 
 function prepareRunWith(command: string, cfg: ConfigOf<typeof RUN_SCHEMA> & { seed: number }, build: Builder): PreparedRun | Promise<PreparedRun> {
   const backend = chooseBackend(cfg.backend, cfg.threads);
+  // --out is checked before any data is loaded: writable, and no finished run replaced without --force.
+  if (cfg.out !== undefined) {
+    checkOutWritable(cfg.out);
+    if ((cfg as { resume?: string }).resume === undefined) checkOverwrite(cfg.out, command, cfg.force);
+  }
   let ref;
   try {
     ref = resolveDatasetRef(cfg.dataset);
@@ -235,7 +243,7 @@ export function runTrain(argv: string[]): void | Promise<void> {
     if (cfg.layout === 'image' && spec.spatialDims === 1) throw new UsageError(`--model ${cfg.model} takes sequences; drop --layout image`);
   }
   return withPreparedRun('train', cfg, (run) => withThreads(run, () => {
-    const release = lockRun(run.outDir, 'tsdnas train');
+    const release = lockFreshRun(run.outDir, 'train', cfg);
     try {
       trainLocked(cfg, run);
     } catch (e) {
