@@ -13,7 +13,7 @@ import type { FitProgress } from '../nn/train/fit.js';
 import type { OptimizerStateDict } from '../nn/optim/stateDict.js';
 import { optimizerStateFromTensors, optimizerStateToTensors } from '../nn/optim/stateTensors.js';
 import { modelTensors } from './checkpoint-codec.js';
-import { checkFiniteForSave } from './checkpoint-guard.js';
+import { checkFiniteForLoad, checkFiniteForSave } from './checkpoint-guard.js';
 import { loadSafetensors, saveSafetensors, type NamedArray } from './safetensors.js';
 
 export const TRAIN_STATE_FORMAT = 'tsdnas.train-state/1';
@@ -78,6 +78,8 @@ export function readStateFile(path: string, key: string, format: string, model: 
 } {
   const { tensors, metadata } = loadSafetensors(path);
   const json = readStateJson(path, key, format, metadata);
+  // Never written with a NaN / Inf (writeStateFile refuses), so one here means a damaged file.
+  checkFiniteForLoad(tensors, path);
   const weights = new Map<string, NamedArray>();
   const snapshots: Record<string, Snapshot> = Object.fromEntries((want.snapshots ?? []).map((p) => [p, new Map()]));
   for (const [k, t] of Object.entries(tensors)) {
