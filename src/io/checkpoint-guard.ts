@@ -29,11 +29,13 @@ export function checkFiniteForSave(tensors: Record<string, NamedArray>, who: str
   throw new Error(`${who}: tensor '${bad.name}' holds ${bad.value} at element ${bad.index}; the model diverged, so it is not saved — lower the learning rate or enable gradient clipping (--clip-grad-norm) and train again`);
 }
 
-/** Refuse to load tensors holding a NaN / Inf, naming the file and tensor. */
-export function checkFiniteForLoad(tensors: Record<string, NamedArray>, path: string): void {
+const DIVERGED_HINT = 'the model it stores diverged and cannot be used — train it again (a diverged run keeps last-good.safetensors)';
+
+/** Refuse to load tensors holding a NaN / Inf, naming the file and tensor; `hint` says what to do. */
+export function checkFiniteForLoad(tensors: Record<string, NamedArray>, path: string, hint = DIVERGED_HINT): void {
   const bad = firstNonFiniteTensor(tensors);
   if (bad === null) return;
-  throw new Error(`${path}: tensor '${bad.name}' holds ${bad.value} at element ${bad.index}; the model it stores diverged and cannot be used — train it again (a diverged run keeps last-good.safetensors)`);
+  throw new Error(`${path}: tensor '${bad.name}' holds ${bad.value} at element ${bad.index}; ${hint}`);
 }
 
 /**

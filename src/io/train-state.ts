@@ -79,7 +79,7 @@ export function readStateFile(path: string, key: string, format: string, model: 
   const { tensors, metadata } = loadSafetensors(path);
   const json = readStateJson(path, key, format, metadata);
   // Never written with a NaN / Inf (writeStateFile refuses), so one here means a damaged file.
-  checkFiniteForLoad(tensors, path);
+  checkFiniteForLoad(tensors, path, 'state files are never written with one, so the file is damaged — start the run again');
   const weights = new Map<string, NamedArray>();
   const snapshots: Record<string, Snapshot> = Object.fromEntries((want.snapshots ?? []).map((p) => [p, new Map()]));
   for (const [k, t] of Object.entries(tensors)) {
