@@ -12,14 +12,14 @@
  * thread (a signal then stops it abruptly and leaves a stale lock).
  */
 
-import { appendFileSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { lockRunDir, LOCK_FILE } from '../io/run-lock.js';
 import { setInterruptCheck, TrainingInterruptedError } from '../nn/train/interrupt.js';
 import { cliInvocation, resumeCommand } from './invocation.js';
-import { RUN_LOG_FILE, startRunLog } from './runLog.js';
+import { RUN_LOG_FILE, startRunLog, stopRunLog } from './runLog.js';
 
 /** A second SIGINT sooner than this after the first is the same keypress delivered twice. */
 const SIGINT_REPEAT_MS = 500;
@@ -131,6 +131,7 @@ function removeOwnLock(path: string): void {
 
 /** lockRunDir, telling the main thread (when running in its worker) which lock to remove on a second Ctrl-C. */
 export function lockRun(dir: string, command: string): () => void {
+  const existed = existsSync(dir);
   const release = lockRunDir(dir, command);
   startRunLog(dir);
   const path = join(dir, LOCK_FILE);
@@ -138,7 +139,19 @@ export function lockRun(dir: string, command: string): () => void {
   return () => {
     release();
     parentPort?.postMessage({ tsdnasUnlock: path });
+    // A run refused (or stopped) before it saved anything leaves no directory it created behind, not even its log.
+    if (!existed) removeIfOnlyLog(dir);
   };
+}
+
+function removeIfOnlyLog(dir: string): void {
+  try {
+    if (!readdirSync(dir).every((f) => f === RUN_LOG_FILE)) return;
+    stopRunLog();
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // Already gone, or not ours to read: leave it.
+  }
 }
 
 /** Rewrites an interruption's message into what to do next: the resume command, or that nothing was saved yet. */

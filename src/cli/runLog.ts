@@ -37,6 +37,11 @@ export function startRunLog(dir: string): void {
   path = join(dir, RUN_LOG_FILE);
 }
 
+/** Lines from now on wait in memory again (the run directory was removed). */
+export function stopRunLog(): void {
+  path = null;
+}
+
 /** Feeds text the process printed; whole lines reach run.log (or wait for it) as soon as they end. */
 export function teeToRunLog(text: string): void {
   partial += text;
