@@ -99,7 +99,11 @@ export function setQuiet(on: boolean): void {
   quiet = on;
 }
 
-/** Ends a progress bar's open line on stderr, so what follows starts a line of its own. */
+/**
+ * Ends a progress bar's open line on stderr, so what follows starts a line of its own. On a
+ * terminal the half-drawn bar is cleared instead: the main thread's Ctrl-C notice may already
+ * have moved the cursor to a fresh line, where a newline would leave a blank one.
+ */
 export function endStderrLine(): void {
-  if (stderrLineOpen) process.stderr.write('\n');
+  if (stderrLineOpen) process.stderr.write(process.stderr.isTTY === true ? '\r\x1b[K' : '\n');
 }

@@ -79,6 +79,26 @@ describe.skipIf(!hasEcg200)('live output (child processes)', () => {
     expect(log).toMatch(/^test accuracy: /m);
   }, 120_000);
 
+  it.skipIf(!hasScript)('in a pseudo-terminal, Ctrl-C mid-bar: the resume command starts a line of its own', async () => {
+    const out = join(tmp, 'tty-int');
+    const cmd = [process.execPath, '--import', 'tsx', MAIN, ...TRAIN, '--epochs', '300', '--batch-size', '4', '--out', out].map(shellWord).join(' ');
+    const child = spawn('script', ['-qefc', cmd, '/dev/null'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      text += d.toString();
+      // After two epoch lines the CLI holds the lock; its pid is the process to interrupt (script's child).
+      if ((text.match(/epoch \d+\/300  train loss/g) ?? []).length === 2 && !text.includes('Ctrl-C')) {
+        const pid = (JSON.parse(readFileSync(join(out, LOCK_FILE), 'utf8')) as { pid: number }).pid;
+        process.kill(pid, 'SIGINT');
+        text += 'Ctrl-C';
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, text).toBe(130);
+    // Preceded by a newline or by clearing the half-drawn bar, never glued to it.
+    expect(text).toMatch(/(\n|\r\x1b\[K)tsdnas: interrupted; continue with /);
+  }, 120_000);
+
   it('--quiet: only the results on stdout and errors on stderr; run.log still has the epoch lines', async () => {
     const out = join(tmp, 'quiet');
     const r = await cli([...TRAIN, '--epochs', '1', '--limit', '40', '--quiet', '--out', out]);
