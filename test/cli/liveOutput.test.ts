@@ -154,4 +154,14 @@ describe.skipIf(!hasEcg200)('live output (child processes)', () => {
     // The resumed run appended to the same log.
     expect(readFileSync(join(b, RUN_LOG_FILE), 'utf8')).toMatch(/interrupted; continue with[^]*resuming .* after epoch/);
   }, 180_000);
+
+  it('SIGHUP (the terminal closed) stops the same way, with exit 129 and a resumable state', async () => {
+    const d = join(tmp, 'hup');
+    const o = await runAndSignal([...TRAIN, '--epochs', '4', '--out', d], d, { only: 'train-state', writes: 1, delayMs: 15 }, 'SIGHUP');
+    expect(o.sent).toBe(true);
+    expect(o.code, o.stderr).toBe(129);
+    expect(o.stderr).toMatch(/SIGHUP: finishing the current batch[^]*interrupted; continue with \S.* train --resume /);
+    expect(existsSync(join(d, LOCK_FILE))).toBe(false);
+    expect(existsSync(join(d, TRAIN_STATE_FILE))).toBe(true);
+  }, 60_000);
 });
