@@ -28,6 +28,7 @@ import { pitConverter } from '../../nas/pit/convert.js';
 import { formatBytes } from '../../nas/search/constraints.js';
 import { atSeedAccuracy, budgetChecks, budgetLine, hardwareColumns, hardwareFronts, hardwareLine, setupHardware, type HardwareSetup } from './searchHardware.js';
 import { reportAfterRun } from '../../report/index.js';
+import { resumeCommand } from '../invocation.js';
 
 export const SEARCH_COMMAND_SCHEMA = {
   ...RUN_SCHEMA, ...SEARCH_SCHEMA,
@@ -127,7 +128,7 @@ export function savedRunConfig(argv: string[], dir: string, command: string): { 
     throw new UsageError(`--resume ${dir}: no ${STATE_DIR}/run.json in that directory${done}; it is written when a tsdnas search, sweep or mps run starts`);
   }
   const saved = state.readRun();
-  if (saved.command !== command) throw new UsageError(`--resume ${dir}: that directory holds a tsdnas ${saved.command} run; continue it with tsdnas ${saved.command} --resume ${dir}`);
+  if (saved.command !== command) throw new UsageError(`--resume ${dir}: that directory holds a tsdnas ${saved.command} run; continue it with ${resumeCommand(saved.command, dir)}`);
   verifyLedger(state, dir);
   return { values: { ...saved.config, out: dir, resume: dir }, where: join(state.dir, 'run.json') };
 }
@@ -149,7 +150,7 @@ export function beginRunState(state: RunStateDir, command: string, cfg: { resume
     log(`tsdnas ${command}: resuming ${outDir}`);
     return;
   }
-  if (state.exists()) throw new UsageError(`${outDir} holds an interrupted run (${state.dir}); continue it with tsdnas ${command} --resume ${outDir}, or start again with --force (removes that run)`);
+  if (state.exists()) throw new UsageError(`${outDir} holds an interrupted run (${state.dir}); continue it with ${resumeCommand(command, outDir)}, or start again with --force (removes that run)`);
   const { resume: _r, ...config } = cfg;
   state.begin(command, config);
 }
