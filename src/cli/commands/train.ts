@@ -187,6 +187,12 @@ function prepareRunWith(command: string, cfg: ConfigOf<typeof RUN_SCHEMA> & { se
   manualSeed(cfg.seed);
   const finish = (b: Built): PreparedRun => {
     const outDir = cfg.out ?? join('runs', `${command}-${splits.info.name}-${b.name}`);
+    // The default run directory is known only now (it names the data and the model): the same
+    // checks as an explicit --out, still before any training.
+    if (cfg.out === undefined) {
+      checkOutWritable(outDir, 'the default run directory (--out)');
+      if ((cfg as { resume?: string }).resume === undefined) checkOverwrite(outDir, command, cfg.force);
+    }
     return { splits, model: b.model, modelName: b.name, outputs, outDir, backend, threads: cfg.threads };
   };
   const built = build(modelSpec, splits.info.sampleShape, outputs, new Rng(cfg.seed));
