@@ -18,6 +18,9 @@ import { SEARCH_COMMAND_SCHEMA } from '../../src/cli/commands/search.js';
 import { LOCK_FILE } from '../../src/io/run-lock.js';
 import { RunStateDir } from '../../src/io/search-state.js';
 import { resolveConfig } from '../../src/util/schema.js';
+import { buildSeed } from '../../src/models/seeds.js';
+import { Rng } from '../../src/tensor/rng.js';
+import { saveModelCheckpoint, CHECKPOINT_FORMAT } from '../../src/io/checkpoint.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
@@ -69,6 +72,18 @@ describe('tsdnas outputs cannot be mixed up (child processes)', () => {
     // Held by this (live) test process, as a running quantize would hold it.
     writeFileSync(join(out, LOCK_FILE), JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString(), command: 'tsdnas quantize' }));
     const r = await cli(['quantize', ...DATA, '--float-epochs', '0', '--epochs', '0', '--out', out]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`run directory ${out} is in use by process ${process.pid}`));
+    expect(tree(out)).toEqual([LOCK_FILE]);
+  });
+
+  it('export takes the lock too: a second export into one --out is refused and writes nothing', async () => {
+    const ckpt = join(tmp, 'seed.safetensors');
+    saveModelCheckpoint(ckpt, buildSeed('tcn-ecg', { inputShape: [1, 32], outputs: 2, rng: new Rng(1) }), { format: CHECKPOINT_FORMAT, model: 'tcn-ecg', inputShape: [1, 32], outputs: 2 });
+    const out = outDir();
+    mkdirSync(out);
+    writeFileSync(join(out, LOCK_FILE), JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString(), command: 'tsdnas export' }));
+    const r = await cli(['export', '--format', 'onnx', '--from', ckpt, '--out', out]);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`run directory ${out} is in use by process ${process.pid}`));
     expect(tree(out)).toEqual([LOCK_FILE]);

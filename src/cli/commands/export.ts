@@ -19,6 +19,7 @@ import { loadQuantCheckpoint } from '../../quant/checkpoint.js';
 import { integerize } from '../../quant/integer/engine.js';
 import { encodeOnnxModel, integerModelToOnnx, moduleToOnnx } from '../../io/onnx/index.js';
 import { integerModelToC } from '../../io/c/index.js';
+import { lockRunDir } from '../../io/run-lock.js';
 
 export const EXPORT_SCHEMA = {
   format: { type: 'string', default: 'onnx', choices: ['onnx', 'c', 'safetensors'], help: 'onnx (float or integer model), c (integer model as C99 code), safetensors (checkpoint)' },
@@ -92,6 +93,13 @@ export function runExport(argv: string[]): void {
     log(`tsdnas export: ${src.path} → safetensors (${src.kind === 'quant' ? 'fake-quant model with its float architecture and plan' : 'float model with its architecture'})`);
   }
   const out = cfg.out;
-  for (const f of files) f.write(join(out, f.name));
+  // The set of files is one deployment: a second export into the same --out waits for nothing
+  // and is refused by the lock, so a header never sits beside another model's source.
+  const release = lockRunDir(out, 'tsdnas export');
+  try {
+    for (const f of files) f.write(join(out, f.name));
+  } finally {
+    release();
+  }
   console.log(`wrote ${files.map((f) => join(out, f.name)).join(', ')}`);
 }
