@@ -6,11 +6,9 @@
  * files with 1e400 / duplicate / __proto__ keys refused, and a resumed sweep's total time.
  */
 
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/cli/args.js';
 import { MPS_COMMAND_SCHEMA } from '../../src/cli/commands/mps.js';
@@ -18,24 +16,13 @@ import { SEARCH_COMMAND_SCHEMA } from '../../src/cli/commands/search.js';
 import { LOCK_FILE } from '../../src/io/run-lock.js';
 import { RunStateDir } from '../../src/io/search-state.js';
 import { resolveConfig } from '../../src/util/schema.js';
+import { cli, type Run } from '../reliability/cli.js';
 import { buildSeed } from '../../src/models/seeds.js';
 import { Rng } from '../../src/tensor/rng.js';
 import { saveModelCheckpoint, CHECKPOINT_FORMAT } from '../../src/io/checkpoint.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 const tmp = mkdtempSync(join(tmpdir(), 'tsdnas-safety-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-interface Run { code: number; stdout: string; stderr: string }
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: { ...process.env, TSDNAS_DEBUG: '' }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr });
-    });
-  });
-}
 
 let n = 0;
 const outDir = () => join(tmp, `run-${++n}`);
