@@ -8,6 +8,7 @@
 import type { ArrayDataset, DatasetInfo, DatasetSplits } from '../data/types.js';
 import { stratifiedSplit, subset } from '../data/split.js';
 import { Rng } from '../tensor/rng.js';
+import { splitRows } from '../data/user/splits.js';
 
 /** Splits as the api functions take them: a loaded dataset, or three ArrayDatasets (info derived). */
 export type SplitsInput = DatasetSplits | { train: ArrayDataset; val: ArrayDataset; test: ArrayDataset; info?: DatasetInfo };
@@ -69,11 +70,8 @@ export function splitDataset(ds: ArrayDataset, o: SplitOptions = {}): DatasetSpl
       const r = stratifiedSplit(labels, fraction, rng);
       return { a: r.a.map((j) => idx[j]), b: r.b.map((j) => idx[j]) };
     }
-    const perm = rng.permutation(idx.length);
-    const nb = Math.round(fraction * idx.length);
-    const inB = new Uint8Array(idx.length);
-    for (let j = 0; j < nb; j++) inB[perm[j]] = 1;
-    return { a: idx.filter((_, j) => inB[j] === 0), b: idx.filter((_, j) => inB[j] === 1) };
+    const r = splitRows(idx.length, null, null, fraction, 'sample', rng, 'splitDataset');
+    return { a: r.a.map((j) => idx[j]), b: r.b.map((j) => idx[j]) };
   };
   const first = cut(all, ft);
   const second = cut(first.a, fv / (1 - ft));

@@ -6,16 +6,23 @@
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModelCheckpoint, readModelMeta, type ModelMeta } from '../io/checkpoint.js';
-import { loadSafetensors } from '../io/safetensors.js';
-import { loadQuantCheckpoint } from '../quant/checkpoint.js';
+import { readModelMeta, restoreModel, type ModelMeta } from '../io/checkpoint.js';
+import { loadSafetensors, type SafetensorsContents } from '../io/safetensors.js';
+import { restoreQuantModel } from '../quant/checkpoint.js';
 import type { Module } from '../nn/module.js';
 import { UsageError } from './args.js';
 
 export type CheckpointKind = 'float' | 'quant';
 
+/** A checkpoint file, read once: its kind and its contents (tensors and metadata). */
+export interface ResolvedCheckpoint {
+  kind: CheckpointKind;
+  path: string;
+  contents: SafetensorsContents;
+}
+
 /** The checkpoint file behind `from` (a file, or a directory holding one), preferring `prefer`. */
-export function resolveCheckpoint(from: string, prefer: CheckpointKind, option: string, command: string): { kind: CheckpointKind; path: string } {
+export function resolveCheckpoint(from: string, prefer: CheckpointKind, option: string, command: string): ResolvedCheckpoint {
   if (!existsSync(from)) throw new UsageError(`tsdnas ${command}: ${option} ${from} does not exist`);
   let path = from;
   if (statSync(from).isDirectory()) {
@@ -30,13 +37,20 @@ export function resolveCheckpoint(from: string, prefer: CheckpointKind, option: 
     }
     path = hit;
   }
-  const meta = readModelMeta(path, loadSafetensors(path).metadata) as { quantPlan?: unknown };
-  return { kind: meta.quantPlan === undefined ? 'float' : 'quant', path };
+  const contents = loadSafetensors(path);
+  const meta = readModelMeta(path, contents.metadata) as { quantPlan?: unknown };
+  return { kind: meta.quantPlan === undefined ? 'float' : 'quant', path, contents };
+}
+
+/** The model of a resolved checkpoint: the float model, or the fake-quant model of a quantised one. */
+export function restoreCheckpoint(src: ResolvedCheckpoint): { model: Module; meta: ModelMeta } {
+  const { tensors, metadata } = src.contents;
+  return src.kind === 'quant' ? restoreQuantModel(src.path, tensors, metadata) : restoreModel(src.path, tensors, metadata);
 }
 
 /** Loads the model behind `from` (float, or the fake-quant model of a quantised checkpoint). */
 export function loadTrainedModel(from: string, option: string, command: string): { model: Module; meta: ModelMeta; kind: CheckpointKind; path: string } {
   const src = resolveCheckpoint(from, 'float', option, command);
-  const { model, meta } = src.kind === 'quant' ? loadQuantCheckpoint(src.path) : loadModelCheckpoint(src.path);
+  const { model, meta } = restoreCheckpoint(src);
   return { model, meta, kind: src.kind, path: src.path };
 }

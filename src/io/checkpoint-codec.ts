@@ -5,14 +5,13 @@
  * Python tools read the tensors directly. Files: checkpoint.ts.
  */
 
-import { Tensor } from '../tensor/tensor.js';
-import { getRng } from '../tensor/rng.js';
 import type { Module } from '../nn/module.js';
 import { buildSeed } from '../models/seeds.js';
 import { buildFromArchitecture, describeArchitecture, type ArchNode } from '../nn/serialize.js';
 import { checkPreprocessing, type Preprocessing } from '../data/user/preprocess.js';
 import { decodeSafetensors, encodeWithSource, type NamedArray } from './safetensors-codec.js';
 import { checkFiniteForLoad, checkFiniteForSave, checkStoredArchitecture } from './checkpoint-guard.js';
+import { buildAndLoad } from './build-and-load.js';
 
 export const CHECKPOINT_FORMAT = 'tsdnas.model/1';
 
@@ -120,28 +119,11 @@ export function restoreModel(path: string, tensors: Record<string, NamedArray>, 
   const meta = readModelMeta(path, metadata);
   if (opts.allowNonFinite !== true) checkFiniteForLoad(tensors, path);
   if (meta.architecture !== undefined) checkStoredArchitecture(meta.architecture, tensors, path);
-  let model: Module;
-  // The initial values are overwritten below, so building must not advance the library-wide
-  // generator (that would change every random draw made after a load); dropout layers still
-  // draw from it, as in a freshly built model.
-  const rng = getRng();
-  const state0 = rng.getState();
-  try {
-    model = meta.architecture !== undefined ? buildFromArchitecture(meta.architecture) : buildSeed(meta.model, { inputShape: meta.inputShape, outputs: meta.outputs });
-  } catch (e) {
-    throw new Error(`${path}: ${(e as Error).message}`);
-  } finally {
-    rng.setState(state0);
-  }
-  const state = new Map<string, Tensor>();
-  for (const [k, v] of Object.entries(tensors)) state.set(k, new Tensor(v.data, v.shape));
-  try {
-    model.loadStateDict(state);
-  } catch (e) {
-    throw new Error(`${path}: ${(e as Error).message}`);
-  }
+  const arch = meta.architecture;
+  const model = buildAndLoad(path, tensors, () => (arch !== undefined ? buildFromArchitecture(arch) : buildSeed(meta.model, { inputShape: meta.inputShape, outputs: meta.outputs })));
   return { model, meta };
 }
+
 
 /** A model from checkpoint bytes (see encodeModelCheckpoint); `source` names them in errors. */
 export function decodeModelCheckpoint(bytes: Uint8Array, source = 'checkpoint bytes'): { model: Module; meta: ModelMeta } {

@@ -5,11 +5,10 @@
  * copies the values in. Files: checkpoint.ts.
  */
 
-import { Tensor } from '../tensor/tensor.js';
-import { getRng } from '../tensor/rng.js';
 import type { Module } from '../nn/module.js';
 import { describeArchitecture, buildFromArchitecture } from '../nn/serialize.js';
 import { CHECKPOINT_FORMAT, encodeModelCheckpoint, readModelMeta, type ModelMeta } from '../io/checkpoint-codec.js';
+import { buildAndLoad } from '../io/build-and-load.js';
 import { decodeSafetensors, type NamedArray } from '../io/safetensors-codec.js';
 import { checkFiniteForLoad, checkStoredArchitecture } from '../io/checkpoint-guard.js';
 import { quantize } from './convert.js';
@@ -35,22 +34,8 @@ export function restoreQuantModel(path: string, tensors: Record<string, NamedArr
   if (meta.quantPlan === undefined || meta.architecture === undefined) throw new Error(`${path}: not a quantised checkpoint (no quantPlan / architecture in its metadata); load it with loadModelCheckpoint`);
   checkFiniteForLoad(tensors, path);
   checkStoredArchitecture(meta.architecture, tensors, path, { quantised: true });
-  // Building must not advance the library-wide generator: the values are overwritten below.
-  const rng = getRng();
-  const s0 = rng.getState();
-  let model: QuantModel;
-  try {
-    model = quantize(buildFromArchitecture(meta.architecture), meta.quantPlan, { inputShape: meta.inputShape });
-  } catch (e) {
-    throw new Error(`${path}: ${(e as Error).message}`);
-  } finally {
-    rng.setState(s0);
-  }
-  try {
-    model.loadStateDict(new Map(Object.entries(tensors).map(([k, v]) => [k, new Tensor(v.data, v.shape)])));
-  } catch (e) {
-    throw new Error(`${path}: ${(e as Error).message}`);
-  }
+  const arch = meta.architecture;
+  const model = buildAndLoad(path, tensors, () => quantize(buildFromArchitecture(arch), meta.quantPlan, { inputShape: meta.inputShape }));
   return { model, meta };
 }
 

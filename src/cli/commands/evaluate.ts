@@ -10,7 +10,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../../io/atomic.js';
 import { encodeNpy } from '../../io/npy.js';
 import { evaluateModel, predict, type ClassificationReport, type EvaluationReport } from '../../api/evaluate.js';
 import { makeDataset } from '../../data/split.js';
-import { describeSchema, type Schema } from '../../util/schema.js';
+import { describeSchema, type ConfigOf, type Schema } from '../../util/schema.js';
 import { parseCommand, UsageError } from '../args.js';
 import { loadTrainedModel } from '../modelSource.js';
 import { dataForModel, type ModelData } from '../modelData.js';
@@ -60,16 +60,23 @@ class label (or value) and, for classification, one probability column per class
 the predicted class indices (int32) or values (float32), one per sample.`;
 }
 
-function setup(command: string, argv: string[], schema: typeof EVAL_SCHEMA | typeof PREDICT_SCHEMA) {
+type CommonConfig = ConfigOf<typeof COMMON>;
+
+function parse<S extends typeof EVAL_SCHEMA | typeof PREDICT_SCHEMA>(command: string, argv: string[], schema: S): ConfigOf<S> {
   const { config: cfg, positionals } = parseCommand(command, schema, argv);
   if (positionals.length > 0) throw new UsageError(`tsdnas ${command}: unexpected argument '${positionals[0]}'; use --model and --dataset`);
   if (cfg.model === undefined) throw new UsageError(`tsdnas ${command}: --model is required (a checkpoint or a run directory)`);
   if (cfg.dataset === undefined) throw new UsageError(`tsdnas ${command}: --dataset is required (a named dataset, a data file or folder, or a description .json)`);
+  return cfg;
+}
+
+/** The model and the data prepared for it (after the options were checked). */
+function load(command: string, cfg: CommonConfig) {
   chooseBackend(cfg.backend);
-  const loaded = loadTrainedModel(cfg.model, '--model', command);
-  const data = dataForModel(cfg.dataset, loaded.meta, cfg.split as 'auto' | 'test' | 'all', cfg.dataDir, command);
+  const loaded = loadTrainedModel(cfg.model!, '--model', command);
+  const data = dataForModel(cfg.dataset!, loaded.meta, cfg.split as 'auto' | 'test' | 'all', cfg.dataDir, command);
   if (data.count === 0) throw new UsageError(`tsdnas ${command}: no samples in ${data.source}`);
-  return { cfg, loaded, data };
+  return { loaded, data };
 }
 
 function pct(v: number): string {
@@ -91,7 +98,8 @@ function printClassification(r: ClassificationReport, classes: string[]): void {
 }
 
 export function runEval(argv: string[]): void {
-  const { cfg, loaded, data } = setup('eval', argv, EVAL_SCHEMA);
+  const cfg = parse('eval', argv, EVAL_SCHEMA);
+  const { loaded, data } = load('eval', cfg);
   if (data.y === null) throw new UsageError(`tsdnas eval: ${data.source} has no labels to evaluate against; use tsdnas predict for unlabelled data`);
   const ds = makeDataset(loaded.meta.dataset ?? 'data', data.x, data.sampleShape, data.y, data.task, data.classes?.length);
   const report: EvaluationReport = evaluateModel(loaded.model, ds, { task: data.task, scaler: loaded.meta.scaler ?? null });
@@ -109,14 +117,14 @@ function csvCell(s: string): string {
 }
 
 export function runPredict(argv: string[]): void {
-  const parsed = parseCommand('predict', PREDICT_SCHEMA, argv).config;
-  if (parsed.out === undefined) throw new UsageError('tsdnas predict: --out is required (preds.csv or preds.npy)');
-  const ext = extname(parsed.out).toLowerCase();
-  if (ext !== '.csv' && ext !== '.npy') throw new UsageError(`tsdnas predict: --out ${parsed.out} must end in .csv or .npy`);
+  const cfg = parse('predict', argv, PREDICT_SCHEMA);
+  if (cfg.out === undefined) throw new UsageError('tsdnas predict: --out is required (preds.csv or preds.npy)');
+  const ext = extname(cfg.out).toLowerCase();
+  if (ext !== '.csv' && ext !== '.npy') throw new UsageError(`tsdnas predict: --out ${cfg.out} must end in .csv or .npy`);
   // Validated before any work; the file is written in one atomic step at the end.
-  const { cfg, loaded, data } = setup('predict', argv, PREDICT_SCHEMA);
+  const { loaded, data } = load('predict', cfg);
   const p = predict(loaded.model, data.x, data.sampleShape, { task: data.task, scaler: loaded.meta.scaler ?? null });
-  const out = cfg.out!;
+  const out = cfg.out;
   if (ext === '.npy') {
     writeFileAtomic(out, p.task === 'classification' ? encodeNpy(p.classes, [p.classes.length]) : encodeNpy(p.values, [p.values.length]));
   } else {

@@ -13,9 +13,9 @@ import { describeSchema, type Schema } from '../../util/schema.js';
 import { parseCommand, UsageError } from '../args.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { checkOutWritable } from '../outProbe.js';
-import { loadModelCheckpoint, saveModelCheckpoint } from '../../io/checkpoint.js';
-import { resolveCheckpoint, type CheckpointKind } from '../modelSource.js';
-import { loadQuantCheckpoint } from '../../quant/checkpoint.js';
+import { saveModelCheckpoint } from '../../io/checkpoint.js';
+import { resolveCheckpoint, restoreCheckpoint, type ResolvedCheckpoint } from '../modelSource.js';
+import { restoreQuantModel } from '../../quant/checkpoint.js';
 import { integerize } from '../../quant/integer/engine.js';
 import { encodeOnnxModel, integerModelToOnnx, moduleToOnnx } from '../../io/onnx/index.js';
 import { integerModelToC } from '../../io/c/index.js';
@@ -44,7 +44,7 @@ the hardware cost model's prediction); see docs/export.md.`;
 }
 
 /** Resolve --from to a checkpoint file of the kind the format needs. */
-function resolveSource(from: string, format: string): { kind: CheckpointKind; path: string } {
+function resolveSource(from: string, format: string): ResolvedCheckpoint {
   return resolveCheckpoint(from, format === 'onnx' ? 'float' : 'quant', '--from', 'export');
 }
 
@@ -63,7 +63,7 @@ export function runExport(argv: string[]): void {
 
   if (cfg.format === 'onnx') {
     if (src.kind === 'quant') {
-      const { model, meta } = loadQuantCheckpoint(src.path);
+      const { model, meta } = restoreQuantModel(src.path, src.contents.tensors, src.contents.metadata);
       const im = integerize(model.eval());
       const g = integerModelToOnnx(im, { inputShape: meta.inputShape, name: cfg.name });
       bytes(`${cfg.name}.onnx`, encodeOnnxModel(g));
@@ -71,7 +71,7 @@ export function runExport(argv: string[]): void {
       bytes(`${cfg.name}.output-scale.json`, JSON.stringify({ outputScale: scale, note: 'output (int32) × outputScale[channel] = network output' }) + '\n');
       log(`tsdnas export: ${src.path} (${meta.model}) → integer ONNX opset 13 (ConvInteger / MatMulInteger, int64 requantisation), ${g.nodes.length} nodes, int32 output`);
     } else {
-    const { model, meta } = loadModelCheckpoint(src.path);
+    const { model, meta } = restoreCheckpoint(src);
     model.eval();
     const g = moduleToOnnx(model, { inputShape: meta.inputShape, foldBatchNorm: cfg.foldBn, name: cfg.name });
     bytes(`${cfg.name}.onnx`, encodeOnnxModel(g));
@@ -79,7 +79,7 @@ export function runExport(argv: string[]): void {
     }
   } else if (cfg.format === 'c') {
     if (src.kind === 'float') throw new UsageError(`tsdnas export: ${src.path} is a float model; C export needs an integer model — quantise it first (tsdnas quantize --checkpoint ${src.path} …, or tsdnas mps) and pass the quantized.safetensors`);
-    const { model, meta } = loadQuantCheckpoint(src.path);
+    const { model, meta } = restoreQuantModel(src.path, src.contents.tensors, src.contents.metadata);
     const im = integerize(model.eval());
     const c = integerModelToC(im, { inputShape: meta.inputShape, name: cfg.name });
     bytes(`${cfg.name}.h`, c.header);
@@ -88,7 +88,7 @@ export function runExport(argv: string[]): void {
     const m = c.memory;
     log(`tsdnas export: ${src.path} (${meta.model}) → C99; flash: weights ${m.weightBytes} B + bias ${m.biasBytes} B + requant ${m.requantBytes} B (+ ${m.indexBytes} B channel indices, descriptors, code); RAM: arena ${m.arenaBytes} B; hw cost model: flash ${m.costModel.flashBytes} B, RAM ${m.costModel.ramBytes} B`);
   } else {
-    const { model, meta } = src.kind === 'quant' ? loadQuantCheckpoint(src.path) : loadModelCheckpoint(src.path);
+    const { model, meta } = restoreCheckpoint(src);
     files.push({ name: `${cfg.name}.safetensors`, write: (p) => saveModelCheckpoint(p, model, meta) });
     log(`tsdnas export: ${src.path} → safetensors (${src.kind === 'quant' ? 'fake-quant model with its float architecture and plan' : 'float model with its architecture'})`);
   }

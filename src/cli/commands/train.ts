@@ -153,13 +153,16 @@ export function withPreparedRun<R>(command: string, cfg: ConfigOf<typeof RUN_SCH
   return Promise.resolve(run).then((r) => then(r) as Awaited<R>);
 }
 
+/** The run directory is writable and, for a fresh run, holds no finished run (unless --force). */
+function checkOut(dir: string, option: string, command: string, cfg: { force: boolean; resume?: string }): void {
+  checkOutWritable(dir, option);
+  if (cfg.resume === undefined) checkOverwrite(dir, command, cfg.force);
+}
+
 function prepareRunWith(command: string, cfg: ConfigOf<typeof RUN_SCHEMA> & { seed: number }, build: Builder): PreparedRun | Promise<PreparedRun> {
   const backend = chooseBackend(cfg.backend, cfg.threads);
   // --out is checked before any data is loaded: writable, and no finished run replaced without --force.
-  if (cfg.out !== undefined) {
-    checkOutWritable(cfg.out);
-    if ((cfg as { resume?: string }).resume === undefined) checkOverwrite(cfg.out, command, cfg.force);
-  }
+  if (cfg.out !== undefined) checkOut(cfg.out, '--out', command, cfg);
   let ref;
   try {
     ref = resolveDatasetRef(cfg.dataset);
@@ -189,10 +192,7 @@ function prepareRunWith(command: string, cfg: ConfigOf<typeof RUN_SCHEMA> & { se
     const outDir = cfg.out ?? join('runs', `${command}-${splits.info.name}-${b.name}`);
     // The default run directory is known only now (it names the data and the model): the same
     // checks as an explicit --out, still before any training.
-    if (cfg.out === undefined) {
-      checkOutWritable(outDir, 'the default run directory (--out)');
-      if ((cfg as { resume?: string }).resume === undefined) checkOverwrite(outDir, command, cfg.force);
-    }
+    if (cfg.out === undefined) checkOut(outDir, 'the default run directory (--out)', command, cfg);
     return { splits, model: b.model, modelName: b.name, outputs, outDir, backend, threads: cfg.threads };
   };
   const built = build(modelSpec, splits.info.sampleShape, outputs, new Rng(cfg.seed));

@@ -11,6 +11,9 @@
  */
 
 import { type SeriesTable, rowName } from './table.js';
+import { applyChannelStats, channelStats, meanStd, standardizeInPlace } from '../features/standardize.js';
+import { imagesToSequences } from '../datasets/common.js';
+import { MAX_ABS_VALUE } from '../validate.js';
 
 export const PREPROCESSING_FORMAT = 'tsdnas.preprocessing/1';
 
@@ -122,26 +125,9 @@ export function fitPreprocessing(train: SeriesTable, o: FitOptions = {}): Prepro
   }
   if (p.normalize === 'channel') {
     const { x } = shapeValues(train, p);
-    p.stats = channelMoments(x, p.channels, p.length);
+    p.stats = channelStats(x, p.channels, p.length);
   }
   return p;
-}
-
-/** Per-channel mean and population std in float64; a constant channel gets std 1. */
-function channelMoments(x: Float32Array, channels: number, length: number): { mean: number; std: number }[] {
-  const size = channels * length;
-  const n = x.length / size;
-  const out: { mean: number; std: number }[] = [];
-  for (let c = 0; c < channels; c++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) for (let t = 0; t < length; t++) s += x[i * size + c * length + t];
-    const mean = s / Math.max(1, n * length);
-    let v = 0;
-    for (let i = 0; i < n; i++) for (let t = 0; t < length; t++) v += (x[i * size + c * length + t] - mean) ** 2;
-    const std = Math.sqrt(v / Math.max(1, n * length));
-    out.push({ mean, std: std > 1e-12 ? std : 1 });
-  }
-  return out;
 }
 
 /** Missing values of one channel row, filled in place; returns how many were filled. */
@@ -207,7 +193,7 @@ function shapeValues(t: SeriesTable, p: Preprocessing): { x: Float32Array; fille
       const row = t.series[i].slice(c * L, (c + 1) * L);
       filled += fillMissing(row, p.missing, () => `${t.source}: ${rowName(t, i)}, channel ${c + 1}`);
       for (let k = 0; k < row.length; k++) {
-        if (!Number.isFinite(row[k]) || Math.abs(row[k]) > 1e30) {
+        if (!Number.isFinite(row[k]) || Math.abs(row[k]) > MAX_ABS_VALUE) {
           throw new Error(`${t.source}: ${rowName(t, i)}, channel ${c + 1}, step ${k + 1}: value ${row[k]} is not a usable number (|x| must be < 1e30); fix or remove that row`);
         }
       }
@@ -239,7 +225,8 @@ export function applyPreprocessing(t: SeriesTable, p: Preprocessing): Prepared {
   const kept = keep === null ? Int32Array.from(t.series, (_, i) => i) : Int32Array.from(keep);
   const shaped = shapeValues(table, p);
   normalizeInPlace(shaped.x, p);
-  const x = p.sampleShape.length === 3 ? timeMajor(shaped.x, p.channels, p.length) : shaped.x;
+  // The image layout is time × channels: the per-sample transpose of [C][L].
+  const x = p.sampleShape.length === 3 ? imagesToSequences(shaped.x, shaped.x.length / (p.channels * p.length), p.channels, p.length) : shaped.x;
   const filled = shaped.filled;
   let y: Int32Array | Float32Array | null = null;
   if (labels !== null) {
@@ -249,40 +236,14 @@ export function applyPreprocessing(t: SeriesTable, p: Preprocessing): Prepared {
   return { x, y, kept, filled };
 }
 
-/** [n][C][L] → [n][L][C] (the image layout: time × features). */
-function timeMajor(x: Float32Array, C: number, L: number): Float32Array {
-  const out = new Float32Array(x.length);
-  const size = C * L;
-  for (let base = 0; base < x.length; base += size) {
-    for (let c = 0; c < C; c++) for (let t = 0; t < L; t++) out[base + t * C + c] = x[base + c * L + t];
-  }
-  return out;
-}
-
 function normalizeInPlace(x: Float32Array, p: Preprocessing): void {
-  const L = p.length;
-  const size = p.channels * L;
   if (p.normalize === 'channel') {
     const stats = p.stats;
     if (stats === undefined || stats.length !== p.channels) throw new Error(`preprocessing: 'channel' normalisation needs ${p.channels} fitted mean/std pairs`);
-    for (let base = 0; base < x.length; base += size) {
-      for (let c = 0; c < p.channels; c++) {
-        const inv = 1 / stats[c].std;
-        for (let t = 0; t < L; t++) x[base + c * L + t] = (x[base + c * L + t] - stats[c].mean) * inv;
-      }
-    }
+    applyChannelStats(x, p.channels, p.length, stats);
   } else if (p.normalize === 'series') {
     // Each channel of each series to zero mean and unit variance (the UCR archive's convention).
-    for (let off = 0; off < x.length; off += L) {
-      let s = 0;
-      for (let t = 0; t < L; t++) s += x[off + t];
-      const mean = s / L;
-      let v = 0;
-      for (let t = 0; t < L; t++) v += (x[off + t] - mean) ** 2;
-      const std = Math.sqrt(v / L);
-      const inv = std > 1e-12 ? 1 / std : 1;
-      for (let t = 0; t < L; t++) x[off + t] = (x[off + t] - mean) * inv;
-    }
+    for (let off = 0; off < x.length; off += p.length) standardizeInPlace(x, meanStd(x, off, off + p.length), off, off + p.length);
   }
 }
 
