@@ -5,17 +5,17 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { checkSplits } from '../validate.js';
 import { DATASET_NAMES, loadDataset } from '../datasets/registry.js';
 import { dirExists, fileExists } from '../files.js';
 import type { DatasetSplits, LoadOptions } from '../types.js';
 import { nearest } from '../../util/schema.js';
-import { assembleSplits, heldOutTest } from './assemble.js';
+import { assembleSplits, fixedSplitsOf, heldOutTest } from './assemble.js';
 import { applyPreprocessing, mappedLabel, selectRows, type Preprocessing } from './preprocess.js';
 import { readUserTables, specForPath, withSavedFeatures } from './read.js';
 import { rowName, type SeriesTable } from './table.js';
-import { checkDatasetSpec, type DatasetSpec } from './spec.js';
+import { checkDatasetSpec, checkSplitIndices, INLINE_SPLITS, type DatasetSpec, type FixedSplits } from './spec.js';
 
 /** Reads and validates a dataset description file. */
 export function readDatasetSpec(path: string): DatasetSpec {
@@ -34,6 +34,33 @@ export function readDatasetSpec(path: string): DatasetSpec {
   return checkDatasetSpec(value, path);
 }
 
+/**
+ * The description's "splits", checked: the JSON file it names (relative to the description, like
+ * `train`), or the inline object; undefined without "splits". Errors name the file.
+ */
+export function readSplitsFile(spec: DatasetSpec, baseDir: string, ref: string): FixedSplits | undefined {
+  if (spec.splits === undefined) return undefined;
+  if (typeof spec.splits === 'object') return { ...checkSplitIndices(spec.splits, INLINE_SPLITS, 'splits'), source: `${ref} ("splits")` };
+  const path = spec.splits.startsWith('/') ? spec.splits : join(baseDir, spec.splits);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`${path}: cannot read the split indices named by "splits" in ${ref} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the path is relative to the description file`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${path}: not valid JSON (${(e as Error).message}); expected {"train": [..], "val": [..], "test"?: [..]} of 0-based row indices`);
+  }
+  try {
+    return { ...checkSplitIndices(value, spec.splits), source: path };
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+}
+
 export type DatasetRef = { kind: 'named'; name: string } | { kind: 'user'; spec: DatasetSpec; baseDir: string; ref: string };
 
 /** What a --dataset value means; an unknown word names the nearest dataset. */
@@ -50,9 +77,11 @@ export function loadAnyDataset(ref: string | DatasetRef, opts: LoadOptions = {})
   const r = typeof ref === 'string' ? resolveDatasetRef(ref) : ref;
   if (r.kind === 'named') return loadDataset(r.name, opts);
   if (opts.layout !== undefined && r.spec.layout === undefined) r.spec.layout = opts.layout;
+  // A malformed splits file fails before the data files are read (they may take a while).
+  const splits = readSplitsFile(r.spec, r.baseDir, r.ref);
   const tables = readUserTables(r.spec, r.baseDir);
   // The rows were checked when read (preprocess.ts); this also covers what normalisation made of them.
-  return checkSplits(assembleSplits(tables.train, tables.test, r.spec, { seed: opts.seed, limit: opts.limit, source: tables.source, features: tables.features }));
+  return checkSplits(assembleSplits(tables.train, tables.test, r.spec, { seed: opts.seed, limit: opts.limit, source: tables.source, features: tables.features, splits }));
 }
 
 export interface ModelInputs {
@@ -82,7 +111,9 @@ export function prepareForModel(ref: string | DatasetRef, p: Preprocessing, part
   const tables = readUserTables(withSavedFeatures(r.spec, p.features), r.baseDir);
   let table: SeriesTable;
   if (part === 'test') {
-    table = tables.test ?? selectRows(tables.train, heldOutTest(tables.train, { ...r.spec, task: p.task }).b);
+    // The test rows the training run used: with fixed splits, their 'test' list or the share of the rows in neither list.
+    const fixed = fixedSplitsOf(tables.train, tables.test, r.spec, readSplitsFile(r.spec, r.baseDir, r.ref));
+    table = tables.test ?? selectRows(tables.train, heldOutTest(tables.train, { ...r.spec, task: p.task }, fixed).b);
   } else {
     table = tables.test === null ? tables.train : concatTables(tables.train, tables.test);
   }

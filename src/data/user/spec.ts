@@ -46,6 +46,34 @@ export interface WfdbSpec {
   symbols?: string[];
 }
 
+/**
+ * Fixed split indices, as a paper's protocol publishes them: 0-based rows of the training file
+ * (the rows as the reader yields them, before the label map drops any). `train_idx` / `val_idx` /
+ * `test_idx` are the names in PLiNIO's split files, accepted as they are.
+ */
+export interface SplitIndicesSpec {
+  train?: number[];
+  val?: number[];
+  test?: number[];
+  train_idx?: number[];
+  val_idx?: number[];
+  test_idx?: number[];
+  /** Free text (where the indices come from); not used. */
+  note?: string;
+}
+
+/** Split indices after checking: one name per list, lists disjoint, no row twice. */
+export interface FixedSplits {
+  train: number[];
+  val: number[];
+  /** Rows of the training file held out for testing; null = the test file, or a seeded hold-out of the rows in neither list. */
+  test: number[] | null;
+  /** How notes name them: the file as the description writes it, or the description's inline "splits". */
+  name: string;
+  /** How errors name them: the file as read, or the description file. */
+  source: string;
+}
+
 export interface DatasetSpec {
   format?: typeof DATASET_SPEC_FORMAT;
   name: string;
@@ -71,6 +99,11 @@ export interface DatasetSpec {
   splitBy?: 'sample' | 'group';
   /** Seed of the test split (fixed, so every run seed tests on the same rows); default 0. */
   splitSeed?: number;
+  /**
+   * Fixed rows for training / validation (and optionally test), inline or a JSON file relative to
+   * the description: replaces the drawn validation split (not with valFraction / splitBy).
+   */
+  splits?: string | SplitIndicesSpec;
   /**
    * Folders of files (class sub-folders of .wav / .csv): a regular expression whose first
    * capture group, matched against each file name, is its group (speaker, subject, recording).
@@ -137,6 +170,7 @@ const FIELDS: Record<string, Check> = {
   valFraction: fraction,
   splitBy: oneOf(['sample', 'group']),
   splitSeed: num(0, 2 ** 32 - 1, true),
+  splits: (v) => (str(v, '') === null || (typeof v === 'object' && v !== null && !Array.isArray(v)) ? null : 'a path to a JSON file of split indices, or an object {"train": [..], "val": [..], "test"?: [..]}'),
   csv: section({
     delimiter: (v) => (typeof v === 'string' && [',', ';', '\t', '|', ' '].includes(v) ? null : "one of ',', ';', '\\t', '|', ' '"),
     header: bool, labelColumn: columnOrNull, groupColumn: column, ignoreColumns: columns, channels: num(1, 65536, true), columns,
@@ -173,8 +207,88 @@ export function checkDatasetSpec(value: unknown, source: string): DatasetSpec {
     if (obj.train === undefined) throw new Error("'train' is missing: the file or folder holding the training data");
     if (obj.task === 'regression' && (obj.classes !== undefined || obj.labelMap !== undefined)) throw new Error("'classes' and 'labelMap' apply to classification, but 'task' is 'regression'");
     if (obj.test !== undefined && obj.testFraction !== undefined) throw new Error("give either 'test' (a test file) or 'testFraction' (a held-out share of 'train'), not both");
+    if (obj.splits !== undefined) {
+      for (const k of ['valFraction', 'splitBy']) {
+        if (obj[k] !== undefined) throw new Error(`give either 'splits' (fixed training and validation rows) or '${k}' (how the validation rows are drawn), not both; drop '${k}'`);
+      }
+      // Inline indices are checked now; a file of them when it is read (load.ts).
+      if (typeof obj.splits === 'object') {
+        const fixed = checkSplitIndices(obj.splits, INLINE_SPLITS, 'splits');
+        checkFixedTestConflicts(fixed, obj.test !== undefined, obj.testFraction !== undefined);
+      }
+    }
   } catch (e) {
     throw new Error(`${source}: ${(e as Error).message}`);
   }
   return obj as unknown as DatasetSpec;
+}
+
+/** How notes and errors name split indices written into the description itself. */
+export const INLINE_SPLITS = `the description's "splits"`;
+
+const SPLIT_LISTS = { train: ['train', 'train_idx'], val: ['val', 'val_idx'], test: ['test', 'test_idx'] } as const;
+
+/**
+ * Checks split indices (the content of a splits file, or the inline "splits" object) and names
+ * the lists: integers ≥ 0, no row twice, no row in two lists, train and val not empty. Whether
+ * the rows exist is checked against the training file once it is read (assemble.ts). `name` is
+ * how notes name them, `where` prefixes keys in errors (e.g. 'splits' → 'splits.val').
+ */
+export function checkSplitIndices(value: unknown, name: string, where = ''): FixedSplits {
+  const at = (k: string) => (where === '' ? `'${k}'` : `'${where}.${k}'`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`split indices must be a JSON object {"train": [..], "val": [..], "test"?: [..]}`);
+  const obj = value as Record<string, unknown>;
+  const known = [...SPLIT_LISTS.train, ...SPLIT_LISTS.val, ...SPLIT_LISTS.test, 'note'];
+  for (const k of Object.keys(obj)) {
+    if (!known.includes(k)) {
+      const near = nearest(k, known);
+      throw new Error(`unknown key ${at(k)} in the split indices${near ? ` (did you mean ${at(near)}?)` : ''}; known keys: ${known.join(', ')}`);
+    }
+  }
+  if (obj.note !== undefined && typeof obj.note !== 'string') throw new Error(`${at('note')} must be a string`);
+  const list = (part: keyof typeof SPLIT_LISTS): number[] | null => {
+    const [key, alias] = SPLIT_LISTS[part];
+    if (obj[key] !== undefined && obj[alias] !== undefined) throw new Error(`give ${at(key)} or ${at(alias)} (the same list), not both`);
+    const k = obj[key] !== undefined ? key : alias;
+    const v = obj[k];
+    if (v === undefined) return null;
+    if (!Array.isArray(v)) throw new Error(`${at(k)} must be a list of 0-based row indices of the training file`);
+    v.forEach((i, pos) => {
+      if (typeof i !== 'number' || !Number.isInteger(i) || i < 0) throw new Error(`${at(k)}[${pos}] = ${JSON.stringify(i)?.slice(0, 40)} is not a row index; expected an integer ≥ 0 (0-based rows of the training file)`);
+    });
+    if (v.length === 0 && part !== 'test') throw new Error(`${at(k)} is empty; list at least one row of the training file`);
+    const seen = new Set<number>();
+    for (const i of v as number[]) {
+      if (seen.has(i)) throw new Error(`${at(k)} lists row ${i} twice; every row may be used once`);
+      seen.add(i);
+    }
+    return v as number[];
+  };
+  const train = list('train');
+  const val = list('val');
+  const test = list('test');
+  if (train === null) throw new Error(`${at('train')} is missing: the 0-based rows of the training file to train on (or '${SPLIT_LISTS.train[1]}')`);
+  if (val === null) throw new Error(`${at('val')} is missing: the 0-based rows of the training file to validate on (or '${SPLIT_LISTS.val[1]}')`);
+  if (test !== null && test.length === 0) throw new Error(`${at('test')} is empty; leave it out to test on the test file (or a held-out share of the rows in neither list)`);
+  const parts: [string, number[]][] = [['train', train], ['val', val], ...(test !== null ? [['test', test] as [string, number[]]] : [])];
+  const owner = new Map<number, string>();
+  for (const [part, rows] of parts) {
+    for (const i of rows) {
+      const other = owner.get(i);
+      if (other !== undefined) throw new Error(`row ${i} is in both ${at(other)} and ${at(part)}; a row may be in one list only`);
+      owner.set(i, part);
+    }
+  }
+  return { train, val, test, name, source: name };
+}
+
+/**
+ * Where the test rows come from, given fixed splits: their `test` list, a test file, or a share
+ * of the rows in neither list — never two of them. `testGiven` covers any test data the reader
+ * brings (a test file, an .npz's test arrays, WFDB test records).
+ */
+export function checkFixedTestConflicts(fixed: FixedSplits, testGiven: boolean, testFraction: boolean): void {
+  if (fixed.test === null) return;
+  if (testGiven) throw new Error(`${fixed.source} lists 'test' rows, and the description gives test data too ('test', or the reader's test arrays / records); keep one: drop the 'test' list to test on the test data, or the test data to test on the listed rows`);
+  if (testFraction) throw new Error(`${fixed.source} lists 'test' rows, so 'testFraction' has nothing to draw; drop 'testFraction'`);
 }
