@@ -17,12 +17,12 @@ export const TRAIN_SCHEMA = {
   labelSmoothing: { type: 'number', default: 0, min: 0, max: 1, help: 'label smoothing of the cross-entropy' },
   huberDelta: { type: 'number', default: 1, min: 0, help: 'delta of the huber loss (in standardised target units)' },
   clipGradNorm: { type: 'number', default: 0, min: 0, help: 'clip the global gradient norm to this value (0 = off)' },
-  patience: { type: 'number', default: 0, min: 0, integer: true, help: 'stop after this many epochs without validation improvement (0 = never)' },
+  patience: { type: 'number', default: 0, min: 0, integer: true, help: "stop after this many epochs without validation improvement (0 = never): of the metric, or of the loss with select 'best-loss'" },
   augScale: { type: 'number', default: 0, min: 0, max: 1, help: 'augmentation: random amplitude scaling ±this fraction (0 = off)' },
   augNoise: { type: 'number', default: 0, min: 0, help: 'augmentation: std of additive Gaussian noise (0 = off)' },
   augShift: { type: 'number', default: 0, min: 0, integer: true, help: 'augmentation: random shift of up to this many time steps (0 = off)' },
-  select: { type: 'string', default: 'best', choices: ['best', 'last'], help: "weights kept at the end: the best validation epoch, or the last epoch" },
-  seed: { type: 'number', default: 0, integer: true, min: 0, help: 'seed of initialisation, shuffling, dropout and the validation split' },
+  select: { type: 'string', default: 'best', choices: ['best', 'best-loss', 'last'], help: "weights kept at the end: best = the epoch of best validation metric (ties: lower loss), best-loss = the first epoch of lowest validation loss (as PLiNIO's scripts), last = the last epoch" },
+  seed: { type: 'number', default: 0, integer: true, min: 0, help: 'seed of initialisation, shuffling, dropout and the validation split (a dataset description with "splits" fixes that split instead)' },
 } as const satisfies Schema;
 
 export type TrainConfig = ConfigOf<typeof TRAIN_SCHEMA>;

@@ -1,7 +1,7 @@
 /**
  * The training protocol as one library call: epochs of mini-batch training with an optimiser
- * and a schedule, validation after every epoch, the best weights (by validation metric) kept and
- * restored at the end, optional early stopping.
+ * and a schedule, validation after every epoch, the best weights (by validation metric, or by
+ * validation loss with select 'best-loss') kept and restored at the end, optional early stopping.
  */
 
 import type { Tensor } from '../../tensor/tensor.js';
@@ -137,7 +137,10 @@ export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hook
   const sched = makeScheduler(opt, cfg);
   const history: EpochRecord[] = [];
   // Best epoch: highest validation metric, ties broken by lower validation loss (a small
-  // validation split, e.g. ECG200's 20 series, ties often).
+  // validation split, e.g. ECG200's 20 series, ties often). With select 'best-loss': the first
+  // epoch of lowest validation loss, as PLiNIO's reference scripts keep it. `best` then holds
+  // that epoch's metric; the comparison reads only `bestLoss`, which a resume restores, so a
+  // resumed run picks the same epoch.
   let best = -Infinity;
   let bestLoss = Infinity;
   let bestEpoch = 0;
@@ -206,7 +209,8 @@ export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hook
     lastGoodEpoch = epoch;
     hooks.onEpoch?.(rec);
     const score = MetricAccumulator.score(va);
-    if (score > best || (score === best && va.loss < bestLoss)) {
+    const improved = cfg.select === 'best-loss' ? va.loss < bestLoss : score > best || (score === best && va.loss < bestLoss);
+    if (improved) {
       best = score;
       bestLoss = va.loss;
       bestEpoch = epoch;
@@ -217,7 +221,7 @@ export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hook
     }
     hooks.onEpochEnd?.(progress(epoch, rng.getState()));
   }
-  if (cfg.epochs > 0 && cfg.select === 'best') restore(model, bestState);
+  if (cfg.epochs > 0 && cfg.select !== 'last') restore(model, bestState);
   if (cfg.select === 'last') bestEpoch = history.length;
   return { history, bestEpoch, ctx, seconds: (performance.now() - t0) / 1000 };
 }
