@@ -52,10 +52,12 @@ const TIME = '/usr/bin/time';
 
 /**
  * The kit's protocol (../shared/peers/plinio/README.md, scripts/run_pit.py) as `tsdnas sweep`
- * options: [flag, value, what the kit does]. Edit here to change the comparison; options after
- * `--` override single entries for one run.
+ * options: [flag, value, what the kit does, when]. Edit here to change the comparison; options
+ * after `--` override single entries for one run. `when`: 'lambdas' = only for a λ sweep;
+ * 'if-available' = only when this tsdnas has the option (older ones lack it: noted in the output).
  */
-const TSDNAS_PROTOCOL: readonly (readonly [string, string, string])[] = [
+type ProtocolFlag = readonly [flag: string, value: string, kit: string, when?: 'lambdas' | 'if-available'];
+const TSDNAS_PROTOCOL: readonly ProtocolFlag[] = [
   ['--batch-size', '16', 'BS = 16'],
   ['--optimizer', 'adam', 'torch.optim.Adam for weights (warm-up, search, fine-tune)'],
   ['--lr', '1e-3', 'WARMUP_LR = NET_LR = FT_LR = 1e-3'],
@@ -63,15 +65,19 @@ const TSDNAS_PROTOCOL: readonly (readonly [string, string, string])[] = [
   ['--scheduler', 'none', 'constant learning rate'],
   ['--warmup-epochs', '40', 'WARMUP_EPOCHS = 40'],
   ['--search-epochs', '60', 'SEARCH_EPOCHS = 60'],
-  ['--search-patience', '15', 'PATIENCE = 15 on the validation objective'],
+  ['--search-patience', '15', 'PATIENCE = 15 on the search objective'],
   ['--finetune-epochs', '30', 'FT_EPOCHS = 30'],
   ['--select', 'best-loss', 'fit() keeps the first epoch of lowest validation loss (warm-up, fine-tune)'],
-  ['--regularizer', 'plain', 'task loss + λ·cost'],
+  ['--regularizer', 'plain', 'task loss + λ·cost (not passed with --budgets, which picks its own)', 'lambdas'],
   ['--cost', 'params', 'plinio.cost.params'],
   ['--discrete-cost', 'true', 'PIT(discrete_cost=True)'],
   ['--search-channels', 'true', 'output channels searched'],
   ['--search-receptive-field', 'true', 'receptive field searched'],
   ['--search-dilation', 'true', 'dilation searched'],
+  ['--search-objective', 'mask-pass', 'objective = mean task loss + λ·cost over the mask pass on validation (train-mode BatchNorm)', 'if-available'],
+  ['--search-select', 'best', 'the search keeps the state of the best objective', 'if-available'],
+  ['--val-order', 'fixed', 'mask pass with shuffle=False', 'if-available'],
+  ['--min-mask-steps', '1', 'one pass over the validation split per search epoch', 'if-available'],
   ['--threads', '1', 'torch.set_num_threads(1) (--threads 1 of run_peer.py)'],
   // Not set: --mask-lr (tsdnas derives its own; the kit uses Adam(2e-2) for the masks, below).
 ];
@@ -255,7 +261,7 @@ interface TsdnasSeedRun {
   backend: string | null;
   sweepSeconds: number | null;
   seedNet: { params: number; macs: number; valAcc: number; testAcc: number; seconds: number; warmupEpochs: number };
-  points: (RunPoint & { maskLr: number | null; seconds: number | null; testMacroF1: number | null; valAcc: number | null })[];
+  points: (RunPoint & { maskLr: number | null; seconds: number | null; phaseSeconds: { search?: number; finetune?: number } | null; testMacroF1: number | null; valAcc: number | null })[];
 }
 
 /** A number in a point summary that is the test accuracy right after export (before fine-tuning), if tsdnas records one. */
@@ -267,6 +273,7 @@ function afterExport(s: Record<string, unknown>): number | null {
     }
     return null;
   };
+  if (typeof s.exportTestMetric === 'number') return s.exportTestMetric;
   const nested = ['export', 'exported', 'afterExport'].map((k) => s[k]).find((v) => typeof v === 'object' && v !== null) as Record<string, unknown> | undefined;
   return look(s, '') ?? (nested === undefined ? null : look(nested, 'export.'));
 }
@@ -286,11 +293,11 @@ function readTsdnasRun(dir: string, seed: number, o: Options, child: ChildRun): 
   const log = existsSync(join(dir, 'run.log')) ? readFileSync(join(dir, 'run.log'), 'utf8') : '';
   const backend = /backend (\w+)/.exec(log)?.[1] ?? null;
   const grid = o.budgets ?? o.lambdas.map(String);
-  if (front.points.length !== grid.length) throw new Error(`${dir}/front.json: ${front.points.length} points for ${grid.length} ${o.budgets ? 'budgets' : 'λ values'}`);
+  if (front.points.length !== grid.length) throw new Error(`${dir}/front.json: ${front.points.length} points for ${grid.length} ${o.budgets ? 'budgets (does this tsdnas sweep run --budgets yet?)' : 'λ values'}; log ${child.log}`);
   const points = front.points.map((_, i) => {
     const s = JSON.parse(readFileSync(join(dir, `point-${i}`, 'summary.json'), 'utf8')) as Record<string, unknown> & {
       strength: number; params: number; macs: number; testMetric: number; valMetric: number; testMacroF1?: number; searchBestEpoch?: number;
-      searchHistory?: unknown[]; maskLr?: number; seconds?: number; layers: { kind: string; cin: number; cout: number; kernel: string; dilation: string }[];
+      searchHistory?: unknown[]; maskLr?: number; seconds?: number; phaseSeconds?: { search?: number; finetune?: number }; layers: { kind: string; cin: number; cout: number; kernel: string; dilation: string }[];
     };
     if (o.budgets === null && Math.abs(s.strength - o.lambdas[i]) > 1e-12 * Math.max(1, o.lambdas[i])) throw new Error(`${dir}/point-${i}: strength ${s.strength}, expected λ ${o.lambdas[i]}`);
     return {
@@ -298,7 +305,7 @@ function readTsdnasRun(dir: string, seed: number, o: Options, child: ChildRun): 
       lambda: typeof s.strength === 'number' ? s.strength : null,
       params: s.params, macs: s.macs, testAcc: s.testMetric, testAccAfterExport: afterExport(s),
       searchEpochs: s.searchHistory?.length ?? null, searchBestEpoch: s.searchBestEpoch ?? null, arch: tsdnasArch(s.layers),
-      maskLr: s.maskLr ?? null, seconds: s.seconds ?? null, testMacroF1: s.testMacroF1 ?? null, valAcc: s.valMetric ?? null,
+      maskLr: s.maskLr ?? null, seconds: s.seconds ?? null, phaseSeconds: s.phaseSeconds ?? null, testMacroF1: s.testMacroF1 ?? null, valAcc: s.valMetric ?? null,
     };
   });
   const sd = front.seed;
@@ -309,12 +316,20 @@ function readTsdnasRun(dir: string, seed: number, o: Options, child: ChildRun): 
   };
 }
 
+/** Whether `tsdnas sweep --help` lists the option. */
+const hasOption = (help: string, flag: string): boolean => new RegExp(`^\\s*${flag}\\s`, 'm').test(help);
+
+/** The protocol entries that apply to this run and this tsdnas. */
+function protocolFlags(o: Options, help: string): ProtocolFlag[] {
+  return TSDNAS_PROTOCOL.filter(([flag, , , when]) => (when === 'lambdas' ? o.budgets === null : when === 'if-available' ? hasOption(help, flag) : true));
+}
+
 /** The sweep's options: the protocol table minus what `extra` overrides, then the grid and `extra`. */
-function sweepArgs(o: Options, descPath: string, archFile: string, seed: number, outDir: string): { args: string[]; overridden: string[] } {
+function sweepArgs(o: Options, descPath: string, archFile: string, seed: number, outDir: string, help: string): { args: string[]; overridden: string[] } {
   const given = new Set(o.extra.filter((a) => a.startsWith('--')).map((a) => a.split('=')[0]));
   const overridden = TSDNAS_PROTOCOL.filter(([f]) => given.has(f)).map(([f, v]) => `${f} ${v}`);
   const args = ['sweep', '--dataset', descPath, '--model', archFile, '--seed', String(seed), '--out', outDir, '--force'];
-  for (const [flag, value] of TSDNAS_PROTOCOL) if (!given.has(flag)) args.push(flag, value);
+  for (const entry of protocolFlags(o, help)) if (!given.has(entry[0])) args.push(entry[0], entry[1]);
   if (!given.has('--lambdas') && !given.has('--budgets')) args.push(...(o.budgets === null ? ['--lambdas', o.lambdas.join(',')] : ['--budgets', o.budgets.join(',')]));
   return { args: [...args, ...o.extra], overridden };
 }
@@ -429,7 +444,9 @@ function main(): number {
   const help = tsdnasOutput(['sweep', '--help']).text;
   const gaps: string[] = [];
   if (!help.includes('best-loss') && !o.extra.some((a) => a.startsWith('--select'))) gaps.push("tsdnas sweep has no '--select best-loss' (keep the epoch of lowest validation loss in warm-up and fine-tune, as the kit): warm-up and fine-tune would keep another epoch");
-  if (o.budgets !== null && !/--budgets\b/.test(help)) gaps.push("tsdnas sweep has no '--budgets' option yet: run with --lambdas");
+  const absent = TSDNAS_PROTOCOL.filter(([flag, , , when]) => when === 'if-available' && !hasOption(help, flag));
+  if (absent.length > 0) notes.push(`tsdnas: this version has no ${absent.map(([f, v]) => `${f} ${v}`).join(', ')} — its own behaviour there (see the protocol table in bench/plinioSideBySide.ts)`);
+  if (o.budgets !== null && !hasOption(help, '--budgets')) gaps.push("tsdnas sweep has no '--budgets' option yet: run with --lambdas");
   mkdirSync(join(o.work, 'data'), { recursive: true });
   const { splits, source: splitsSource } = protocolSplits(o.dataset, ucr, kit);
   const splitsPath = join(o.work, 'data', 'splits.json');
@@ -469,7 +486,7 @@ function main(): number {
   let overridden: string[] = [];
   for (const seed of o.seeds) {
     const out = join(o.work, 'tsdnas', `seed-${seed}`);
-    const { args, overridden: ov } = sweepArgs(o, descPath, seedNet.file, seed, out);
+    const { args, overridden: ov } = sweepArgs(o, descPath, seedNet.file, seed, out, help);
     overridden = ov;
     console.log(`\ntsdnas seed ${seed}: tsdnas ${args.join(' ')}`);
     const child = runChild(`tsdnas sweep seed ${seed}`, tsdnasCli(args), join(o.work, 'logs', `tsdnas-seed${seed}.log`));
@@ -579,8 +596,13 @@ function main(): number {
   const avg = (v: number[]) => (v.length === 0 ? NaN : v.reduce((a, b) => a + b, 0) / v.length);
   const tsWarm = avg(tsRuns.map((r) => r.seedNet.seconds));
   const tsPoint = avg(tsPoints.flatMap((p) => (p.seconds === null ? [] : [p.seconds])));
-  say(`time per phase (mean wall s): tsdnas warm-up ${tsWarm.toFixed(1)}, search + fine-tune per point ${tsPoint.toFixed(1)}`
+  const tsSearch = avg(tsPoints.map((p) => p.phaseSeconds?.search ?? NaN));
+  const tsFt = avg(tsPoints.map((p) => p.phaseSeconds?.finetune ?? NaN));
+  const tsPhases = Number.isFinite(tsSearch) && Number.isFinite(tsFt) ? `search ${tsSearch.toFixed(1)} + fine-tune ${tsFt.toFixed(1)} per point` : `search + fine-tune per point ${tsPoint.toFixed(1)}`;
+  say(`time per phase (mean wall s): tsdnas warm-up ${tsWarm.toFixed(1)}, ${tsPhases}`
     + (peerRecs.length > 0 ? `; PLiNIO warm-up ${avg(peerRecs.map((r) => r.times?.warmup_s ?? NaN)).toFixed(1)}, search ${avg(peerRecs.map((r) => r.times?.search_s ?? NaN)).toFixed(1)} + fine-tune ${avg(peerRecs.map((r) => r.times?.finetune_s ?? NaN)).toFixed(1)} per point` : ''));
+  const lrs = [...new Set(tsPoints.flatMap((p) => (p.maskLr === null ? [] : [Number(p.maskLr.toPrecision(3))])))];
+  say(`mask learning rate: tsdnas ${lrs.join(', ') || '?'} (its own rule, --mask-lr not set)${peerRecs.length > 0 ? `; PLiNIO ${[...new Set(peerRecs.map((r) => r.mask_lr))].join(', ')}` : ''}`);
   say(`load average at start ${fmtLoad(load0)}, at end ${fmtLoad(load1)} (${cpus().length} cores)`);
   for (const n of notes) say(`note: ${n}`);
   if (gaps.length > 0) say(`NOT THE PROTOCOL (--allow-protocol-gaps): ${gaps.join(' | ')}`);
@@ -589,7 +611,7 @@ function main(): number {
   writeFileSync(file, JSON.stringify({
     date: new Date().toISOString(), dataset: o.dataset, seeds: o.seeds, lambdas: o.lambdas, budgets: o.budgets,
     protocolKept: gaps.length === 0 && overridden.length === 0 && o.peerEpochs === null, gaps, notes,
-    tsdnasProtocol: TSDNAS_PROTOCOL.map(([flag, value, kit]) => ({ flag, value, kit })), extraTsdnasArgs: o.extra, peerProtocol: PEER_PROTOCOL, peerEpochs: o.peerEpochs,
+    tsdnasProtocol: protocolFlags(o, help).map(([flag, value, kit]) => ({ flag, value, kit })), extraTsdnasArgs: o.extra, peerProtocol: PEER_PROTOCOL, peerEpochs: o.peerEpochs,
     git: gitState(), node: process.version, machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? null }, load: { start: load0, end: load1 },
     data: { description: descPath, splits: splitsPath, splitsSha1: sha, splitsSource, sizes: { train: splits.train.length, val: splits.val.length, test: splits.test?.length ?? null }, checks: dataChecks },
     seedNetwork: { ...seedNet, file: relative(REPO, seedNet.file) },
