@@ -74,10 +74,7 @@ const TSDNAS_PROTOCOL: readonly ProtocolFlag[] = [
   ['--search-channels', 'true', 'output channels searched'],
   ['--search-receptive-field', 'true', 'receptive field searched'],
   ['--search-dilation', 'true', 'dilation searched'],
-  ['--search-objective', 'mask-pass', 'objective = mean task loss + λ·cost over the mask pass on validation (train-mode BatchNorm)', 'if-available'],
-  ['--search-select', 'best', 'the search keeps the state of the best objective', 'if-available'],
-  ['--val-order', 'fixed', 'mask pass with shuffle=False', 'if-available'],
-  ['--min-mask-steps', '1', 'one pass over the validation split per search epoch', 'if-available'],
+  // Not set: the search's own knobs (objective, validation order, mask updates per epoch, mask lr): what is compared is tsdnas's defaults against the kit's tuned PLiNIO.
   ['--threads', '1', 'torch.set_num_threads(1) (--threads 1 of run_peer.py)'],
   // Not set: --mask-lr (tsdnas derives its own; the kit uses Adam(2e-2) for the masks, below).
 ];

@@ -12,7 +12,7 @@ import { DEFAULT_COSTS } from '../hw/index.js';
 import type { ModuleClass } from '../nas/pit/convert.js';
 import { pitConverter } from '../nas/pit/convert.js';
 import { SEARCH_SCHEMA, type SearchConfig } from '../nas/search/config.js';
-import { runSweep, type PointResult, type SeedResult, type SweepHooks } from '../nas/search/run.js';
+import { runSweep, seedCostOf, sweepPlan, type PointResult, type SeedResult, type SweepHooks, type SweepPlan } from '../nas/search/run.js';
 import { memoryBudgets } from '../nas/search/constraints.js';
 import { toSplits, type SplitsInput } from './data.js';
 import { needCost, resolveOptions, targetCostModels } from './options.js';
@@ -21,7 +21,7 @@ import { needCost, resolveOptions, targetCostModels } from './options.js';
 export type PitProtocolOptions = Partial<Omit<SearchConfig, 'target'>> & {
   /** Hardware target of the costs: a built-in name ('gap8', …) or a parsed target (parseTargetText). */
   target?: string | HardwareTarget;
-  /** Strengths of a sweep (default: `lambdas`, or `mus` for the multi-complexity regulariser). */
+  /** Strengths of a sweep in the regulariser's units (default: `budgets` — 50 %, 20 %, 5 %, 1 % of the seed's cost — or `lambdas` when given, `mus` for multi-complexity). */
   strengths?: readonly number[];
   /** Layers left as they are (module paths or classes), as in pit(). */
   exclude?: readonly (string | ModuleClass)[];
@@ -56,13 +56,6 @@ function run(model: Module, data: SplitsInput, options: PitProtocolOptions, who:
   needCost(names, cfg.cost, 'cost', who);
   if (cfg.regularizer === 'multi-complexity') needCost(names, cfg.opsCost, 'opsCost', who);
   for (const b of memoryBudgets(cfg)) needCost(names, b.cost, b.cost === 'flash' ? 'maxFlash' : 'maxRam', who);
-  let strengths: readonly number[];
-  if (!sweep) strengths = [cfg.regularizer === 'multi-complexity' ? cfg.mu : cfg.lambda];
-  else if (rest.strengths !== undefined) {
-    const s = rest.strengths as unknown;
-    if (!Array.isArray(s) || s.length === 0 || !s.every((v) => typeof v === 'number' && v >= 0)) throw new Error(`${who}: strengths must be a non-empty list of numbers ≥ 0, got ${JSON.stringify(s)}`);
-    strengths = s;
-  } else strengths = cfg.regularizer === 'multi-complexity' ? cfg.mus : cfg.lambdas;
   if (splits.info.sampleShape.join() !== splits.train.sampleShape.join()) throw new Error(`${who}: info.sampleShape [${splits.info.sampleShape.join(', ')}] differs from the training samples' [${splits.train.sampleShape.join(', ')}]`);
   const convert = pitConverter({
     inputShape: splits.info.sampleShape,
@@ -70,7 +63,19 @@ function run(model: Module, data: SplitsInput, options: PitProtocolOptions, who:
     exclude: (rest.exclude ?? []) as PitProtocolOptions['exclude'],
     costs,
   });
-  const r = runSweep(model, splits, cfg, strengths, convert, (rest.hooks ?? {}) as SweepHooks);
+  let plan: SweepPlan;
+  if (sweep && rest.strengths !== undefined) {
+    const s = rest.strengths as unknown;
+    if (!Array.isArray(s) || s.length === 0 || !s.every((v) => typeof v === 'number' && v >= 0)) throw new Error(`${who}: strengths must be a non-empty list of numbers ≥ 0, got ${JSON.stringify(s)}`);
+    plan = { regularizer: cfg.regularizer, strengths: s };
+  } else {
+    try {
+      plan = sweepPlan(cfg, () => seedCostOf(model, convert, cfg.cost), sweep);
+    } catch (e) {
+      throw new Error(`${who}: ${(e as Error).message}`);
+    }
+  }
+  const r = runSweep(model, splits, { ...cfg, regularizer: plan.regularizer }, plan.strengths, convert, (rest.hooks ?? {}) as SweepHooks);
   return {
     front: r.frontParams.map((i) => r.points[i]), frontMacs: r.frontMacs.map((i) => r.points[i]), points: r.points,
     warm: { ...r.seed, model }, config: cfg,

@@ -9,7 +9,7 @@ export type FieldSpec =
   | { type: 'string'; default: string; choices?: readonly string[]; help: string }
   | { type: 'optional-string'; default?: undefined; choices?: readonly string[]; help: string }
   | { type: 'boolean'; default: boolean; help: string }
-  | { type: 'number-list'; default: readonly number[]; min?: number; max?: number; help: string };
+  | { type: 'number-list'; default: readonly number[]; min?: number; max?: number; help: string; /** An empty list is a value (e.g. 'no λ grid: sweep budgets'); only as an array, never as '' */ allowEmpty?: boolean };
 
 export type Schema = Readonly<Record<string, FieldSpec>>;
 
@@ -77,7 +77,7 @@ function checkField(key: string, spec: FieldSpec, v: unknown, where: string): un
       // Number('') is 0: an empty entry ('1e-5,,1e-4', '') must not become a silent 0.
       if (typeof v === 'string' && v.split(',').some((s) => s.trim() === '')) throw bad('a comma-separated list of numbers without empty entries (e.g. 1e-6,5e-6)');
       const list = typeof v === 'string' ? v.split(',').map((s) => Number(s.trim())) : v;
-      if (!Array.isArray(list) || list.length === 0 || !list.every((x) => typeof x === 'number' && Number.isFinite(x))) throw bad('a non-empty list of numbers (e.g. 1e-6,5e-6)');
+      if (!Array.isArray(list) || (list.length === 0 && !(spec.allowEmpty === true && Array.isArray(v))) || !list.every((x) => typeof x === 'number' && Number.isFinite(x))) throw bad('a non-empty list of numbers (e.g. 1e-6,5e-6)');
       for (const x of list as number[]) {
         if ((spec.min !== undefined && x < spec.min) || (spec.max !== undefined && x > spec.max)) throw bad(`numbers in [${spec.min ?? '-∞'}, ${spec.max ?? '∞'}]`);
       }

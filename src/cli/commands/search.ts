@@ -12,7 +12,7 @@ import { fitScaler } from '../../nn/train/task.js';
 import { describeArchitecture } from '../../nn/serialize.js';
 import { architectureRows, formatArchitecture } from '../../nn/summary.js';
 import { SEARCH_SCHEMA, type SearchConfig } from '../../nas/search/config.js';
-import { runSweep, type SweepHooks, type PointResult, type SweepResult, type Converter } from '../../nas/search/run.js';
+import { runSweep, seedCostOf, sweepPlan, type SweepHooks, type PointResult, type SweepResult, type Converter, type SweepPlan } from '../../nas/search/run.js';
 import { toCsv } from '../../nas/search/pareto.js';
 import { describeSchema, resolveConfig, type ConfigOf, type Schema } from '../../util/schema.js';
 import { explainInterrupt } from '../interrupt.js';
@@ -38,8 +38,8 @@ export type SearchCommandConfig = ConfigOf<typeof SEARCH_COMMAND_SCHEMA>;
 
 export function searchHelp(sweep: boolean): string {
   const what = sweep
-    ? 'tsdnas sweep — PIT search for each strength of --lambdas (or --mus with --regularizer multi-complexity), one shared warm-up, Pareto front'
-    : 'tsdnas search — PIT search at one strength (--lambda), then export and fine-tune';
+    ? 'tsdnas sweep — PIT search for each budget of --budgets (default 50%,20%,5%,1% of the seed\'s --cost), or each λ of --lambdas (μ of --mus with --regularizer multi-complexity); one shared warm-up, Pareto front'
+    : 'tsdnas search — PIT search at one strength (--lambda) or one budget (--budgets 20%), then export and fine-tune';
   return `${what}
 
 usage: tsdnas ${sweep ? 'sweep' : 'search'} --dataset <name> [--model <seed>] [options] [--config file.json]
@@ -69,10 +69,14 @@ function writePoint(outDir: string, p: PointResult, index: number, run: ReturnTy
   writeFileAtomic(join(dir, 'architecture.txt'), formatArchitecture(layers) + '\n');
 }
 
-export function writeSweep(outDir: string, r: SweepResult, metric: 'accuracy' | 'mae', cfg: SearchConfig, seconds: number, hw: HardwareSetup | null = null): { json: string; csv: string } {
+export function writeSweep(outDir: string, r: SweepResult, metric: 'accuracy' | 'mae', cfg: SearchConfig, seconds: number, hw: HardwareSetup | null = null, plan?: SweepPlan): { json: string; csv: string } {
   const hf = hw === null ? null : hardwareFronts(r.points, metric);
   const rows = r.points.map((p, i) => ({
     ...pointRow(p, metric, i, hw),
+    ...(p.budget === undefined ? {} : { budget: plan?.budgets?.[i]?.text ?? p.budget.target, budget_target: p.budget.target, budget_met: p.budget.met, budget_projected: p.budget.projected }),
+    [`export_test_${metric}`]: p.exportTestMetric ?? null,
+    search_s: p.phaseSeconds === undefined ? null : Math.round(p.phaseSeconds.search),
+    finetune_s: p.phaseSeconds === undefined ? null : Math.round(p.phaseSeconds.finetune),
     front_params: r.frontParams.includes(i),
     front_macs: r.frontMacs.includes(i),
     ...(hf === null ? {} : { front_latency: hf.frontLatency.includes(i), front_energy: hf.frontEnergy.includes(i) }),
@@ -88,7 +92,8 @@ export function writeSweep(outDir: string, r: SweepResult, metric: 'accuracy' | 
     frontLatency: hf?.frontLatency, frontEnergy: hf?.frontEnergy,
     atSeedAccuracy: atSeedAccuracy(r.seed, r.points, metric),
   };
-  writeJsonAtomic(json, { metric, config: cfg, sweepSeconds: seconds, seed: { ...seedSummary, warmupHistory }, points: rows, frontParams: r.frontParams, frontMacs: r.frontMacs, ...hardware });
+  const budgets = plan?.budgets === undefined ? {} : { budgets: plan.budgets.map((b, i) => ({ text: b.text, share: b.share, target: plan.strengths[i] })) };
+  writeJsonAtomic(json, { metric, config: cfg, sweepSeconds: seconds, ...budgets, seed: { ...seedSummary, warmupHistory }, points: rows, frontParams: r.frontParams, frontMacs: r.frontMacs, ...hardware });
   writeFileAtomic(csv, toCsv([seedRow, ...rows]));
   return { json, csv };
 }
@@ -170,14 +175,13 @@ export function runSearchCommand(argv: string[], sweep: boolean, convertOverride
   const { positionals } = parsed;
   if (positionals.length > 0) throw new UsageError(`tsdnas ${command}: unexpected argument '${positionals[0]}'; options are given as --name value`);
   const cfg = parsed.config.resume === undefined ? parsed.config : resolveConfig(SEARCH_COMMAND_SCHEMA, [savedRunConfig(argv, parsed.config.resume, command)]);
-  const strengths = sweep ? (cfg.regularizer === 'multi-complexity' ? cfg.mus : cfg.lambdas) : [cfg.regularizer === 'multi-complexity' ? cfg.mu : cfg.lambda];
   return withPreparedRun(command, { ...cfg }, (run) => {
     const hw = setupHardware(cfg);
     return withThreads(run, () => {
       const release = lockFreshRun(run.outDir, command, cfg);
       const state = new SweepStateDir(run.outDir);
       try {
-        searchLocked(command, cfg, strengths, run, hw, state, convertOverride);
+        searchLocked(command, cfg, sweep, run, hw, state, convertOverride);
       } catch (e) {
         explainStop(e, command, state, run.outDir);
         throw e;
@@ -188,11 +192,19 @@ export function runSearchCommand(argv: string[], sweep: boolean, convertOverride
   });
 }
 
-function searchLocked(command: string, cfg: SearchCommandConfig, strengths: readonly number[], run: ReturnType<typeof prepareRun>, hw: HardwareSetup | null, state: SweepStateDir, convertOverride?: Converter): void {
+/** "20% (22,855 params)" for a budget point, the strength otherwise. */
+function pointLabel(plan: SweepPlan, i: number, cost: string): string {
+  const b = plan.budgets?.[i];
+  if (b === undefined) return String(plan.strengths[i]);
+  const v = plan.strengths[i];
+  const units = cost === 'flash' || cost === 'ram' ? formatBytes(v) : `${Math.round(v).toLocaleString('en-US')} ${cost}`;
+  return b.share === null ? units : `${b.text} (${units})`;
+}
+
+function searchLocked(command: string, cfg: SearchCommandConfig, sweep: boolean, run: ReturnType<typeof prepareRun>, hw: HardwareSetup | null, state: SweepStateDir, convertOverride?: Converter): void {
   const { splits, model, modelName, outDir } = run;
   const metric = splits.info.metric;
   const splitsUnit = splits.info.unit;
-  beginRunState(state, command, cfg, outDir);
   // The config as given (without --resume): what the front records.
   const { resume: _r, ...savedConfig } = cfg;
   const convert = convertOverride ?? pitConverter({
@@ -200,11 +212,23 @@ function searchLocked(command: string, cfg: SearchCommandConfig, strengths: read
     search: { channels: cfg.searchChannels, receptiveField: cfg.searchReceptiveField, dilation: cfg.searchDilation },
     ...(hw === null ? {} : { costs: hw.costs }),
   });
-  log(`tsdnas ${command}: ${splits.info.name} with ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters), ${cfg.regularizer} regulariser on ${cfg.cost}, strengths ${strengths.join(', ')}; backend ${backendLabel(run)}`);
+  // Validated before anything is written or trained: a bad --budgets fails at once.
+  let plan: SweepPlan;
+  try {
+    plan = sweepPlan(cfg, () => seedCostOf(model, convert, cfg.cost), sweep);
+  } catch (e) {
+    throw new UsageError(`tsdnas ${command}: ${(e as Error).message}`);
+  }
+  beginRunState(state, command, cfg, outDir);
+  const strengths = plan.strengths;
+  const labels = strengths.map((_, i) => pointLabel(plan, i, cfg.cost));
+  const runCfg: SearchConfig = { ...cfg, regularizer: plan.regularizer };
+  const what = plan.budgets !== undefined ? `budgets on ${cfg.cost}: ${labels.join(', ')}` : `${cfg.regularizer} regulariser on ${cfg.cost}, strengths ${strengths.join(', ')}`;
+  log(`tsdnas ${command}: ${splits.info.name} with ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters), ${what}; backend ${backendLabel(run)}`);
   if (hw !== null) log(`target ${hw.target.name}: ${hw.target.description}; memory budgets: ${hw.budgets.length === 0 ? 'none' : hw.budgets.map((b) => `${b.cost} ≤ ${b.text}`).join(', ')}`);
   let bar: ProgressBar | null = null;
-  const result = runSweep(model, splits, cfg, strengths, convert, withEvents<SweepHooks>({
-    onPhase: (phase, point) => log(`— ${phase}${point === null ? '' : ` (point ${point}, strength ${strengths[point]})`}`),
+  const result = runSweep(model, splits, runCfg, strengths, convert, withEvents<SweepHooks>({
+    onPhase: (phase, point) => log(`— ${phase}${point === null ? '' : ` (point ${point}, ${plan.budgets !== undefined ? 'budget' : 'strength'} ${labels[point]})`}`),
     onFitBatch: (epoch, done, total, loss) => {
       if (bar === null) bar = new ProgressBar({ total, label: `epoch ${epoch}` });
       bar.tick(1, { loss: loss.toFixed(4) });
@@ -226,7 +250,8 @@ function searchLocked(command: string, cfg: SearchCommandConfig, strengths: read
     onPoint: (p, i) => {
       writePoint(outDir, p, i, run, cfg);
       state.ledger.recordPoint(i);
-      log(`  point ${i}: params ${p.params.toLocaleString('en-US')}  MACs ${p.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, p.testMetric, splitsUnit)}  (${p.seconds.toFixed(0)} s)`);
+      const met = p.budget === undefined ? '' : `  budget ${labels[i]} ${p.budget.met ? 'met' : 'MISSED'}${p.budget.projected ? ' (projected: no search epoch met it)' : ''}`;
+      log(`  point ${i}: params ${p.params.toLocaleString('en-US')}  MACs ${p.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, p.testMetric, splitsUnit)} (right after export ${fmtMetric(metric, p.exportTestMetric ?? NaN, splitsUnit)})${met}  (${p.seconds.toFixed(0)} s)`);
       log(formatArchitecture(architectureRows(p.model)).split('\n').map((l) => `    ${l}`).join('\n'));
       if (hw !== null) log(`    on ${hw.target.name}: ${hardwareLine(p.costs)}\n    memory budgets: ${budgetLine(budgetChecks(hw, p.costs))}`);
     },
@@ -234,14 +259,20 @@ function searchLocked(command: string, cfg: SearchCommandConfig, strengths: read
   }, 'search'), state);
   // Over every segment of a resumed run, not only this one.
   const seconds = state.ledger.seconds();
-  const files = writeSweep(outDir, result, metric, savedConfig as SearchConfig, seconds, hw);
+  const files = writeSweep(outDir, result, metric, savedConfig as SearchConfig, seconds, hw, plan);
   // The run is complete (front and every point written): nothing left to resume.
   state.finish();
   console.log(`\nseed: params ${result.seed.params.toLocaleString('en-US')}  MACs ${result.seed.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, result.seed.testMetric, splitsUnit)}`);
-  console.log('point  strength   params      MACs        test       front(params/MACs)');
+  const byBudget = plan.budgets !== undefined;
+  const w = Math.max(10, ...labels.map((l) => l.length + 1));
+  console.log(`point  ${(byBudget ? 'budget' : 'strength').padEnd(w)} params      MACs        test       ${byBudget ? 'met  ' : ''}front(params/MACs)`);
   result.points.forEach((p, i) => {
-    console.log(`${String(i).padEnd(6)} ${p.strength.toExponential(1).padEnd(10)} ${String(p.params).padEnd(11)} ${String(p.macs).padEnd(11)} ${fmtMetric(metric, p.testMetric, splitsUnit).padEnd(10)} ${result.frontParams.includes(i) ? 'P' : '-'}${result.frontMacs.includes(i) ? 'M' : '-'}`);
+    const label = byBudget ? labels[i] : p.strength.toExponential(1);
+    const met = p.budget === undefined ? '' : (p.budget.met ? 'yes  ' : 'NO   ');
+    console.log(`${String(i).padEnd(6)} ${label.padEnd(w)} ${String(p.params).padEnd(11)} ${String(p.macs).padEnd(11)} ${fmtMetric(metric, p.testMetric, splitsUnit).padEnd(10)} ${met}${result.frontParams.includes(i) ? 'P' : '-'}${result.frontMacs.includes(i) ? 'M' : '-'}`);
   });
+  const missed = result.points.filter((p) => p.budget !== undefined && !p.budget.met).length;
+  if (byBudget) console.log(missed === 0 ? `every budget met` : `${missed} budget(s) missed: the seed cannot shrink that far (every layer keeps a channel and a tap); see the points above`);
   if (hw !== null) printHardwareFront(hw, result, metric, splitsUnit);
   const report = reportAfterRun(outDir);
   console.log(`\n${command} took ${(seconds / 60).toFixed(1)} min; front: ${files.json}, ${files.csv}; exported models: ${join(outDir, 'point-<i>/model.safetensors')}${report === null ? '' : `; report: ${report}`}`);

@@ -1,8 +1,12 @@
 /**
- * The mask-search phase of the protocol (docs/design.md#search-protocol): each epoch, one pass over the training
- * split updates the weights on the task loss alone, one pass over the validation split updates
- * the masks on task loss + regulariser; the validation objective decides early stopping, and
- * the best weights and masks are restored at the end.
+ * The mask-search phase of the protocol (docs/design.md#search-protocol): each epoch, one pass
+ * over the training split updates the weights on the task loss alone, then the masks are updated
+ * on the validation split (in a fixed order by default, passed over several times when it is too
+ * small to give `minMaskSteps` updates) on task loss + regulariser. The search objective (by
+ * default that mask pass's mean, the quantity the masks minimise) picks the kept epoch and drives
+ * early stopping; patience only counts once a mask can have crossed the threshold (and, for a
+ * budget, once the budget was met). A budget search keeps its best epoch at or under the budget
+ * and, if no epoch met it, projects the masks under it.
  */
 
 import { getRng, Rng, type RngState } from '../../tensor/rng.js';
@@ -17,7 +21,7 @@ import { checkFiniteOptimizer, checkFiniteState, TrainingDivergedError } from '.
 import { checkBatchBudget } from '../../nn/train/batchBudget.js';
 import type { OptimizerStateDict } from '../../nn/optim/stateDict.js';
 import type { Regularizer } from './regularizers.js';
-import { defaultMaskLr } from './regularizers.js';
+import { defaultMaskLr, epochsToThreshold } from './regularizers.js';
 import type { LayerState, SearchableModel } from './types.js';
 import type { SearchConfig } from './config.js';
 
@@ -26,6 +30,8 @@ export interface SearchEpochRecord {
   trainLoss: number;
   valLoss: number;
   valMetric: number;
+  /** Mean task loss of the epoch's mask pass(es) (train-mode BatchNorm). */
+  maskLoss?: number;
   /** Regulariser term on the validation objective (discrete costs). */
   regTerm: number;
   objective: number;
@@ -70,13 +76,54 @@ export interface SearchProgress {
    * Set when search epoch `epoch + 1` was interrupted (Ctrl-C): the pass and where it stopped,
    * and the weights pass's result when the masks pass was interrupted.
    */
-  partial?: { pass: 'weights' | 'masks'; epoch: PartialEpoch; weights: EpochResult | null };
+  partial?: { pass: 'weights' | 'masks'; epoch: PartialEpoch; weights: EpochResult | null; maskPass?: number; masksDone?: EpochResult[] };
+}
+
+/** How many passes over the validation split one search epoch makes, and the updates they give. */
+export function maskSchedule(valLength: number, batchSize: number, minSteps: number): { passes: number; stepsPerEpoch: number } {
+  const perPass = batchCount(valLength, batchSize, valLength % batchSize === 1);
+  const passes = Math.max(1, Math.ceil(minSteps / Math.max(perPass, 1)));
+  return { passes, stepsPerEpoch: passes * perPass };
+}
+
+/**
+ * A budget no search epoch met: shrink every mask parameter's magnitude by the same δ (so the
+ * order the search learnt is kept: the least important masks cross 0.5 first) and bisect for the
+ * smallest δ that brings the cost at or under the budget. When even every mask down does not
+ * (each layer keeps one channel and one tap), the smallest network is kept. Returns whether the
+ * masks were changed.
+ */
+export function projectUnderBudget(target: SearchableModel, c: { cost: string; target: number }): boolean {
+  const cost = (): number => noGrad(() => target.costs({ discrete: true })[c.cost].item());
+  if (cost() <= c.target) return false;
+  const params = target.maskParameters();
+  const orig = params.map((p) => Float64Array.from(p.data));
+  const shrink = (d: number): void => params.forEach((p, i) => {
+    const o = orig[i];
+    for (let j = 0; j < o.length; j++) p.data[j] = Math.sign(o[j]) * Math.max(Math.abs(o[j]) - d, 0);
+  });
+  let lo = 0;
+  let hi = orig.reduce((m, o) => o.reduce((a, v) => Math.max(a, Math.abs(v)), m), 0) + 1;
+  shrink(hi);
+  if (cost() > c.target) return true;
+  for (let it = 0; it < 40; it++) {
+    const mid = (lo + hi) / 2;
+    shrink(mid);
+    if (cost() <= c.target) hi = mid;
+    else lo = mid;
+  }
+  shrink(hi);
+  return true;
 }
 
 export interface SearchPhaseResult {
   history: SearchEpochRecord[];
   bestEpoch: number;
   maskLr: number;
+  /** Mask updates per search epoch (passes over the validation split × its batches). */
+  maskStepsPerEpoch?: number;
+  /** A budget search that met its budget in no epoch projects the masks under it before export. */
+  projected?: boolean;
 }
 
 export function costValues(target: SearchableModel): Record<string, number> {
@@ -94,8 +141,13 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
   checkBatchBudget(cfg.batchSize, splits.val, 'validation');
   const model = target.model;
   const rng = new Rng(cfg.seed * 7919 + 1031);
-  const maskUpdates = cfg.searchEpochs * batchCount(splits.val.length, cfg.batchSize);
+  const { passes, stepsPerEpoch } = maskSchedule(splits.val.length, cfg.batchSize, cfg.minMaskSteps);
+  const maskUpdates = cfg.searchEpochs * stepsPerEpoch;
   const maskLr = cfg.maskLr > 0 ? cfg.maskLr : defaultMaskLr(maskUpdates);
+  // Before a mask can have crossed 0.5 the cost cannot fall, so running out of patience then would stop every search unpruned.
+  const grace = epochsToThreshold(maskLr, stepsPerEpoch);
+  const budget = reg.constraint;
+  const feasible = (costs: Record<string, number>): boolean => budget === undefined || costs[budget.cost] <= budget.target;
   const wOpt = new Adam(target.weightParameters(), { lr: cfg.lr, weightDecay: cfg.weightDecay });
   const mOpt = new Adam(target.maskParameters(), { lr: maskLr, weightDecay: 0 });
   const history: SearchEpochRecord[] = [];
@@ -138,7 +190,9 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
     const partial = epoch === first ? resume?.partial : undefined;
     let pass: 'weights' | 'masks' = 'weights';
     let tr: EpochResult | null = partial?.pass === 'masks' ? partial.weights : null;
+    const masks: EpochResult[] = partial?.pass === 'masks' ? [...(partial.masksDone ?? [])] : [];
     let rec: SearchEpochRecord;
+    let objective: number;
     try {
       tr ??= trainEpoch(model, splits.train, ctx, {
         epoch, batchSize: cfg.batchSize, rng, optimizers: [wOpt],
@@ -147,12 +201,15 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
         resume: partial?.pass === 'weights' ? partial.epoch : undefined,
       });
       pass = 'masks';
-      trainEpoch(model, splits.val, ctx, {
-        epoch, batchSize: cfg.batchSize, rng, optimizers: [mOpt],
-        resume: partial?.pass === 'masks' ? partial.epoch : undefined,
-        extraLoss: (taskLoss) => reg.term(target.costs({ discrete: cfg.discreteCost }), { epoch, epochs: cfg.searchEpochs, taskLoss }),
-        onBatch: (d, t, l) => hooks.onBatch?.('masks', epoch, d, t, l),
-      });
+      for (let p = masks.length; p < passes; p++) {
+        const resumeMask = partial?.pass === 'masks' && (partial.maskPass ?? 0) === p ? partial.epoch : undefined;
+        masks.push(trainEpoch(model, splits.val, ctx, {
+          epoch, batchSize: cfg.batchSize, rng, optimizers: [mOpt], shuffle: cfg.valOrder === 'shuffled',
+          resume: resumeMask,
+          extraLoss: (taskLoss) => reg.term(target.costs({ discrete: cfg.discreteCost }), { epoch, epochs: cfg.searchEpochs, taskLoss, train: true, updates: maskUpdates }),
+          onBatch: (d, t, l) => hooks.onBatch?.('masks', epoch, p * t + d, passes * t, l),
+        }));
+      }
       const va = evaluate(model, splits.val, ctx);
       if (!Number.isFinite(va.loss)) {
         throw new TrainingDivergedError({ epoch, batch: 0, batches: 0 }, 'validation', '(validation)', `validation loss is ${va.loss} after search epoch ${epoch} (training loss ${tr.loss})`);
@@ -161,13 +218,19 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
       checkFiniteOptimizer(wOpt.stateDict(), 'weight optimiser', { epoch, batch: 0, batches: 0 });
       checkFiniteOptimizer(mOpt.stateDict(), 'mask optimiser', { epoch, batch: 0, batches: 0 });
       const regTerm = noGrad(() => reg.term(target.costs({ discrete: true }), { epoch, epochs: cfg.searchEpochs, taskLoss: va.loss }).item());
+      const maskLoss = masks.reduce((s, m) => s + m.loss, 0) / masks.length;
+      const maskExtra = masks.reduce((s, m) => s + (m.extra ?? 0), 0) / masks.length;
+      // A budget's term is 0 under it and its strength moves, so budget epochs compare by task loss alone.
+      objective = cfg.searchObjective === 'validation'
+        ? va.loss + (budget === undefined ? regTerm : 0)
+        : maskLoss + (budget === undefined ? maskExtra : 0);
       rec = {
-        epoch, trainLoss: tr.loss, valLoss: va.loss, valMetric: va.metric, regTerm, objective: va.loss + regTerm,
+        epoch, trainLoss: tr.loss, valLoss: va.loss, valMetric: va.metric, maskLoss, regTerm, objective,
         costs: costValues(target), layers: target.summary?.(), seconds: (performance.now() - t0) / 1000,
       };
     } catch (e) {
       if (e instanceof TrainingInterruptedError && e.partial !== null) {
-        hooks.onSearchEpochEnd?.(progress(epoch - 1, e.partial.rngStart, { pass, epoch: e.partial, weights: tr }));
+        hooks.onSearchEpochEnd?.(progress(epoch - 1, e.partial.rngStart, { pass, epoch: e.partial, weights: tr, maskPass: masks.length, masksDone: masks }));
       }
       throw rollBack(e);
     }
@@ -175,16 +238,24 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
     lastGood = snapshot(model);
     lastGoodEpoch = epoch;
     hooks.onEpoch?.(rec);
-    if (rec.objective < best) {
-      best = rec.objective;
+    const ok = feasible(rec.costs);
+    if (ok && objective < best) {
+      best = objective;
       bestEpoch = epoch;
       bestState = snapshot(model);
       sinceBest = 0;
-    } else if (cfg.searchPatience > 0 && ++sinceBest >= cfg.searchPatience) {
+    } else if (cfg.searchPatience > 0 && epoch > grace && (budget === undefined || bestEpoch > 0) && ++sinceBest >= cfg.searchPatience) {
       stopped = true;
     }
     hooks.onSearchEpochEnd?.(progress(epoch, rng.getState()));
   }
-  restore(model, bestState);
-  return { history, bestEpoch, maskLr };
+  let projected = false;
+  if (cfg.searchSelect === 'last' || bestEpoch === 0) {
+    // 'last', or a budget met in no epoch: the last state, projected under the budget below.
+    bestEpoch = history.length;
+  } else {
+    restore(model, bestState);
+  }
+  if (budget !== undefined) projected = projectUnderBudget(target, budget);
+  return { history, bestEpoch, maskLr, maskStepsPerEpoch: stepsPerEpoch, projected };
 }

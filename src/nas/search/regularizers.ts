@@ -16,10 +16,26 @@ import { abs, add, mul, relu, sub } from '../../autograd/ops/elementwise.js';
 /** Named cost scalars of the current masked model (e.g. { params, macs }). */
 export type CostValues = Readonly<Record<string, Tensor>>;
 
+/** Where a regulariser term is asked for: the search epoch (1-based) of `epochs`, the batch's task loss. */
+export interface TermContext {
+  epoch: number;
+  epochs: number;
+  taskLoss: number;
+  /** True in the mask pass (a term that will be minimised), false when only reported. */
+  train?: boolean;
+  /** Mask updates the whole search makes (for controllers that adapt per update). */
+  updates?: number;
+}
+
 export interface Regularizer {
   readonly kind: string;
-  /** The term to add to the task loss at this epoch (1-based) of `epochs`. */
-  term(costs: CostValues, ctx: { epoch: number; epochs: number; taskLoss: number }): Tensor;
+  /** The term to add to the task loss. */
+  term(costs: CostValues, ctx: TermContext): Tensor;
+  /**
+   * A hard budget (the budget regulariser): the search keeps the best epoch at or under it,
+   * compares epochs by the task loss alone, and projects the masks under it if no epoch met it.
+   */
+  readonly constraint?: { cost: string; target: number };
   /** A JSON description for run summaries. */
   describe(): Record<string, unknown>;
   /** State set during the search (the hinge's automatic strengths), for resuming; null when there is none. */
@@ -129,6 +145,7 @@ export function withHingeConstraints(base: Regularizer, constraints: readonly Hi
   const hinge = hingeRegularizer(constraints, opts);
   return {
     kind: `${base.kind}+constraints`,
+    ...(base.constraint === undefined ? {} : { constraint: base.constraint }),
     term: (costs, ctx) => add(base.term(costs, ctx), hinge.term(costs, ctx)),
     describe: () => ({ ...base.describe(), kind: `${base.kind}+constraints`, objective: base.describe(), constraints: hinge.describe() }),
     getState: () => ({ base: base.getState?.() ?? null, hinge: hinge.getState?.() ?? null }),
@@ -143,10 +160,17 @@ export function withHingeConstraints(base: Regularizer, constraints: readonly Hi
 /**
  * Default mask learning rate from the number of mask updates the search will make: with Adam a
  * mask moves by about its learning rate per update, and it must travel from 1 to below 0.5 to
- * prune, so it should be able to do so within about a third of the updates. Clamped to
- * [1e-4, 2e-2]: 2e-2 worked on ECG200 / EOG with tens of validation samples; 5e-2 collapsed.
+ * prune, so it can do so within a quarter of the updates (2 / updates). Clamped to [1e-4, 2e-2]:
+ * 2e-2 is what the PLiNIO kit found on ECG200 with 2 updates per epoch; 5e-2 collapsed. The
+ * search makes at least `minMaskSteps` updates per epoch (small validation splits are passed over
+ * several times), so the clamp no longer keeps a tiny split from pruning.
  */
 export function defaultMaskLr(maskUpdates: number): number {
-  const lr = 1.5 / Math.max(maskUpdates, 1);
+  const lr = 2 / Math.max(maskUpdates, 1);
   return Math.min(2e-2, Math.max(1e-4, lr));
+}
+
+/** Search epochs a mask needs, at `maskLr` and `stepsPerEpoch` updates, to move from 1 to the threshold 0.5. */
+export function epochsToThreshold(maskLr: number, stepsPerEpoch: number): number {
+  return Math.ceil(0.5 / Math.max(maskLr * stepsPerEpoch, 1e-12));
 }

@@ -17,6 +17,7 @@ import { searchMasks, costValues, type SearchHooks, type SearchEpochRecord, type
 import { hingeRegularizer, multiComplexityRegularizer, plainRegularizer, withHingeConstraints, type Regularizer } from './regularizers.js';
 import { memoryBudgets } from './constraints.js';
 import { paretoFront } from './pareto.js';
+import { budgetRegularizer, DEFAULT_BUDGETS, parseBudgets, resolveBudgets, type BudgetOutcome, type BudgetSpec } from './budget.js';
 import type { LayerState, SearchableModel } from './types.js';
 import type { EpochRecord, FitHooks, FitProgress } from '../../nn/train/fit.js';
 
@@ -34,6 +35,13 @@ export interface PointResult {
   testMacroF1?: number;
   searchBestEpoch: number;
   maskLr: number;
+  /** Validation and test metric of the exported model before fine-tuning (what the search alone gives). */
+  exportValMetric?: number;
+  exportTestMetric?: number;
+  /** Seconds of each phase of the point (search: the sum of its epochs, across a resumed run's segments). */
+  phaseSeconds?: { search: number; finetune: number };
+  /** A budget point: the budget, the exported model's cost and whether it is met. */
+  budget?: BudgetOutcome;
   searchHistory: SearchEpochRecord[];
   finetuneHistory: EpochRecord[];
   /** Every cost of the exported model, and its per-layer costs (when the converter reports them). */
@@ -113,8 +121,49 @@ function objectiveRegularizer(cfg: SearchConfig, strength: number): Regularizer 
     case 'plain': return plainRegularizer(cfg.cost, strength);
     case 'multi-complexity': return multiComplexityRegularizer({ size: cfg.cost, target: cfg.sizeTarget, lambda: cfg.lambda, ops: cfg.opsCost, mu: strength });
     case 'hinge': return hingeRegularizer([{ cost: cfg.cost, target: cfg.sizeTarget > 0 ? cfg.sizeTarget : strength }]);
-    default: throw new Error(`unknown regularizer '${String(cfg.regularizer)}' (valid: plain, multi-complexity, hinge)`);
+    case 'budget': return budgetRegularizer(cfg.cost, strength);
+    default: throw new Error(`unknown regularizer '${String(cfg.regularizer)}' (valid: plain, multi-complexity, hinge, budget)`);
   }
+}
+
+/** What a sweep (or a single search) runs: the regulariser and one strength per point (a budget's target in the cost's units). */
+export interface SweepPlan {
+  regularizer: SearchConfig['regularizer'];
+  strengths: number[];
+  /** Budget points: the budgets as written, in points order. */
+  budgets?: BudgetSpec[];
+}
+
+/**
+ * The points of a sweep (or of one search) from the config: budgets by default (--budgets, else
+ * 50 %, 20 %, 5 %, 1 % of the seed's cost), a λ grid when --lambdas is given, μ values for the
+ * multi-complexity regulariser. `seedCost` gives the seed's cost (for budgets given as shares).
+ */
+export function sweepPlan(cfg: SearchConfig, seedCost: () => number, sweep: boolean): SweepPlan {
+  const budgetPlan = (text: string): SweepPlan => {
+    const budgets = parseBudgets(text, cfg.cost, sweep ? '--budgets' : '--budgets (search)');
+    if (!sweep && budgets.length !== 1) throw new Error(`search: --budgets ${text} names ${budgets.length} budgets; a search finds one model (give one budget, or use sweep)`);
+    return { regularizer: 'budget', strengths: resolveBudgets(budgets, budgets.some((b) => b.share !== null) ? seedCost() : 0), budgets };
+  };
+  switch (cfg.regularizer) {
+    case 'multi-complexity': return { regularizer: cfg.regularizer, strengths: sweep ? [...cfg.mus] : [cfg.mu] };
+    case 'hinge': {
+      if (sweep && cfg.lambdas.length === 0) throw new Error('sweep: the hinge regulariser sweeps its upper bounds from --lambdas (in cost units); give --lambdas, or use --budgets');
+      return { regularizer: cfg.regularizer, strengths: sweep ? [...cfg.lambdas] : [cfg.lambda] };
+    }
+    case 'budget': return budgetPlan(cfg.budgets ?? DEFAULT_BUDGETS);
+    default:
+      if (cfg.budgets !== undefined && cfg.lambdas.length > 0) throw new Error(`sweep: both --budgets ${cfg.budgets} and --lambdas ${cfg.lambdas.join(',')} given; a sweep runs one or the other`);
+      if (!sweep) return cfg.budgets !== undefined ? budgetPlan(cfg.budgets) : { regularizer: cfg.regularizer, strengths: [cfg.lambda] };
+      return cfg.lambdas.length > 0 ? { regularizer: cfg.regularizer, strengths: [...cfg.lambdas] } : budgetPlan(cfg.budgets ?? DEFAULT_BUDGETS);
+  }
+}
+
+/** The seed's cost `cost` as the search counts it (the converter's cost models, all masks alive). */
+export function seedCostOf(seed: Module, convert: Converter, cost: string): number {
+  const c = costValues(convert(cloneModel(seed)));
+  if (c[cost] === undefined) throw new Error(`budgets: the search does not count '${cost}'; available costs: ${Object.keys(c).join(', ')}`);
+  return c[cost];
 }
 
 /** A structural copy of a model with the same weights (each sweep point starts from the warm seed). */
@@ -176,6 +225,9 @@ export function searchPoint(warm: Module, splits: DatasetSplits, cfg: SearchConf
   const t0 = performance.now();
   const ctx = taskContext(splits, trainingPart(cfg, cfg.searchEpochs));
   const { dense, s, regularizer } = searchAndExport(warm, splits, cfg, strength, index, convert, hooks, store);
+  // Before fine-tuning: what the search and the export alone give (PLiNIO's export loses BatchNorm here; ours is exact).
+  const exportVal = evaluate(dense, splits.val, ctx);
+  const exportTest = evaluate(dense, splits.test, ctx);
   hooks.onPhase?.('fine-tune', index);
   const ckpt = store?.finetune(index);
   const ft = fit(dense, splits, trainingPart(cfg, cfg.finetuneEpochs), {
@@ -187,9 +239,17 @@ export function searchPoint(warm: Module, splits: DatasetSplits, cfg: SearchConf
   const te = evaluate(dense, splits.test, ctx);
   const searchable = convert(cloneModel(dense));
   const c = costValues(searchable);
+  const constraint = cfg.regularizer === 'budget' ? { cost: cfg.cost, target: strength } : null;
+  const budget = constraint === null ? undefined : {
+    cost: constraint.cost, target: constraint.target, value: c[constraint.cost], met: c[constraint.cost] <= constraint.target, projected: s.projected === true,
+  };
   return {
     strength, regularizer, params: c.params, macs: c.macs, valMetric: va.metric, testMetric: te.metric,
-    testMacroF1: te.macroF1, searchBestEpoch: s.bestEpoch, maskLr: s.maskLr, searchHistory: s.history,
+    testMacroF1: te.macroF1, searchBestEpoch: s.bestEpoch, maskLr: s.maskLr,
+    exportValMetric: exportVal.metric, exportTestMetric: exportTest.metric,
+    phaseSeconds: { search: s.history.reduce((t, e) => t + e.seconds, 0), finetune: ft.seconds },
+    ...(budget === undefined ? {} : { budget }),
+    searchHistory: s.history,
     finetuneHistory: ft.history, costs: c, layerCosts: searchable.summary?.(), seconds: (performance.now() - t0) / 1000, model: dense,
   };
 }

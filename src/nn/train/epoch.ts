@@ -46,11 +46,16 @@ export interface TrainEpochOptions {
   epoch?: number;
   /** Finish an epoch interrupted after `resume.batch` batches (from TrainingInterruptedError.partial). */
   resume?: PartialEpoch;
+  /** Draw a new order each epoch (default) or keep the dataset's order (a search's fixed validation order). */
+  shuffle?: boolean;
 }
 
 export interface EpochResult extends MetricSummary {
+  /** Mean task loss per sample. */
   loss: number;
   samples: number;
+  /** Mean of the extra term (extraLoss) per sample; 0 without one. */
+  extra?: number;
 }
 
 function toInput(x: Float32Array, n: number, sampleShape: readonly number[]): Tensor {
@@ -70,13 +75,14 @@ export function trainEpoch(model: Module, ds: ArrayDataset, ctx: EpochContext, o
   }
   const rngStart = o.rng.getState();
   let lossSum = resuming?.lossSum ?? 0;
+  let extraSum = resuming?.extraSum ?? 0;
   let samples = resuming?.samples ?? 0;
   let done = resuming?.batch ?? 0;
   // Every parameter's gradient is cleared before each backward, not only the stepped ones:
   // a search alternates optimisers over disjoint parameter sets on the same graph.
   const params = model.parameters();
   const named = model.namedParameters();
-  for (const b of batches(ds, o.batchSize, { rng: o.rng, shuffle: true, dropLast, startBatch: done })) {
+  for (const b of batches(ds, o.batchSize, { rng: o.rng, shuffle: o.shuffle ?? true, dropLast, startBatch: done })) {
     // The epoch's order is drawn again from rngStart; every draw after it continues where the interrupted epoch stopped.
     if (resuming !== undefined) {
       o.rng.setState(resuming.rng);
@@ -105,17 +111,18 @@ export function trainEpoch(model: Module, ds: ArrayDataset, ctx: EpochContext, o
     for (const opt of o.optimizers) opt.step();
     acc.add(out.values(), b.y);
     lossSum += lossValue * b.n;
+    extraSum += extraValue * b.n;
     samples += b.n;
     done++;
     o.onBatch?.(done, total, lossValue);
     // Not after the last batch: that epoch ends normally and saves a whole-epoch state.
     if (done < total && interruptRequested()) {
       throw new TrainingInterruptedError({ ...step, batch: done }, {
-        batch: done, rngStart, rng: o.rng.getState(), globalRng: getRng().getState(), lossSum, samples, ...acc.state(),
+        batch: done, rngStart, rng: o.rng.getState(), globalRng: getRng().getState(), lossSum, extraSum, samples, ...acc.state(),
       });
     }
   }
-  return { ...acc.summary(), loss: lossSum / Math.max(samples, 1), samples };
+  return { ...acc.summary(), loss: lossSum / Math.max(samples, 1), samples, extra: extraSum / Math.max(samples, 1) };
 }
 
 export function evaluate(model: Module, ds: ArrayDataset, ctx: EpochContext, batchSize = 256): EpochResult & { outputs: Float32Array } {

@@ -18,6 +18,8 @@ export interface PartialEpoch {
   /** The global Rng (dropout) after the last batch done. */
   globalRng: RngState;
   lossSum: number;
+  /** Sum of the extra (regulariser) term over the finished batches; absent in states saved before it was kept. */
+  extraSum?: number;
   samples: number;
   /** Predictions and targets of the batches done (the epoch's metric). */
   preds: number[];

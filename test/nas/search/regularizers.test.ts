@@ -48,7 +48,7 @@ describe('regularisers', () => {
   });
 
   it('mask learning rate follows the number of mask updates, clamped', () => {
-    expect(defaultMaskLr(120)).toBeCloseTo(0.0125, 10); // ECG200: 2 updates × 60 epochs
+    expect(defaultMaskLr(480)).toBeCloseTo(2 / 480, 10); // ECG200: 8 updates (4 passes over 20 samples) × 60 epochs
     expect(defaultMaskLr(10)).toBe(2e-2);
     expect(defaultMaskLr(1e6)).toBe(1e-4);
   });
