@@ -206,7 +206,7 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
         masks.push(trainEpoch(model, splits.val, ctx, {
           epoch, batchSize: cfg.batchSize, rng, optimizers: [mOpt], shuffle: cfg.valOrder === 'shuffled',
           resume: resumeMask,
-          extraLoss: (taskLoss) => reg.term(target.costs({ discrete: cfg.discreteCost }), { epoch, epochs: cfg.searchEpochs, taskLoss, train: true, updates: maskUpdates }),
+          extraLoss: (taskLoss) => reg.term(target.costs({ discrete: cfg.discreteCost }), { epoch, epochs: cfg.searchEpochs, taskLoss, train: true, updates: maskUpdates, graceEpochs: grace, stepsPerEpoch }),
           onBatch: (d, t, l) => hooks.onBatch?.('masks', epoch, p * t + d, passes * t, l),
         }));
       }
