@@ -207,7 +207,7 @@ describe('search-state fuzzing (--resume input of search / sweep / mps)', () => 
     const { Sequential } = await import('../../src/nn/layers/containers.js');
     const convert = pitConverter({ inputShape: [2, 8] });
     const build = () => { const r = new T.Rng(1); return convert(new Sequential(new Conv1d(2, 4, 3, { padding: 'same', rng: r }), new ReLU(), new Flatten(), new Linear(32, 2, { rng: r }))); };
-    const cfg = resolveConfig(SEARCH_SCHEMA, [{ values: { searchEpochs: 2, batchSize: 16, lambda: 1e-3 }, where: 'test' }]);
+    const cfg = resolveConfig(SEARCH_SCHEMA, [{ values: { searchEpochs: 2, batchSize: 16, lambda: 1e-3, minMaskSteps: 1 }, where: 'test' }]);
     const splits = separableSplits(1);
     const ctx = taskContext(splits, { ...cfg, epochs: 2 } as never);
     const path = join(tmp, 'search-state.safetensors');

@@ -82,7 +82,7 @@ describe('resume an interrupted epoch', () => {
   });
 
 
-  it.skipIf(!hasEcg200)('sweep: interrupted in a search epoch (weights pass, then masks pass), resumed from the run directory: same front', () => {
+  it.skipIf(!hasEcg200)('sweep: interrupted in a search epoch (weights pass, then the third of four mask passes), resumed from the run directory: same front', () => {
     T.setBackend('js');
     const splits = loadDataset('ecg200', { seed: 0 });
     const cfg = resolveConfig(SEARCH_SCHEMA, [{ values: { warmupEpochs: 1, searchEpochs: 3, finetuneEpochs: 1, batchSize: 16, seed: 0, augNoise: 0.05 }, where: 'test' }]);
@@ -95,11 +95,12 @@ describe('resume an interrupted epoch', () => {
     const a = run();
     const store = new SweepStateDir(join(tmp, 'sweep'));
     store.begin('sweep', {});
-    // ECG200: 5 training and 2 validation batches per epoch, so 4 checks per warm-up epoch and 4 + 1 per search epoch.
-    interruptAfter(4 + 5 + 2); // search epoch 2, weights pass, after batch 2
+    // ECG200: 5 training and 2 validation batches per epoch; the 20 validation samples are passed over 4 times (≥ 8 mask
+    // updates), so 4 checks per warm-up epoch and 4 + 4 × 1 per search epoch.
+    interruptAfter(4 + 8 + 2); // search epoch 2, weights pass, after batch 2
     const e1 = interrupted(() => run(store));
     expect(e1.step).toEqual({ epoch: 2, batch: 2, batches: 5 });
-    interruptAfter(2 + 1); // the rest of that weights pass, then batch 1 of 2 of the masks pass
+    interruptAfter(2 + 3); // the rest of that weights pass, mask passes 1 and 2, then batch 1 of 2 of mask pass 3
     const e2 = interrupted(() => run(store));
     expect(e2.step).toEqual({ epoch: 2, batch: 1, batches: 2 });
     uninstall?.();
@@ -108,7 +109,7 @@ describe('resume an interrupted epoch', () => {
     const { model: mb, ...pb } = b.points[0];
     expect(strip(pb.searchHistory)).toEqual(strip(pa.searchHistory));
     expect(strip(pb.finetuneHistory)).toEqual(strip(pa.finetuneHistory));
-    expect({ ...pb, seconds: 0, searchHistory: [], finetuneHistory: [] }).toEqual({ ...pa, seconds: 0, searchHistory: [], finetuneHistory: [] });
+    expect({ ...pb, seconds: 0, phaseSeconds: null, searchHistory: [], finetuneHistory: [] }).toEqual({ ...pa, seconds: 0, phaseSeconds: null, searchHistory: [], finetuneHistory: [] });
     expect(snapshot(mb)).toEqual(snapshot(ma));
   });
 });

@@ -48,7 +48,7 @@ describe.skipIf(!haveData)('PIT search protocol on ECG200', () => {
     }
     const front = JSON.parse(readFileSync(join(out, 'front.json'), 'utf8'));
     expect(front.points).toHaveLength(2);
-    expect(readFileSync(join(out, 'front.csv'), 'utf8').split('\n')[0]).toBe('point,strength,params,macs,val_accuracy,test_accuracy,seconds,front_params,front_macs,export_test_accuracy,search_s,finetune_s');
+    expect(readFileSync(join(out, 'front.csv'), 'utf8').split('\n')[0]).toBe('point,strength,params,macs,val_accuracy,test_accuracy,seconds,front_params,front_macs,export_test_accuracy,search_seconds,finetune_seconds');
     const { model } = loadModelCheckpoint(join(out, 'point-1', 'model.safetensors'));
     const splits = loadDataset('ecg200', { seed: 0 });
     const te = evaluate(model, splits.test, taskContext(splits, { loss: undefined, labelSmoothing: 0, huberDelta: 1 } as never));
