@@ -30,10 +30,13 @@ export function higherIsBetter(metric: MetricName): boolean {
   return metric === 'accuracy';
 }
 
-/** λ for plain, μ for multi-complexity, the budget for hinge regularisers. */
+/** λ for plain, μ for multi-complexity, the budget (in the cost's units) for hinge regularisers and budget sweeps. */
 export function strengthSymbol(run: RunData): string {
-  const r = run.config.regularizer;
-  return r === 'multi-complexity' ? 'μ' : r === 'hinge' ? 'budget' : 'λ';
+  const c = run.config as { regularizer?: unknown; lambdas?: unknown; cost?: unknown };
+  const r = c.regularizer;
+  // A plain sweep without a λ grid is a budget sweep (the default, --budgets).
+  const budgets = r === 'budget' || r === 'hinge' || (r === 'plain' && Array.isArray(c.lambdas) && c.lambdas.length === 0);
+  return r === 'multi-complexity' ? 'μ' : budgets ? `budget${typeof c.cost === 'string' ? ` (${c.cost})` : ''}` : 'λ';
 }
 
 export function formatStrength(v: number | null): string {
