@@ -250,7 +250,7 @@ function searchLocked(command: string, cfg: SearchCommandConfig, sweep: boolean,
     onPoint: (p, i) => {
       writePoint(outDir, p, i, run, cfg);
       state.ledger.recordPoint(i);
-      const met = p.budget === undefined ? '' : `  budget ${labels[i]} ${p.budget.met ? 'met' : 'MISSED'}${p.budget.projected ? ' (projected: no search epoch met it)' : ''}`;
+      const met = p.budget === undefined ? '' : `  budget ${labels[i]} ${p.budget.met ? 'met' : 'MISSED'}${p.budget.projected ? ' (projected: no search epoch met it)' : p.budget.filled ? ' (masks grown back towards it)' : ''}`;
       log(`  point ${i}: params ${p.params.toLocaleString('en-US')}  MACs ${p.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, p.testMetric, splitsUnit)} (right after export ${fmtMetric(metric, p.exportTestMetric ?? NaN, splitsUnit)})${met}  (${p.seconds.toFixed(0)} s)`);
       log(formatArchitecture(architectureRows(p.model)).split('\n').map((l) => `    ${l}`).join('\n'));
       if (hw !== null) log(`    on ${hw.target.name}: ${hardwareLine(p.costs)}\n    memory budgets: ${budgetLine(budgetChecks(hw, p.costs))}`);

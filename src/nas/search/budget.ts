@@ -72,6 +72,8 @@ export interface BudgetOutcome {
   met: boolean;
   /** True when no search epoch met the budget and the masks were projected under it. */
   projected: boolean;
+  /** True when the kept masks were grown back towards the budget (budgetFill). */
+  filled?: boolean;
 }
 
 /** The constraint regulariser of one budget (see the module header). */

@@ -20,6 +20,7 @@ export const SEARCH_SCHEMA = {
   minMaskSteps: { type: 'number', default: 8, min: 1, integer: true, help: 'mask updates per search epoch at least: a small validation split is passed over several times per epoch' },
   maskLr: { type: 'number', default: 0, min: 0, help: 'mask learning rate (0 = derived: a mask can cross the 0.5 threshold within a quarter of the search)' },
   regularizer: { type: 'string', default: 'plain', choices: ['plain', 'multi-complexity', 'hinge', 'budget'], help: "cost regulariser; 'budget' (what --budgets uses) keeps the cost at or under a target with a self-tuning strength" },
+  budgetFill: { type: 'boolean', default: true, help: 'a budget search whose kept masks are well under the budget grows them back towards it (the most important pruned ones first) before export' },
   budgets: { type: 'optional-string', help: "sweep: one model at or under each budget of --cost, comma-separated: a share of the seed's cost (50%,20%,5%,1% — the default when no --lambdas is given) or absolute values in the cost's units (e.g. 20000 params, 64KB flash); search: one budget" },
   cost: { type: 'string', default: 'params', choices: COST_CHOICES, help: 'cost of the plain regulariser (size of the hinge / multi-complexity one); cycles, latency, energy, flash and ram need --target' },
   lambda: { type: 'number', default: 1e-6, min: 0, help: 'regulariser strength λ' },

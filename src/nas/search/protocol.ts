@@ -10,6 +10,7 @@
  */
 
 import { getRng, Rng, type RngState } from '../../tensor/rng.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import type { DatasetSplits } from '../../data/types.js';
 import { noGrad } from '../../autograd/graph.js';
 import { Adam } from '../../nn/optim/adam.js';
@@ -86,34 +87,47 @@ export function maskSchedule(valLength: number, batchSize: number, minSteps: num
   return { passes, stepsPerEpoch: passes * perPass };
 }
 
+/** Every mask parameter's magnitude moved by the same δ from `orig` (δ < 0 shrinks, δ > 0 grows; never below 0). */
+function shiftMasks(params: readonly Tensor[], orig: readonly Float64Array[], d: number): void {
+  params.forEach((p, i) => {
+    const o = orig[i];
+    for (let j = 0; j < o.length; j++) p.data[j] = Math.sign(o[j]) * Math.max(Math.abs(o[j]) + d, 0);
+  });
+}
+
 /**
- * A budget no search epoch met: shrink every mask parameter's magnitude by the same δ (so the
- * order the search learnt is kept: the least important masks cross 0.5 first) and bisect for the
- * smallest δ that brings the cost at or under the budget. When even every mask down does not
- * (each layer keeps one channel and one tap), the smallest network is kept. Returns whether the
- * masks were changed.
+ * Fit the kept masks to a budget by moving every mask parameter's magnitude by the same δ, which
+ * keeps the order the search learnt (the least important masks cross 0.5 first, the most
+ * important pruned ones come back first):
+ *  - over the budget (no search epoch met it): the smallest shrink that meets it; when even
+ *    every mask down does not (each layer keeps one channel and one tap), the smallest network;
+ *  - far under it (Adam moves masks that start together at the same speed, so they often cross
+ *    0.5 together and land well under the budget): the largest growth that stays within it.
+ * Bisection on the discrete cost. Returns 'shrunk', 'filled' or null (unchanged).
  */
-export function projectUnderBudget(target: SearchableModel, c: { cost: string; target: number }): boolean {
+export function fitToBudget(target: SearchableModel, c: { cost: string; target: number }, fill = true): 'shrunk' | 'filled' | null {
   const cost = (): number => noGrad(() => target.costs({ discrete: true })[c.cost].item());
-  if (cost() <= c.target) return false;
+  const now = cost();
+  const over = now > c.target;
+  if (!over && !fill) return null;
   const params = target.maskParameters();
   const orig = params.map((p) => Float64Array.from(p.data));
-  const shrink = (d: number): void => params.forEach((p, i) => {
-    const o = orig[i];
-    for (let j = 0; j < o.length; j++) p.data[j] = Math.sign(o[j]) * Math.max(Math.abs(o[j]) - d, 0);
-  });
-  let lo = 0;
-  let hi = orig.reduce((m, o) => o.reduce((a, v) => Math.max(a, Math.abs(v)), m), 0) + 1;
-  shrink(hi);
-  if (cost() > c.target) return true;
+  const maxAbs = orig.reduce((m, o) => o.reduce((a, v) => Math.max(a, Math.abs(v)), m), 0);
+  // Over: find the smallest shrink s ∈ (0, maxAbs + 1] that meets the budget. Under: the largest growth g ∈ [0, 1] that keeps it.
+  let ok = over ? maxAbs + 1 : 0;
+  let bad = over ? 0 : 1;
+  shiftMasks(params, orig, over ? -ok : bad);
+  if (over && cost() > c.target) return 'shrunk';
+  if (!over && cost() <= c.target) return 'filled';
   for (let it = 0; it < 40; it++) {
-    const mid = (lo + hi) / 2;
-    shrink(mid);
-    if (cost() <= c.target) hi = mid;
-    else lo = mid;
+    const mid = (ok + bad) / 2;
+    shiftMasks(params, orig, over ? -mid : mid);
+    if (cost() <= c.target) ok = mid;
+    else bad = mid;
   }
-  shrink(hi);
-  return true;
+  shiftMasks(params, orig, over ? -ok : ok);
+  if (!over && cost() === now) return null;
+  return over ? 'shrunk' : 'filled';
 }
 
 export interface SearchPhaseResult {
@@ -124,6 +138,8 @@ export interface SearchPhaseResult {
   maskStepsPerEpoch?: number;
   /** A budget search that met its budget in no epoch projects the masks under it before export. */
   projected?: boolean;
+  /** A budget search whose kept masks were under the budget grows them back towards it (budgetFill). */
+  filled?: boolean;
 }
 
 export function costValues(target: SearchableModel): Record<string, number> {
@@ -256,6 +272,11 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
   } else {
     restore(model, bestState);
   }
-  if (budget !== undefined) projected = projectUnderBudget(target, budget);
-  return { history, bestEpoch, maskLr, maskStepsPerEpoch: stepsPerEpoch, projected };
+  let filled = false;
+  if (budget !== undefined) {
+    const fitted = fitToBudget(target, budget, cfg.budgetFill);
+    projected = fitted === 'shrunk';
+    filled = fitted === 'filled';
+  }
+  return { history, bestEpoch, maskLr, maskStepsPerEpoch: stepsPerEpoch, projected, filled };
 }

@@ -241,7 +241,7 @@ export function searchPoint(warm: Module, splits: DatasetSplits, cfg: SearchConf
   const c = costValues(searchable);
   const constraint = cfg.regularizer === 'budget' ? { cost: cfg.cost, target: strength } : null;
   const budget = constraint === null ? undefined : {
-    cost: constraint.cost, target: constraint.target, value: c[constraint.cost], met: c[constraint.cost] <= constraint.target, projected: s.projected === true,
+    cost: constraint.cost, target: constraint.target, value: c[constraint.cost], met: c[constraint.cost] <= constraint.target, projected: s.projected === true, filled: s.filled === true,
   };
   return {
     strength, regularizer, params: c.params, macs: c.macs, valMetric: va.metric, testMetric: te.metric,

@@ -7,7 +7,7 @@ import { HARDWARE_COST_NAMES } from '../../hw/targets/costs.js';
 const { warmupEpochs, searchEpochs, finetuneEpochs, searchPatience, maskLr, lambda, ...rest } = SEARCH_SCHEMA;
 const {
   regularizer: _r, cost: _c, lambdas: _l, sizeTarget: _s, opsCost: _o, mu: _m, mus: _ms, discreteCost: _d,
-  searchChannels: _sc, searchReceptiveField: _sr, searchDilation: _sd, budgets: _b, ...TRAINING
+  searchChannels: _sc, searchReceptiveField: _sr, searchDilation: _sd, budgets: _b, budgetFill: _bf, ...TRAINING
 } = rest;
 
 export const MPS_SCHEMA = {

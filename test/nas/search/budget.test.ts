@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as T from '../../../src/index.js';
 import { budgetRegularizer, parseBudgets, resolveBudgets } from '../../../src/nas/search/budget.js';
-import { maskSchedule, searchMasks } from '../../../src/nas/search/protocol.js';
+import { fitToBudget, maskSchedule, searchMasks } from '../../../src/nas/search/protocol.js';
 import { runSweep, seedCostOf, sweepPlan } from '../../../src/nas/search/run.js';
 import { defaultMaskLr, epochsToThreshold } from '../../../src/nas/search/regularizers.js';
 import { pitConverter } from '../../../src/nas/pit/convert.js';
@@ -102,5 +102,24 @@ describe('budgets', () => {
     const after = T.noGrad(() => target.costs({ discrete: true }).params.item());
     expect(after).toBeLessThanOrEqual(0.2 * seedParams);
     expect(after).toBeGreaterThan(0.05 * seedParams); // it stops at the budget, not at the smallest network
+  });
+
+  it('masks kept well under the budget are grown back towards it, most important pruned ones first, never over it', () => {
+    const convert = pitConverter({ inputShape: [2, 16] });
+    const target = convert(seedNet(7));
+    const seedParams = seedCostOf(seedNet(7), convert, 'params');
+    const rng = new T.Rng(4);
+    for (const p of target.maskParameters()) for (let j = 0; j < p.data.length; j++) p.data[j] = 0.1 + 0.5 * rng.uniform();
+    const before = T.noGrad(() => target.costs({ discrete: true }).params.item());
+    expect(before).toBeLessThan(0.3 * seedParams);
+    const alive = (p: T.Tensor) => Array.from(p.data, (v) => Math.abs(v) > 0.5);
+    const aliveBefore = target.maskParameters().map(alive);
+    expect(fitToBudget(target, { cost: 'params', target: 0.5 * seedParams }, false)).toBe(null);
+    expect(fitToBudget(target, { cost: 'params', target: 0.5 * seedParams })).toBe('filled');
+    const after = T.noGrad(() => target.costs({ discrete: true }).params.item());
+    expect(after).toBeLessThanOrEqual(0.5 * seedParams);
+    expect(after).toBeGreaterThan(before);
+    // Growth keeps every mask that was alive alive.
+    target.maskParameters().forEach((p, i) => alive(p).forEach((a, j) => { if (aliveBefore[i][j]) expect(a).toBe(true); }));
   });
 });
