@@ -52,6 +52,32 @@ export interface SplitOptions {
   test?: number;
   /** Seed of the draw (default 0). */
   seed?: number;
+  /**
+   * Exact rows instead of a draw (a paper's protocol): 0-based sample indices, validation in the
+   * order given (the search passes over it in that order); test defaults to the rows in neither list.
+   */
+  indices?: { train: readonly number[]; val: readonly number[]; test?: readonly number[] };
+}
+
+function indexSplits(ds: ArrayDataset, ix: NonNullable<SplitOptions['indices']>): DatasetSplits {
+  const seen = new Map<number, string>();
+  const check = (name: string, list: readonly number[] | undefined, required: boolean): readonly number[] => {
+    if (list === undefined) return [];
+    if (!Array.isArray(list) || (required && list.length === 0)) throw new Error(`splitDataset: indices.${name} must be a non-empty list of sample indices`);
+    for (const i of list) {
+      if (!Number.isInteger(i) || i < 0 || i >= ds.length) throw new Error(`splitDataset: indices.${name} lists ${String(i)}, but ${ds.name} has ${ds.length} samples (indices 0..${ds.length - 1})`);
+      const other = seen.get(i);
+      if (other !== undefined) throw new Error(`splitDataset: sample ${i} is listed ${other === name ? 'twice in' : `in both indices.${other} and`} indices.${name}`);
+      seen.set(i, name);
+    }
+    return list;
+  };
+  const train = check('train', ix.train, true);
+  const val = check('val', ix.val, true);
+  let test = check('test', ix.test, false);
+  if (ix.test === undefined) test = Array.from({ length: ds.length }, (_, i) => i).filter((i) => !seen.has(i));
+  if (test.length === 0) throw new Error('splitDataset: no sample is left for test; give indices.test or leave some samples out of train and val');
+  return makeSplits({ train: subset(ds, train), val: subset(ds, val), test: subset(ds, test) }, { notes: `fixed split: ${train.length} train / ${val.length} validation / ${test.length} test samples by index` });
 }
 
 /**
@@ -59,6 +85,10 @@ export interface SplitOptions {
  * class keeps its share), a seeded random draw for regression. Sample order is kept in each part.
  */
 export function splitDataset(ds: ArrayDataset, o: SplitOptions = {}): DatasetSplits {
+  if (o.indices !== undefined) {
+    if (o.val !== undefined || o.test !== undefined) throw new Error('splitDataset: give indices or val / test fractions, not both');
+    return indexSplits(ds, o.indices);
+  }
   const fv = o.val ?? 0.2;
   const ft = o.test ?? 0.2;
   if (!(fv > 0 && ft > 0 && fv + ft < 1)) throw new Error(`splitDataset: val (${fv}) and test (${ft}) must be > 0 with val + test < 1`);
