@@ -142,18 +142,18 @@ export interface SweepPlan {
 export function sweepPlan(cfg: SearchConfig, seedCost: () => number, sweep: boolean): SweepPlan {
   const budgetPlan = (text: string): SweepPlan => {
     const budgets = parseBudgets(text, cfg.cost, sweep ? '--budgets' : '--budgets (search)');
-    if (!sweep && budgets.length !== 1) throw new Error(`search: --budgets ${text} names ${budgets.length} budgets; a search finds one model (give one budget, or use sweep)`);
+    if (!sweep && budgets.length !== 1) throw new Error(`--budgets ${text} names ${budgets.length} budgets; a search finds one model (give one budget, or use sweep)`);
     return { regularizer: 'budget', strengths: resolveBudgets(budgets, budgets.some((b) => b.share !== null) ? seedCost() : 0), budgets };
   };
   switch (cfg.regularizer) {
     case 'multi-complexity': return { regularizer: cfg.regularizer, strengths: sweep ? [...cfg.mus] : [cfg.mu] };
     case 'hinge': {
-      if (sweep && cfg.lambdas.length === 0) throw new Error('sweep: the hinge regulariser sweeps its upper bounds from --lambdas (in cost units); give --lambdas, or use --budgets');
+      if (sweep && cfg.lambdas.length === 0) throw new Error('the hinge regulariser sweeps its upper bounds from --lambdas (in cost units); give --lambdas, or use --budgets');
       return { regularizer: cfg.regularizer, strengths: sweep ? [...cfg.lambdas] : [cfg.lambda] };
     }
     case 'budget': return budgetPlan(cfg.budgets ?? DEFAULT_BUDGETS);
     default:
-      if (cfg.budgets !== undefined && cfg.lambdas.length > 0) throw new Error(`sweep: both --budgets ${cfg.budgets} and --lambdas ${cfg.lambdas.join(',')} given; a sweep runs one or the other`);
+      if (cfg.budgets !== undefined && cfg.lambdas.length > 0) throw new Error(`both --budgets ${cfg.budgets} and --lambdas ${cfg.lambdas.join(',')} given; a sweep runs one or the other`);
       if (!sweep) return cfg.budgets !== undefined ? budgetPlan(cfg.budgets) : { regularizer: cfg.regularizer, strengths: [cfg.lambda] };
       return cfg.lambdas.length > 0 ? { regularizer: cfg.regularizer, strengths: [...cfg.lambdas] } : budgetPlan(cfg.budgets ?? DEFAULT_BUDGETS);
   }
