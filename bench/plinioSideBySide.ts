@@ -96,6 +96,8 @@ interface Options {
   work: string;
   shared: string;
   allowGaps: boolean;
+  /** Read the tsdnas sweeps an earlier run of the harness left in --work instead of running them again. */
+  reuseTsdnas: boolean;
   extra: string[];
 }
 
@@ -116,7 +118,7 @@ function parseOptions(argv: string[]): Options {
   for (let i = 0; i < own.length; i++) {
     const a = own[i];
     if (a === '--help' || a === '-h') throw new Usage('');
-    if (a === '--allow-protocol-gaps') {
+    if (a === '--allow-protocol-gaps' || a === '--reuse-tsdnas') {
       flags.add(a);
       continue;
     }
@@ -146,7 +148,7 @@ function parseOptions(argv: string[]): Options {
     dataset, seeds, lambdas, budgets, peer, peerTag: v['--peer-tag'] ?? null, peerEpochs,
     work: resolve(v['--work'] ?? join(REPO, 'bench', 'results', `side-${dataset}`)),
     shared: resolve(v['--shared'] ?? join(REPO, '..', 'shared')),
-    allowGaps: flags.has('--allow-protocol-gaps'), extra,
+    allowGaps: flags.has('--allow-protocol-gaps'), reuseTsdnas: flags.has('--reuse-tsdnas'), extra,
   };
 }
 
@@ -379,7 +381,10 @@ function selectPeer(all: PeerRecord[], o: Options, notes: string[]): PeerRecord[
   if (o.peerTag !== null) recs = recs.filter((r) => r.tag === o.peerTag);
   else {
     const tags = [...new Set(recs.map((r) => r.tag))];
-    if (tags.length > 1) {
+    // One tag per seed (a run per seed, e.g. side-s0, side-s1) is not ambiguous: every (seed, λ) once.
+    const oneRunEach = new Set(recs.map((r) => `${r.seed} ${r.lam}`)).size === recs.length;
+    if (tags.length > 1 && oneRunEach) notes.push(`PLiNIO: runs from the tags ${tags.join(', ')}, one run per seed and λ`);
+    else if (tags.length > 1) {
       const kitLr = recs.filter((r) => r.mask_lr !== null && Math.abs((r.mask_lr as number) - PEER_MASK_LR) < 1e-12);
       const kept = [...new Set(kitLr.map((r) => r.tag))];
       if (kept.length !== 1) throw new Error(`the PLiNIO results hold the tags ${tags.join(', ')}: choose one with --peer-tag`);
@@ -486,7 +491,11 @@ function main(): number {
     const { args, overridden: ov } = sweepArgs(o, descPath, seedNet.file, seed, out, help);
     overridden = ov;
     console.log(`\ntsdnas seed ${seed}: tsdnas ${args.join(' ')}`);
-    const child = runChild(`tsdnas sweep seed ${seed}`, tsdnasCli(args), join(o.work, 'logs', `tsdnas-seed${seed}.log`));
+    const reuse = o.reuseTsdnas && existsSync(join(out, 'front.json'));
+    if (reuse) console.log(`  --reuse-tsdnas: reading ${shortPath(out)} (its time is the sweep's own record; CPU not measured)`);
+    const child: ChildRun = reuse
+      ? { what: `tsdnas sweep seed ${seed}`, command: tsdnasCli(args), log: join(o.work, 'logs', `tsdnas-seed${seed}.log`), exitCode: 0, wallSeconds: Number(JSON.parse(readFileSync(join(out, 'front.json'), 'utf8')).sweepSeconds), cpuSeconds: null, maxRssMB: null, loadStart: loadavg(), loadEnd: loadavg() }
+      : runChild(`tsdnas sweep seed ${seed}`, tsdnasCli(args), join(o.work, 'logs', `tsdnas-seed${seed}.log`));
     if (child.exitCode !== 0) failChild(child);
     const run = readTsdnasRun(out, seed, o, child);
     if (run.seedNet.params !== seedNet.convLinParams) throw new Error(`tsdnas reports ${run.seedNet.params} parameters for the seed network, the kit ${seedNet.convLinParams}: the counts do not cover the same tensors`);

@@ -73,7 +73,7 @@ export function writeSweep(outDir: string, r: SweepResult, metric: 'accuracy' | 
   const hf = hw === null ? null : hardwareFronts(r.points, metric);
   const rows = r.points.map((p, i) => ({
     ...pointRow(p, metric, i, hw),
-    ...(p.budget === undefined ? {} : { budget: plan?.budgets?.[i]?.text ?? p.budget.target, budget_target: p.budget.target, budget_met: p.budget.met, budget_projected: p.budget.projected }),
+    ...(p.budget === undefined ? {} : { budget: plan?.budgets?.[i]?.text ?? p.budget.target, budget_target: p.budget.target, budget_met: p.budget.met, budget_projected: p.budget.projected, budget_filled: p.budget.filled === true }),
     [`export_test_${metric}`]: p.exportTestMetric ?? null,
     search_seconds: p.phaseSeconds === undefined ? null : Math.round(p.phaseSeconds.search),
     finetune_seconds: p.phaseSeconds === undefined ? null : Math.round(p.phaseSeconds.finetune),
