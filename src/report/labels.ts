@@ -32,11 +32,9 @@ export function higherIsBetter(metric: MetricName): boolean {
 
 /** λ for plain, μ for multi-complexity, the budget (in the cost's units) for hinge regularisers and budget sweeps. */
 export function strengthSymbol(run: RunData): string {
-  const c = run.config as { regularizer?: unknown; lambdas?: unknown; cost?: unknown };
-  const r = c.regularizer;
-  // A plain sweep without a λ grid is a budget sweep (the default, --budgets).
-  const budgets = r === 'budget' || r === 'hinge' || (r === 'plain' && Array.isArray(c.lambdas) && c.lambdas.length === 0);
-  return r === 'multi-complexity' ? 'μ' : budgets ? `budget${typeof c.cost === 'string' ? ` (${c.cost})` : ''}` : 'λ';
+  const { regularizer: r, cost } = run.config;
+  if (r === 'multi-complexity') return 'μ';
+  return run.budgetSweep || r === 'hinge' ? `budget${typeof cost === 'string' ? ` (${cost})` : ''}` : 'λ';
 }
 
 export function formatStrength(v: number | null): string {

@@ -60,6 +60,8 @@ export interface RunData {
   command: string;
   metric: MetricName;
   config: Record<string, unknown>;
+  /** The sweep searched budgets (front.json lists them), so a point's strength is its budget in the cost's units. */
+  budgetSweep: boolean;
   seconds: number | null;
   /** The hardware target of the costs ('gap8: GreenWaves GAP8 …'), when the run had one. */
   target: string | null;
@@ -177,7 +179,7 @@ export function loadRun(dir: string): RunData {
   }
   const command = typeof front.command === 'string' ? front.command : isFloat ? 'mps' : points.length === 1 ? 'search' : 'sweep';
   return {
-    dir, command, metric, config: (front.config ?? {}) as Json,
+    dir, command, metric, config: (front.config ?? {}) as Json, budgetSweep: Array.isArray(front.budgets),
     seconds: typeof front.sweepSeconds === 'number' ? front.sweepSeconds : typeof front.seconds === 'number' ? front.seconds : null,
     target: targetOf(front.target), seed, points, fronts, notes,
   };

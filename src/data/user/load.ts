@@ -17,21 +17,24 @@ import { readUserTables, specForPath, withSavedFeatures } from './read.js';
 import { rowName, type SeriesTable } from './table.js';
 import { checkDatasetSpec, checkSplitIndices, INLINE_SPLITS, type DatasetSpec, type FixedSplits } from './spec.js';
 
-/** Reads and validates a dataset description file. */
-export function readDatasetSpec(path: string): DatasetSpec {
+/** A JSON file's value; errors name the file and what it was for, with a hint after a read or a parse failure. */
+function readJson(path: string, what: string, hints: { unreadable?: string; notJson?: string } = {}): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new Error(`${path}: cannot read the dataset description (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new Error(`${path}: cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})${hints.unreadable ?? ''}`);
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
+    throw new Error(`${path}: not valid JSON (${(e as Error).message})${hints.notJson ?? ''}`);
   }
-  return checkDatasetSpec(value, path);
+}
+
+/** Reads and validates a dataset description file. */
+export function readDatasetSpec(path: string): DatasetSpec {
+  return checkDatasetSpec(readJson(path, 'the dataset description'), path);
 }
 
 /**
@@ -42,18 +45,10 @@ export function readSplitsFile(spec: DatasetSpec, baseDir: string, ref: string):
   if (spec.splits === undefined) return undefined;
   if (typeof spec.splits === 'object') return { ...checkSplitIndices(spec.splits, INLINE_SPLITS, 'splits'), source: `${ref} ("splits")` };
   const path = spec.splits.startsWith('/') ? spec.splits : join(baseDir, spec.splits);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`${path}: cannot read the split indices named by "splits" in ${ref} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the path is relative to the description file`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${path}: not valid JSON (${(e as Error).message}); expected {"train": [..], "val": [..], "test"?: [..]} of 0-based row indices`);
-  }
+  const value = readJson(path, `the split indices named by "splits" in ${ref}`, {
+    unreadable: '; the path is relative to the description file',
+    notJson: '; expected {"train": [..], "val": [..], "test"?: [..]} of 0-based row indices',
+  });
   try {
     return { ...checkSplitIndices(value, spec.splits), source: path };
   } catch (e) {

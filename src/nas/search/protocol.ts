@@ -6,7 +6,7 @@
  * default that mask pass's mean, the quantity the masks minimise) picks the kept epoch and drives
  * early stopping; patience only counts once a mask can have crossed the threshold (and, for a
  * budget, once the budget was met). A budget search keeps its best epoch at or under the budget
- * and, if no epoch met it, projects the masks under it.
+ * and fits the masks to it (fitToBudget).
  */
 
 import { getRng, Rng, type RngState } from '../../tensor/rng.js';
@@ -222,7 +222,7 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
         masks.push(trainEpoch(model, splits.val, ctx, {
           epoch, batchSize: cfg.batchSize, rng, optimizers: [mOpt], shuffle: cfg.valOrder === 'shuffled',
           resume: resumeMask,
-          extraLoss: (taskLoss) => reg.term(target.costs({ discrete: cfg.discreteCost }), { epoch, epochs: cfg.searchEpochs, taskLoss, train: true, updates: maskUpdates, graceEpochs: grace, stepsPerEpoch }),
+          extraLoss: (taskLoss) => reg.term(target.costs({ discrete: cfg.discreteCost }), { epoch, epochs: cfg.searchEpochs, taskLoss, train: true, updates: maskUpdates }),
           onBatch: (d, t, l) => hooks.onBatch?.('masks', epoch, p * t + d, passes * t, l),
         }));
       }

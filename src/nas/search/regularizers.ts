@@ -25,10 +25,6 @@ export interface TermContext {
   train?: boolean;
   /** Mask updates the whole search makes (for controllers that adapt per update). */
   updates?: number;
-  /** Epochs a mask needs to cross the threshold at the mask rate: before then the discrete cost cannot respond. */
-  graceEpochs?: number;
-  /** Mask updates per search epoch. */
-  stepsPerEpoch?: number;
 }
 
 export interface Regularizer {
