@@ -6,6 +6,7 @@ export * from './ops/matmul.js';
 export * from './ops/conv.js';
 export * from './ops/pool.js';
 export * from './ops/softmax.js';
+export * from './ops/batchnorm.js';
 export { asTensor, type TensorLike } from './ops/util.js';
 export { noGrad, enableGrad, isGradEnabled, withScope, currentScope, type Node } from './graph.js';
 export { backward, zeroGrad, type BackwardOptions } from './backward.js';

@@ -54,6 +54,11 @@ export interface PrimAttrs {
   matmul: object;
   /** relu: the output went through a fused ReLU (its gradient masks g by out > 0). */
   conv: { geom: ConvGeom; hasBias: boolean; relu: boolean };
+  /** mean / invstd: the statistics used; k = invstd·weight; relu: a fused ReLU followed. */
+  batchNorm: {
+    n: number; c: number; s: number; mean: Float64Array; invstd: Float64Array; k: Float64Array;
+    training: boolean; relu: boolean; hasWeight: boolean; hasBias: boolean;
+  };
   maxPool: { geom: PoolGeom; argmax: Int32Array };
   avgPool: { geom: PoolGeom; countIncludePad: boolean };
   logSoftmax: { axis: number };

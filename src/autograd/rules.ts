@@ -159,6 +159,22 @@ export const gradRules: { [P in Prim]: Rule<P> } = {
     if (db !== null) grads.push(make(db, [geom.cout]));
     return grads;
   },
+  batchNorm: ({ g, inputs, out, attrs }) => {
+    const [x, ...params] = inputs;
+    const w = attrs.hasWeight ? params[0] : null;
+    const b = attrs.hasBias ? params[attrs.hasWeight ? 1 : 0] : null;
+    const dx = x.requiresGrad ? allocate(g.dtype, x.size) : null;
+    const dw = w?.requiresGrad ? allocate(g.dtype, attrs.c) : null;
+    const db = b?.requiresGrad ? allocate(g.dtype, attrs.c) : null;
+    kernel('batchNormBackward')(
+      (x.dtype === g.dtype ? x : cast(x, g.dtype)).values(), g.values(), attrs.relu ? out.values() : null, attrs.n, attrs.c, attrs.s,
+      attrs.mean, attrs.invstd, attrs.k, attrs.training, dx, dw, db,
+    );
+    const grads: (Tensor | null)[] = [dx === null ? null : make(dx, x.shape)];
+    if (w !== null) grads.push(dw === null ? null : make(dw, w.shape));
+    if (b !== null) grads.push(db === null ? null : make(db, b.shape));
+    return grads;
+  },
   maxPool: ({ g, inputs: [x], attrs }) => {
     const dx = allocate(g.dtype, x.size);
     kernel('maxPoolBackward')(g.values(), attrs.argmax, dx, attrs.geom);

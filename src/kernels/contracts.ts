@@ -131,6 +131,20 @@ export interface KernelSet {
     x: TypedArray, out: TypedArray, codes: Int32Array | null, outer: number, c: number, inner: number,
     scale: Float64Array, qmin: number, qmax: number, rounding: QuantRounding,
   ): void;
+  /** Per-channel mean and biased variance of x viewed as [n, c, s], in float64 (two passes). */
+  batchNormStats(x: TypedArray, n: number, c: number, s: number, mean: Float64Array, variance: Float64Array): void;
+  /** out = (x − mean[c])·k[c] + shift[c] in float64 over x [n, c, s], then ReLU when `relu`. */
+  batchNormApply(x: TypedArray, n: number, c: number, s: number, mean: Float64Array, k: Float64Array, shift: Float64Array, out: TypedArray, relu: boolean): void;
+  /**
+   * All gradients of batchNormApply with k = w·invstd (dy masked by reluOut > 0 when reluOut is
+   * given): dw = Σ dy·x̂, db = Σ dy and dx, which with `training` carries the batch statistics'
+   * terms. Each output is skipped when null.
+   */
+  batchNormBackward(
+    x: TypedArray, dy: TypedArray, reluOut: TypedArray | null, n: number, c: number, s: number,
+    mean: Float64Array, invstd: Float64Array, k: Float64Array, training: boolean,
+    dx: TypedArray | null, dw: TypedArray | null, db: TypedArray | null,
+  ): void;
 }
 
 export type QuantRounding = 'halfEven' | 'floor';
@@ -140,6 +154,7 @@ export type KernelName = keyof KernelSet;
 export const KERNEL_NAMES: readonly KernelName[] = [
   'unary', 'reluGrad', 'binary', 'reduce', 'sumOuterInner', 'gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight', 'convBackward',
   'maxPoolForward', 'maxPoolBackward', 'avgPoolForward', 'avgPoolBackward', 'fakeQuant',
+  'batchNormStats', 'batchNormApply', 'batchNormBackward',
 ];
 
 /** A backend implements any subset of the contracts; the rest falls back to `js`. */

@@ -193,6 +193,16 @@ const scaledProduct = T.customOp({
 add('custom', 'customOp cube with saved state', (x) => T.add(cube(x), x), () => [rand([2, 3], 900)]);
 add('custom', 'customOp with two inputs', (a, b) => scaledProduct(a, b), () => [rand([2, 3], 901), rand([2, 3], 902)]);
 
+// ───────────────────────────── batch normalisation ─────────────────────────────
+const bnTrain = (relu: boolean) => (x: T.Tensor, w: T.Tensor, b: T.Tensor) => T.batchNorm(x, w, b, { training: true, eps: 1e-3, relu }).y;
+add('batchNorm', 'batchNorm training [N, C, L] (affine)', bnTrain(false), () => [rand([3, 2, 4], 960), rand([2], 961, { lo: 0.5, hi: 2 }), rand([2], 962)]);
+add('batchNorm', 'batchNorm training [N, C, H, W] with fused ReLU', bnTrain(true), () => [rand([2, 3, 2, 3], 963), rand([3], 964, { lo: 0.5, hi: 2 }), rand([3], 965, { lo: -0.3, hi: 0.3 })]);
+add('batchNorm', 'batchNorm training [N, C] without affine, then a weighted sum', (x, v) => T.mul(T.batchNorm(x, null, null, { training: true, eps: 1e-5 }).y, v),
+  () => [rand([5, 3], 966), rand([5, 3], 967)]);
+add('batchNorm', 'batchNorm eval with running statistics and fused ReLU', (x, w, b) => T.batchNorm(x, w, b, {
+  training: false, eps: 1e-5, relu: true, runningMean: T.tensor([0.1, -0.2], [2], { dtype: 'float64' }), runningVar: T.tensor([0.5, 2], [2], { dtype: 'float64' }),
+}).y, () => [rand([2, 2, 5], 968), rand([2], 969, { lo: 0.5, hi: 2 }), rand([2], 970)]);
+
 // ─────────────────────────── a small composite ───────────────────────────
 add('conv', 'conv1d → relu → maxPool1d → flatten → matmul → logSoftmax', (x, w, v) => {
   const h = T.maxPool1d(T.relu(T.conv1d(x, w, null, { padding: 'causal', dilation: 2 })), { kernel: 2 });

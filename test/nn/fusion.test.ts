@@ -2,8 +2,8 @@
  * Conv → ReLU fusion inside Sequential (src/nn/fusion.ts, src/nn/layers/containers.ts): the same
  * output and parameter gradients as the unfused layers, bit for bit, on js and on wasm (one and two
  * threads); the graph it records (one conv node with relu in the conv's scope); what is not fused
- * (subclasses, instance-level forward, other activations, Conv → BN → ReLU); tracing unfused; and
- * withoutLayerFusion restoring the setting.
+ * (subclasses, instance-level forward, other activations); BatchNorm → ReLU (and a PIT-masked
+ * BatchNorm → ReLU) as one batchNorm op; tracing unfused; and withoutLayerFusion restoring the setting.
  */
 
 import { describe, it, expect, afterEach, afterAll } from 'vitest';
@@ -213,7 +213,6 @@ describe('what is not fused', () => {
       return [new T.Conv1d(3, 4, 3, { rng: rng() }), r];
     }],
     ['LeakyReLU', () => [new T.Conv1d(3, 4, 3, { rng: rng() }), new T.LeakyReLU(0.1)]],
-    ['Conv → BatchNorm → ReLU', () => [new T.Conv1d(3, 4, 3, { rng: rng() }), new T.BatchNorm1d(4), new T.ReLU()]],
     ['a Conv1d last in the Sequential', () => [new T.ReLU(), new T.Conv1d(3, 4, 3, { rng: rng() })]],
   ];
   for (const [label, layers] of cases) {
@@ -264,5 +263,63 @@ describe('setLayerFusion / withoutLayerFusion', () => {
     const out = T.withoutLayerFusion(() => model1d(3).call(T.randn([1, 4, 16], { rng: new T.Rng(2) })));
     expect(reluNodes(out)).toHaveLength(2);
     expect(T.layerFusionEnabled()).toBe(true);
+  });
+});
+
+describe('BatchNorm → ReLU runs as one batchNorm op', () => {
+  const bnNodes = (out: T.Tensor) => nodes(out).filter((n) => n.op === 'batchNorm') as T.Node<'batchNorm'>[];
+  const build = (seed: number) => {
+    const rng = new T.Rng(seed);
+    return new T.Sequential(
+      new T.Conv1d(3, 6, 3, { padding: 'causal', rng }), new T.BatchNorm1d(6), new T.ReLU(),
+      new T.Conv1d(6, 6, 3, { padding: 'causal', rng }), new T.BatchNorm1d(6), new T.ReLU(),
+      new T.GlobalAvgPool(), new T.Linear(6, 3, { rng }),
+    );
+  };
+  const x = () => T.randn([4, 3, 16], { rng: new T.Rng(21) });
+
+  for (const training of [true, false]) {
+    it(`Conv → BN → ReLU: the BN node carries the ReLU, no relu node; values and gradients as unfused (${training ? 'training' : 'eval'})`, () => {
+      const fused = build(5);
+      const plain = build(5);
+      const probe = build(5);
+      for (const m of [fused, plain, probe]) m.train(training);
+      const out = probe.call(x());
+      const bns = bnNodes(out);
+      expect(bns).toHaveLength(2);
+      expect(bns.every((n) => n.attrs.relu)).toBe(true);
+      expect(reluNodes(out)).toHaveLength(0);
+      const a = forwardBackward(fused, x());
+      const b = T.withoutLayerFusion(() => forwardBackward(plain, x()));
+      expect(a.out.length).toBe(b.out.length);
+      a.out.forEach((v, i) => expect(v).toBeCloseTo(b.out[i], 5));
+      a.grads.forEach(([k, g], i) => g.forEach((v, j) => expect(v, `${k}[${j}]`).toBeCloseTo(b.grads[i][1][j], 4)));
+      // The running statistics moved the same way.
+      const rf = fused.namedBuffers().map(([, t]) => t.toFlatArray()).flat();
+      const rp = plain.namedBuffers().map(([, t]) => t.toFlatArray()).flat();
+      rf.forEach((v, i) => expect(v).toBeCloseTo(rp[i], 6));
+    });
+  }
+
+  it('a PIT-masked BatchNorm folds its mask into the affine map: same values and gradients (masks included) as masking after it', () => {
+    const run = (fusion: boolean) => {
+      const model = T.pit(build(7), { inputShape: [3, 16] }).model;
+      const search = [...model.namedParameters()];
+      // Prune one channel of each searchable conv, so the mask is not all ones.
+      for (const [k, p] of search) if (k.endsWith('alpha') && p.size === 6) p.data[2] = -0.5;
+      const body = () => {
+        const out = model.call(x());
+        const bns = bnNodes(out);
+        T.backward(T.sum(T.square(out)));
+        return { out: out.toFlatArray(), grads: search.map(([k, p]) => [k, p.grad?.toFlatArray() ?? []] as const), nodes: bns };
+      };
+      return fusion ? body() : T.withoutLayerFusion(body);
+    };
+    const a = run(true);
+    const b = run(false);
+    expect(a.nodes.length).toBeGreaterThan(0);
+    expect(a.nodes.some((n) => n.attrs.relu)).toBe(true);
+    a.out.forEach((v, i) => expect(v).toBeCloseTo(b.out[i], 5));
+    a.grads.forEach(([k, g], i) => g.forEach((v, j) => expect(v, `${k}[${j}]`).toBeCloseTo(b.grads[i][1][j], 4)));
   });
 });

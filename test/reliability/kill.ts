@@ -13,8 +13,13 @@ import { ROOT } from './cli.js';
 /** Identity of every finished file in `dir` (inode + mtime: an atomic write replaces the inode; its temp files are skipped). */
 function fileStamps(dir: string): Map<string, string> {
   const m = new Map<string, string>();
-  if (!existsSync(dir)) return m;
-  for (const f of readdirSync(dir)) {
+  let names: string[];
+  try {
+    names = existsSync(dir) ? readdirSync(dir) : [];
+  } catch {
+    return m; // removed between the check and the read (a test's cleanup racing the last poll)
+  }
+  for (const f of names) {
     try {
       if (f.endsWith('.tmp')) continue;
       const s = statSync(join(dir, f));

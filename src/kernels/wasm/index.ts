@@ -630,9 +630,16 @@ function fakeQuant(
   if (codes !== null) codes.set(r.i32.subarray(pc >> 2, (pc >> 2) + n));
 }
 
+// BatchNorm's passes stay in js: each reads its operand once, so copying it into wasm memory
+// and back would cost more than the pass itself.
+const batchNormStats: KernelSet['batchNormStats'] = (...a) => delegate('batchNormStats', 'one pass, read in place (js)')(...a);
+const batchNormApply: KernelSet['batchNormApply'] = (...a) => delegate('batchNormApply', 'one pass, read in place (js)')(...a);
+const batchNormBackward: KernelSet['batchNormBackward'] = (...a) => delegate('batchNormBackward', 'one pass, read in place (js)')(...a);
+
 export const wasmKernels: Partial<KernelSet> = {
   gemm, convForward, convBackwardInput, convBackwardWeight, convBackward, unary, reluGrad, binary, reduce, sumOuterInner,
   maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward, fakeQuant,
+  batchNormStats, batchNormApply, batchNormBackward,
 };
 
 export const wasmBackend: Backend = { name: WASM_BACKEND, kernels: wasmKernels };

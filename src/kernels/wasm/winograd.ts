@@ -158,17 +158,27 @@ export function winoWeightGradOut(wt: ArrayLike<number>, cout: number, cin: numb
   const alpha = at[0].length;
   const kin = segs * cin;
   const plane = cout * kin;
-  for (let co = 0; co < cout; co++) {
-    for (let ci = 0; ci < cin; ci++) {
-      for (let tap = 0; tap < k; tap++) {
-        const sg = Math.floor(tap / rw), j = tap - sg * rw;
-        const q = co * kin + sg * cin + ci;
-        let s = 0;
-        for (let xi = 0; xi < alpha; xi++) s += at[j][xi] * wt[xi * plane + q];
-        dw[(co * cin + ci) * k + tap] = s;
+  // ξ outermost so that wt is read in order; each tap's float64 sum still adds ξ = 0, 1, … in turn
+  // (the bits of a per-tap loop over ξ).
+  const acc = new Float64Array(cout * cin * k);
+  const tapSeg = new Int32Array(k);
+  const tapCoef = new Float64Array(k);
+  for (let xi = 0; xi < alpha; xi++) {
+    for (let tap = 0; tap < k; tap++) {
+      const sg = Math.floor(tap / rw);
+      tapSeg[tap] = sg * cin;
+      tapCoef[tap] = at[tap - sg * rw][xi];
+    }
+    const base = xi * plane;
+    for (let co = 0; co < cout; co++) {
+      const rowIn = base + co * kin;
+      for (let ci = 0; ci < cin; ci++) {
+        const o = (co * cin + ci) * k;
+        for (let tap = 0; tap < k; tap++) acc[o + tap] += tapCoef[tap] * wt[rowIn + tapSeg[tap] + ci];
       }
     }
   }
+  for (let i = 0; i < acc.length; i++) dw[i] = acc[i];
 }
 
 /**
@@ -183,20 +193,26 @@ export function winoWeights(w: ArrayLike<number>, cout: number, cin: number, k: 
   const rows = flip ? cin : cout;
   const cols = flip ? cout : cin;
   const kin = segs * cols;
-  for (let xi = 0; xi < alpha; xi++) {
-    const gr = xi * rw;
-    for (let a = 0; a < rows; a++) {
-      for (let sg = 0; sg < segs; sg++) {
-        for (let b = 0; b < cols; b++) {
-          const co = flip ? b : a;
-          const ci = flip ? a : b;
-          const base = (co * cin + ci) * k;
+  const rowStride = rows * kin;
+  // Each (co, ci) kernel is read once into `taps` (reversed for flip); every sum adds its taps in
+  // the same order as a loop over ξ outermost would, so the bits do not depend on this order.
+  const taps = new Float64Array(segs * rw);
+  for (let co = 0; co < cout; co++) {
+    for (let ci = 0; ci < cin; ci++) {
+      const base = (co * cin + ci) * k;
+      for (let t = 0; t < k; t++) taps[t] = w[base + (flip ? k - 1 - t : t)];
+      const a = flip ? ci : co;
+      const b = flip ? co : ci;
+      const out0 = dstOff + a * kin + b;
+      for (let xi = 0; xi < alpha; xi++) {
+        const gr = xi * rw;
+        const outXi = out0 + xi * rowStride;
+        for (let sg = 0; sg < segs; sg++) {
+          const t0 = sg * rw;
+          const n = Math.min(rw, k - t0);
           let s = 0;
-          for (let j = 0; j < rw; j++) {
-            const tap = sg * rw + j;
-            if (tap < k) s += g[gr + j] * w[base + (flip ? k - 1 - tap : tap)];
-          }
-          dst[dstOff + (xi * rows + a) * kin + sg * cols + b] = s;
+          for (let j = 0; j < n; j++) s += g[gr + j] * taps[t0 + j];
+          dst[outXi + sg * cols] = s;
         }
       }
     }

@@ -6,6 +6,8 @@
 
 import type { Tensor } from '../../tensor/tensor.js';
 import { Module } from '../../nn/module.js';
+import { mul, relu as reluOp } from '../../autograd/ops/elementwise.js';
+import { BatchNorm1d, BatchNorm2d, type BatchNorm } from '../../nn/layers/batchnorm.js';
 import { applyChannelMask, type ChannelMaskSource } from './channelMask.js';
 
 export class MaskedLayer extends Module {
@@ -34,10 +36,29 @@ export class MaskedLayer extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    return this.run(x, false);
+  }
+
+  /** relu(forward(x)) as one op where the inner layer is a BatchNorm (src/nn/layers/containers.ts). */
+  forwardRelu(x: Tensor): Tensor {
+    return this.run(x, true);
+  }
+
+  private run(x: Tensor, relu: boolean): Tensor {
     this.inner.training = this.training;
-    const y = this.inner.forward(x);
     const m = this._mask.hard();
-    return m === null ? y : applyChannelMask(y, m, this.repeat);
+    const bn = this.inner as Module;
+    // A BatchNorm's mask is folded into its affine map: (x̂·w + b)·m = x̂·(w·m) + b·m, one op
+    // instead of an extra pass over the activation.
+    if ((bn.constructor === BatchNorm1d || bn.constructor === BatchNorm2d) && !Object.prototype.hasOwnProperty.call(bn, 'forward') && this.repeat === 1) {
+      const { weight, bias } = bn as BatchNorm;
+      const w = m === null ? weight : weight === null ? m : mul(weight, m);
+      const b = m === null || bias === null ? bias : mul(bias, m);
+      return (bn as BatchNorm).normalize(x, relu, w, b);
+    }
+    let y = bn.forward(x);
+    if (m !== null) y = applyChannelMask(y, m, this.repeat);
+    return relu ? reluOp(y) : y;
   }
 
   override describe(): string {

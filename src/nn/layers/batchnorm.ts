@@ -7,10 +7,7 @@
 import { fmtShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { ones, zeros } from '../../tensor/create.js';
-import { add, div, mul, sqrt, sub } from '../../autograd/ops/elementwise.js';
-import { mean, variance } from '../../autograd/ops/reduce.js';
-import { reshape } from '../../autograd/ops/movement.js';
-import { noGrad } from '../../autograd/graph.js';
+import { batchNorm } from '../../autograd/ops/batchnorm.js';
 import { Module } from '../module.js';
 
 export interface BatchNormOptions {
@@ -42,37 +39,37 @@ export class BatchNorm extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    return this.normalize(x, false, this.weight, this.bias);
+  }
+
+  /**
+   * The layer's map with a fused ReLU when `relu`, and with the given affine parameters (a
+   * searchable wrapper passes its channel mask folded into them); updates the running
+   * statistics in training.
+   */
+  normalize(x: Tensor, relu: boolean, weight: Tensor | null, bias: Tensor | null): Tensor {
     if (!this.ranks.includes(x.ndim) || x.shape[1] !== this.numFeatures) {
       const want = this.ranks.map((r) => `[N, ${this.numFeatures}${', ·'.repeat(r - 2)}]`).join(' or ');
       throw new Error(`${this.describe()}: input must be ${want}, got ${fmtShape(x.shape)}`);
     }
-    const axes = [0, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 2)];
-    const bshape = x.shape.map((d, i) => (i === 1 ? d : 1));
-    let m: Tensor;
-    let v: Tensor;
     if (this.training) {
       const count = x.size / this.numFeatures;
       if (count < 2) throw new Error(`${this.describe()}: training needs more than one value per channel, got input ${fmtShape(x.shape)}`);
-      m = mean(x, axes, true);
-      v = variance(x, axes, true);
-      noGrad(() => {
-        const mv = m.values();
-        const vv = v.values();
-        const rm = this.runningMean.data;
-        const rv = this.runningVar.data;
-        const k = this.momentum;
-        for (let c = 0; c < this.numFeatures; c++) {
-          rm[c] = (1 - k) * rm[c] + k * mv[c];
-          rv[c] = (1 - k) * rv[c] + k * vv[c] * (count / (count - 1));
-        }
-      });
-    } else {
-      m = reshape(this.runningMean, bshape);
-      v = reshape(this.runningVar, bshape);
     }
-    let y = div(sub(x, m), sqrt(add(v, this.eps)));
-    if (this.weight !== null && this.bias !== null) y = add(mul(y, reshape(this.weight, bshape)), reshape(this.bias, bshape));
-    return y;
+    const r = batchNorm(x, weight, bias, {
+      training: this.training, eps: this.eps, relu, runningMean: this.runningMean, runningVar: this.runningVar,
+    });
+    if (r.mean !== null && r.variance !== null) {
+      const count = x.size / this.numFeatures;
+      const rm = this.runningMean.data;
+      const rv = this.runningVar.data;
+      const k = this.momentum;
+      for (let c = 0; c < this.numFeatures; c++) {
+        rm[c] = (1 - k) * rm[c] + k * r.mean[c];
+        rv[c] = (1 - k) * rv[c] + k * r.variance[c] * (count / (count - 1));
+      }
+    }
+    return r.y;
   }
 
   override describe(): string {

@@ -20,15 +20,28 @@ function keepsNothing(m: Module | undefined): boolean {
   return m !== undefined && KEEPS_NOTHING.has(m.constructor) && !Object.prototype.hasOwnProperty.call(m, 'forward');
 }
 
+/** Whether `m` runs its class's own forward: a subclass or an instance may override it. */
+function exactly(m: Module, ...classes: unknown[]): boolean {
+  return classes.includes(m.constructor) && !Object.prototype.hasOwnProperty.call(m, 'forward');
+}
+
+/** A layer that can take a following ReLU into its own op (src/nn/fusion.ts). */
+export interface ReluFusable {
+  /** The layer's output with ReLU applied inside its op: the values and gradients of relu(forward(x)). */
+  forwardRelu(x: Tensor): Tensor;
+}
+
 /**
- * The conv of a Conv → ReLU pair that can run fused: exact classes only, because a subclass
- * (a searchable or quantised layer) may override forward, and so may an instance.
+ * The layer of a (layer, ReLU) pair that can run as one op: exact Conv1d / Conv2d / BatchNorm
+ * classes, or a module that declares `forwardRelu` (a searchable wrapper of one of them); the
+ * ReLU must be an exact ReLU.
  */
-function fusableConv(m: Module, next: Module | undefined): Conv1d | Conv2d | null {
-  if (next === undefined || next.constructor !== ReLU || !layerFusionEnabled()) return null;
-  if (m.constructor !== Conv1d && m.constructor !== Conv2d) return null;
-  if (Object.prototype.hasOwnProperty.call(m, 'forward') || Object.prototype.hasOwnProperty.call(next, 'forward')) return null;
-  return m as Conv1d | Conv2d;
+function reluFusable(m: Module, next: Module | undefined): ((x: Tensor) => Tensor) | null {
+  if (next === undefined || !exactly(next, ReLU) || !layerFusionEnabled()) return null;
+  if (exactly(m, Conv1d, Conv2d)) return (x) => (m as Conv1d | Conv2d).convolve(x, 'relu');
+  if (exactly(m, BatchNorm1d, BatchNorm2d)) return (x) => (m as BatchNorm1d).normalize(x, true, (m as BatchNorm1d).weight, (m as BatchNorm1d).bias);
+  const f = (m as Partial<ReluFusable>).forwardRelu;
+  return typeof f === 'function' ? (x) => f.call(m, x) : null;
 }
 
 export class Sequential extends Module {
@@ -45,10 +58,10 @@ export class Sequential extends Module {
     let y = x;
     for (let i = 0; i < layers.length; i++) {
       const m = layers[i][1];
-      const conv = fusableConv(m, layers[i + 1]?.[1]);
-      if (conv !== null) {
+      const fused = reluFusable(m, layers[i + 1]?.[1]);
+      if (fused !== null) {
         const input = y;
-        y = conv.inScope(() => conv.convolve(input, 'relu')); // the ReLU module runs inside it (src/nn/fusion.ts)
+        y = m.inScope(() => fused(input)); // the ReLU module runs inside it (src/nn/fusion.ts)
         i++;
       } else y = m.call(y);
       if (keepsNothing(m) && keepsNothing(layers[i + 1]?.[1])) markInternalActivation(y.data);
