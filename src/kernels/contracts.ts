@@ -131,12 +131,19 @@ export interface KernelSet {
     x: TypedArray, out: TypedArray, codes: Int32Array | null, outer: number, c: number, inner: number,
     scale: Float64Array, qmin: number, qmax: number, rounding: QuantRounding,
   ): void;
-  /** Per-channel mean and biased variance of x viewed as [n, c, s], in float64 (two passes). */
-  batchNormStats(x: TypedArray, n: number, c: number, s: number, mean: Float64Array, variance: Float64Array): void;
-  /** out = (x − mean[c])·k[c] + shift[c] in float64 over x [n, c, s], then ReLU when `relu`. */
-  batchNormApply(x: TypedArray, n: number, c: number, s: number, mean: Float64Array, k: Float64Array, shift: Float64Array, out: TypedArray, relu: boolean): void;
   /**
-   * All gradients of batchNormApply with k = w·invstd (dy masked by reluOut > 0 when reluOut is
+   * y = (x − μ)·invstd·weight + bias over x viewed as [n, c, s], then ReLU when `relu`. With
+   * `training`, μ and the biased variance are the batch's, computed into `mean` / `variance`;
+   * otherwise they are read from them. Writes invstd = 1/√(variance + eps) and k = invstd·weight
+   * (weight 1, bias 0 when null) for batchNormBackward.
+   */
+  batchNormForward(
+    x: TypedArray, n: number, c: number, s: number, training: boolean, eps: number,
+    weight: ArrayLike<number> | null, bias: ArrayLike<number> | null,
+    mean: Float64Array, variance: Float64Array, invstd: Float64Array, k: Float64Array, out: TypedArray, relu: boolean,
+  ): void;
+  /**
+   * All gradients of batchNormForward (k = invstd·weight) (dy masked by reluOut > 0 when reluOut is
    * given): dw = Σ dy·x̂, db = Σ dy and dx, which with `training` carries the batch statistics'
    * terms. Each output is skipped when null.
    */
@@ -154,7 +161,7 @@ export type KernelName = keyof KernelSet;
 export const KERNEL_NAMES: readonly KernelName[] = [
   'unary', 'reluGrad', 'binary', 'reduce', 'sumOuterInner', 'gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight', 'convBackward',
   'maxPoolForward', 'maxPoolBackward', 'avgPoolForward', 'avgPoolBackward', 'fakeQuant',
-  'batchNormStats', 'batchNormApply', 'batchNormBackward',
+  'batchNormForward', 'batchNormBackward',
 ];
 
 /** A backend implements any subset of the contracts; the rest falls back to `js`. */

@@ -49,36 +49,22 @@ export function batchNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null,
   const dt = promote(x.dtype, weight?.dtype ?? x.dtype);
   const xv = (x.dtype === dt ? x : cast(x, dt)).values();
   const mean = new Float64Array(c);
-  const invstd = new Float64Array(c);
-  let variance: Float64Array | null = null;
+  const variance = new Float64Array(c);
   if (opts.training) {
     if (n * s < 2) throw new Error(`${op}: training needs more than one value per channel, got input ${fmtShape(x.shape)}`);
-    variance = new Float64Array(c);
-    kernel('batchNormStats')(xv, n, c, s, mean, variance);
-    for (let ch = 0; ch < c; ch++) invstd[ch] = 1 / Math.sqrt(variance[ch] + opts.eps);
   } else {
     if (opts.runningMean === undefined || opts.runningVar === undefined) throw new Error(`${op}: eval mode needs runningMean and runningVar`);
-    const rm = opts.runningMean.values();
-    const rv = opts.runningVar.values();
-    for (let ch = 0; ch < c; ch++) {
-      mean[ch] = rm[ch];
-      invstd[ch] = 1 / Math.sqrt(rv[ch] + opts.eps);
-    }
+    mean.set(opts.runningMean.values());
+    variance.set(opts.runningVar.values());
   }
-  const wv = weight?.values() ?? null;
-  const bv = bias?.values() ?? null;
+  const invstd = new Float64Array(c);
   const k = new Float64Array(c);
-  const shift = new Float64Array(c);
-  for (let ch = 0; ch < c; ch++) {
-    k[ch] = invstd[ch] * (wv === null ? 1 : wv[ch]);
-    shift[ch] = bv === null ? 0 : bv[ch];
-  }
   const relu = opts.relu === true;
   const out = allocate(dt, x.size);
-  kernel('batchNormApply')(xv, n, c, s, mean, k, shift, out, relu);
+  kernel('batchNormForward')(xv, n, c, s, opts.training, opts.eps, weight?.values() ?? null, bias?.values() ?? null, mean, variance, invstd, k, out, relu);
   const inputs = [x, ...(weight === null ? [] : [weight]), ...(bias === null ? [] : [bias])];
   const y = record('batchNorm', inputs, make(out, x.shape), {
     n, c, s, mean, invstd, k, training: opts.training, relu, hasWeight: weight !== null, hasBias: bias !== null,
   });
-  return { y, mean: opts.training ? mean : null, variance };
+  return { y, mean: opts.training ? mean : null, variance: opts.training ? variance : null };
 }

@@ -1,6 +1,6 @@
 /**
- * Batch normalisation as three passes over x viewed as [n, c, s] (s = the spatial size): the
- * batch statistics, the affine map (with an optional ReLU), and all gradients at once. They
+ * Batch normalisation over x viewed as [n, c, s] (s = the spatial size): forward = the batch
+ * statistics and the affine map (with an optional ReLU), backward = all gradients in two passes. They
  * replace the dozen broadcasting ops a composed BatchNorm records; every sum runs in float64 in
  * the same order (sample by sample, then along the row), so the bits do not depend on the backend.
  */
@@ -8,7 +8,7 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 
 /** mean[c] and the biased variance[c] of x [n, c, s] (two passes: the variance sums squared deviations). */
-export function batchNormStats(x: TypedArray, n: number, c: number, s: number, mean: Float64Array, variance: Float64Array): void {
+function batchNormStats(x: TypedArray, n: number, c: number, s: number, mean: Float64Array, variance: Float64Array): void {
   const m = n * s;
   for (let ch = 0; ch < c; ch++) {
     let sum = 0;
@@ -31,7 +31,7 @@ export function batchNormStats(x: TypedArray, n: number, c: number, s: number, m
 }
 
 /** out = (x − mean[c]) · k[c] + shift[c] in float64, then max(·, 0) when `relu` (NaN and −0 give +0, as the relu kernel). */
-export function batchNormApply(
+function batchNormApply(
   x: TypedArray, n: number, c: number, s: number, mean: Float64Array, k: Float64Array, shift: Float64Array, out: TypedArray, relu: boolean,
 ): void {
   for (let i = 0; i < n; i++) {
@@ -48,6 +48,37 @@ export function batchNormApply(
       } else for (let j = 0; j < s; j++) out[o + j] = (x[o + j] - mu) * kc + sc;
     }
   }
+}
+
+/**
+ * The per-channel factors of the affine map: invstd = 1/√(variance + eps), k = invstd·weight,
+ * shift = bias (weight 1 and bias 0 when null). Shared by every backend's batchNormForward.
+ */
+export function batchNormFactors(
+  c: number, eps: number, variance: Float64Array, weight: ArrayLike<number> | null, bias: ArrayLike<number> | null,
+  invstd: Float64Array, k: Float64Array, shift: Float64Array,
+): void {
+  for (let ch = 0; ch < c; ch++) {
+    invstd[ch] = 1 / Math.sqrt(variance[ch] + eps);
+    k[ch] = invstd[ch] * (weight === null ? 1 : weight[ch]);
+    shift[ch] = bias === null ? 0 : bias[ch];
+  }
+}
+
+/**
+ * y = (x − μ)·invstd·weight + bias over x [n, c, s], then ReLU when `relu`. With `training` the
+ * batch's mean and biased variance are computed into `mean` / `variance`; otherwise they are read
+ * from them (the running statistics). invstd and k = invstd·weight are written for backward.
+ */
+export function batchNormForward(
+  x: TypedArray, n: number, c: number, s: number, training: boolean, eps: number,
+  weight: ArrayLike<number> | null, bias: ArrayLike<number> | null,
+  mean: Float64Array, variance: Float64Array, invstd: Float64Array, k: Float64Array, out: TypedArray, relu: boolean,
+): void {
+  if (training) batchNormStats(x, n, c, s, mean, variance);
+  const shift = new Float64Array(c);
+  batchNormFactors(c, eps, variance, weight, bias, invstd, k, shift);
+  batchNormApply(x, n, c, s, mean, k, shift, out, relu);
 }
 
 /**

@@ -6,13 +6,13 @@ import { reduce, sumOuterInner } from './reduce.js';
 import { gemm } from './gemm.js';
 import { convBackward, convBackwardInput, convBackwardWeight, convForward } from './conv.js';
 import { fakeQuant } from './quant.js';
-import { batchNormApply, batchNormBackward, batchNormStats } from './batchnorm.js';
+import { batchNormBackward, batchNormForward } from './batchnorm.js';
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './pool.js';
 
 export const jsKernels: KernelSet = {
   unary, reluGrad, binary, reduce, sumOuterInner, gemm, convForward, convBackwardInput, convBackwardWeight, convBackward,
   maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward, fakeQuant,
-  batchNormStats, batchNormApply, batchNormBackward,
+  batchNormForward, batchNormBackward,
 };
 
 export const jsBackend: Backend = { name: 'js', kernels: jsKernels };

@@ -13,6 +13,7 @@ import type { Backend, BinaryOp, ConvGeom, KernelName, KernelSet, PoolGeom, Quan
 import { collapseBroadcast } from '../js/elementwise.js';
 import { allFloat32, float32Reason } from '../float32Only.js';
 import { recordFallback } from '../dispatch.js';
+import { batchNormFactors } from '../js/batchnorm.js';
 import { jsKernels } from '../js/index.js';
 import { wasmRuntime, type WasmInfo, type WasmRuntime } from './runtime.js';
 import { inputGradGeom, winogradApplies, winoMatrices, winoSplit, winoWeightGradMatrices, winoWeightGradOut, winoWeights } from './winograd.js';
@@ -630,16 +631,94 @@ function fakeQuant(
   if (codes !== null) codes.set(r.i32.subarray(pc >> 2, (pc >> 2) + n));
 }
 
-// BatchNorm's passes stay in js: each reads its operand once, so copying it into wasm memory
-// and back would cost more than the pass itself.
-const batchNormStats: KernelSet['batchNormStats'] = (...a) => delegate('batchNormStats', 'one pass, read in place (js)')(...a);
-const batchNormApply: KernelSet['batchNormApply'] = (...a) => delegate('batchNormApply', 'one pass, read in place (js)')(...a);
-const batchNormBackward: KernelSet['batchNormBackward'] = (...a) => delegate('batchNormBackward', 'one pass, read in place (js)')(...a);
+/** The entry points of assembly/batchnorm.ts. */
+interface BatchNormExports {
+  bnStats(x: number, n: number, c: number, s: number, mean: number, variance: number): void;
+  bnApply(x: number, n: number, c: number, s: number, mean: number, k: number, shift: number, out: number, relu: number): void;
+  bnBackward(x: number, dy: number, reluOut: number, n: number, c: number, s: number, mean: number, invstd: number, k: number,
+    training: number, dx: number, sums: number): void;
+}
+const bnExports = (r: WasmRuntime) => r.exports as unknown as BatchNormExports;
+
+/** Copy a float32 operand into wasm memory at byte offset p. */
+function put(r: WasmRuntime, a: TypedArray, n: number, p: number): void {
+  r.f32.set(a.length === n ? a : a.subarray(0, n), p >> 2);
+}
+
+function batchNormForward(
+  x: TypedArray, n: number, c: number, s: number, training: boolean, eps: number,
+  weight: ArrayLike<number> | null, bias: ArrayLike<number> | null,
+  mean: Float64Array, variance: Float64Array, invstd: Float64Array, k: Float64Array, out: TypedArray, relu: boolean,
+): void {
+  const size = n * c * s;
+  if (size < ELEMENTWISE_MIN || !allFloat32(x, out)) {
+    delegate('batchNormForward', size < ELEMENTWISE_MIN ? 'small tensor' : float32Reason('wasm', x, out))(x, n, c, s, training, eps, weight, bias, mean, variance, invstd, k, out, relu);
+    return;
+  }
+  const r = R();
+  r.reset();
+  const px = r.alloc(size);
+  const po = r.alloc(size);
+  const pm = r.alloc(2 * c); // four float64 rows of c: mean, variance / k, shift
+  const pv = r.alloc(2 * c);
+  const pk = r.alloc(2 * c);
+  const ps = r.alloc(2 * c);
+  r.commit();
+  put(r, x, size, px);
+  const f64 = (p: number) => new Float64Array(r.f32.buffer, p, c);
+  if (training) {
+    bnExports(r).bnStats(px, n, c, s, pm, pv);
+    mean.set(f64(pm));
+    variance.set(f64(pv));
+  } else f64(pm).set(mean);
+  const shift = new Float64Array(c);
+  batchNormFactors(c, eps, variance, weight, bias, invstd, k, shift);
+  f64(pk).set(k);
+  f64(ps).set(shift);
+  bnExports(r).bnApply(px, n, c, s, pm, pk, ps, po, relu ? 1 : 0);
+  out.set(r.f32.subarray(po >> 2, (po >> 2) + size));
+}
+
+function batchNormBackward(
+  x: TypedArray, dy: TypedArray, reluOut: TypedArray | null, n: number, c: number, s: number,
+  mean: Float64Array, invstd: Float64Array, k: Float64Array, training: boolean,
+  dx: TypedArray | null, dw: TypedArray | null, db: TypedArray | null,
+): void {
+  const size = n * c * s;
+  if (size < ELEMENTWISE_MIN || !allFloat32(x, dy, ...(reluOut === null ? [] : [reluOut]), ...(dx === null ? [] : [dx]))) {
+    delegate('batchNormBackward', size < ELEMENTWISE_MIN ? 'small tensor' : float32Reason('wasm', x, dy))(x, dy, reluOut, n, c, s, mean, invstd, k, training, dx, dw, db);
+    return;
+  }
+  const r = R();
+  r.reset();
+  const px = r.alloc(size);
+  const pg = r.alloc(size);
+  const pr = reluOut === null ? 0 : r.alloc(size);
+  const pd = dx === null ? 0 : r.alloc(size);
+  const pm = r.alloc(2 * c);
+  const pi = r.alloc(2 * c);
+  const pk = r.alloc(2 * c);
+  const psum = r.alloc(4 * c);
+  r.commit();
+  put(r, x, size, px);
+  put(r, dy, size, pg);
+  if (reluOut !== null) put(r, reluOut, size, pr);
+  new Float64Array(r.f32.buffer, pm, c).set(mean);
+  new Float64Array(r.f32.buffer, pi, c).set(invstd);
+  new Float64Array(r.f32.buffer, pk, c).set(k);
+  bnExports(r).bnBackward(px, pg, pr, n, c, s, pm, pi, pk, training ? 1 : 0, pd, psum);
+  const sums = new Float64Array(r.f32.buffer, psum, 2 * c);
+  for (let ch = 0; ch < c; ch++) {
+    if (dw !== null) dw[ch] = sums[2 * ch + 1] * invstd[ch];
+    if (db !== null) db[ch] = sums[2 * ch];
+  }
+  if (dx !== null) dx.set(r.f32.subarray(pd >> 2, (pd >> 2) + size));
+}
 
 export const wasmKernels: Partial<KernelSet> = {
   gemm, convForward, convBackwardInput, convBackwardWeight, convBackward, unary, reluGrad, binary, reduce, sumOuterInner,
   maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward, fakeQuant,
-  batchNormStats, batchNormApply, batchNormBackward,
+  batchNormForward, batchNormBackward,
 };
 
 export const wasmBackend: Backend = { name: WASM_BACKEND, kernels: wasmKernels };
