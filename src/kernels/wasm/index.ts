@@ -14,6 +14,7 @@ import { collapseBroadcast } from '../js/elementwise.js';
 import { allFloat32, float32Reason } from '../float32Only.js';
 import { recordFallback } from '../dispatch.js';
 import { batchNormFactors } from '../js/batchnorm.js';
+import { depthwiseBackward, depthwiseFlatApplies, depthwiseForward } from './depthwise.js';
 import { jsKernels } from '../js/index.js';
 import { wasmRuntime, type WasmInfo, type WasmRuntime } from './runtime.js';
 import { inputGradGeom, winogradApplies, winoMatrices, winoSplit, winoWeightGradMatrices, winoWeightGradOut, winoWeights } from './winograd.js';
@@ -269,6 +270,10 @@ function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out:
     delegate('convForward', float32Reason('wasm', x, w, bias, out))(x, w, bias, out, g, relu);
     return;
   }
+  if (convPath(g) === 'direct' && depthwiseFlatApplies(g)) {
+    depthwiseForward(R(), x, w, bias, out, g, relu); // flat padded planes (depthwise.ts)
+    return;
+  }
   const r = R();
   const plan = planConv(r, g);
   if (convPath(g) === 'winograd') {
@@ -320,6 +325,10 @@ function convBackward(
     return;
   }
   if (dx === null && dw === null && db === null) return;
+  if (convPath(g) === 'direct' && depthwiseFlatApplies(g)) {
+    depthwiseBackward(R(), x, w, dy, dx, dw, db, g, reluOut); // flat padded planes (depthwise.ts)
+    return;
+  }
   const r = R();
   const plan = planConv(r, g);
   // Winograd for dX (on the transposed conv) and for dW, each where it applies (winograd.ts).
