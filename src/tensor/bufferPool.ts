@@ -29,6 +29,8 @@ const freeLists = new Map<number, Float32Array[]>();
 const onFreeList = new WeakSet<Float32Array>();
 let freeBytes = 0;
 let enabled = true;
+/** Arrays the pool had to create (none free of that length): steady-state training should need none. */
+let freshArrays = 0;
 /** Arrays to recycle when the innermost open arena ends (arenas nest: a backward inside a custom backward). */
 const arenas: Set<Float32Array>[] = [];
 /** Activations that only their producing and consuming layers (and the graph) ever saw. */
@@ -52,8 +54,10 @@ export function takePooledFloat32(n: number): Float32Array | null {
     onFreeList.delete(a);
     freeBytes -= a.byteLength;
     a.fill(0);
-  } else if (arena !== undefined) a = new Float32Array(n);
-  else return null;
+  } else if (arena !== undefined) {
+    a = new Float32Array(n);
+    freshArrays++;
+  } else return null;
   arena?.add(a);
   return a;
 }
@@ -102,6 +106,11 @@ export function withRecyclingArena<T>(fn: () => T, escaping: () => Iterable<unkn
   for (const e of escaping()) if (e instanceof Float32Array) arena.delete(e);
   if (enabled) for (const a of arena) giveBack(a);
   return result;
+}
+
+/** How many arrays the pool has had to create since start (tests: a steady training step needs none or few). */
+export function pooledFreshArrays(): number {
+  return freshArrays;
 }
 
 /** Bytes currently kept in the free lists (for tests and memory reports). */

@@ -10,7 +10,7 @@
 
 import { describe, it, expect, afterEach, beforeEach } from 'vitest';
 import * as T from '../../src/index.js';
-import { POOL_MIN_ELEMENTS, clearBufferPool, pooledBytes, setBufferPooling } from '../../src/tensor/bufferPool.js';
+import { POOL_MIN_ELEMENTS, clearBufferPool, pooledBytes, pooledFreshArrays, setBufferPooling } from '../../src/tensor/bufferPool.js';
 
 const SHAPE = [4, 16, 512];
 const initialBackend = T.getBackendName();
@@ -103,6 +103,40 @@ describe('buffer pool: training gives the same bits with and without it', () => 
     for (const h of on) expect(h.pooled).toBe(on[0].pooled);
     expect(on[0].pooled).toBeLessThanOrEqual(16 * 4 * 32768);
     for (const h of off) expect(h.pooled).toBe(0);
+  });
+
+  it('nested Conv → BN → ReLU blocks: the activations between blocks are recycled too, with the bits of pooling off; the outer output is not', () => {
+    const blocks = (seed: number) => {
+      const rng = new T.Rng(seed);
+      const block = () => new T.Sequential(new T.Conv1d(16, 16, 3, { padding: 'same', rng }), new T.BatchNorm1d(16), new T.ReLU());
+      return new T.Sequential(block(), block(), block());
+    };
+    const run = (pooling: boolean) => {
+      setBufferPooling(pooling);
+      clearBufferPool();
+      const m = blocks(3);
+      const opt = new T.SGD(m.parameters(), { lr: 0.05 });
+      const rng = new T.Rng(8);
+      const held = trainStep(m, opt, rng);
+      const heldValues = snap(held);
+      const pooled: number[] = [];
+      trainStep(m, opt, rng);
+      const fresh0 = pooledFreshArrays();
+      for (let k = 0; k < 3; k++) {
+        trainStep(m, opt, rng);
+        pooled.push(pooledBytes());
+      }
+      expectSame(held.values(), heldValues, 'held outer output');
+      return { params: params(m), pooled, freshPerStep: (pooledFreshArrays() - fresh0) / 3 };
+    };
+    const on = run(true);
+    const off = run(false);
+    on.params.forEach((p, i) => expectSame(p, off.params[i], `parameter ${i}`));
+    // The activations between the blocks come back every step. What a step still takes from the
+    // pool for good is what the caller holds: the batch, the outer output and its square (3; 5
+    // when the two activations between blocks were not recycled).
+    expect(on.freshPerStep).toBeLessThanOrEqual(3);
+    expect(new Set(on.pooled).size).toBe(1);
   });
 
   it('a pooled array handed out is zero-filled and leaves the pool; float64 and small arrays never come from it', () => {

@@ -39,6 +39,16 @@ export class MaskedLayer extends Module {
     return this.run(x, false);
   }
 
+  /** A masked BatchNorm returns a fresh array and keeps no input (Sequential may recycle around it). */
+  get keepsNothing(): boolean {
+    return this.foldsIntoBatchNorm();
+  }
+
+  private foldsIntoBatchNorm(): boolean {
+    const bn = this.inner;
+    return (bn.constructor === BatchNorm1d || bn.constructor === BatchNorm2d) && !Object.prototype.hasOwnProperty.call(bn, 'forward') && this.repeat === 1;
+  }
+
   /** relu(forward(x)) as one op where the inner layer is a BatchNorm (src/nn/layers/containers.ts). */
   forwardRelu(x: Tensor): Tensor {
     return this.run(x, true);
@@ -50,7 +60,7 @@ export class MaskedLayer extends Module {
     const bn = this.inner as Module;
     // A BatchNorm's mask is folded into its affine map: (x̂·w + b)·m = x̂·(w·m) + b·m, one op
     // instead of an extra pass over the activation.
-    if ((bn.constructor === BatchNorm1d || bn.constructor === BatchNorm2d) && !Object.prototype.hasOwnProperty.call(bn, 'forward') && this.repeat === 1) {
+    if (this.foldsIntoBatchNorm()) {
       const { weight, bias } = bn as BatchNorm;
       const w = m === null ? weight : weight === null ? m : mul(weight, m);
       const b = m === null || bias === null ? bias : mul(bias, m);

@@ -37,6 +37,11 @@ abstract class PitConvBase extends OutMaskedModule {
     this.outMask = resolveOutMask(outMask === undefined && dw ? null : outMask, conv.outChannels);
   }
 
+  /** Its output is a fresh conv result and it keeps no input: Sequential may recycle the activations around it. */
+  get keepsNothing(): boolean {
+    return true;
+  }
+
   get depthwise(): boolean {
     const self = this as unknown as { groups: number; inChannels: number; outChannels: number };
     return self.groups > 1 && self.groups === self.inChannels && self.groups === self.outChannels;

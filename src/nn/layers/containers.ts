@@ -13,11 +13,20 @@ import { BatchNorm1d, BatchNorm2d } from './batchnorm.js';
  * Layer classes whose output is a fresh array (never a view of the input) and which keep no
  * reference to their input outside the autograd graph: an activation passed between two of them
  * inside a Sequential is seen by nobody else, so backward may recycle it (src/tensor/bufferPool.ts).
+ * A module elsewhere (a searchable layer) says the same with a `keepsNothing` getter returning true.
  */
 const KEEPS_NOTHING: ReadonlySet<unknown> = new Set([Conv1d, Conv2d, ReLU, BatchNorm1d, BatchNorm2d, MaxPool1d, AvgPool1d, MaxPool2d, AvgPool2d, GlobalAvgPool]);
 
 function keepsNothing(m: Module | undefined): boolean {
-  return m !== undefined && KEEPS_NOTHING.has(m.constructor) && !Object.prototype.hasOwnProperty.call(m, 'forward');
+  if (m === undefined || Object.prototype.hasOwnProperty.call(m, 'forward')) return false;
+  if (KEEPS_NOTHING.has(m.constructor) || (m as { keepsNothing?: boolean }).keepsNothing === true) return true;
+  // A nested Sequential of such layers: its output is its last layer's fresh array and its input
+  // goes only to its first layer (Conv → BN → ReLU blocks inside a model's Sequential).
+  if (m.constructor === Sequential) {
+    const layers = (m as Sequential).layers;
+    return layers.length > 0 && layers.every((l) => keepsNothing(l));
+  }
+  return false;
 }
 
 /** Whether `m` runs its class's own forward: a subclass or an instance may override it. */
