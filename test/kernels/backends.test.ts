@@ -84,6 +84,21 @@ const WINOGRAD_CASES: [string, ConvGeom][] = [
   ['winograd k7 same pad (two segments of 4)', geom(2, 8, 1, 70, 10, 1, 7, { pad: [0, 0, 3, 3] })],
 ];
 
+/**
+ * 2-D shapes the wasm backend runs by Winograd F(2×2, 3×3) (3×3, stride 1, one group, ≥ 8 channels,
+ * outputs ≥ 4×4): padding 0 / 1 / 2 / asymmetric, odd output sizes (tiles overhanging the bottom
+ * and right edges), tile rows that are not a multiple of 4 tiles, and a pad of 3 whose dX falls
+ * back to im2col (its transposed conv would need padding −1) while the forward and dW stay Winograd.
+ */
+const WINOGRAD2D_CASES: [string, ConvGeom][] = [
+  ['winograd 2d pad 1, 8×8', geom(2, 8, 8, 8, 8, 3, 3, { pad: [1, 1, 1, 1] })],
+  ['winograd 2d no pad, odd 5×7 output', geom(3, 8, 7, 9, 12, 3, 3)],
+  ['winograd 2d asymmetric pad, 11×12 output', geom(2, 9, 11, 13, 10, 3, 3, { pad: [0, 2, 1, 0] })],
+  ['winograd 2d pad 2 (dX pad 0), 10 tiles per row', geom(2, 8, 5, 17, 8, 3, 3, { pad: [2, 2, 2, 2] })],
+  ['winograd 2d pad 1, 9×20 (tile rows of 10)', geom(2, 10, 9, 20, 8, 3, 3, { pad: [1, 1, 1, 1] })],
+  ['winograd 2d pad 3 on top: dX by im2col', geom(2, 8, 6, 6, 9, 3, 3, { pad: [3, 0, 1, 1] })],
+];
+
 const GEMM_CASES: { m: number; n: number; k: number }[] = [
   { m: 1, n: 1, k: 1 }, { m: 3, n: 5, k: 7 }, { m: 4, n: 8, k: 16 }, { m: 9, n: 17, k: 33 },
   { m: 33, n: 70, k: 300 }, { m: 64, n: 520, k: 9 }, { m: 7, n: 600, k: 260 }, { m: 5, n: 3, k: 0 },
@@ -410,7 +425,7 @@ for (const be of BACKENDS) {
 describe('wasm conv paths: direct, im2col+GEMM and Winograd all equal js on every case', () => {
   afterAll(() => T.setWasmConvPath(null));
   for (const path of ['direct', 'im2col', 'winograd'] as const) {
-    for (const [label, g] of [...CONV_CASES, ...WINOGRAD_CASES]) {
+    for (const [label, g] of [...CONV_CASES, ...WINOGRAD_CASES, ...WINOGRAD2D_CASES]) {
       it(`${path}: ${label}`, () => {
         T.setWasmConvPath(path);
         const rng = new T.Rng(15);
@@ -449,6 +464,51 @@ describe('wasm conv paths: direct, im2col+GEMM and Winograd all equal js on ever
     T.setWasmConvPath('winograd');
     expect(T.convPath(geom(2, 6, 5, 5, 6, 3, 3, { groups: 6 }))).toBe('direct'); // forced on a shape it cannot run: the rule
     T.setWasmConvPath(null);
+  });
+
+  it('the per-shape rule for 2-D: Winograd F(2×2, 3×3) for 3×3 stride 1 with ≥ 8 channels and outputs ≥ 4×4', () => {
+    T.setWasmConvPath(null);
+    const same = { pad: [1, 1, 1, 1] as [number, number, number, number] };
+    // ResNet8 and cnn-small layers (docs/kernels.md, measured faster than im2col on each)
+    expect(T.convPath(geom(32, 16, 32, 32, 16, 3, 3, same))).toBe('winograd');
+    expect(T.convPath(geom(32, 32, 16, 16, 32, 3, 3, same))).toBe('winograd');
+    expect(T.convPath(geom(32, 64, 8, 8, 64, 3, 3, same))).toBe('winograd');
+    expect(T.convPath(geom(64, 16, 14, 14, 32, 3, 3, same))).toBe('winograd');
+    expect(T.convPath(geom(64, 32, 7, 7, 64, 3, 3, same))).toBe('winograd');
+    expect(T.convPath(geom(32, 3, 32, 32, 16, 3, 3, same))).toBe('im2col'); // first layer
+    expect(T.convPath(geom(32, 16, 32, 32, 32, 3, 3, { ...same, s: [2, 2] }))).toBe('im2col'); // strided
+    expect(T.convPath(geom(32, 16, 32, 32, 16, 3, 3, { pad: [2, 2, 2, 2], d: [2, 2] }))).toBe('im2col'); // dilated
+    expect(T.convPath(geom(32, 64, 3, 3, 64, 3, 3, same))).toBe('im2col'); // 3×3 output
+    expect(T.convPath(geom(32, 64, 8, 8, 64, 3, 3, { ...same, groups: 64 }))).toBe('direct'); // depthwise
+    T.setWasmConvPath('im2col');
+    expect(T.convPath(geom(32, 16, 32, 32, 16, 3, 3, same))).toBe('im2col');
+    T.setWasmConvPath('winograd');
+    expect(T.convPath(geom(32, 16, 32, 32, 16, 3, 3, same))).toBe('winograd');
+    expect(T.convPath(geom(32, 3, 32, 32, 16, 3, 3, same))).toBe('im2col');
+    T.setWasmConvPath(null);
+  });
+
+  it('winograd 2d with bias and fused ReLU: forward, and the masked gradients (dX, dW, bias) equal js', () => {
+    T.setWasmConvPath(null); // these shapes go by Winograd under the rule
+    for (const [label, g] of WINOGRAD2D_CASES) {
+      expect(T.convPath(g), label).toBe('winograd');
+      const rng = new T.Rng(21);
+      const x = rand(g.n * g.cin * g.h * g.w, rng), w = rand(g.cout * g.cin * 9, rng), bias = rand(g.cout, rng);
+      const outLen = g.n * g.cout * g.ho * g.wo;
+      const want = new Float32Array(outLen), got = new Float32Array(outLen).fill(NaN);
+      JS.convForward(x, w, bias, want, g, true);
+      T.wasmKernels.convForward!(x, w, bias, got, g, true);
+      expectClose(got, want, g.cin * 9, `fused ReLU forward ${label}`);
+      expect(want.some((v) => v === 0) && want.some((v) => v > 0), `${label}: the ReLU clips some outputs`).toBe(true);
+      const dy = rand(outLen, rng);
+      const ref = { dx: new Float32Array(x.length), dw: new Float32Array(w.length), db: new Float32Array(g.cout) };
+      const out = { dx: rand(x.length, rng), dw: rand(w.length, rng), db: rand(g.cout, rng) };
+      JS.convBackward(x, w, dy, ref.dx, ref.dw, ref.db, g, want);
+      T.wasmKernels.convBackward!(x, w, dy, out.dx, out.dw, out.db, g, want);
+      expectClose(out.dx, ref.dx, g.cout * 9, `fused ReLU dX ${label}`);
+      expectClose(out.dw, ref.dw, g.n * g.ho * g.wo, `fused ReLU dW ${label}`);
+      expectClose(out.db, ref.db, g.n * g.ho * g.wo, `fused ReLU bias gradient ${label}`);
+    }
   });
 });
 
@@ -591,6 +651,51 @@ describe('wasm specifics', () => {
       else expect(firstDiff(two.dw, ref.dw), `${label}: dW`).toBe(-1);
     });
     await T.setWasmThreads(1);
+  });
+
+  it('winograd 2d on two threads: forward and dX keep one thread\'s bits, dW within rounding; all equal js', async () => {
+    const rng = new T.Rng(23);
+    const same = { pad: [1, 1, 1, 1] as [number, number, number, number] };
+    const cases: [string, ConvGeom][] = [
+      ['above WAKE_MIN_MACS', geom(8, 32, 16, 16, 32, 3, 3, same)],
+      ['under WAKE_MIN_MACS, odd sizes', geom(7, 16, 15, 13, 16, 3, 3, { pad: [0, 1, 1, 0] })],
+    ];
+    const run = (g: ConvGeom, x: Float32Array, w: Float32Array, bias: Float32Array, dy: Float32Array, mode: 'both' | 'dx' | 'dw') => {
+      const y = new Float32Array(dy.length);
+      const dx = mode === 'dw' ? null : new Float32Array(x.length);
+      const dw = mode === 'dx' ? null : new Float32Array(w.length);
+      T.wasmKernels.convForward!(x, w, bias, y, g, true);
+      T.wasmKernels.convBackward!(x, w, dy, dx, dw, null, g, y);
+      return { y, dx, dw };
+    };
+    const inputs = cases.map(([label, g]) => {
+      expect(T.convPath(g), label).toBe('winograd');
+      expect(g.n * g.cout * g.cin * 9 * g.ho * g.wo, label).toBeGreaterThanOrEqual(T.THREAD_MIN_MACS);
+      return { x: rand(g.n * g.cin * g.h * g.w, rng), w: rand(g.cout * g.cin * 9, rng), bias: rand(g.cout, rng), dy: rand(g.n * g.cout * g.ho * g.wo, rng) };
+    });
+    expect(cases[0][1].n * 32 * 32 * 9 * 256).toBeGreaterThanOrEqual(T.WAKE_MIN_MACS);
+    expect(cases[1][1].n * 16 * 16 * 9 * 13 * 13).toBeLessThan(T.WAKE_MIN_MACS);
+    const modes = ['both', 'dx', 'dw'] as const;
+    await T.setWasmThreads(1);
+    const one = cases.map(([, g], i) => modes.map((m) => run(g, inputs[i].x, inputs[i].w, inputs[i].bias, inputs[i].dy, m)));
+    await T.setWasmThreads(2);
+    const two = cases.map(([, g], i) => modes.map((m) => run(g, inputs[i].x, inputs[i].w, inputs[i].bias, inputs[i].dy, m)));
+    await T.setWasmThreads(1);
+    cases.forEach(([label, g], i) => {
+      const { x, w, bias, dy } = inputs[i];
+      const y = new Float32Array(dy.length), dx = new Float32Array(x.length), dw = new Float32Array(w.length);
+      JS.convForward(x, w, bias, y, g, true);
+      JS.convBackward(x, w, dy, dx, dw, null, g, y);
+      modes.forEach((m, k) => {
+        const a = one[i][k], b = two[i][k];
+        expect(b.y, `${label} ${m}: forward bits`).toEqual(a.y);
+        if (a.dx !== null) expect(b.dx, `${label} ${m}: dX bits`).toEqual(a.dx);
+        expectClose(b.y, y, g.cin * 9, `${label} ${m}: forward`);
+        if (b.dx !== null) expectClose(b.dx, dx, g.cout * 9, `${label} ${m}: dX`);
+        if (a.dw !== null) expectClose(a.dw, dw, g.n * g.ho * g.wo, `${label} ${m}: dW, one thread`);
+        if (b.dw !== null) expectClose(b.dw, dw, g.n * g.ho * g.wo, `${label} ${m}: dW, two threads`);
+      });
+    });
   });
 
   it('im2col packed straight from x: the same bits as an explicit im2col followed by the wasm GEMM', async () => {

@@ -1,11 +1,13 @@
 /**
  * Winograd F(4, r) / F(r, 4) transforms of the wasm backend (src/kernels/wasm/winograd.ts): the
  * Toom-Cook identity in float64 for every kernel size handled, the α = 8 matrices the wasm code
- * evaluates in paired form (hard-coded there, so checked literally here), and the shape rules.
+ * evaluates in paired form (hard-coded there, so checked literally here), and the shape rules;
+ * the same for the 2-D F(2×2, 3×3) of winograd2d.ts.
  */
 
 import { describe, it, expect } from 'vitest';
 import { inputGradGeom, winogradApplies, winoMatrices, winoSplit, winoWeightGradMatrices, winoWeightGradOut, winoWeights, WINO_MAX_R } from '../../src/kernels/wasm/winograd.js';
+import { inputGradGeom2d, W2_AT, W2_ATD, W2_BT, W2_G, W2_GD, wino2dApplies, wino2dWeightGradOut, wino2dWeights } from '../../src/kernels/wasm/winograd2d.js';
 import type { ConvGeom } from '../../src/index.js';
 import { Rng } from '../../src/index.js';
 
@@ -184,5 +186,95 @@ describe('Winograd transforms', () => {
     const t = inputGradGeom(g);
     expect([t.cin, t.cout, t.w, t.wo, t.padLeft, t.padRight]).toEqual([24, 16, g.wo, 100, 0, 16]);
     expect(t.w + t.padLeft + t.padRight - t.dw * (t.kw - 1)).toBe(t.wo);
+  });
+});
+
+describe('Winograd F(2×2, 3×3) transforms (src/kernels/wasm/winograd2d.ts)', () => {
+  const rng = new Rng(5);
+  const vec = (n: number) => Array.from({ length: n }, () => rng.uniform(-1, 1));
+  /** P·X·Qᵀ for row-major matrices. */
+  const sandwich = (p: readonly (readonly number[])[], x: number[][], q: readonly (readonly number[])[]) =>
+    p.map((pr) => q.map((qr) => pr.reduce((s, pv, i) => s + pv * qr.reduce((t, qv, j) => t + qv * x[i][j], 0), 0)));
+  const grid = (n: number, m: number) => Array.from({ length: n }, () => vec(m));
+
+  it('the matrices are the ones the wasm kernels hard-code (convWino2d, convWino2dWeightGrad)', () => {
+    expect(W2_BT).toEqual([[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]]);
+    expect(W2_AT).toEqual([[1, 1, 1, 0], [0, 1, -1, -1]]);
+    expect(W2_G).toEqual([[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]);
+    expect(W2_GD).toEqual([[1, 0], [0.5, 0.5], [0.5, -0.5], [0, 1]]);
+    expect(W2_ATD).toEqual([[1, 1, 1, 0], [0, 1, -1, 0], [0, 1, 1, -1]]);
+  });
+
+  it('F(2×2, 3×3): Aᵀ·[(G·k·Gᵀ) ⊙ (Bᵀ·d·B)]·A is the 2-D correlation of a 4×4 tile', () => {
+    for (let trial = 0; trial < 20; trial++) {
+      const k = grid(3, 3), d = grid(4, 4);
+      const u = sandwich(W2_G, k, W2_G), v = sandwich(W2_BT, d, W2_BT);
+      const y = sandwich(W2_AT, u.map((row, i) => row.map((x, j) => x * v[i][j])), W2_AT);
+      for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) {
+        let want = 0;
+        for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) want += k[i][j] * d[a + i][b + j];
+        expect(Math.abs(y[a][b] - want)).toBeLessThan(1e-12);
+      }
+    }
+  });
+
+  it('F(3×3, 2×2) with the same Bᵀ: A\'ᵀ·[(G\'·dy·G\'ᵀ) ⊙ (Bᵀ·x·B)]·A\' is the weight gradient of a tile', () => {
+    for (let trial = 0; trial < 20; trial++) {
+      const dy = grid(2, 2), x = grid(4, 4);
+      const dt = sandwich(W2_GD, dy, W2_GD), v = sandwich(W2_BT, x, W2_BT);
+      const dw = sandwich(W2_ATD, dt.map((row, i) => row.map((p, j) => p * v[i][j])), W2_ATD);
+      for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
+        let want = 0;
+        for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) want += dy[a][b] * x[a + i][b + j];
+        expect(Math.abs(dw[i][j] - want)).toBeLessThan(1e-12);
+      }
+    }
+  });
+
+  it('weight transform U[ξ][co][ci] (flip: [ci][co] of the 180°-rotated kernel) and the weight-gradient inverse', () => {
+    const cout = 3, cin = 2;
+    const w = Float32Array.from(vec(cout * cin * 9));
+    const u = new Float32Array(16 * cout * cin), uf = new Float32Array(16 * cout * cin);
+    wino2dWeights(w, cout, cin, false, u, 0);
+    wino2dWeights(w, cout, cin, true, uf, 0);
+    for (let co = 0; co < cout; co++) for (let ci = 0; ci < cin; ci++) {
+      const k = [0, 1, 2].map((i) => [0, 1, 2].map((j) => w[(co * cin + ci) * 9 + 3 * i + j]));
+      const kf = [0, 1, 2].map((i) => [0, 1, 2].map((j) => k[2 - i][2 - j]));
+      const want = sandwich(W2_G, k, W2_G), wantF = sandwich(W2_G, kf, W2_G);
+      for (let xi = 0; xi < 16; xi++) {
+        expect(u[(xi * cout + co) * cin + ci]).toBeCloseTo(want[xi >> 2][xi & 3], 6);
+        expect(uf[(xi * cin + ci) * cout + co]).toBeCloseTo(wantF[xi >> 2][xi & 3], 6);
+      }
+    }
+    const wt = Float32Array.from(vec(16 * cout * cin));
+    const dw = new Float32Array(cout * cin * 9);
+    wino2dWeightGradOut(wt, cout, cin, dw);
+    for (let q = 0; q < cout * cin; q++) {
+      const m = [0, 1, 2, 3].map((a) => [0, 1, 2, 3].map((b) => wt[(4 * a + b) * cout * cin + q]));
+      const want = sandwich(W2_ATD, m, W2_ATD);
+      for (let t = 0; t < 9; t++) expect(dw[q * 9 + t]).toBeCloseTo(want[Math.floor(t / 3)][t % 3], 6);
+    }
+  });
+
+  const g2 = (cin: number, cout: number, h: number, w: number, pad: [number, number, number, number], extra: Partial<ConvGeom> = {}): ConvGeom => ({
+    n: 2, cin, h, w, cout, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padTop: pad[0], padBottom: pad[1], padLeft: pad[2], padRight: pad[3],
+    groups: 1, ho: h + pad[0] + pad[1] - 2, wo: w + pad[2] + pad[3] - 2, ...extra,
+  });
+
+  it('applies to 3×3, stride 1, dilation 1, one group, ≥ 8 channels each side, outputs ≥ 4×4; dX needs pads ≤ 2', () => {
+    expect(wino2dApplies(g2(16, 16, 32, 32, [1, 1, 1, 1]))).toBe(true);
+    expect(wino2dApplies(g2(3, 16, 32, 32, [1, 1, 1, 1]))).toBe(false); // first layer
+    expect(wino2dApplies(g2(16, 4, 32, 32, [1, 1, 1, 1]))).toBe(false);
+    expect(wino2dApplies(g2(16, 16, 3, 32, [0, 0, 1, 1]))).toBe(false); // 1 output row
+    expect(wino2dApplies(g2(16, 16, 32, 32, [1, 1, 1, 1], { sh: 2, sw: 2, ho: 16, wo: 16 }))).toBe(false);
+    expect(wino2dApplies(g2(16, 16, 32, 32, [2, 2, 2, 2], { dh: 2, dw: 2 }))).toBe(false);
+    expect(wino2dApplies(g2(16, 16, 32, 32, [1, 1, 1, 1], { groups: 2 }))).toBe(false);
+    expect(wino2dApplies(g2(16, 16, 32, 32, [1, 1, 1, 1], { kh: 1, kw: 3 }))).toBe(false);
+    expect(wino2dApplies(g2(16, 16, 32, 32, [2, 0, 1, 2]), true)).toBe(true);
+    expect(wino2dApplies(g2(16, 16, 32, 32, [3, 0, 1, 1]), true)).toBe(false);
+    const t = inputGradGeom2d(g2(8, 12, 9, 11, [0, 2, 1, 0]));
+    expect([t.cin, t.cout, t.h, t.w, t.ho, t.wo, t.padTop, t.padBottom, t.padLeft, t.padRight]).toEqual([12, 8, 9, 10, 9, 11, 2, 0, 1, 2]);
+    expect(t.h + t.padTop + t.padBottom - 2).toBe(t.ho);
+    expect(t.w + t.padLeft + t.padRight - 2).toBe(t.wo);
   });
 });

@@ -72,6 +72,7 @@ export interface WasmExports {
 const JOBS = [
   'gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight', 'convBackwardBoth',
   'convForwardDirect', 'convBackwardInputDirect', 'convBackwardWeightDirect', 'convWinograd', 'convWinoBackwardBoth', 'convWinoWeightGrad',
+  'convWino2d', 'convWino2dBackwardBoth', 'convWino2dWeightGrad',
 ] as const;
 export type JobName = (typeof JOBS)[number];
 

@@ -1438,3 +1438,281 @@ export function convWinoBackwardBoth(p: usize): void {
   convWinograd(p);
   convWinoWeightGrad(<usize>pw(p, 17));
 }
+
+// ──────────────── Winograd F(2×2, 3×3) for 3×3 stride-1 2-D convolutions ────────────────
+// Y = Aᵀ·[(G·g·Gᵀ) ⊙ (Bᵀ·d·B)]·A over a 4×4 input tile d and a 2×2 output tile: 16 multiplies
+// per tile and channel pair instead of 36 (2.25× fewer). The matrices are the usual ones
+// (winograd2d.ts builds the same and a test checks them):
+//   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
+// and the weight gradient F(3×3, 2×2) reuses Bᵀ with G' = [1 0; ½ ½; ½ −½; 0 1] on the 2×2 dy
+// tile (A'ᵀ, applied in JS in float64, is [1 1 1 0; 0 1 −1 0; 0 1 1 −1]). The JS side transforms
+// the weights (U[ξ][cout][cin], ξ = 4·row + column of the 4×4 transform) once per call and lays
+// out per thread: V[ξ][cin][tiles], M[ξ][cout][tiles] for a chunk of samples (tiles numbered per
+// sample, row-major over the ceil(ho/2) × ceil(wo/2) tile grid), a zero-padded plane and a pack.
+// Each channel plane is first copied into the padded plane so the tile loops need no bounds
+// checks; 4 horizontally adjacent tiles are transformed at once (lane l = tile j + l).
+
+/**
+ * Floats between consecutive ξ planes of V, M and D beyond the plane itself: with planes a multiple
+ * of 4 KiB apart, the 16 streams of a transform map to the same L1 set and evict each other
+ * (measured: the input transform 3× slower on 16 channels × 256 tiles). One cache line apart instead.
+ */
+const W2_GAP: i32 = 16;
+
+/** Tile-grid width rounded up to 4 tiles (the 4-tile groups read that far into the padded plane). */
+// @ts-ignore: decorator
+@inline function w2tw4(tw: i32): i32 {
+  return (tw + 3) & ~3;
+}
+
+/**
+ * dst (hp × wp) = src (h × w) shifted down by pt rows and right by pl columns, zero elsewhere
+ * (src row y lands on dst row y + pt; parts outside dst are dropped).
+ */
+function w2Pad(src: usize, h: i32, w: i32, pt: i32, pl: i32, dst: usize, hp: i32, wp: i32): void {
+  // Plain SIMD loops, not memory.fill / memory.copy: these rows are short (tens of floats) and a
+  // bulk-memory instruction costs a runtime call each (that made the input transform 4× slower).
+  const lo = min(wp, max(0, pl));
+  const hi = max(lo, min(wp, pl + w));
+  const z = f32x4.splat(0);
+  for (let rr = 0; rr < hp; rr++) {
+    const d = dst + <usize>(rr * wp * 4);
+    const y = rr - pt;
+    const valid = y >= 0 && y < h && lo < hi;
+    // Zero [0, lo) and [hi, wp) (or the whole row); the 4-float stores may spill into [lo, hi),
+    // which the copy below then overwrites, and past wp into the next row, written after this one.
+    let c = 0;
+    if (valid) {
+      for (; c < lo; c += 4) v128.store(d + <usize>(c * 4), z);
+      c = hi;
+    }
+    for (; c < wp; c += 4) v128.store(d + <usize>(c * 4), z);
+    if (!valid) continue;
+    const s = src + <usize>((y * w + lo - pl) * 4);
+    const dd = d + <usize>(lo * 4);
+    const n = hi - lo;
+    let k = 0;
+    for (; k + 4 <= n; k += 4) v128.store(dd + <usize>(k * 4), v128.load(s + <usize>(k * 4)));
+    for (; k < n; k++) store<f32>(dd + <usize>(k * 4), load<f32>(s + <usize>(k * 4)));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function w2Store(p: usize, v: v128, cnt: i32): void {
+  if (cnt >= 4) v128.store(p, v);
+  else storeLanes(p, v, cnt);
+}
+
+/**
+ * V[ξ][·][t0 + i·tw + j] = Bᵀ·d·B for every tile (i, j) of one padded plane (row pitch wp);
+ * vp points at tile t0 of plane ξ = 0, vStride is the byte distance between ξ planes.
+ */
+function w2Input(plane: usize, wp: i32, th: i32, tw: i32, vp: usize, vStride: usize): void {
+  const rowB = <usize>(wp * 4);
+  for (let i = 0; i < th; i++) {
+    for (let j = 0; j < tw; j += 4) {
+      const cnt = tw - j;
+      let row = plane + <usize>((2 * i * wp + 2 * j) * 4);
+      // Row r of the 4 tiles: z_c lane l = row[2l + c]; then the row transform d·B.
+      let a0 = v128.load(row), a1 = v128.load(row, 16), b0 = v128.load(row, 8), b1 = v128.load(row, 24);
+      let z0 = v128.shuffle<f32>(a0, a1, 0, 2, 4, 6), z1 = v128.shuffle<f32>(a0, a1, 1, 3, 5, 7);
+      let z2 = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6), z3 = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+      const r00 = f32x4.sub(z0, z2), r01 = f32x4.add(z1, z2), r02 = f32x4.sub(z2, z1), r03 = f32x4.sub(z1, z3);
+      row += rowB;
+      a0 = v128.load(row); a1 = v128.load(row, 16); b0 = v128.load(row, 8); b1 = v128.load(row, 24);
+      z0 = v128.shuffle<f32>(a0, a1, 0, 2, 4, 6); z1 = v128.shuffle<f32>(a0, a1, 1, 3, 5, 7);
+      z2 = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6); z3 = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+      const r10 = f32x4.sub(z0, z2), r11 = f32x4.add(z1, z2), r12 = f32x4.sub(z2, z1), r13 = f32x4.sub(z1, z3);
+      row += rowB;
+      a0 = v128.load(row); a1 = v128.load(row, 16); b0 = v128.load(row, 8); b1 = v128.load(row, 24);
+      z0 = v128.shuffle<f32>(a0, a1, 0, 2, 4, 6); z1 = v128.shuffle<f32>(a0, a1, 1, 3, 5, 7);
+      z2 = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6); z3 = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+      const r20 = f32x4.sub(z0, z2), r21 = f32x4.add(z1, z2), r22 = f32x4.sub(z2, z1), r23 = f32x4.sub(z1, z3);
+      row += rowB;
+      a0 = v128.load(row); a1 = v128.load(row, 16); b0 = v128.load(row, 8); b1 = v128.load(row, 24);
+      z0 = v128.shuffle<f32>(a0, a1, 0, 2, 4, 6); z1 = v128.shuffle<f32>(a0, a1, 1, 3, 5, 7);
+      z2 = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6); z3 = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+      const r30 = f32x4.sub(z0, z2), r31 = f32x4.add(z1, z2), r32 = f32x4.sub(z2, z1), r33 = f32x4.sub(z1, z3);
+      // Column transform Bᵀ·(d·B): ξ = 4·a + b.
+      const o = vp + <usize>((i * tw + j) * 4);
+      w2Store(o, f32x4.sub(r00, r20), cnt);
+      w2Store(o + vStride, f32x4.sub(r01, r21), cnt);
+      w2Store(o + 2 * vStride, f32x4.sub(r02, r22), cnt);
+      w2Store(o + 3 * vStride, f32x4.sub(r03, r23), cnt);
+      w2Store(o + 4 * vStride, f32x4.add(r10, r20), cnt);
+      w2Store(o + 5 * vStride, f32x4.add(r11, r21), cnt);
+      w2Store(o + 6 * vStride, f32x4.add(r12, r22), cnt);
+      w2Store(o + 7 * vStride, f32x4.add(r13, r23), cnt);
+      w2Store(o + 8 * vStride, f32x4.sub(r20, r10), cnt);
+      w2Store(o + 9 * vStride, f32x4.sub(r21, r11), cnt);
+      w2Store(o + 10 * vStride, f32x4.sub(r22, r12), cnt);
+      w2Store(o + 11 * vStride, f32x4.sub(r23, r13), cnt);
+      w2Store(o + 12 * vStride, f32x4.sub(r10, r30), cnt);
+      w2Store(o + 13 * vStride, f32x4.sub(r11, r31), cnt);
+      w2Store(o + 14 * vStride, f32x4.sub(r12, r32), cnt);
+      w2Store(o + 15 * vStride, f32x4.sub(r13, r33), cnt);
+    }
+  }
+}
+
+/** V for samples [n0, n1) of x [n][cin][h][w] (padding pt, pl; tile grid th × tw). */
+function w2InputChunk(x: usize, n0: i32, n1: i32, cin: i32, h: i32, w: i32, pt: i32, pl: i32,
+  th: i32, tw: i32, v: usize, plane: usize): void {
+  const hp = 2 * th + 2, wp = 2 * w2tw4(tw) + 2;
+  const ts = th * tw;
+  const tc = (n1 - n0) * ts;
+  const vStride = <usize>((cin * tc + W2_GAP) * 4);
+  for (let n = n0; n < n1; n++) {
+    for (let ci = 0; ci < cin; ci++) {
+      w2Pad(x + <usize>((n * cin + ci) * h * w * 4), h, w, pt, pl, plane, hp, wp);
+      w2Input(plane, wp, th, tw, v + <usize>((ci * tc + (n - n0) * ts) * 4), vStride);
+    }
+  }
+}
+
+/**
+ * Forward of samples [s0, s1) by Winograd F(2×2, 3×3). Parameter block p (i32 words):
+ * x u bias out v m pack plane s0 s1 act chunk cin cout h w ho wo pt pl — bias = 0: none; act = 1:
+ * fused ReLU; u: the transformed weights U[ξ][cout][cin]; m needs 4 floats of slack at its end.
+ */
+export function convWino2d(p: usize): void {
+  const x = <usize>pw(p, 0), u = <usize>pw(p, 1), bias = <usize>pw(p, 2), out = <usize>pw(p, 3);
+  const v = <usize>pw(p, 4), mb = <usize>pw(p, 5), pack = <usize>pw(p, 6), plane = <usize>pw(p, 7);
+  const s0 = pw(p, 8), s1 = pw(p, 9), act = pw(p, 10), chunk = pw(p, 11);
+  const cin = pw(p, 12), cout = pw(p, 13), h = pw(p, 14), w = pw(p, 15), ho = pw(p, 16), wo = pw(p, 17);
+  const pt = pw(p, 18), pl = pw(p, 19);
+  const th = (ho + 1) >> 1, tw = (wo + 1) >> 1, ts = th * tw;
+  const z = f32x4.splat(0);
+  for (let n0 = s0; n0 < s1; n0 += chunk) {
+    const n1 = min(s1, n0 + chunk);
+    const tc = (n1 - n0) * ts;
+    const vStride = <usize>((cin * tc + W2_GAP) * 4);
+    const mStride = <usize>((cout * tc + W2_GAP) * 4);
+    w2InputChunk(x, n0, n1, cin, h, w, pt, pl, th, tw, v, plane);
+    // One GEMM per transform point: M[ξ] (cout × tc) = U[ξ] (cout × cin) · V[ξ] (cin × tc).
+    for (let xi = 0; xi < 16; xi++) {
+      gemm(cout, tc, cin, 1, u + <usize>(xi * cout * cin * 4), cin, 1, v + <usize>(xi) * vStride, tc, 1,
+        0, mb + <usize>(xi) * mStride, tc, pack);
+    }
+    // Output transform Aᵀ·M·A, bias, ReLU; 4 tiles of a tile row at once (lanes past the row's
+    // end read the next tiles or the slack, and are not stored).
+    for (let n = n0; n < n1; n++) {
+      for (let co = 0; co < cout; co++) {
+        const b: f32 = bias != 0 ? load<f32>(bias + <usize>(co * 4)) : 0;
+        const bv = f32x4.splat(b);
+        const oplane = out + <usize>((n * cout + co) * ho * wo * 4);
+        const mp = mb + <usize>((co * tc + (n - n0) * ts) * 4);
+        for (let i = 0; i < th; i++) {
+          for (let j = 0; j < tw; j += 4) {
+            const q = mp + <usize>((i * tw + j) * 4);
+            // Row transform M·A per row r of M (columns 0..3 at ξ = 4r + c).
+            let m0 = v128.load(q), m1 = v128.load(q + mStride), m2 = v128.load(q + 2 * mStride), m3 = v128.load(q + 3 * mStride);
+            const q00 = f32x4.add(f32x4.add(m0, m1), m2), q01 = f32x4.sub(f32x4.sub(m1, m2), m3);
+            m0 = v128.load(q + 4 * mStride); m1 = v128.load(q + 5 * mStride); m2 = v128.load(q + 6 * mStride); m3 = v128.load(q + 7 * mStride);
+            const q10 = f32x4.add(f32x4.add(m0, m1), m2), q11 = f32x4.sub(f32x4.sub(m1, m2), m3);
+            m0 = v128.load(q + 8 * mStride); m1 = v128.load(q + 9 * mStride); m2 = v128.load(q + 10 * mStride); m3 = v128.load(q + 11 * mStride);
+            const q20 = f32x4.add(f32x4.add(m0, m1), m2), q21 = f32x4.sub(f32x4.sub(m1, m2), m3);
+            m0 = v128.load(q + 12 * mStride); m1 = v128.load(q + 13 * mStride); m2 = v128.load(q + 14 * mStride); m3 = v128.load(q + 15 * mStride);
+            const q30 = f32x4.add(f32x4.add(m0, m1), m2), q31 = f32x4.sub(f32x4.sub(m1, m2), m3);
+            const cols = min(8, wo - 2 * j);
+            for (let a = 0; a < 2; a++) {
+              const oh = 2 * i + a;
+              if (oh >= ho) break;
+              // Aᵀ row a: y_c = q0c + q1c + q2c (a = 0) or q1c − q2c − q3c (a = 1).
+              const y0 = a == 0 ? f32x4.add(f32x4.add(q00, q10), q20) : f32x4.sub(f32x4.sub(q10, q20), q30);
+              const y1 = a == 0 ? f32x4.add(f32x4.add(q01, q11), q21) : f32x4.sub(f32x4.sub(q11, q21), q31);
+              // Lane l holds output columns 2(j + l) and 2(j + l) + 1: interleave.
+              let lo = f32x4.add(v128.shuffle<f32>(y0, y1, 0, 4, 1, 5), bv);
+              let hi = f32x4.add(v128.shuffle<f32>(y0, y1, 2, 6, 3, 7), bv);
+              if (act != 0) {
+                lo = v128.and(lo, f32x4.gt(lo, z));
+                hi = v128.and(hi, f32x4.gt(hi, z));
+              }
+              const orow = oplane + <usize>((oh * wo + 2 * j) * 4);
+              if (cols >= 8) {
+                v128.store(orow, lo);
+                v128.store(orow, hi, 16);
+              } else {
+                w2Store(orow, lo, cols);
+                storeLanes(orow + 16, hi, cols - 4);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The weight gradient by F(3×3, 2×2): per tile, dW[jh][jw] += Σ_ab dy[a][b]·x[a + jh][b + jw] on
+ * the forward's 4×4 input tiles (the same V). Per transform point: Wt[ξ] (cout × cin) += D[ξ]
+ * (cout × tiles) · V[ξ]ᵀ with D = G'·dy·G'ᵀ; the JS side sums the threads' Wt and applies A'ᵀ·Wt·A'.
+ * Parameter words: x dy wt v dt pack plane s0 s1 chunk cin cout h w ho wo pt pl (the forward's
+ * geometry).
+ */
+export function convWino2dWeightGrad(p: usize): void {
+  const x = <usize>pw(p, 0), dy = <usize>pw(p, 1), wt = <usize>pw(p, 2), v = <usize>pw(p, 3);
+  const dt = <usize>pw(p, 4), pack = <usize>pw(p, 5), plane = <usize>pw(p, 6);
+  const s0 = pw(p, 7), s1 = pw(p, 8), chunk = pw(p, 9);
+  const cin = pw(p, 10), cout = pw(p, 11), h = pw(p, 12), w = pw(p, 13), ho = pw(p, 14), wo = pw(p, 15);
+  const pt = pw(p, 16), pl = pw(p, 17);
+  const th = (ho + 1) >> 1, tw = (wo + 1) >> 1, ts = th * tw;
+  const hp = 2 * th, wp = 2 * w2tw4(tw);
+  const half = f32x4.splat(0.5);
+  for (let n0 = s0; n0 < s1; n0 += chunk) {
+    const n1 = min(s1, n0 + chunk);
+    const tc = (n1 - n0) * ts;
+    const vStride = <usize>((cin * tc + W2_GAP) * 4);
+    const dStride = <usize>((cout * tc + W2_GAP) * 4);
+    w2InputChunk(x, n0, n1, cin, h, w, pt, pl, th, tw, v, plane);
+    // D[ξ][co][t] = G'·(2×2 dy tile)·G'ᵀ, zero beyond the output (the padded dy plane).
+    for (let n = n0; n < n1; n++) {
+      for (let co = 0; co < cout; co++) {
+        w2Pad(dy + <usize>((n * cout + co) * ho * wo * 4), ho, wo, 0, 0, plane, hp, wp);
+        const dp = dt + <usize>((co * tc + (n - n0) * ts) * 4);
+        for (let i = 0; i < th; i++) {
+          for (let j = 0; j < tw; j += 4) {
+            const cnt = tw - j;
+            const row = plane + <usize>((2 * i * wp + 2 * j) * 4);
+            let a0 = v128.load(row), a1 = v128.load(row, 16);
+            const e00 = v128.shuffle<f32>(a0, a1, 0, 2, 4, 6), e01 = v128.shuffle<f32>(a0, a1, 1, 3, 5, 7);
+            a0 = v128.load(row + <usize>(wp * 4)); a1 = v128.load(row + <usize>(wp * 4), 16);
+            const e10 = v128.shuffle<f32>(a0, a1, 0, 2, 4, 6), e11 = v128.shuffle<f32>(a0, a1, 1, 3, 5, 7);
+            // Row transform e·G'ᵀ: (e0, ½(e0 + e1), ½(e0 − e1), e1) per dy row.
+            const g00 = e00, g01 = f32x4.mul(f32x4.add(e00, e01), half), g02 = f32x4.mul(f32x4.sub(e00, e01), half), g03 = e01;
+            const g10 = e10, g11 = f32x4.mul(f32x4.add(e10, e11), half), g12 = f32x4.mul(f32x4.sub(e10, e11), half), g13 = e11;
+            const o = dp + <usize>((i * tw + j) * 4);
+            w2Store(o, g00, cnt);
+            w2Store(o + dStride, g01, cnt);
+            w2Store(o + 2 * dStride, g02, cnt);
+            w2Store(o + 3 * dStride, g03, cnt);
+            w2Store(o + 4 * dStride, f32x4.mul(f32x4.add(g00, g10), half), cnt);
+            w2Store(o + 5 * dStride, f32x4.mul(f32x4.add(g01, g11), half), cnt);
+            w2Store(o + 6 * dStride, f32x4.mul(f32x4.add(g02, g12), half), cnt);
+            w2Store(o + 7 * dStride, f32x4.mul(f32x4.add(g03, g13), half), cnt);
+            w2Store(o + 8 * dStride, f32x4.mul(f32x4.sub(g00, g10), half), cnt);
+            w2Store(o + 9 * dStride, f32x4.mul(f32x4.sub(g01, g11), half), cnt);
+            w2Store(o + 10 * dStride, f32x4.mul(f32x4.sub(g02, g12), half), cnt);
+            w2Store(o + 11 * dStride, f32x4.mul(f32x4.sub(g03, g13), half), cnt);
+            w2Store(o + 12 * dStride, g10, cnt);
+            w2Store(o + 13 * dStride, g11, cnt);
+            w2Store(o + 14 * dStride, g12, cnt);
+            w2Store(o + 15 * dStride, g13, cnt);
+          }
+        }
+      }
+    }
+    // Wt[ξ] += D[ξ] · V[ξ]ᵀ: B(p = tile, j = ci) = V[ξ][ci][tile].
+    for (let xi = 0; xi < 16; xi++) {
+      gemm(cout, cin, tc, 1, dt + <usize>(xi) * dStride, tc, 1, v + <usize>(xi) * vStride, 1, tc,
+        1, wt + <usize>(xi * cout * cin * 4), cin, pack);
+    }
+  }
+}
+
+/** dX (convWino2d on words 0–19) then dW (convWino2dWeightGrad on the block at word 20): one wake-up. */
+export function convWino2dBackwardBoth(p: usize): void {
+  convWino2d(p);
+  convWino2dWeightGrad(<usize>pw(p, 20));
+}
