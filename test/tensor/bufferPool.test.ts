@@ -105,10 +105,12 @@ describe('buffer pool: training gives the same bits with and without it', () => 
     for (const h of off) expect(h.pooled).toBe(0);
   });
 
-  it('nested Conv → BN → ReLU blocks: the activations between blocks are recycled too, with the bits of pooling off; the outer output is not', () => {
+  for (const kind of ['Sequential', 'Residual'] as const) {
+  it(`nested ${kind} Conv → BN → ReLU blocks: the activations between and inside blocks are recycled too, with the bits of pooling off; the outer output is not`, () => {
     const blocks = (seed: number) => {
       const rng = new T.Rng(seed);
-      const block = () => new T.Sequential(new T.Conv1d(16, 16, 3, { padding: 'same', rng }), new T.BatchNorm1d(16), new T.ReLU());
+      const seq = () => new T.Sequential(new T.Conv1d(16, 16, 3, { padding: 'same', rng }), new T.BatchNorm1d(16), new T.ReLU());
+      const block = () => (kind === 'Sequential' ? seq() : new T.Residual(seq(), null, new T.ReLU()));
       return new T.Sequential(block(), block(), block());
     };
     const run = (pooling: boolean) => {
@@ -138,6 +140,7 @@ describe('buffer pool: training gives the same bits with and without it', () => 
     expect(on.freshPerStep).toBeLessThanOrEqual(3);
     expect(new Set(on.pooled).size).toBe(1);
   });
+}
 
   it('a pooled array handed out is zero-filled and leaves the pool; float64 and small arrays never come from it', () => {
     const m = model(2);

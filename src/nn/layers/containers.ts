@@ -26,6 +26,12 @@ function keepsNothing(m: Module | undefined): boolean {
     const layers = (m as Sequential).layers;
     return layers.length > 0 && layers.every((l) => keepsNothing(l));
   }
+  // A Residual of such parts: its output is a fresh sum (or its post layer's output), its input
+  // goes to the body, the shortcut and the sum's graph node only.
+  if (m.constructor === Residual) {
+    const r = m as Residual;
+    return keepsNothing(r.body) && (r.shortcut === null || keepsNothing(r.shortcut)) && (r.post === null || keepsNothing(r.post));
+  }
   return false;
 }
 
@@ -108,7 +114,14 @@ export class Residual extends Module {
     const body = children.get('body') as Module;
     const sc = children.get('shortcut');
     const post = children.get('post');
-    const y = add(body.call(x), sc === undefined ? x : sc.call(x));
-    return post === undefined ? y : post.call(y);
+    const b = body.call(x);
+    const s = sc === undefined ? x : sc.call(x);
+    const y = add(b, s);
+    // The body's and shortcut's outputs are read by the sum only, the sum by post only: backward may recycle them.
+    if (keepsNothing(body)) markInternalActivation(b.data);
+    if (sc !== undefined && keepsNothing(sc)) markInternalActivation(s.data);
+    if (post === undefined) return y;
+    if (keepsNothing(post)) markInternalActivation(y.data);
+    return post.call(y);
   }
 }
