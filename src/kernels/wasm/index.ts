@@ -17,7 +17,7 @@ import { batchNormFactors } from '../js/batchnorm.js';
 import { depthwiseBackward, depthwiseFlatApplies, depthwiseForward } from './depthwise.js';
 import { jsKernels } from '../js/index.js';
 import { wasmRuntime, type WasmInfo, type WasmRuntime } from './runtime.js';
-import { inputGradGeom, winogradApplies, winoMatrices, winoSplit, winoWeightGradMatrices, winoWeightGradOut, winoWeights } from './winograd.js';
+import { inputGradGeom, winogradApplies, winoMatrices, winoSplit, winoWeightGradMatrices } from './winograd.js';
 import { inputGradGeom2d, layoutWino2d, layoutWino2dWeightGrad, wino2dApplies } from './winograd2d.js';
 
 export { setWasmIsa, type WasmIsaRequest } from './runtime.js';
@@ -204,6 +204,8 @@ function winoShape(r: WasmRuntime, g: ConvGeom) {
 function layoutWinograd(r: WasmRuntime, gw: ConvGeom, ranges: [number, number][], extraWords: (t: number) => number[]) {
   const { rw, segs, m, kin, ts, chunk } = winoShape(r, gw);
   const pu = r.alloc(m.alpha * gw.cout * kin);
+  const pws = r.alloc(gw.cout * gw.cin * gw.kw); // the untransformed weights
+  const pgm = r.alloc(2 * m.alpha * rw); // G, float64
   const pbt = r.alloc(64);
   const pat = r.alloc(32);
   const pgw = r.alloc(GEOM_WORDS);
@@ -218,7 +220,10 @@ function layoutWinograd(r: WasmRuntime, gw: ConvGeom, ranges: [number, number][]
   const fill = (x: number, w: TypedArray, flip: boolean, bias: number, out: number, act: number): number[] => {
     writeGeom(r, pgw, gw);
     // U from the conv's own weights [cout, cin, 1, k] (flip: dX's transposed kernel).
-    winoWeights(w, flip ? gw.cin : gw.cout, flip ? gw.cout : gw.cin, gw.kw, flip, r.f32, pu >> 2);
+    const wc = flip ? gw.cin : gw.cout, wi = flip ? gw.cout : gw.cin;
+    r.f32.set(w.length === wc * wi * gw.kw ? w : w.subarray(0, wc * wi * gw.kw), pws >> 2);
+    new Float64Array(r.f32.buffer, pgm, m.alpha * rw).set(m.g);
+    wx(r).winoWeightsF64(pws, wc, wi, gw.kw, flip ? 1 : 0, pgm, m.alpha, rw, segs, pu);
     r.f32.set(m.bt, pbt >> 2);
     r.f32.set(m.at, pat >> 2);
     return blocks.map((b, t) => {
@@ -240,6 +245,8 @@ function layoutWinoWeightGrad(r: WasmRuntime, g: ConvGeom, ranges: [number, numb
   const { rw, segs, m, kin, ts, chunk } = winoShape(r, g);
   const mw = winoWeightGradMatrices(rw);
   const wtLen = m.alpha * g.cout * kin;
+  const pacc = r.alloc(2 * g.cout * g.cin * g.kw); // A'ᵀ·Wt, float64
+  const pat = r.alloc(2 * rw * m.alpha);
   const pbt = r.alloc(64);
   const pgd = r.alloc(32);
   const pgw = r.alloc(GEOM_WORDS);
@@ -262,8 +269,9 @@ function layoutWinoWeightGrad(r: WasmRuntime, g: ConvGeom, ranges: [number, numb
   };
   const finish = (dw: TypedArray): void => {
     for (let t = 1; t < per.length; t++) r.exports.addInto(per[0].wt, per[t].wt, wtLen);
-    const wt = r.f32.subarray(per[0].wt >> 2, (per[0].wt >> 2) + wtLen);
-    winoWeightGradOut(wt, g.cout, g.cin, g.kw, dw);
+    new Float64Array(r.f32.buffer, pat, rw * m.alpha).set(mw.at.flat());
+    wx(r).winoWeightGradOutF64(per[0].wt, g.cout, g.cin, g.kw, pat, m.alpha, rw, segs, pacc);
+    dw.set(new Float64Array(r.f32.buffer, pacc, g.cout * g.cin * g.kw));
   };
   return { blocks: per.map((b) => b.p), fill, finish };
 }
@@ -646,6 +654,13 @@ function fakeQuant(
   out.set(r.f32.subarray(po >> 2, (po >> 2) + n));
   if (codes !== null) codes.set(r.i32.subarray(pc >> 2, (pc >> 2) + n));
 }
+
+/** The entry points of assembly/winoweights.ts (the Winograd weight transforms, winograd.ts's float64 loops). */
+interface WinoWeightExports {
+  winoWeightsF64(w: number, cout: number, cin: number, k: number, flip: number, g: number, alpha: number, rw: number, segs: number, dst: number): void;
+  winoWeightGradOutF64(wt: number, cout: number, cin: number, k: number, at: number, alpha: number, rw: number, segs: number, acc: number): void;
+}
+const wx = (r: WasmRuntime) => r.exports as unknown as WinoWeightExports;
 
 /** The entry points of assembly/batchnorm.ts. */
 interface BatchNormExports {
