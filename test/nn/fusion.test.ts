@@ -279,15 +279,21 @@ describe('BatchNorm → ReLU runs as one batchNorm op', () => {
   const x = () => T.randn([4, 3, 16], { rng: new T.Rng(21) });
 
   for (const training of [true, false]) {
-    it(`Conv → BN → ReLU: the BN node carries the ReLU, no relu node; values and gradients as unfused (${training ? 'training' : 'eval'})`, () => {
+    it(`Conv → BN → ReLU: ${training ? 'the BN node carries the ReLU' : 'BN folded into the conv, which carries the ReLU'}, no relu node; values and gradients as unfused (${training ? 'training' : 'eval'})`, () => {
       const fused = build(5);
       const plain = build(5);
       const probe = build(5);
       for (const m of [fused, plain, probe]) m.train(training);
       const out = probe.call(x());
       const bns = bnNodes(out);
-      expect(bns).toHaveLength(2);
-      expect(bns.every((n) => n.attrs.relu)).toBe(true);
+      if (training) {
+        expect(bns).toHaveLength(2);
+        expect(bns.every((n) => n.attrs.relu)).toBe(true);
+      } else {
+        // Eval mode folds each BatchNorm into the conv before it: conv nodes with the ReLU, no BN node.
+        expect(bns).toHaveLength(0);
+        expect(convNodes(out).map((n) => n.attrs.relu)).toEqual([true, true]);
+      }
       expect(reluNodes(out)).toHaveLength(0);
       const a = forwardBackward(fused, x());
       const b = T.withoutLayerFusion(() => forwardBackward(plain, x()));
@@ -300,6 +306,32 @@ describe('BatchNorm → ReLU runs as one batchNorm op', () => {
       rf.forEach((v, i) => expect(v).toBeCloseTo(rp[i], 6));
     });
   }
+
+  it('eval mode, Conv2d without bias → BatchNorm2d (no ReLU after): one conv node, the values of the unfused layers; training mode is not folded', () => {
+    const make = () => {
+      const rng = new T.Rng(11);
+      const m = new T.Sequential(new T.Conv2d(3, 5, 3, { padding: 1, bias: false, rng }), new T.BatchNorm2d(5), new T.GlobalAvgPool());
+      // Non-trivial running statistics and affine parameters.
+      const bn = m.layers[1] as T.BatchNorm2d;
+      bn.runningMean.data.set([0.1, -0.2, 0.3, 0, 0.5]);
+      bn.runningVar.data.set([0.5, 2, 1, 0.1, 3]);
+      bn.weight!.data.set([1.5, 0.5, -1, 2, 1]);
+      bn.bias!.data.set([0.1, 0.2, -0.3, 0, 1]);
+      return m;
+    };
+    const xin = T.randn([2, 3, 6, 7], { rng: new T.Rng(12) });
+    const folded = make();
+    folded.train(false);
+    const out = folded.call(xin);
+    expect(nodes(out).filter((n) => n.op === 'batchNorm')).toHaveLength(0);
+    expect(convNodes(out)).toHaveLength(1);
+    const plain = make();
+    plain.train(false);
+    const want = T.withoutLayerFusion(() => plain.call(xin));
+    out.toFlatArray().forEach((v, i) => expect(v).toBeCloseTo(want.toFlatArray()[i], 5));
+    const trained = make();
+    expect(nodes(trained.call(xin)).filter((n) => n.op === 'batchNorm')).toHaveLength(1);
+  });
 
   it('a PIT-masked BatchNorm folds its mask into the affine map: same values and gradients (masks included) as masking after it', () => {
     const run = (fusion: boolean) => {

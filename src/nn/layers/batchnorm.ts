@@ -8,6 +8,7 @@ import { fmtShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { ones, zeros } from '../../tensor/create.js';
 import { batchNorm } from '../../autograd/ops/batchnorm.js';
+import { add, mul, neg, powScalar } from '../../autograd/ops/elementwise.js';
 import { Module } from '../module.js';
 
 export interface BatchNormOptions {
@@ -70,6 +71,18 @@ export class BatchNorm extends Module {
       }
     }
     return r.y;
+  }
+
+  /**
+   * The eval-mode map as a per-channel scale and shift, y = x·scale + shift with
+   * scale = weight/√(running var + eps) and shift = bias − running mean·scale, built from
+   * differentiable ops on the parameters (a conv before it folds them into its weights).
+   */
+  evalScaleShift(): [Tensor, Tensor] {
+    const inv = powScalar(add(this.runningVar, this.eps), -0.5);
+    const scale = this.weight === null ? inv : mul(this.weight, inv);
+    const shift = neg(mul(this.runningMean, scale));
+    return [scale, this.bias === null ? shift : add(this.bias, shift)];
   }
 
   override describe(): string {

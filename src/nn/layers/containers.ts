@@ -1,7 +1,8 @@
 /** Composition: Sequential chains modules; Residual adds a shortcut (identity or a module) to a body. */
 
 import type { Tensor } from '../../tensor/tensor.js';
-import { add } from '../../autograd/ops/elementwise.js';
+import { add, mul } from '../../autograd/ops/elementwise.js';
+import { reshape } from '../../autograd/ops/movement.js';
 import { Module } from '../module.js';
 import { layerFusionEnabled } from '../fusion.js';
 import { markInternalActivation } from '../../tensor/bufferPool.js';
@@ -59,6 +60,28 @@ function reluFusable(m: Module, next: Module | undefined): ((x: Tensor) => Tenso
   return typeof f === 'function' ? (x) => f.call(m, x) : null;
 }
 
+/**
+ * Conv → BatchNorm (→ ReLU) in eval mode as one conv: the BatchNorm's scale and shift folded into
+ * the conv's weights and bias (w·scale, (b − μ)·scale + β), the ReLU fused. Exact classes only;
+ * returns the op and how many layers it takes, or null.
+ */
+function evalConvBn(m: Module, next: Module | undefined, after: Module | undefined): { run: (x: Tensor) => Tensor; layers: number } | null {
+  if (next === undefined || !layerFusionEnabled() || !exactly(m, Conv1d, Conv2d) || !exactly(next, BatchNorm1d, BatchNorm2d)) return null;
+  const bn = next as BatchNorm1d;
+  if (bn.training) return null;
+  const conv = m as Conv1d | Conv2d;
+  const relu = after !== undefined && exactly(after, ReLU);
+  return {
+    layers: relu ? 3 : 2,
+    run: (x) => {
+      const [scale, shift] = bn.evalScaleShift();
+      const w = mul(conv.weight, reshape(scale, conv.weight.shape.map((d, i) => (i === 0 ? d : 1))));
+      const b = conv.bias === null ? shift : add(mul(conv.bias, scale), shift);
+      return conv.convolve(x, relu ? 'relu' : 'none', w, b);
+    },
+  };
+}
+
 export class Sequential extends Module {
   constructor(...layers: Module[]) {
     super();
@@ -73,6 +96,14 @@ export class Sequential extends Module {
     let y = x;
     for (let i = 0; i < layers.length; i++) {
       const m = layers[i][1];
+      const folded = evalConvBn(m, layers[i + 1]?.[1], layers[i + 2]?.[1]);
+      if (folded !== null) {
+        const input = y;
+        y = m.inScope(() => folded.run(input)); // the BatchNorm (and ReLU) run inside the conv
+        i += folded.layers - 1;
+        if (keepsNothing(m) && keepsNothing(layers[i + 1]?.[1])) markInternalActivation(y.data);
+        continue;
+      }
       const fused = reluFusable(m, layers[i + 1]?.[1]);
       if (fused !== null) {
         const input = y;

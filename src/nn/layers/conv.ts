@@ -76,12 +76,15 @@ export class Conv1d extends Module {
     return this.convolve(x, 'none');
   }
 
-  /** The conv with a fused activation ('relu': what a Sequential runs for this layer followed by a ReLU; src/nn/fusion.ts). */
-  convolve(x: Tensor, activation: ConvActivation): Tensor {
+  /**
+   * The conv with a fused activation ('relu': what a Sequential runs for this layer followed by a
+   * ReLU; src/nn/fusion.ts), optionally with other weights (a following eval-mode BatchNorm folded in).
+   */
+  convolve(x: Tensor, activation: ConvActivation, weight: Tensor = this.weight, bias: Tensor | null = this.bias): Tensor {
     if (x.ndim !== 3 || x.shape[1] !== this.inChannels) {
       throw new Error(`${this.describe()}: input must be [N, ${this.inChannels}, L], got ${fmtShape(x.shape)}`);
     }
-    return named(this, () => conv1d(x, this.weight, this.bias, { stride: this.stride, dilation: this.dilation, padding: this.padding, groups: this.groups, activation }));
+    return named(this, () => conv1d(x, weight, bias, { stride: this.stride, dilation: this.dilation, padding: this.padding, groups: this.groups, activation }));
   }
 
   override describe(): string {
@@ -133,12 +136,15 @@ export class Conv2d extends Module {
     return this.convolve(x, 'none');
   }
 
-  /** The conv with a fused activation ('relu': what a Sequential runs for this layer followed by a ReLU; src/nn/fusion.ts). */
-  convolve(x: Tensor, activation: ConvActivation): Tensor {
+  /**
+   * The conv with a fused activation ('relu': what a Sequential runs for this layer followed by a
+   * ReLU; src/nn/fusion.ts), optionally with other weights (a following eval-mode BatchNorm folded in).
+   */
+  convolve(x: Tensor, activation: ConvActivation, weight: Tensor = this.weight, bias: Tensor | null = this.bias): Tensor {
     if (x.ndim !== 4 || x.shape[1] !== this.inChannels) {
       throw new Error(`${this.describe()}: input must be [N, ${this.inChannels}, H, W], got ${fmtShape(x.shape)}`);
     }
-    return named(this, () => conv2d(x, this.weight, this.bias, { stride: this.stride, dilation: this.dilation, padding: this.padding, groups: this.groups, activation }));
+    return named(this, () => conv2d(x, weight, bias, { stride: this.stride, dilation: this.dilation, padding: this.padding, groups: this.groups, activation }));
   }
 
   override describe(): string {
