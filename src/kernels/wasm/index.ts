@@ -15,6 +15,8 @@ import { allFloat32, float32Reason } from '../float32Only.js';
 import { recordFallback } from '../dispatch.js';
 import { batchNormFactors } from '../js/batchnorm.js';
 import { depthwiseBackward, depthwiseFlatApplies, depthwiseForward } from './depthwise.js';
+import { chosenPath, recordChoice, wasmConvPathPolicy, type ConvPath } from './pathChoice.js';
+export type { ConvPath } from './pathChoice.js';
 import { jsKernels } from '../js/index.js';
 import { wasmRuntime, type WasmInfo, type WasmRuntime } from './runtime.js';
 import { inputGradGeom, winogradApplies, winoMatrices, winoSplit, winoWeightGradMatrices } from './winograd.js';
@@ -113,8 +115,9 @@ function isPointwise(g: ConvGeom): boolean {
     g.padTop === 0 && g.padBottom === 0 && g.padLeft === 0 && g.padRight === 0;
 }
 
-export type ConvPath = 'im2col' | 'direct' | 'winograd';
 let convPathOverride: ConvPath | null = null;
+/** Set while ensureMeasured times the paths of a shape (its own conv calls must not measure). */
+let measuring = false;
 
 /**
  * Force one convolution path for every shape (benchmarks and tests), or null for the per-shape
@@ -139,7 +142,66 @@ export function convPath(g: ConvGeom): ConvPath {
   // measured 1.4–2.3× faster than im2col on every ResNet8 / cnn-small shape, docs/kernels.md).
   if (convPathOverride === 'winograd') return winogradApplies(g) || wino2dApplies(g) ? 'winograd' : ruleConvPath(g);
   if (convPathOverride !== null) return convPathOverride;
+  if (wasmConvPathPolicy() === 'measure') {
+    const chosen = chosenPath(g);
+    if (chosen !== undefined) return chosen;
+  }
   return winogradApplies(g) || wino2dApplies(g) ? 'winograd' : ruleConvPath(g);
+}
+
+/** The paths that can run a shape: im2col always, Winograd where it applies, direct tap loops for grouped convs. */
+function pathCandidates(g: ConvGeom): ConvPath[] {
+  const out: ConvPath[] = ['im2col'];
+  if (winogradApplies(g) || wino2dApplies(g)) out.push('winograd');
+  if (g.groups > 1) out.push('direct');
+  return out;
+}
+
+/**
+ * In 'measure' mode, the first call on a shape times every candidate path on random data of that
+ * shape (forward, then dX + dW + bias; the best of three after a warm-up) and records the fastest
+ * (pathChoice.ts). Runs before the calling kernel lays out its operands, so the nested calls
+ * cannot clobber them.
+ */
+function ensureMeasured(g: ConvGeom): void {
+  if (wasmConvPathPolicy() !== 'measure' || convPathOverride !== null || measuring || chosenPath(g) !== undefined) return;
+  const candidates = pathCandidates(g);
+  if (candidates.length === 1) {
+    recordChoice(g, candidates[0], {});
+    return;
+  }
+  measuring = true;
+  const fill = (n: number) => {
+    const a = new Float32Array(n);
+    for (let i = 0; i < n; i++) a[i] = ((i * 2654435761) % 1000) / 500 - 1; // fixed pseudo-random values
+    return a;
+  };
+  const x = fill(g.n * g.cin * g.h * g.w);
+  const w = fill(g.cout * (g.cin / g.groups) * g.kh * g.kw);
+  const b = fill(g.cout);
+  const y = new Float32Array(g.n * g.cout * g.ho * g.wo);
+  const dx = new Float32Array(x.length);
+  const dw = new Float32Array(w.length);
+  const db = new Float32Array(g.cout);
+  const ms: Partial<Record<ConvPath, number>> = {};
+  try {
+    for (const path of candidates) {
+      convPathOverride = path;
+      let best = Infinity;
+      for (let rep = 0; rep < 4; rep++) {
+        const t0 = performance.now();
+        convForward(x, w, b, y, g, false);
+        convBackward(x, w, y, dx, dw, db, g, null);
+        if (rep > 0) best = Math.min(best, performance.now() - t0);
+      }
+      ms[path] = best;
+    }
+  } finally {
+    convPathOverride = null;
+    measuring = false;
+  }
+  const fastest = candidates.reduce((a, c) => ((ms[c] as number) < (ms[a] as number) ? c : a));
+  recordChoice(g, fastest, ms);
 }
 
 function ruleConvPath(g: ConvGeom): ConvPath {
@@ -281,6 +343,7 @@ function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out:
     delegate('convForward', float32Reason('wasm', x, w, bias, out))(x, w, bias, out, g, relu);
     return;
   }
+  ensureMeasured(g);
   if (convPath(g) === 'direct' && depthwiseFlatApplies(g)) {
     depthwiseForward(R(), x, w, bias, out, g, relu); // flat padded planes (depthwise.ts)
     return;
@@ -336,6 +399,7 @@ function convBackward(
     delegate('convBackward', float32Reason('wasm', x, w, dy, dx, dw, db, reluOut))(x, w, dy, dx, dw, db, g, reluOut);
     return;
   }
+  ensureMeasured(g);
   if (dx === null && dw === null && db === null) return;
   if (convPath(g) === 'direct' && depthwiseFlatApplies(g)) {
     depthwiseBackward(R(), x, w, dy, dx, dw, db, g, reluOut); // flat padded planes (depthwise.ts)
