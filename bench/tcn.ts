@@ -13,24 +13,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as T from '../src/index.js';
 import { torchMedians, tsTcn } from './tcnModel.js';
+import { medianMs, TIMING } from './zoo/tsStep.js';
 
 const rounds = Number(process.argv[2] ?? 5);
-const MIN_MS = 1500;
-const MIN_STEPS = 5;
-
-/** Median ms of `step` over at least MIN_STEPS calls and MIN_MS, after one warm-up call. */
-function medianMs(step: () => void): number {
-  step();
-  const ts: number[] = [];
-  const end = performance.now() + MIN_MS;
-  while (ts.length < MIN_STEPS || performance.now() < end) {
-    const t0 = performance.now();
-    step();
-    ts.push(performance.now() - t0);
-  }
-  ts.sort((a, b) => a - b);
-  return ts[ts.length >> 1];
-}
+const MIN_MS = TIMING.minTime * 1000;
+const MIN_STEPS = TIMING.minSteps;
 
 const choice = T.useFastestBackend();
 const info = T.wasmInfo();

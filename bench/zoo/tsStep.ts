@@ -11,7 +11,7 @@ import { LAMBDA, type ZooEntry } from './entries.js';
 const MIN_MS = 1500;
 const MIN_STEPS = 5;
 
-/** Median ms of `step` over at least MIN_STEPS calls and MIN_MS, after one warm-up call (as bench/tcn.ts). */
+/** Median ms of `step` over at least MIN_STEPS calls and MIN_MS, after one warm-up call (bench/tcn.ts uses it too). */
 export function medianMs(step: () => void): number {
   step();
   const ts: number[] = [];

@@ -11,6 +11,17 @@
   return f64x2.add(acc, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3)));
 }
 
+/** Four dy values, read as 0 where the fused ReLU's output is not positive (reluOut = 0: no ReLU). */
+@inline function maskedDy(dy: usize, reluOut: usize, at: usize): v128 {
+  const g = v128.load(dy + at);
+  return reluOut ? v128.and(g, f32x4.gt(v128.load(reluOut + at), f32x4.splat(0))) : g;
+}
+
+/** One dy value, 0 where the fused ReLU's output is not positive. */
+@inline function maskedDy1(dy: usize, reluOut: usize, at: usize): f32 {
+  return reluOut && !(load<f32>(reluOut + at) > 0) ? 0 : load<f32>(dy + at);
+}
+
 @inline function lanes(a: v128): f64 {
   return f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
 }
@@ -98,7 +109,6 @@ export function bnApply(x: usize, n: i32, c: i32, s: i32, mean: usize, k: usize,
  */
 export function bnBackward(x: usize, dy: usize, reluOut: usize, n: i32, c: i32, s: i32, mean: usize, invstd: usize, k: usize,
   training: i32, dx: usize, sums: usize): void {
-  const z = f32x4.splat(0);
   const m = <f64>n * <f64>s;
   for (let ch = 0; ch < c; ch++) {
     const muD = load<f64>(mean + (<usize>ch << 3));
@@ -111,15 +121,13 @@ export function bnBackward(x: usize, dy: usize, reluOut: usize, n: i32, c: i32, 
       let j = 0;
       for (; j + 4 <= s; j += 4) {
         const p = <usize>j << 2;
-        let g = v128.load(dy + off + p);
-        if (reluOut) g = v128.and(g, f32x4.gt(v128.load(reluOut + off + p), z));
+        const g = maskedDy(dy, reluOut, off + p);
         g0 = sum4(g0, g);
         p0 = sum4(p0, f32x4.mul(g, f32x4.sub(v128.load(x + off + p), mu4)));
       }
       for (; j < s; j++) {
         const p = <usize>j << 2;
-        let g = load<f32>(dy + off + p);
-        if (reluOut && !(load<f32>(reluOut + off + p) > 0)) g = 0;
+        const g = maskedDy1(dy, reluOut, off + p);
         gt += <f64>g;
         pt += <f64>(g * (load<f32>(x + off + p) - mu));
       }
@@ -141,15 +149,13 @@ export function bnBackward(x: usize, dy: usize, reluOut: usize, n: i32, c: i32, 
       let j = 0;
       for (; j + 4 <= s; j += 4) {
         const p = <usize>j << 2;
-        let g = v128.load(dy + off + p);
-        if (reluOut) g = v128.and(g, f32x4.gt(v128.load(reluOut + off + p), z));
+        const g = maskedDy(dy, reluOut, off + p);
         const d = f32x4.sub(v128.load(x + off + p), mu4);
         v128.store(dx + off + p, f32x4.sub(f32x4.sub(f32x4.mul(k4, g), a4), f32x4.mul(b4, d)));
       }
       for (; j < s; j++) {
         const p = <usize>j << 2;
-        let g = load<f32>(dy + off + p);
-        if (reluOut && !(load<f32>(reluOut + off + p) > 0)) g = 0;
+        const g = maskedDy1(dy, reluOut, off + p);
         const d = load<f32>(x + off + p) - mu;
         store<f32>(dx + off + p, <f32>kc * g - <f32>a - <f32>b * d);
       }
