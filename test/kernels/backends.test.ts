@@ -12,6 +12,7 @@ import type { ConvGeom, KernelSet } from '../../src/index.js';
 import { im2col } from '../../src/kernels/js/conv.js';
 import { geom } from './convGeom.js';
 import { depthwiseFlatApplies } from '../../src/kernels/wasm/depthwise.js';
+import { setWasmWino2dTile, wino2dTile } from '../../src/kernels/wasm/winograd2d4.js';
 
 const JS = T.jsKernels;
 
@@ -97,6 +98,19 @@ const WINOGRAD2D_CASES: [string, ConvGeom][] = [
   ['winograd 2d pad 2 (dX pad 0), 10 tiles per row', geom(2, 8, 5, 17, 8, 3, 3, { pad: [2, 2, 2, 2] })],
   ['winograd 2d pad 1, 9×20 (tile rows of 10)', geom(2, 10, 9, 20, 8, 3, 3, { pad: [1, 1, 1, 1] })],
   ['winograd 2d pad 3 on top: dX by im2col', geom(2, 8, 6, 6, 9, 3, 3, { pad: [3, 0, 1, 1] })],
+];
+
+/**
+ * F(4×4, 3×3) (forced with setWasmWino2dTile(4)): the 2-D cases above plus shapes whose 4 × 4 tiles
+ * overhang the bottom and right edges by 1, 2 and 3 rows / columns, tile rows of 5 and 9 tiles
+ * (a partial 4-tile group), and the rule's own size (ResNet8 16 → 16 at 16 × 16).
+ */
+const WINOGRAD2D4_CASES: [string, ConvGeom][] = [
+  ...WINOGRAD2D_CASES.map(([label, g]): [string, ConvGeom] => [`${label} (F4)`, g]),
+  ['winograd 2d F4 no pad, 13×15 output (overhang 3 and 1)', geom(2, 8, 15, 17, 9, 3, 3)],
+  ['winograd 2d F4 asymmetric pad, 18×34 output (overhang 2, 9 tiles a row)', geom(2, 11, 17, 35, 8, 3, 3, { pad: [1, 2, 0, 1] })],
+  ['winograd 2d F4 pad 2, 21×20 output', geom(2, 8, 19, 18, 10, 3, 3, { pad: [2, 2, 2, 2] })],
+  ['winograd 2d F4 pad 1, 16×16, 16 channels', geom(2, 16, 16, 16, 16, 3, 3, { pad: [1, 1, 1, 1] })],
 ];
 
 const GEMM_CASES: { m: number; n: number; k: number }[] = [
@@ -449,6 +463,61 @@ describe('wasm conv paths: direct, im2col+GEMM and Winograd all equal js on ever
     }
   }
 
+  for (const [label, g] of WINOGRAD2D4_CASES) {
+    it(`winograd F(4×4, 3×3) forced: ${label}`, () => {
+      T.setWasmConvPath('winograd');
+      setWasmWino2dTile(4);
+      try {
+        const rng = new T.Rng(15);
+        const x = rand(g.n * g.cin * g.h * g.w, rng), w = rand(g.cout * g.cin * 9, rng), bias = rand(g.cout, rng);
+        const outLen = g.n * g.cout * g.ho * g.wo;
+        const want = new Float32Array(outLen), got = new Float32Array(outLen).fill(NaN);
+        JS.convForward(x, w, bias, want, g);
+        T.wasmKernels.convForward!(x, w, bias, got, g);
+        expectClose(got, want, g.cin * 9, `F4 convForward ${label}`);
+        const dy = rand(outLen, rng);
+        const dxWant = new Float32Array(x.length), dxGot = rand(x.length, rng);
+        JS.convBackwardInput(dy, w, dxWant, g);
+        T.wasmKernels.convBackwardInput!(dy, w, dxGot, g);
+        expectClose(dxGot, dxWant, g.cout * 9, `F4 convBackwardInput ${label}`);
+        const dwWant = new Float32Array(w.length), dwGot = rand(w.length, rng);
+        JS.convBackwardWeight(x, dy, dwWant, g);
+        T.wasmKernels.convBackwardWeight!(x, dy, dwGot, g);
+        expectClose(dwGot, dwWant, g.n * g.ho * g.wo, `F4 convBackwardWeight ${label}`);
+        // Bias and the fused ReLU, then the masked gradients in one convBackward.
+        JS.convForward(x, w, bias, want, g, true);
+        T.wasmKernels.convForward!(x, w, bias, got, g, true);
+        expectClose(got, want, g.cin * 9, `F4 fused ReLU forward ${label}`);
+        expect(want.some((v) => v === 0) && want.some((v) => v > 0), `${label}: the ReLU clips some outputs`).toBe(true);
+        const ref = { dx: new Float32Array(x.length), dw: new Float32Array(w.length), db: new Float32Array(g.cout) };
+        const out = { dx: rand(x.length, rng), dw: rand(w.length, rng), db: rand(g.cout, rng) };
+        JS.convBackward(x, w, dy, ref.dx, ref.dw, ref.db, g, want);
+        T.wasmKernels.convBackward!(x, w, dy, out.dx, out.dw, out.db, g, want);
+        expectClose(out.dx, ref.dx, g.cout * 9, `F4 fused ReLU dX ${label}`);
+        expectClose(out.dw, ref.dw, g.n * g.ho * g.wo, `F4 fused ReLU dW ${label}`);
+        expectClose(out.db, ref.db, g.n * g.ho * g.wo, `F4 fused ReLU bias gradient ${label}`);
+      } finally {
+        setWasmWino2dTile(null);
+      }
+    });
+  }
+
+  it('the 2-D tile rule: F(4×4, 3×3) where output and input are ≥ 14 × 14, F(2×2, 3×3) below (measured, docs/kernels.md)', () => {
+    T.setWasmConvPath(null);
+    const same = { pad: [1, 1, 1, 1] as [number, number, number, number] };
+    expect(wino2dTile(geom(32, 16, 32, 32, 16, 3, 3, same))).toBe(4); // ResNet8
+    expect(wino2dTile(geom(32, 32, 16, 16, 32, 3, 3, same))).toBe(4);
+    expect(wino2dTile(geom(32, 64, 8, 8, 64, 3, 3, same))).toBe(2);
+    expect(wino2dTile(geom(64, 16, 14, 14, 32, 3, 3, same))).toBe(4); // cnn-small
+    expect(wino2dTile(geom(64, 32, 7, 7, 64, 3, 3, same))).toBe(2);
+    expect(wino2dTile(geom(2, 8, 15, 15, 8, 3, 3))).toBe(2); // 13 × 13 output
+    setWasmWino2dTile(4);
+    expect(wino2dTile(geom(32, 64, 8, 8, 64, 3, 3, same))).toBe(4);
+    setWasmWino2dTile(2);
+    expect(wino2dTile(geom(32, 16, 32, 32, 16, 3, 3, same))).toBe(2);
+    setWasmWino2dTile(null);
+  });
+
   it('the per-shape rule: direct for depthwise (any multiplier), Winograd for 1-D rows ≥ 64 with ≥ 8 channels, im2col otherwise', () => {
     T.setWasmConvPath(null);
     expect(T.convPath(geom(2, 6, 5, 5, 6, 3, 3, { groups: 6 }))).toBe('direct');
@@ -676,11 +745,14 @@ describe('wasm specifics', () => {
     expect(cases[0][1].n * 32 * 32 * 9 * 256).toBeGreaterThanOrEqual(T.WAKE_MIN_MACS);
     expect(cases[1][1].n * 16 * 16 * 9 * 13 * 13).toBeLessThan(T.WAKE_MIN_MACS);
     const modes = ['both', 'dx', 'dw'] as const;
+    // This test is about F(2×2, 3×3); the rule now sends its first shape to F(4×4), tested below.
+    setWasmWino2dTile(2);
     await T.setWasmThreads(1);
     const one = cases.map(([, g], i) => modes.map((m) => run(g, inputs[i].x, inputs[i].w, inputs[i].bias, inputs[i].dy, m)));
     await T.setWasmThreads(2);
     const two = cases.map(([, g], i) => modes.map((m) => run(g, inputs[i].x, inputs[i].w, inputs[i].bias, inputs[i].dy, m)));
     await T.setWasmThreads(1);
+    setWasmWino2dTile(null);
     cases.forEach(([label, g], i) => {
       const { x, w, bias, dy } = inputs[i];
       const y = new Float32Array(dy.length), dx = new Float32Array(x.length), dw = new Float32Array(w.length);
@@ -696,6 +768,52 @@ describe('wasm specifics', () => {
         if (b.dw !== null) expectClose(b.dw, dw, g.n * g.ho * g.wo, `${label} ${m}: dW, two threads`);
       });
     });
+  });
+
+  it('winograd F(4×4) on two threads: forward and dX keep one thread\'s bits, dW within rounding; all equal js', async () => {
+    const rng = new T.Rng(29);
+    const cases: [string, ConvGeom][] = [
+      ['above WAKE_MIN_MACS (the rule picks F4)', geom(8, 32, 16, 16, 32, 3, 3, { pad: [1, 1, 1, 1] })],
+      ['under WAKE_MIN_MACS, odd sizes, forced', geom(7, 16, 15, 13, 16, 3, 3, { pad: [0, 1, 1, 0] })],
+    ];
+    expect(wino2dTile(cases[0][1])).toBe(4);
+    const run = (g: ConvGeom, x: Float32Array, w: Float32Array, bias: Float32Array, dy: Float32Array) => {
+      const y = new Float32Array(dy.length), dx = new Float32Array(x.length), dw = new Float32Array(w.length);
+      const dx2 = new Float32Array(x.length);
+      T.wasmKernels.convForward!(x, w, bias, y, g, true);
+      T.wasmKernels.convBackward!(x, w, dy, dx, dw, null, g, y); // dX and dW in one job
+      T.wasmKernels.convBackward!(x, w, dy, dx2, null, null, g, y); // dX alone
+      return { y, dx, dw, dx2 };
+    };
+    const inputs = cases.map(([, g]) => ({ x: rand(g.n * g.cin * g.h * g.w, rng), w: rand(g.cout * g.cin * 9, rng), bias: rand(g.cout, rng), dy: rand(g.n * g.cout * g.ho * g.wo, rng) }));
+    expect(cases[1][1].n * 16 * 16 * 9 * 14 * 12).toBeLessThan(T.WAKE_MIN_MACS);
+    setWasmWino2dTile(4);
+    try {
+      await T.setWasmThreads(1);
+      const one = cases.map(([, g], i) => run(g, inputs[i].x, inputs[i].w, inputs[i].bias, inputs[i].dy));
+      await T.setWasmThreads(2);
+      const two = cases.map(([, g], i) => run(g, inputs[i].x, inputs[i].w, inputs[i].bias, inputs[i].dy));
+      cases.forEach(([label, g], i) => {
+        expect(T.convPath(g), label).toBe('winograd');
+        const { x, w, bias, dy } = inputs[i];
+        const y = new Float32Array(dy.length), dx = new Float32Array(x.length), dw = new Float32Array(w.length);
+        JS.convForward(x, w, bias, y, g, true);
+        // The gradients' reference takes wasm's ReLU mask: an output within rounding of 0 can be
+        // clipped by one and not the other (seen with F(4×4): 3·10⁻⁷ against 0), and that flips a
+        // whole dy entry — a mask difference, not a gradient error.
+        JS.convBackward(x, w, dy, dx, dw, null, g, one[i].y);
+        expect(two[i].y, `${label}: forward bits`).toEqual(one[i].y);
+        expect(two[i].dx, `${label}: dX bits`).toEqual(one[i].dx);
+        expect(two[i].dx2, `${label}: dX alone, bits`).toEqual(one[i].dx);
+        expectClose(two[i].y, y, g.cin * 9, `${label}: forward`);
+        expectClose(two[i].dx, dx, g.cout * 9, `${label}: dX`);
+        expectClose(one[i].dw, dw, g.n * g.ho * g.wo, `${label}: dW, one thread`);
+        expectClose(two[i].dw, dw, g.n * g.ho * g.wo, `${label}: dW, two threads`);
+      });
+    } finally {
+      setWasmWino2dTile(null);
+      await T.setWasmThreads(1);
+    }
   });
 
   it('im2col packed straight from x: the same bits as an explicit im2col followed by the wasm GEMM', async () => {

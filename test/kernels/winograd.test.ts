@@ -2,12 +2,13 @@
  * Winograd F(4, r) / F(r, 4) transforms of the wasm backend (src/kernels/wasm/winograd.ts): the
  * Toom-Cook identity in float64 for every kernel size handled, the α = 8 matrices the wasm code
  * evaluates in paired form (hard-coded there, so checked literally here), and the shape rules;
- * the same for the 2-D F(2×2, 3×3) of winograd2d.ts.
+ * the same for the 2-D F(2×2, 3×3) of winograd2d.ts and F(4×4, 3×3) of winograd2d4.ts.
  */
 
 import { describe, it, expect } from 'vitest';
 import { inputGradGeom, winogradApplies, winoMatrices, winoSplit, winoWeightGradMatrices, winoWeightGradOut, winoWeights, WINO_MAX_R } from '../../src/kernels/wasm/winograd.js';
 import { inputGradGeom2d, W2_AT, W2_ATD, W2_BT, W2_G, W2_GD, wino2dApplies, wino2dWeightGradOut, wino2dWeights } from '../../src/kernels/wasm/winograd2d.js';
+import { W4_AT, W4_ATD, W4_BT, W4_G, W4_GD_SCALE, W4_GD_SCALED, wino2d4WeightGradOut, wino2d4Weights } from '../../src/kernels/wasm/winograd2d4.js';
 import type { ConvGeom } from '../../src/index.js';
 import { Rng } from '../../src/index.js';
 
@@ -276,5 +277,81 @@ describe('Winograd F(2×2, 3×3) transforms (src/kernels/wasm/winograd2d.ts)', (
     expect([t.cin, t.cout, t.h, t.w, t.ho, t.wo, t.padTop, t.padBottom, t.padLeft, t.padRight]).toEqual([12, 8, 9, 10, 9, 11, 2, 0, 1, 2]);
     expect(t.h + t.padTop + t.padBottom - 2).toBe(t.ho);
     expect(t.w + t.padLeft + t.padRight - 2).toBe(t.wo);
+  });
+});
+
+describe('Winograd F(4×4, 3×3) transforms (src/kernels/wasm/winograd2d4.ts)', () => {
+  const rng = new Rng(7);
+  const vec = (n: number) => Array.from({ length: n }, () => rng.uniform(-1, 1));
+  /** P·X·Qᵀ for row-major matrices. */
+  const sandwich = (p: readonly (readonly number[])[], x: number[][], q: readonly (readonly number[])[]) =>
+    p.map((pr) => q.map((qr) => pr.reduce((s, pv, i) => s + pv * qr.reduce((t, qv, j) => t + qv * x[i][j], 0), 0)));
+  const grid = (n: number, m: number) => Array.from({ length: n }, () => vec(m));
+  /** G' of F(3, 4) unscaled: row ξ of the scaled G' (the wasm code's) divided by its scale. */
+  const gd = W4_GD_SCALED.map((row, i) => row.map((v) => v / W4_GD_SCALE[i]));
+
+  it('the matrices are the 1-D α = 6 ones (winoMatrices(3), winoWeightGradMatrices(3)) and the literals the wasm kernels hard-code', () => {
+    const M = winoMatrices(3), D = winoWeightGradMatrices(3);
+    W4_BT.forEach((row, i) => row.forEach((v, k) => expect(M.bt[i * 8 + k], `Bᵀ[${i}][${k}]`).toBeCloseTo(v, 12)));
+    W4_AT.forEach((row, a) => row.forEach((v, i) => expect(M.at[a * 8 + i], `Aᵀ[${a}][${i}]`).toBeCloseTo(v, 12)));
+    W4_G.forEach((row, i) => row.forEach((v, j) => expect(M.g[i * 3 + j], `G[${i}][${j}]`).toBeCloseTo(v, 12)));
+    gd.forEach((row, i) => row.forEach((v, a) => expect(D.gd[i * 4 + a], `G'[${i}][${a}]`).toBeCloseTo(v, 6)));
+    W4_ATD.forEach((row, j) => row.forEach((v, i) => expect(D.at[j][i], `A'ᵀ[${j}][${i}]`).toBeCloseTo(v, 12)));
+    // The forms convWino2d4 / convWino2d4WeightGrad evaluate (assembly/kernels.ts, section comment).
+    expect(W4_BT).toEqual([[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0], [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]]);
+    expect(W4_AT).toEqual([[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]]);
+    expect(W4_GD_SCALED).toEqual([[1, 0, 0, 0], [1, 1, 1, 1], [1, -1, 1, -1], [1, 2, 4, 8], [1, -2, 4, -8], [0, 0, 0, 1]]);
+  });
+
+  it('F(4×4, 3×3): Aᵀ·[(G·k·Gᵀ) ⊙ (Bᵀ·d·B)]·A is the 2-D correlation of a 6×6 tile', () => {
+    for (let trial = 0; trial < 20; trial++) {
+      const k = grid(3, 3), d = grid(6, 6);
+      const u = sandwich(W4_G, k, W4_G), v = sandwich(W4_BT, d, W4_BT);
+      const y = sandwich(W4_AT, u.map((row, i) => row.map((x, j) => x * v[i][j])), W4_AT);
+      for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) {
+        let want = 0;
+        for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) want += k[i][j] * d[a + i][b + j];
+        expect(Math.abs(y[a][b] - want)).toBeLessThan(1e-12);
+      }
+    }
+  });
+
+  it('F(3×3, 4×4) with the same Bᵀ: A\'ᵀ·[(G\'·dy·G\'ᵀ) ⊙ (Bᵀ·x·B)]·A\' is the weight gradient of a tile', () => {
+    for (let trial = 0; trial < 20; trial++) {
+      const dy = grid(4, 4), x = grid(6, 6);
+      const dt = sandwich(gd, dy, gd), v = sandwich(W4_BT, x, W4_BT);
+      const dw = sandwich(W4_ATD, dt.map((row, i) => row.map((p, j) => p * v[i][j])), W4_ATD);
+      for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
+        let want = 0;
+        for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) want += dy[a][b] * x[a + i][b + j];
+        expect(Math.abs(dw[i][j] - want)).toBeLessThan(1e-12);
+      }
+    }
+  });
+
+  it('weight transform U[ξ = 6a + b][co][ci] (flip: [ci][co] of the rotated kernel) and the inverse with the G\' scaling undone', () => {
+    const cout = 3, cin = 2;
+    const w = Float32Array.from(vec(cout * cin * 9));
+    const u = new Float32Array(36 * cout * cin), uf = new Float32Array(36 * cout * cin);
+    wino2d4Weights(w, cout, cin, false, u, 0);
+    wino2d4Weights(w, cout, cin, true, uf, 0);
+    for (let co = 0; co < cout; co++) for (let ci = 0; ci < cin; ci++) {
+      const k = [0, 1, 2].map((i) => [0, 1, 2].map((j) => w[(co * cin + ci) * 9 + 3 * i + j]));
+      const kf = [0, 1, 2].map((i) => [0, 1, 2].map((j) => k[2 - i][2 - j]));
+      const want = sandwich(W4_G, k, W4_G), wantF = sandwich(W4_G, kf, W4_G);
+      for (let xi = 0; xi < 36; xi++) {
+        expect(u[(xi * cout + co) * cin + ci]).toBeCloseTo(want[Math.floor(xi / 6)][xi % 6], 6);
+        expect(uf[(xi * cin + ci) * cout + co]).toBeCloseTo(wantF[Math.floor(xi / 6)][xi % 6], 6);
+      }
+    }
+    // wt holds the scaled-G' sums: Wt[6a + b] = s_a·s_b·(the unscaled sum).
+    const wt = Float32Array.from(vec(36 * cout * cin));
+    const dw = new Float32Array(cout * cin * 9);
+    wino2d4WeightGradOut(wt, cout, cin, dw);
+    for (let q = 0; q < cout * cin; q++) {
+      const m = [0, 1, 2, 3, 4, 5].map((a) => [0, 1, 2, 3, 4, 5].map((b) => wt[(6 * a + b) * cout * cin + q] / (W4_GD_SCALE[a] * W4_GD_SCALE[b])));
+      const want = sandwich(W4_ATD, m, W4_ATD);
+      for (let t = 0; t < 9; t++) expect(dw[q * 9 + t]).toBeCloseTo(want[Math.floor(t / 3)][t % 3], 6);
+    }
   });
 });

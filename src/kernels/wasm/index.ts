@@ -21,6 +21,7 @@ import { jsKernels } from '../js/index.js';
 import { wasmRuntime, type WasmInfo, type WasmRuntime } from './runtime.js';
 import { inputGradGeom, winogradApplies, winoMatrices, winoSplit, winoWeightGradMatrices } from './winograd.js';
 import { inputGradGeom2d, layoutWino2d, layoutWino2dWeightGrad, wino2dApplies } from './winograd2d.js';
+import { wino2dTile } from './winograd2d4.js';
 
 export { setWasmIsa, type WasmIsaRequest } from './runtime.js';
 
@@ -139,7 +140,8 @@ export function setWasmConvPath(path: ConvPath | null): void {
  */
 export function convPath(g: ConvGeom): ConvPath {
   // 2-D 3×3 stride-1 convs with ≥ 8 channels each side: Winograd F(2×2, 3×3) (winograd2d.ts;
-  // measured 1.4–2.3× faster than im2col on every ResNet8 / cnn-small shape, docs/kernels.md).
+  // measured 1.4–2.3× faster than im2col on every ResNet8 / cnn-small shape, docs/kernels.md), or
+  // F(4×4, 3×3) where outputs are ≥ 14 × 14 (winograd2d4.ts: wino2dTile, another 1.2–1.3×).
   if (convPathOverride === 'winograd') return winogradApplies(g) || wino2dApplies(g) ? 'winograd' : ruleConvPath(g);
   if (convPathOverride !== null) return convPathOverride;
   if (wasmConvPathPolicy() === 'measure') {
@@ -355,13 +357,14 @@ function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out:
     const px = r.alloc(x.length);
     const pbias = bias === null ? 0 : r.alloc(bias.length);
     const po = r.alloc(out.length);
-    const two = g.kh > 1; // 2-D F(2×2, 3×3) (winograd2d.ts), else 1-D F(4, k)
-    const wino = two ? layoutWino2d(r, g, plan.ranges, () => []) : layoutWinograd(r, g, plan.ranges, () => []);
+    const two = g.kh > 1; // 2-D F(2×2, 3×3) or F(4×4, 3×3) (winograd2d.ts, winograd2d4.ts), else 1-D F(4, k)
+    const tile = two ? wino2dTile(g) : 2;
+    const wino = two ? layoutWino2d(r, g, plan.ranges, () => [], tile) : layoutWinograd(r, g, plan.ranges, () => []);
     r.commit();
     r.f32.set(x, px >> 2);
     if (bias !== null) r.f32.set(bias, pbias >> 2);
     const blocks = wino.fill(px, w, false, pbias, po, relu ? 1 : 0);
-    r.run(two ? 'convWino2d' : 'convWinograd', blocks.map((b) => [b]), plan.inline);
+    r.run(two ? (tile === 4 ? 'convWino2d4' : 'convWino2d') : 'convWinograd', blocks.map((b) => [b]), plan.inline);
     out.set(r.f32.subarray(po >> 2, (po >> 2) + out.length));
     return;
   }
@@ -423,10 +426,13 @@ function convBackward(
   // im2col scratch only for a gradient that does not go by Winograd.
   const im2colUsed = !plan.direct && ((dx !== null && !winoDx) || (dw !== null && !winoDw));
   const scratch = im2colUsed ? plan.ranges.map(() => [r.alloc(plan.colFloats), r.alloc(r.packBytes / 4)]) : [];
-  const two = g.kh > 1; // 2-D F(2×2, 3×3) (winograd2d.ts), else 1-D F(4, k)
-  const wdw = !winoDw ? null : two ? layoutWino2dWeightGrad(r, g, plan.ranges) : layoutWinoWeightGrad(r, g, plan.ranges);
+  const two = g.kh > 1; // 2-D F(2×2, 3×3) or F(4×4, 3×3) (winograd2d.ts, winograd2d4.ts), else 1-D F(4, k)
+  // One tile for dX and dW (convWino2d[4]BackwardBoth runs both in one job).
+  const tile = two && (winoDx || winoDw) ? wino2dTile(g) : 2;
+  const w2 = tile === 4 ? 'convWino2d4' : 'convWino2d';
+  const wdw = !winoDw ? null : two ? layoutWino2dWeightGrad(r, g, plan.ranges, tile) : layoutWinoWeightGrad(r, g, plan.ranges);
   const dxExtra = (t: number) => (wdw === null ? [] : [wdw.blocks[t]]);
-  const wdx = !winoDx ? null : two ? layoutWino2d(r, inputGradGeom2d(g), plan.ranges, dxExtra) : layoutWinograd(r, inputGradGeom(g), plan.ranges, dxExtra);
+  const wdx = !winoDx ? null : two ? layoutWino2d(r, inputGradGeom2d(g), plan.ranges, dxExtra, tile) : layoutWinograd(r, inputGradGeom(g), plan.ranges, dxExtra);
   r.commit();
   writeGeom(r, pg, g);
   const mem = r.f32;
@@ -444,7 +450,7 @@ function convBackward(
   if (wdx !== null && dx !== null) {
     // dX by Winograd, and dW in the same job when it goes by Winograd too (one wake-up per worker).
     const blocks = wdx.fill(pdy, w, true, 0, pdx, 0);
-    const job = two ? (wdw !== null ? 'convWino2dBackwardBoth' : 'convWino2d') : wdw !== null ? 'convWinoBackwardBoth' : 'convWinograd';
+    const job = two ? (wdw !== null ? `${w2}BackwardBoth` as const : w2) : wdw !== null ? 'convWinoBackwardBoth' : 'convWinograd';
     r.run(job, blocks.map((b) => [b]), plan.inline);
     dx.set(r.f32.subarray(pdx >> 2, (pdx >> 2) + dx.length));
   } else if (dx !== null && dw !== null && wdw === null && !plan.direct && plan.nt > 1) {
@@ -461,7 +467,7 @@ function convBackward(
       else r.run('convBackwardInput', plan.ranges.map(([s0, s1], t) => [pdy, pw, pdx, pg, scratch[t][0], scratch[t][1], s0, s1]), plan.inline);
       dx.set(r.f32.subarray(pdx >> 2, (pdx >> 2) + dx.length));
     }
-    if (wdw !== null) r.run(two ? 'convWino2dWeightGrad' : 'convWinoWeightGrad', wdw.blocks.map((b) => [b]), plan.inline);
+    if (wdw !== null) r.run(two ? `${w2}WeightGrad` as const : 'convWinoWeightGrad', wdw.blocks.map((b) => [b]), plan.inline);
     else if (dw !== null) {
       for (const p of pdws) mem.fill(0, p >> 2, (p >> 2) + dw.length);
       if (plan.direct) r.run('convBackwardWeightDirect', plan.ranges.map(([s0, s1], t) => [px, pdy, pdws[t], pg, s0, s1]), plan.inline);

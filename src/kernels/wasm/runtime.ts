@@ -73,6 +73,7 @@ const JOBS = [
   'gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight', 'convBackwardBoth',
   'convForwardDirect', 'convBackwardInputDirect', 'convBackwardWeightDirect', 'convWinograd', 'convWinoBackwardBoth', 'convWinoWeightGrad',
   'convWino2d', 'convWino2dBackwardBoth', 'convWino2dWeightGrad',
+  'convWino2d4', 'convWino2d4BackwardBoth', 'convWino2d4WeightGrad',
 ] as const;
 export type JobName = (typeof JOBS)[number];
 

@@ -14,6 +14,7 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { ConvGeom } from '../contracts.js';
 import type { WasmRuntime } from './runtime.js';
+import { wino2d4WeightGradOut, wino2d4Weights } from './winograd2d4.js';
 
 /**
  * F(2, 3) on the points 0, 1, −1, ∞ (Lavin & Gray): y = Aᵀ·[(G·w) ⊙ (Bᵀ·z)] is the correlation
@@ -119,36 +120,44 @@ const W2_GAP = 16;
  */
 const W2_CHUNK_FLOATS = 1 << 16;
 
-/** Tile grid, samples per chunk and padded-plane floats of a conv with geometry g. */
-function shape2d(g: ConvGeom) {
-  const th = (g.ho + 1) >> 1, tw = (g.wo + 1) >> 1, ts = th * tw;
-  const chunk = Math.max(1, Math.floor(W2_CHUNK_FLOATS / (16 * Math.max(g.cin, g.cout) * ts)));
-  // The padded plane: (2·th + 2) × (2·tw4 + 2) for x, 2·th × 2·tw4 for dy (tw4: tw rounded up to 4).
-  // + 4: the zero-fill stores 4 floats at a time past the last row's end.
-  const planeFloats = (2 * th + 2) * (2 * ((tw + 3) & ~3) + 2) + 4;
-  return { ts, chunk, planeFloats };
+/**
+ * Tile grid, samples per chunk, ξ planes and padded-buffer floats of a conv with geometry g and
+ * output tile m (2: F(2×2, 3×3), 4: F(4×4, 3×3), winograd2d4.ts).
+ */
+function shape2d(g: ConvGeom, m: 2 | 4) {
+  const th = Math.ceil(g.ho / m), tw = Math.ceil(g.wo / m), ts = th * tw;
+  const xis = (m + 2) * (m + 2);
+  // (F(4×4): 2¹⁷ and 2¹⁸ measured no faster on the ResNet8 / cnn-small shapes.)
+  const chunk = Math.max(1, Math.floor(W2_CHUNK_FLOATS / (xis * Math.max(g.cin, g.cout) * ts)));
+  const tw4 = (tw + 3) & ~3;
+  // m = 2, the padded plane: (2·th + 2) × (2·tw4 + 2) for x, 2·th × 2·tw4 for dy (tw4: tw rounded
+  // up to 4). m = 4: (4·th + 2) × (4·tw4 + 4) (4 tiles read 20 floats a row), after 160 floats of
+  // transform scratch (W4_SCR in assembly/kernels.ts). + 4: the zero-fill stores 4 floats at a
+  // time past the last row's end.
+  const planeFloats = m === 2 ? (2 * th + 2) * (2 * tw4 + 2) + 4 : 160 + (4 * th + 2) * (4 * tw4 + 4) + 4;
+  return { ts, chunk, xis, planeFloats };
 }
 
 /**
  * Lays out a forward (or dX) call of convWino2d: U once, then per thread a parameter block, V, M
  * (with 4 floats of slack: the output transform reads 4 tiles at a time), the padded plane and a
- * pack. `gw` is the geometry of the conv it runs (dX: inputGradGeom2d). `extraWords(t)` are
+ * pack. m: the output tile (4: F(4×4, 3×3), U and the ξ planes 36 instead of 16). `gw` is the geometry of the conv it runs (dX: inputGradGeom2d). `extraWords(t)` are
  * appended to thread t's block (convWino2dBackwardBoth: the weight-gradient block). Same `fill`
  * contract as the 1-D layoutWinograd in index.ts.
  */
-export function layoutWino2d(r: WasmRuntime, gw: ConvGeom, ranges: [number, number][], extraWords: (t: number) => number[]) {
-  const { ts, chunk, planeFloats } = shape2d(gw);
-  const pu = r.alloc(16 * gw.cout * gw.cin);
+export function layoutWino2d(r: WasmRuntime, gw: ConvGeom, ranges: [number, number][], extraWords: (t: number) => number[], m: 2 | 4 = 2) {
+  const { ts, chunk, xis, planeFloats } = shape2d(gw, m);
+  const pu = r.alloc(xis * gw.cout * gw.cin);
   const blocks = ranges.map(() => ({
     p: r.alloc(21),
-    v: r.alloc(16 * (gw.cin * chunk * ts + W2_GAP)),
-    m: r.alloc(16 * (gw.cout * chunk * ts + W2_GAP) + 4),
+    v: r.alloc(xis * (gw.cin * chunk * ts + W2_GAP)),
+    m: r.alloc(xis * (gw.cout * chunk * ts + W2_GAP) + 4),
     plane: r.alloc(planeFloats),
     pack: r.alloc(r.packBytes / 4),
   }));
   /** After commit(): x, bias, out are byte offsets (bias 0: none); w the untransformed weights. */
   const fill = (x: number, w: TypedArray, flip: boolean, bias: number, out: number, act: number): number[] => {
-    wino2dWeights(w, flip ? gw.cin : gw.cout, flip ? gw.cout : gw.cin, flip, r.f32, pu >> 2);
+    (m === 2 ? wino2dWeights : wino2d4Weights)(w, flip ? gw.cin : gw.cout, flip ? gw.cout : gw.cin, flip, r.f32, pu >> 2);
     return blocks.map((b, t) => {
       const words = [x, pu, bias, out, b.v, b.m, b.pack, b.plane, ranges[t][0], ranges[t][1], act, chunk,
         gw.cin, gw.cout, gw.h, gw.w, gw.ho, gw.wo, gw.padTop, gw.padLeft, ...extraWords(t)];
@@ -160,18 +169,18 @@ export function layoutWino2d(r: WasmRuntime, gw: ConvGeom, ranges: [number, numb
 }
 
 /**
- * Lays out convWino2dWeightGrad: per thread a parameter block, the transform-domain accumulator
+ * Lays out convWino2dWeightGrad (m = 4: convWino2d4WeightGrad): per thread a parameter block, the transform-domain accumulator
  * Wt[16][cout][cin], V, D, the padded plane and a pack. `fill` writes the blocks after commit();
  * `finish` adds the threads' Wt (in thread order) and applies A'ᵀ·Wt·A' in float64 into dw.
  */
-export function layoutWino2dWeightGrad(r: WasmRuntime, g: ConvGeom, ranges: [number, number][]) {
-  const { ts, chunk, planeFloats } = shape2d(g);
-  const wtLen = 16 * g.cout * g.cin;
+export function layoutWino2dWeightGrad(r: WasmRuntime, g: ConvGeom, ranges: [number, number][], m: 2 | 4 = 2) {
+  const { ts, chunk, xis, planeFloats } = shape2d(g, m);
+  const wtLen = xis * g.cout * g.cin;
   const per = ranges.map(() => ({
     p: r.alloc(18),
     wt: r.alloc(wtLen),
-    v: r.alloc(16 * (g.cin * chunk * ts + W2_GAP)),
-    dt: r.alloc(16 * (g.cout * chunk * ts + W2_GAP)),
+    v: r.alloc(xis * (g.cin * chunk * ts + W2_GAP)),
+    dt: r.alloc(xis * (g.cout * chunk * ts + W2_GAP)),
     plane: r.alloc(planeFloats),
     pack: r.alloc(r.packBytes / 4),
   }));
@@ -184,7 +193,7 @@ export function layoutWino2dWeightGrad(r: WasmRuntime, g: ConvGeom, ranges: [num
   };
   const finish = (dw: TypedArray): void => {
     for (let t = 1; t < per.length; t++) r.exports.addInto(per[0].wt, per[t].wt, wtLen);
-    wino2dWeightGradOut(r.f32.subarray(per[0].wt >> 2, (per[0].wt >> 2) + wtLen), g.cout, g.cin, dw);
+    (m === 2 ? wino2dWeightGradOut : wino2d4WeightGradOut)(r.f32.subarray(per[0].wt >> 2, (per[0].wt >> 2) + wtLen), g.cout, g.cin, dw);
   };
   return { blocks: per.map((b) => b.p), fill, finish };
 }

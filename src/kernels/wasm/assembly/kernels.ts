@@ -1716,3 +1716,225 @@ export function convWino2dBackwardBoth(p: usize): void {
   convWino2d(p);
   convWino2dWeightGrad(<usize>pw(p, 20));
 }
+
+// ──────────────── Winograd F(4×4, 3×3) for 3×3 stride-1 2-D convolutions ────────────────
+// The same structure as F(2×2, 3×3) above (padded planes, V/M/D per transform point ξ with the
+// W2_GAP offset, one GEMM per ξ, 4 horizontally adjacent tiles per SIMD vector), on 6×6 input
+// tiles and 4×4 output tiles: 36 multiplies per tile and channel pair instead of 144 (4× fewer;
+// F(2×2) is 2.25×). The points are 0, ±1, ±2, ∞, the 1-D α = 6 matrices (winograd2d4.ts builds
+// them and a test checks them against these hard-coded forms):
+//   Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1]
+//   Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1]
+// The weight gradient F(3×3, 4×4) reuses Bᵀ with G' rows scaled by s = (4, −6, −6, 24, 24, 1) so
+// that they hold small integers (1 0 0 0; 1 1 1 1; 1 −1 1 −1; 1 2 4 8; 1 −2 4 −8; 0 0 0 1): the dy
+// transform then rounds no 1/6; the JS side divides Wt[6a + b] by s_a·s_b in float64.
+// 6×6 transforms do not fit the registers as one block, so each runs in two passes through a
+// 640-byte scratch at the start of the plane buffer (L1-resident): rows first, then columns.
+
+/** Bytes of scratch before the padded plane (40 vectors: the output transform's 24 + 16). */
+const W4_SCR: i32 = 640;
+
+/** Bᵀ·z for 6 values, paired (14 operations instead of 36); output i at dst + i·stride, cnt lanes. */
+// @ts-ignore: decorator
+@inline function w4Bt(z0: v128, z1: v128, z2: v128, z3: v128, z4: v128, z5: v128, dst: usize, stride: usize, cnt: i32): void {
+  const t1a = fma(z2, f32x4.splat(-4), z4), t1b = fma(z1, f32x4.splat(-4), z3);
+  const t3a = f32x4.sub(z4, z2), t3b = f32x4.mul(f32x4.sub(z3, z1), f32x4.splat(2));
+  w2Store(dst, fma(z2, f32x4.splat(-5), fma(z0, f32x4.splat(4), z4)), cnt);
+  w2Store(dst + stride, f32x4.add(t1a, t1b), cnt);
+  w2Store(dst + 2 * stride, f32x4.sub(t1a, t1b), cnt);
+  w2Store(dst + 3 * stride, f32x4.add(t3a, t3b), cnt);
+  w2Store(dst + 4 * stride, f32x4.sub(t3a, t3b), cnt);
+  w2Store(dst + 5 * stride, fma(z3, f32x4.splat(-5), fma(z1, f32x4.splat(4), z5)), cnt);
+}
+
+/** Aᵀ·m for 6 values (4 outputs), paired; output c at dst + c·stride. */
+// @ts-ignore: decorator
+@inline function w4At(m0: v128, m1: v128, m2: v128, m3: v128, m4: v128, m5: v128, dst: usize, stride: usize): void {
+  const s12 = f32x4.add(m1, m2), d12 = f32x4.sub(m1, m2), s34 = f32x4.add(m3, m4), d34 = f32x4.sub(m3, m4);
+  v128.store(dst, f32x4.add(f32x4.add(m0, s12), s34));
+  v128.store(dst + stride, fma(d34, f32x4.splat(2), d12));
+  v128.store(dst + 2 * stride, fma(s34, f32x4.splat(4), s12));
+  v128.store(dst + 3 * stride, f32x4.add(fma(d34, f32x4.splat(8), d12), m5));
+}
+
+/** G'·e for 4 dy values (6 outputs, rows scaled to integers as above); output i at dst + i·stride. */
+// @ts-ignore: decorator
+@inline function w4Gd(e0: v128, e1: v128, e2: v128, e3: v128, dst: usize, stride: usize, cnt: i32): void {
+  const s02 = f32x4.add(e0, e2), s13 = f32x4.add(e1, e3);
+  const t02 = fma(e2, f32x4.splat(4), e0), t13 = f32x4.mul(fma(e3, f32x4.splat(4), e1), f32x4.splat(2));
+  w2Store(dst, e0, cnt);
+  w2Store(dst + stride, f32x4.add(s02, s13), cnt);
+  w2Store(dst + 2 * stride, f32x4.sub(s02, s13), cnt);
+  w2Store(dst + 3 * stride, f32x4.add(t02, t13), cnt);
+  w2Store(dst + 4 * stride, f32x4.sub(t02, t13), cnt);
+  w2Store(dst + 5 * stride, e3, cnt);
+}
+
+/**
+ * V[ξ][·][t0 + i·tw + j] = Bᵀ·d·B for every 6×6 tile (i, j) of one padded plane (row pitch wp ≥
+ * 4·tw4 + 4: a group of 4 tiles reads 20 floats per row); vp at tile t0 of plane ξ = 0.
+ */
+function w4Input(plane: usize, wp: i32, th: i32, tw: i32, vp: usize, vStride: usize, scr: usize): void {
+  const rowB = <usize>(wp * 4);
+  for (let i = 0; i < th; i++) {
+    for (let j = 0; j < tw; j += 4) {
+      const cnt = tw - j;
+      let row = plane + <usize>((4 * i * wp + 4 * j) * 4);
+      // Rows: z_c lane l = row[4l + c], then d·B; s[b][r] at scr + (6b + r)·16.
+      for (let r = 0; r < 6; r++) {
+        const a0 = v128.load(row), a1 = v128.load(row, 16), a2 = v128.load(row, 32), a3 = v128.load(row, 48), a4 = v128.load(row, 64);
+        w4Bt(transpose4(a0, a1, a2, a3, 0), transpose4(a0, a1, a2, a3, 1), transpose4(a0, a1, a2, a3, 2), transpose4(a0, a1, a2, a3, 3),
+          transpose4(a1, a2, a3, a4, 0), transpose4(a1, a2, a3, a4, 1), scr + <usize>(r * 16), 96, 4);
+        row += rowB;
+      }
+      // Columns: Bᵀ·s[b] gives ξ = 6a + b.
+      const o = vp + <usize>((i * tw + j) * 4);
+      for (let b = 0; b < 6; b++) {
+        const s = scr + <usize>(b * 96);
+        w4Bt(v128.load(s), v128.load(s, 16), v128.load(s, 32), v128.load(s, 48), v128.load(s, 64), v128.load(s, 80),
+          o + <usize>(b) * vStride, 6 * vStride, cnt);
+      }
+    }
+  }
+}
+
+/** V for samples [n0, n1) of x [n][cin][h][w] (padding pt, pl; tile grid th × tw); buf: scratch, then the plane. */
+function w4InputChunk(x: usize, n0: i32, n1: i32, cin: i32, h: i32, w: i32, pt: i32, pl: i32,
+  th: i32, tw: i32, v: usize, buf: usize): void {
+  const hp = 4 * th + 2, wp = 4 * w2tw4(tw) + 4;
+  const ts = th * tw;
+  const tc = (n1 - n0) * ts;
+  const vStride = <usize>((cin * tc + W2_GAP) * 4);
+  const plane = buf + <usize>(W4_SCR);
+  for (let n = n0; n < n1; n++) {
+    for (let ci = 0; ci < cin; ci++) {
+      w2Pad(x + <usize>((n * cin + ci) * h * w * 4), h, w, pt, pl, plane, hp, wp);
+      w4Input(plane, wp, th, tw, v + <usize>((ci * tc + (n - n0) * ts) * 4), vStride, buf);
+    }
+  }
+}
+
+/**
+ * Forward of samples [s0, s1) by Winograd F(4×4, 3×3); the parameter block is convWino2d's
+ * (u: U[36][cout][cin]; plane: W4_SCR bytes of scratch, then the padded plane).
+ */
+export function convWino2d4(p: usize): void {
+  const x = <usize>pw(p, 0), u = <usize>pw(p, 1), bias = <usize>pw(p, 2), out = <usize>pw(p, 3);
+  const v = <usize>pw(p, 4), mb = <usize>pw(p, 5), pack = <usize>pw(p, 6), buf = <usize>pw(p, 7);
+  const s0 = pw(p, 8), s1 = pw(p, 9), act = pw(p, 10), chunk = pw(p, 11);
+  const cin = pw(p, 12), cout = pw(p, 13), h = pw(p, 14), w = pw(p, 15), ho = pw(p, 16), wo = pw(p, 17);
+  const pt = pw(p, 18), pl = pw(p, 19);
+  const th = (ho + 3) >> 2, tw = (wo + 3) >> 2, ts = th * tw;
+  const z = f32x4.splat(0);
+  const scr2 = buf + 384; // y[r][c] after the column pass (16 vectors after the 24 of the row pass)
+  for (let n0 = s0; n0 < s1; n0 += chunk) {
+    const n1 = min(s1, n0 + chunk);
+    const tc = (n1 - n0) * ts;
+    const vStride = <usize>((cin * tc + W2_GAP) * 4);
+    const mStride = <usize>((cout * tc + W2_GAP) * 4);
+    w4InputChunk(x, n0, n1, cin, h, w, pt, pl, th, tw, v, buf);
+    for (let xi = 0; xi < 36; xi++) {
+      gemm(cout, tc, cin, 1, u + <usize>(xi * cout * cin * 4), cin, 1, v + <usize>(xi) * vStride, tc, 1,
+        0, mb + <usize>(xi) * mStride, tc, pack);
+    }
+    // Output transform Aᵀ·M·A, bias, ReLU, 4 tiles at once (lanes past the tile row read the next
+    // tiles or M's slack and are not stored).
+    for (let n = n0; n < n1; n++) {
+      for (let co = 0; co < cout; co++) {
+        const bv = f32x4.splat(bias != 0 ? load<f32>(bias + <usize>(co * 4)) : 0);
+        const oplane = out + <usize>((n * cout + co) * ho * wo * 4);
+        const mp = mb + <usize>((co * tc + (n - n0) * ts) * 4);
+        for (let i = 0; i < th; i++) {
+          for (let j = 0; j < tw; j += 4) {
+            const q = mp + <usize>((i * tw + j) * 4);
+            // Rows a of M (ξ = 6a + b): M·A, t[c][a] at buf + (6c + a)·16.
+            for (let a = 0; a < 6; a++) {
+              const qa = q + <usize>(6 * a) * mStride;
+              w4At(v128.load(qa), v128.load(qa + mStride), v128.load(qa + 2 * mStride), v128.load(qa + 3 * mStride),
+                v128.load(qa + 4 * mStride), v128.load(qa + 5 * mStride), buf + <usize>(a * 16), 96);
+            }
+            // Columns: y[r][c] = (Aᵀ·t[c])[r] at scr2 + (4r + c)·16.
+            for (let c = 0; c < 4; c++) {
+              const s = buf + <usize>(c * 96);
+              w4At(v128.load(s), v128.load(s, 16), v128.load(s, 32), v128.load(s, 48), v128.load(s, 64), v128.load(s, 80),
+                scr2 + <usize>(c * 16), 64);
+            }
+            const cols = wo - 4 * j;
+            for (let r = 0; r < 4; r++) {
+              const oh = 4 * i + r;
+              if (oh >= ho) break;
+              const yr = scr2 + <usize>(r * 64);
+              const y0 = v128.load(yr), y1 = v128.load(yr, 16), y2 = v128.load(yr, 32), y3 = v128.load(yr, 48);
+              const orow = oplane + <usize>((oh * wo + 4 * j) * 4);
+              // Lane l of y_c is tile l's column c: transposing gives tile k's 4 columns.
+              for (let k = 0; k < 4; k++) {
+                const left = cols - 4 * k;
+                if (left <= 0) break;
+                let o = f32x4.add(transpose4(y0, y1, y2, y3, k), bv);
+                if (act != 0) o = v128.and(o, f32x4.gt(o, z));
+                w2Store(orow + <usize>(k * 16), o, left);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The weight gradient by F(3×3, 4×4) on the forward's 6×6 input tiles: per ξ, Wt[ξ] += D[ξ]·V[ξ]ᵀ
+ * with D = G'·dy·G'ᵀ (G' rows scaled, see above); parameter words as convWino2dWeightGrad's
+ * (plane: W4_SCR bytes of scratch, then the padded plane).
+ */
+export function convWino2d4WeightGrad(p: usize): void {
+  const x = <usize>pw(p, 0), dy = <usize>pw(p, 1), wt = <usize>pw(p, 2), v = <usize>pw(p, 3);
+  const dt = <usize>pw(p, 4), pack = <usize>pw(p, 5), buf = <usize>pw(p, 6);
+  const s0 = pw(p, 7), s1 = pw(p, 8), chunk = pw(p, 9);
+  const cin = pw(p, 10), cout = pw(p, 11), h = pw(p, 12), w = pw(p, 13), ho = pw(p, 14), wo = pw(p, 15);
+  const pt = pw(p, 16), pl = pw(p, 17);
+  const th = (ho + 3) >> 2, tw = (wo + 3) >> 2, ts = th * tw;
+  const hp = 4 * th, wp = 4 * w2tw4(tw);
+  const plane = buf + <usize>(W4_SCR);
+  for (let n0 = s0; n0 < s1; n0 += chunk) {
+    const n1 = min(s1, n0 + chunk);
+    const tc = (n1 - n0) * ts;
+    const vStride = <usize>((cin * tc + W2_GAP) * 4);
+    const dStride = <usize>((cout * tc + W2_GAP) * 4);
+    w4InputChunk(x, n0, n1, cin, h, w, pt, pl, th, tw, v, buf);
+    for (let n = n0; n < n1; n++) {
+      for (let co = 0; co < cout; co++) {
+        w2Pad(dy + <usize>((n * cout + co) * ho * wo * 4), ho, wo, 0, 0, plane, hp, wp);
+        const dp = dt + <usize>((co * tc + (n - n0) * ts) * 4);
+        for (let i = 0; i < th; i++) {
+          for (let j = 0; j < tw; j += 4) {
+            const cnt = tw - j;
+            let row = plane + <usize>((4 * i * wp + 4 * j) * 4);
+            // Rows of the 4×4 dy tile: e·G'ᵀ, g[b][r] at buf + (4b + r)·16.
+            for (let r = 0; r < 4; r++) {
+              const a0 = v128.load(row), a1 = v128.load(row, 16), a2 = v128.load(row, 32), a3 = v128.load(row, 48);
+              w4Gd(transpose4(a0, a1, a2, a3, 0), transpose4(a0, a1, a2, a3, 1), transpose4(a0, a1, a2, a3, 2), transpose4(a0, a1, a2, a3, 3),
+                buf + <usize>(r * 16), 64, 4);
+              row += <usize>(wp * 4);
+            }
+            const o = dp + <usize>((i * tw + j) * 4);
+            for (let b = 0; b < 6; b++) {
+              const s = buf + <usize>(b * 64);
+              w4Gd(v128.load(s), v128.load(s, 16), v128.load(s, 32), v128.load(s, 48), o + <usize>(b) * dStride, 6 * dStride, cnt);
+            }
+          }
+        }
+      }
+    }
+    for (let xi = 0; xi < 36; xi++) {
+      gemm(cout, cin, tc, 1, dt + <usize>(xi) * dStride, tc, 1, v + <usize>(xi) * vStride, 1, tc,
+        1, wt + <usize>(xi * cout * cin * 4), cin, pack);
+    }
+  }
+}
+
+/** dX (convWino2d4 on words 0–19) then dW (convWino2d4WeightGrad on the block at word 20): one wake-up. */
+export function convWino2d4BackwardBoth(p: usize): void {
+  convWino2d4(p);
+  convWino2d4WeightGrad(<usize>pw(p, 20));
+}
