@@ -1,0 +1,62 @@
+/**
+ * Layers point down: every import in src/ goes to its own layer or a lower one
+ * (test/architecture/layers.ts). The imports that break the rule today are listed one by one as
+ * known debt (issue 19 moves them); the list may only shrink — an entry that no longer occurs
+ * fails the test, so that it is taken off. A deliberately wrong import is caught and named.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { layerOf, layerViolations, readSources } from './layers.js';
+
+const SRC = fileURLToPath(new URL('../../src', import.meta.url));
+
+/** Upward imports that exist today, "from → to"; each should disappear, none may be added. */
+const KNOWN_DEBT: readonly string[] = [
+  // The training loop (nn) reads batches and augmentation from data: the loop belongs in the search layer.
+  'nn/train/batchBudget.ts → data/types.ts',
+  'nn/train/epoch.ts → data/batches.ts',
+  'nn/train/epoch.ts → data/types.ts',
+  'nn/train/epoch.ts → data/augment.ts',
+  'nn/train/fit.ts → data/types.ts',
+  // Quantised checkpoints (a method) encode through io: the codec belongs in io.
+  'quant/checkpoint-codec.ts → io/checkpoint-codec.ts',
+  'quant/checkpoint-codec.ts → io/build-and-load.ts',
+  'quant/checkpoint-codec.ts → io/safetensors-codec.ts',
+  'quant/checkpoint-codec.ts → io/checkpoint-guard.ts',
+  'quant/checkpoint.ts → io/checkpoint.ts',
+  'quant/checkpoint.ts → io/safetensors.ts',
+  // A user's builder module receives the whole library: resolving builder files belongs above the methods.
+  'models/userModelFiles.ts → index.ts',
+];
+
+describe('layering', () => {
+  const sources = readSources(SRC);
+  const found = layerViolations(sources);
+  const keys = [...new Set(found.map((v) => `${v.from} → ${v.to}`))];
+
+  it('every file of src/ is in a documented layer', () => {
+    const orphans = [...sources.keys()].filter((f) => layerOf(f) === null);
+    expect(orphans, 'files in no layer').toEqual([]);
+  });
+
+  it('no import points up, except the listed known debt', () => {
+    const fresh = found.filter((v) => !KNOWN_DEBT.includes(`${v.from} → ${v.to}`)).map((v) => v.message);
+    expect(fresh, 'imports that point to a higher layer').toEqual([]);
+  });
+
+  it('the known-debt list holds only imports that still exist (take fixed ones off)', () => {
+    expect(KNOWN_DEBT.filter((k) => !keys.includes(k))).toEqual([]);
+  });
+
+  it('a deliberately wrong import is caught and named', () => {
+    const fake = new Map(sources);
+    fake.set('tensor/bad.ts', "import { main } from '../cli/main.js';\nexport const x = main;\n");
+    fake.set('nn/alsoBad.ts', "export type { PitModel } from '../nas/pit/model.js';\n");
+    fake.set('kernels/lazy.ts', "export async function f() { return import('../report/html.js'); }\n");
+    const msgs = layerViolations(fake).map((v) => v.message);
+    expect(msgs).toContain('tensor/bad.ts (tensor) imports cli/main.ts (cli), a higher layer');
+    expect(msgs).toContain('nn/alsoBad.ts (nn) imports nas/pit/model.ts (methods), a higher layer');
+    expect(msgs).toContain('kernels/lazy.ts (kernels) imports report/html.ts (io / report), a higher layer');
+  });
+});
