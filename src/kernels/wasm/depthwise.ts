@@ -14,7 +14,6 @@ interface DepthwiseExports {
     kh: number, kw: number, dh: number, dw: number, pt: number, pl: number, ho: number, wo: number, relu: number, scratch: number): void;
   dwFlatWeightGrad(x: number, dy: number, dwAcc: number, dbAcc: number, planes: number, c: number, h: number, w: number,
     kh: number, kw: number, dh: number, dw: number, pt: number, pl: number, ho: number, wo: number, scratch: number): void;
-  reluGrad(x: number, g: number, out: number, n: number): void;
 }
 const ex = (r: WasmRuntime) => r.exports as unknown as DepthwiseExports;
 
@@ -71,7 +70,7 @@ export function depthwiseBackward(
   r.f32.set(dy, pdy >> 2);
   if (reluOut !== null) {
     r.f32.set(reluOut.length === dy.length ? reluOut : reluOut.subarray(0, dy.length), pmask >> 2);
-    ex(r).reluGrad(pmask, pdy, pdy, dy.length);
+    r.exports.reluGrad(pmask, pdy, pdy, dy.length);
   }
   if (dx !== null) {
     // dX = the depthwise correlation of dy with each channel's kernel reversed, padding mirrored.

@@ -786,8 +786,8 @@ function batchNormBackward(
   dx: TypedArray | null, dw: TypedArray | null, db: TypedArray | null,
 ): void {
   const size = n * c * s;
-  if (size < ELEMENTWISE_MIN || !allFloat32(x, dy, ...(reluOut === null ? [] : [reluOut]), ...(dx === null ? [] : [dx]))) {
-    delegate('batchNormBackward', size < ELEMENTWISE_MIN ? 'small tensor' : float32Reason('wasm', x, dy))(x, dy, reluOut, n, c, s, mean, invstd, k, training, dx, dw, db);
+  if (size < ELEMENTWISE_MIN || !allFloat32(x, dy, reluOut, dx)) {
+    delegate('batchNormBackward', size < ELEMENTWISE_MIN ? 'small tensor' : float32Reason('wasm', x, dy, reluOut, dx))(x, dy, reluOut, n, c, s, mean, invstd, k, training, dx, dw, db);
     return;
   }
   const r = R();
