@@ -18,6 +18,7 @@ export { parseMnistDigitJson, MNIST_PIXELS } from './data/formats/mnistParse.js'
 export * from './hw/index.js';
 export * from './nas/index.js';
 export * from './quant/index.js';
+export * from './joint/index.js';
 // The mixed-precision search: one call (mpsSearch) at the top level, its parts in the `mps`
 // namespace (kept from before, since `mps` is also the name of its conversion function).
 export * as mps from './quant/mps/index.js';

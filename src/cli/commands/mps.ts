@@ -23,8 +23,9 @@ import { parseCommand, UsageError } from '../args.js';
 import { RUN_SCHEMA, prepareRun, withPreparedRun, fmtMetric } from './train.js';
 import { backendLabel, withThreads } from '../threads.js';
 import { MPS_SCHEMA, type MpsConfig } from '../../quant/mps/config.js';
-import { runMps, type Granularity, type MpsHooks, type MpsPoint, type MpsSweepResult } from '../../quant/mps/run.js';
+import { runMps, type PrecisionSearchKind, type Granularity, type MpsHooks, type MpsPoint, type MpsSweepResult } from '../../quant/mps/run.js';
 import { checkPrecisions } from '../../quant/mps/precisions.js';
+import { jointSearchKind } from '../../joint/index.js';
 import { resolveTarget } from '../../hw/targets/index.js';
 import { targetCosts } from '../../hw/targets/costs.js';
 import { reportAfterRun } from '../../report/index.js';
@@ -41,7 +42,7 @@ export function mpsHelp(): string {
   return `tsdnas mps — mixed-precision search (weights per layer or per channel, 0 bits = prune; activations per layer),
 then a fixed-precision quantisation-aware fine-tune of the argmax assignment; uniform QAT baselines alongside
 
-usage: tsdnas mps --dataset <name> [--model <seed> | --checkpoint model.safetensors] [--per-channel] [--per-layer]
+usage: tsdnas mps --dataset <name> [--model <seed> | --checkpoint model.safetensors] [--per-channel] [--per-layer] [--joint]
                   [--precisions 0,2,4,8] [--sampling hard|softmax|gumbel] [--t0 1] [--cost size|bitops] [--target mpic]
                   [--lambda λ | --sweep true --lambdas a,b,c] [options] [--config file.json]
 
@@ -82,12 +83,14 @@ export function runMpsCommand(argv: string[]): void | Promise<void> {
   const { positionals } = parsed;
   const cfg = parsed.config.resume === undefined ? parsed.config : resolveConfig(MPS_COMMAND_SCHEMA, [savedRunConfig(argv, parsed.config.resume, 'mps')]);
   if (positionals.length > 0) throw new UsageError(`tsdnas mps: unexpected argument '${positionals[0]}'; options are given as --name value`);
-  const granularities: Granularity[] = [];
+  const granularities: (Granularity | PrecisionSearchKind)[] = [];
   if (cfg.perLayer) granularities.push('layer');
-  if (cfg.perChannel || !cfg.perLayer) granularities.push('channel');
+  if (cfg.perChannel || (!cfg.perLayer && !cfg.joint)) granularities.push('channel');
+  if (cfg.joint) granularities.push(jointSearchKind({ channels: cfg.searchChannels, receptiveField: cfg.searchReceptiveField, dilation: cfg.searchDilation }));
   // Validate the candidate sets before loading data or training anything.
   try {
     checkPrecisions(cfg.precisions, 'weight', '--precisions');
+    if (cfg.joint && cfg.precisions.includes(0)) throw new Error(`--precisions ${cfg.precisions.join(',')} with --joint: 0 bits is not a candidate of the joint search, whose channel masks do the pruning; give non-zero bit-widths (e.g. --precisions 2,4,8)`);
     checkPrecisions(cfg.actPrecisions, 'activation', '--act-precisions');
     if (cfg.runBaselines) checkPrecisions(cfg.baselines, 'weight', '--baselines');
   } catch (e) {
@@ -114,7 +117,7 @@ export function runMpsCommand(argv: string[]): void | Promise<void> {
   }));
 }
 
-function mpsLocked(cfg: MpsCommandConfig, run: ReturnType<typeof prepareRun>, granularities: Granularity[], strengths: readonly number[], costs: MpsHooks['costs'], state: MpsStateDir): void {
+function mpsLocked(cfg: MpsCommandConfig, run: ReturnType<typeof prepareRun>, granularities: (Granularity | PrecisionSearchKind)[], strengths: readonly number[], costs: MpsHooks['costs'], state: MpsStateDir): void {
   const { outDir } = run;
   const splits = {
     ...run.splits,
@@ -130,7 +133,7 @@ function mpsLocked(cfg: MpsCommandConfig, run: ReturnType<typeof prepareRun>, gr
   }
   const metric = splits.info.metric;
   const splitsUnit = splits.info.unit;
-  log(`tsdnas mps: ${splits.info.name} (${splits.train.length} train / ${splits.val.length} val / ${splits.test.length} test) with ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters); ${granularities.join(' + ')} search over w{${cfg.precisions.join(',')}} a{${cfg.actPrecisions.join(',')}}, ${cfg.sampling} sampling, T0 ${cfg.t0}, cost ${cfg.cost}, strengths ${strengths.join(', ')}; backend ${backendLabel(run)}`);
+  log(`tsdnas mps: ${splits.info.name} (${splits.train.length} train / ${splits.val.length} val / ${splits.test.length} test) with ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters); ${granularities.map((g) => (typeof g === 'string' ? g : g.name)).join(' + ')} search over w{${cfg.precisions.join(',')}} a{${cfg.actPrecisions.join(',')}}, ${cfg.sampling} sampling, T0 ${cfg.t0}, cost ${cfg.cost}, strengths ${strengths.join(', ')}; backend ${backendLabel(run)}`);
   let bar: ProgressBar | null = null;
   const tick = (label: string, done: number, total: number, loss: number) => {
     if (bar === null) bar = new ProgressBar({ total, label });

@@ -114,12 +114,56 @@ export class ConcatMask implements ChannelMaskSource {
   }
 }
 
+/** A transform of a layer's (masked) weight and bias, e.g. a mixed-precision weight quantiser. */
+export interface ParamTransform extends Module {
+  mixed(weight: Tensor, bias: Tensor | null): { weight: Tensor; bias: Tensor | null };
+}
+
 /**
  * Base of the searchable layers that own an output-channel mask: the mask may be a masker module
  * (registered as child 'outMask', possibly shared with other layers), a constant, or none.
  */
 export abstract class OutMaskedModule extends Module {
   private _outMask: ChannelMaskSource | null = null;
+  private _inputTransform: Module | null = null;
+  private _paramTransform: ParamTransform | null = null;
+
+  /** The layer's weight and bias with its masks folded in. */
+  abstract maskedParams(): [Tensor, Tensor | null];
+
+  /**
+   * Let another search act on this layer alongside its masks (the joint search attaches a
+   * precision search here): `input` transforms the layer's input (an activation quantiser, shared
+   * by the readers of one activation group), `params` the masked weight and bias (a mixed-precision
+   * weight quantiser). Registered as children 'aq' / 'wq', so their parameters train and save
+   * with the model; the dense export ignores them (it exports the float weights).
+   */
+  attach(input: Module | null, params: ParamTransform | null): void {
+    if (this._inputTransform !== null || this._paramTransform !== null) throw new Error(`${this.describe()}: transforms are already attached`);
+    if (input !== null) this._inputTransform = this.registerModule('aq', input);
+    if (params !== null) this._paramTransform = this.registerModule('wq', params);
+  }
+
+  get inputTransform(): Module | null {
+    return this._inputTransform;
+  }
+
+  get paramTransform(): ParamTransform | null {
+    return this._paramTransform;
+  }
+
+  /** The input as the layer convolves it (after an attached input transform). */
+  protected layerInput(x: Tensor): Tensor {
+    return this._inputTransform === null ? x : this._inputTransform.call(x);
+  }
+
+  /** The weight and bias as the layer uses them: masked, then through an attached transform. */
+  effectiveParams(): [Tensor, Tensor | null] {
+    const [w, b] = this.maskedParams();
+    if (this._paramTransform === null) return [w, b];
+    const r = this._paramTransform.mixed(w, b);
+    return [r.weight, r.bias];
+  }
 
   get outMask(): ChannelMaskSource | null {
     return this._outMask;

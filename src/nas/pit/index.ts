@@ -1,6 +1,6 @@
 /** PIT (Pruning In Time): mask-based DNAS of channels, receptive field and dilation (docs/design.md#pit-masks). */
 export { heavisideSte, MASK_THRESHOLD } from './ste.js';
-export { ChannelMasker, ConcatMask, ConstantMask, applyChannelMask, type ChannelMaskSource } from './channelMask.js';
+export { ChannelMasker, ConcatMask, ConstantMask, OutMaskedModule, applyChannelMask, type ChannelMaskSource, type ParamTransform } from './channelMask.js';
 export { TimeMasker, dilationGates, v2, type TimeMaskOptions } from './timeMask.js';
 export { PitConv1d, PitConv2d, foldChannelMask } from './pitConv.js';
 export { PitLinear } from './pitLinear.js';

@@ -97,8 +97,8 @@ export class PitConv1d extends PitConvBase {
 
   forward(x: Tensor): Tensor {
     if (x.ndim !== 3 || x.shape[1] !== this.inChannels) throw new Error(`${this.describe()}: input must be [N, ${this.inChannels}, L], got ${fmtShape(x.shape)}`);
-    const [w, b] = this.maskedParams();
-    return conv1d(x, w, b, { stride: this.stride, dilation: this.dilation, padding: this.padding, groups: this.groups });
+    const [w, b] = this.effectiveParams();
+    return conv1d(this.layerInput(x), w, b, { stride: this.stride, dilation: this.dilation, padding: this.padding, groups: this.groups });
   }
 
   override describe(): string {
@@ -134,8 +134,8 @@ export class PitConv2d extends PitConvBase {
 
   forward(x: Tensor): Tensor {
     if (x.ndim !== 4 || x.shape[1] !== this.inChannels) throw new Error(`${this.describe()}: input must be [N, ${this.inChannels}, H, W], got ${fmtShape(x.shape)}`);
-    const [w, b] = this.maskedParams();
-    return conv2d(x, w, b, { stride: this.stride, dilation: this.dilation, padding: this.padding, groups: this.groups });
+    const [w, b] = this.effectiveParams();
+    return conv2d(this.layerInput(x), w, b, { stride: this.stride, dilation: this.dilation, padding: this.padding, groups: this.groups });
   }
 
   override describe(): string {

@@ -31,8 +31,8 @@ export class PitLinear extends OutMaskedModule {
 
   forward(x: Tensor): Tensor {
     if (x.ndim < 2 || x.shape[x.ndim - 1] !== this.inFeatures) throw new Error(`${this.describe()}: input must be [N, ..., ${this.inFeatures}], got ${fmtShape(x.shape)}`);
-    const [w, b] = this.maskedParams();
-    const y = matmul(x, transpose(w));
+    const [w, b] = this.effectiveParams();
+    const y = matmul(this.layerInput(x), transpose(w));
     return b === null ? y : add(y, b);
   }
 

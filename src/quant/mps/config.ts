@@ -7,7 +7,7 @@ import { HARDWARE_COST_NAMES } from '../../hw/targets/costs.js';
 const { warmupEpochs, searchEpochs, finetuneEpochs, searchPatience, maskLr, lambda, ...rest } = SEARCH_SCHEMA;
 const {
   regularizer: _r, cost: _c, lambdas: _l, sizeTarget: _s, opsCost: _o, mu: _m, mus: _ms, discreteCost: _d,
-  searchChannels: _sc, searchReceptiveField: _sr, searchDilation: _sd, budgets: _b, budgetFill: _bf, ...TRAINING
+  searchChannels, searchReceptiveField, searchDilation, budgets: _b, budgetFill: _bf, ...TRAINING
 } = rest;
 
 export const MPS_SCHEMA = {
@@ -36,6 +36,10 @@ export const MPS_SCHEMA = {
   baselineActBits: { type: 'number', default: 8, min: 2, max: 8, integer: true, help: 'activation bits of the uniform baselines' },
   valLimit: { type: 'number', default: 0, min: 0, integer: true, help: 'cap the validation split (0 = all; the logits train on it, so a cap makes large sets affordable)' },
   testLimit: { type: 'number', default: 0, min: 0, integer: true, help: 'evaluate on a stratified subset of the test split (0 = all; for quick runs on large sets, say so when quoting)' },
+  joint: { type: 'boolean', default: false, help: 'joint search: PIT channel / receptive-field / dilation masks and the precisions in one search (weights per channel; pruning by the masks, so --precisions must be non-zero); exported to the dense pruned model with its plan' },
+  searchChannels: { ...searchChannels, help: 'joint search: search output channels' },
+  searchReceptiveField: { ...searchReceptiveField, help: 'joint search: search the receptive field of 1-D convs' },
+  searchDilation: { ...searchDilation, help: 'joint search: search the dilation of 1-D convs' },
   checkpoint: { type: 'optional-string', help: 'start from this trained (e.g. PIT-exported) model checkpoint instead of the seed' },
 } as const satisfies Schema;
 

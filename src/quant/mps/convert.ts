@@ -50,8 +50,8 @@ export interface MpsOptions {
   calibration?: Tensor;
 }
 
-/** Walk back through channel-preserving units: does the tensor come out of a ReLU? */
-function nonNegative(u: TraceUnit, roles: Map<TraceUnit, UnitRole>): boolean {
+/** Walk back through channel-preserving units: does the tensor come out of a ReLU (so an unsigned quantiser fits)? */
+export function readsNonNegative(u: TraceUnit, roles: Map<TraceUnit, UnitRole>): boolean {
   let cur: TraceUnit | undefined = u;
   while (cur !== undefined) {
     if (cur.module instanceof ReLU || cur.module instanceof ReLU6 || cur.op === 'relu') return true;
@@ -109,7 +109,7 @@ export function mps(model: Module, opts: MpsOptions): MpsModel {
       q = new MixedActQuant([inputBits], true, state, 1);
       inputQuant = q;
     } else {
-      const signed = !nonNegative(reader.producers[0], roles);
+      const signed = !readsNonNegative(reader.producers[0], roles);
       if (signed) report.push(`activations read by '${reader.path}' can be negative: signed quantiser`);
       q = new MixedActQuant(aPrec, signed, state);
     }

@@ -20,12 +20,13 @@ import { searchMasks, costValues, type SearchEpochRecord, type SearchHooks, type
 import { plainRegularizer } from '../../nas/search/regularizers.js';
 import { paretoFront } from '../../nas/search/pareto.js';
 import type { SearchConfig } from '../../nas/search/config.js';
+import type { SearchableModel } from '../../nas/search/types.js';
 import { uniformPlan, type QuantPlan } from '../plan.js';
 import type { CostModel } from '../../hw/spec.js';
 import type { MpsConfig } from './config.js';
 import { mps, fixedPrecision } from './convert.js';
 import type { MpsModel } from './model.js';
-import type { SamplingMode } from './selector.js';
+import type { SamplingMode, SelectionState } from './selector.js';
 import { bitHistogram } from './plan.js';
 import { foldBatchNorms } from './fold.js';
 import { quantize } from '../convert.js';
@@ -148,29 +149,61 @@ export function trainPlan(float: Module, splits: DatasetSplits, cfg: MpsConfig, 
   return { handle, qmodel, valMetric: va.metric, testMetric: te.metric, history: r.history, costs: c, packedBytes };
 }
 
-export function searchOne(warm: Module, splits: DatasetSplits, cfg: MpsConfig, granularity: Granularity, strength: number, hooks: MpsHooks = {}, ckpt?: MpsPointCheckpoints): MpsPoint {
+/**
+ * What a precision search point converts its warm model into: a searchable model with the
+ * selectors' shared state (annealed temperature, noise generator), the argmax plan, and the float
+ * model the plan applies to. The per-layer and per-channel searches are built in; another method
+ * (the joint architecture + precision search) plugs in its own.
+ */
+export interface PrecisionSearchTarget extends SearchableModel {
+  readonly state: SelectionState;
+  anneal(rate: number): number;
+  plan(): QuantPlan;
+  exportFloat(): Module;
+}
+
+export interface PrecisionSearchKind {
+  /** The point kind in front.json ('mps-channel', 'joint', …). */
+  kind: string;
+  /** Short name in labels ('channel', 'joint', …). */
+  name: string;
+  convert(model: Module, splits: DatasetSplits, cfg: MpsConfig, hooks: MpsHooks): PrecisionSearchTarget;
+}
+
+/** The built-in mixed-precision search of one weight precision per layer or per output channel. */
+export function granularityKind(granularity: Granularity): PrecisionSearchKind {
+  return {
+    kind: `mps-${granularity}`, name: granularity,
+    convert: (model, splits, cfg, hooks) => mps(model, {
+      inputShape: splits.info.sampleShape, perChannel: granularity === 'channel',
+      weightPrecisions: granularity === 'channel' ? cfg.precisions : cfg.precisions.filter((p) => p !== 0),
+      activationPrecisions: cfg.actPrecisions, inputBits: cfg.inputBits, sampling: cfg.sampling as SamplingMode, t0: cfg.t0, seed: cfg.seed,
+      calibration: calibrationBatch(splits), costs: hooks.costs,
+    }),
+  };
+}
+
+const kindOf = (g: Granularity | PrecisionSearchKind): PrecisionSearchKind => (typeof g === 'string' ? granularityKind(g) : g);
+
+export function searchOne(warm: Module, splits: DatasetSplits, cfg: MpsConfig, granularity: Granularity | PrecisionSearchKind, strength: number, hooks: MpsHooks = {}, ckpt?: MpsPointCheckpoints): MpsPoint {
   const t0 = performance.now();
-  const label = `${granularity} λ=${strength}`;
+  const kind = kindOf(granularity);
+  const label = `${kind.name} λ=${strength}`;
   const searched = ckpt?.loadSearched() ?? null;
   if (searched !== null) getRng().setState(searched.rng);
-  const { plan, source, searchHistory, searchBestEpoch } = searched !== null ? { ...searched.value, source: searched.source } : searchPlan(warm, splits, cfg, granularity, strength, label, hooks, ckpt);
+  const { plan, source, searchHistory, searchBestEpoch } = searched !== null ? { ...searched.value, source: searched.source } : searchPlan(warm, splits, cfg, kind, strength, label, hooks, ckpt);
   const ft = trainPlan(source, splits, cfg, plan, cfg.finetuneEpochs, hooks, label, ckpt?.finetune);
   return {
-    kind: `mps-${granularity}`, label, strength, sizeBytes: ft.packedBytes, bitops: ft.costs.bitops, costs: ft.costs, valMetric: ft.valMetric, testMetric: ft.testMetric,
+    kind: kind.kind, label, strength, sizeBytes: ft.packedBytes, bitops: ft.costs.bitops, costs: ft.costs, valMetric: ft.valMetric, testMetric: ft.testMetric,
     plan, histogram: bitHistogram(plan), searchHistory, finetuneHistory: ft.history, searchBestEpoch,
     seconds: (performance.now() - t0) / 1000, model: ft.qmodel, source, handle: ft.handle,
   };
 }
 
 /** The search phase of a point: the argmax plan and the float model it applies to (saved with ckpt before the fine-tune). */
-function searchPlan(warm: Module, splits: DatasetSplits, cfg: MpsConfig, granularity: Granularity, strength: number, label: string, hooks: MpsHooks, ckpt?: MpsPointCheckpoints): MpsSearched & { source: Module } {
+function searchPlan(warm: Module, splits: DatasetSplits, cfg: MpsConfig, kind: PrecisionSearchKind, strength: number, label: string, hooks: MpsHooks, ckpt?: MpsPointCheckpoints): MpsSearched & { source: Module } {
   const model = cloneModel(warm);
-  const target = mps(model, {
-    inputShape: splits.info.sampleShape, perChannel: granularity === 'channel',
-    weightPrecisions: granularity === 'channel' ? cfg.precisions : cfg.precisions.filter((p) => p !== 0),
-    activationPrecisions: cfg.actPrecisions, inputBits: cfg.inputBits, sampling: cfg.sampling as SamplingMode, t0: cfg.t0, seed: cfg.seed,
-    calibration: calibrationBatch(splits), costs: hooks.costs,
-  });
+  const target = kind.convert(model, splits, cfg, hooks);
   hooks.onPhase?.('search', label);
   const ctx = taskContext(splits, trainingPart(searchConfig(cfg), cfg.searchEpochs));
   const s = searchMasks(target, splits, ctx, searchConfig(cfg), plainRegularizer(cfg.cost, strength), {
@@ -259,7 +292,7 @@ export function mpsFronts(points: readonly Pick<MpsPoint, 'testMetric' | 'sizeBy
  * The whole run: warm-up (unless `warmed`), searches for each granularity × strength, uniform
  * baselines, fronts and the per-channel vs per-layer comparison.
  */
-export function runMps(seed: Module, splits: DatasetSplits, cfg: MpsConfig, granularities: readonly Granularity[], strengths: readonly number[], hooks: MpsHooks = {}): MpsSweepResult {
+export function runMps(seed: Module, splits: DatasetSplits, cfg: MpsConfig, granularities: readonly (Granularity | PrecisionSearchKind)[], strengths: readonly number[], hooks: MpsHooks = {}): MpsSweepResult {
   const t0 = performance.now();
   const store = hooks.checkpoints;
   let warmupHistory: EpochRecord[] = [];
