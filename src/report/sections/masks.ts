@@ -1,7 +1,8 @@
 /**
  * Mask evolution: for each point, heat maps of every searchable layer over the search epochs —
  * the share of output channels alive, the receptive field in input samples, the dilation, and
- * the weight bit-width when a mixed-precision search recorded one. The kept epoch is marked and
+ * the weight and output-activation bit-widths when a precision (or joint) search recorded them,
+ * so a joint search shows its masks and its bits side by side. The kept epoch is marked and
  * each row ends with its final value.
  */
 
@@ -52,6 +53,11 @@ const QUANTITIES: Quantity[] = [
     title: 'weight bit-width', colorTitle: 'weight bits', value: (l) => (typeof l.wBits === 'number' ? l.wBits : null),
     right: (l) => (typeof l.wBits === 'number' ? `${Number(l.wBits.toFixed(1))} bits` : '–'), format: (v) => String(Number(v.toFixed(1))),
     range: (ls) => [0, Math.max(8, ...ls.map((l) => l.wBits ?? 0))], ticks: (lo, hi) => [lo, 2, 4, hi].filter((v, i, a) => v >= lo && v <= hi && a.indexOf(v) === i),
+  },
+  {
+    title: 'output activation bit-width', colorTitle: 'activation bits', value: (l) => (typeof l.aBits === 'number' ? l.aBits : null),
+    right: (l) => (typeof l.aBits === 'number' ? `a${l.aBits}` : '–'), format: (v) => String(Math.round(v)),
+    range: () => [2, 8], ticks: () => [2, 4, 8],
   },
 ];
 
