@@ -6,7 +6,7 @@
 export { searchOptimizers, loopMaskLr, LOOP_MASK_LR, type SearchOptimizerOptions } from './optimizers.js';
 export { SEARCH_DEFAULTS, MPS_DEFAULTS, TRAIN_DEFAULTS } from './options.js';
 export { pitSearch, pitSweep, type PitProtocolOptions, type PitProtocolResult } from './search.js';
-export { mpsSearch, type MpsSearchOptions, type MpsSearchResult } from './mps.js';
+export { mpsSearch, jointSearch, searchKindsOf, type MpsSearchOptions, type MpsSearchResult } from './mps.js';
 export { encodeModel, decodeModel, encodeQuantModel, decodeQuantModel, modelMeta, type ModelInfo } from './checkpoint.js';
 export {
   evaluateModel, predict, type EvaluateOptions, type EvaluationReport, type ClassificationReport, type RegressionReport,

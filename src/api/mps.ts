@@ -1,5 +1,5 @@
 /**
- * Mixed-precision search in one call (the library side of `tsdnas mps`): float warm-up of the
+ * Mixed-precision search in one call (the library side of `tsdnas mps` and `tsdnas joint`): float warm-up of the
  * model, uniform QAT baselines, per granularity × strength a precision search, its argmax plan
  * fine-tuned quantisation-aware, and the fronts (metric vs packed weight bytes, vs BitOps). A thin
  * layer over runMps with the CLI's options (MPS_DEFAULTS), validated before any work.
@@ -13,7 +13,8 @@ import { limitDataset } from '../data/split.js';
 import { MPS_SCHEMA, type MpsConfig } from '../quant/mps/config.js';
 import { MPS_COSTS } from '../quant/mps/costs.js';
 import { checkPrecisions } from '../quant/mps/precisions.js';
-import { runMps, type ChannelVsLayer, type Granularity, type MpsHooks, type MpsPoint, type MpsSweepResult } from '../quant/mps/run.js';
+import { runMps, type ChannelVsLayer, type Granularity, type MpsHooks, type MpsPoint, type MpsSweepResult, type PrecisionSearchKind } from '../quant/mps/run.js';
+import { jointSearchKind } from '../joint/index.js';
 import { toSplits, type SplitsInput } from './data.js';
 import { needCost, resolveOptions, targetCostModels } from './options.js';
 
@@ -43,6 +44,23 @@ export interface MpsSearchResult {
 
 const EXTRA = ['strengths', 'costs', 'hooks'] as const;
 
+/**
+ * The searches a precision-search config asks for: per layer (perLayer), per channel (perChannel,
+ * or when nothing else is asked) and the joint architecture + precision search (joint).
+ */
+export function searchKindsOf(cfg: Pick<MpsConfig, 'perLayer' | 'perChannel' | 'joint' | 'searchChannels' | 'searchReceptiveField' | 'searchDilation'>): (Granularity | PrecisionSearchKind)[] {
+  const kinds: (Granularity | PrecisionSearchKind)[] = [];
+  if (cfg.perLayer) kinds.push('layer');
+  if (cfg.perChannel || (!cfg.perLayer && !cfg.joint)) kinds.push('channel');
+  if (cfg.joint) kinds.push(jointSearchKind({ channels: cfg.searchChannels, receptiveField: cfg.searchReceptiveField, dilation: cfg.searchDilation }));
+  return kinds;
+}
+
+/** The joint architecture + precision search in one call: mpsSearch with `joint: true` (PIT masks and per-channel bits searched together). */
+export function jointSearch(model: Module, data: SplitsInput, options: MpsSearchOptions = {}): MpsSearchResult {
+  return mpsSearch(model, data, { ...options, joint: true });
+}
+
 /** Mixed-precision search of `model` (default per channel, 0-bit channels allowed by `precisions`). */
 export function mpsSearch(model: Module, data: SplitsInput, options: MpsSearchOptions = {}): MpsSearchResult {
   const who = 'mpsSearch';
@@ -55,9 +73,8 @@ export function mpsSearch(model: Module, data: SplitsInput, options: MpsSearchOp
   if (cfg.runBaselines) checkPrecisions(cfg.baselines, 'weight', `${who}: baselines`);
   const costs = { ...targetCostModels(objectTarget ?? cfg.target, who), ...((rest.costs ?? {}) as Record<string, CostModel>) };
   needCost([...Object.keys(MPS_COSTS), ...Object.keys(costs)], cfg.cost, 'cost', who);
-  const granularities: Granularity[] = [];
-  if (cfg.perLayer) granularities.push('layer');
-  if (cfg.perChannel || !cfg.perLayer) granularities.push('channel');
+  if (cfg.joint && cfg.precisions.includes(0)) throw new Error(`${who}: precisions ${cfg.precisions.join(',')} with joint: 0 bits is not a candidate of the joint search, whose channel masks do the pruning; give non-zero bit-widths (e.g. [2, 4, 8])`);
+  const granularities = searchKindsOf(cfg);
   let strengths: readonly number[] = cfg.sweep ? cfg.lambdas : [cfg.lambda];
   if (rest.strengths !== undefined) {
     const s = rest.strengths as unknown;

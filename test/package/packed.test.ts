@@ -70,7 +70,7 @@ describe('the packed package', () => {
   const list = examples();
 
   it('docs/api.md has the examples the guide promises, each at most 30 lines', () => {
-    expect(list.map((e) => e.name)).toEqual(['plinio-loop', 'one-call-sweep', 'mps', 'save-load', 'evaluate-predict', 'custom-data', 'own-files']);
+    expect(list.map((e) => e.name)).toEqual(['plinio-loop', 'one-call-sweep', 'mps', 'joint', 'save-load', 'evaluate-predict', 'custom-data', 'own-files']);
     for (const e of list) {
       expect(e.code.trimEnd().split('\n').filter((l) => !l.startsWith('// expect:')).length, e.name).toBeLessThanOrEqual(30);
       expect(e.expects.length, e.name).toBeGreaterThan(0);

@@ -25,7 +25,7 @@ import { backendLabel, withThreads } from '../threads.js';
 import { MPS_SCHEMA, type MpsConfig } from '../../quant/mps/config.js';
 import { runMps, type PrecisionSearchKind, type Granularity, type MpsHooks, type MpsPoint, type MpsSweepResult } from '../../quant/mps/run.js';
 import { checkPrecisions } from '../../quant/mps/precisions.js';
-import { jointSearchKind } from '../../joint/index.js';
+import { searchKindsOf } from '../../api/mps.js';
 import { resolveTarget } from '../../hw/targets/index.js';
 import { targetCosts } from '../../hw/targets/costs.js';
 import { reportAfterRun } from '../../report/index.js';
@@ -83,10 +83,7 @@ export function runMpsCommand(argv: string[]): void | Promise<void> {
   const { positionals } = parsed;
   const cfg = parsed.config.resume === undefined ? parsed.config : resolveConfig(MPS_COMMAND_SCHEMA, [savedRunConfig(argv, parsed.config.resume, 'mps')]);
   if (positionals.length > 0) throw new UsageError(`tsdnas mps: unexpected argument '${positionals[0]}'; options are given as --name value`);
-  const granularities: (Granularity | PrecisionSearchKind)[] = [];
-  if (cfg.perLayer) granularities.push('layer');
-  if (cfg.perChannel || (!cfg.perLayer && !cfg.joint)) granularities.push('channel');
-  if (cfg.joint) granularities.push(jointSearchKind({ channels: cfg.searchChannels, receptiveField: cfg.searchReceptiveField, dilation: cfg.searchDilation }));
+  const granularities = searchKindsOf(cfg);
   // Validate the candidate sets before loading data or training anything.
   try {
     checkPrecisions(cfg.precisions, 'weight', '--precisions');
