@@ -16,7 +16,7 @@ import { pit, OutMaskedModule, type Group, type PitSearchOptions, type TraceUnit
 import {
   MixedActQuant, MixedWeightQuant, MPS_COSTS, checkPrecisions, readsNonNegative, SAMPLING_MODES, type SamplingMode, type SelectionState,
 } from '../quant/mps/index.js';
-import { DEFAULT_CANDIDATES } from '../quant/plan.js';
+import { DEFAULT_CANDIDATES } from '../quant/index.js';
 import { JointModel, type JointLayerRecord } from './model.js';
 
 export interface JointOptions {

@@ -17,7 +17,7 @@ import { totalCost, type CostModel, type LayerCall } from '../hw/index.js';
 import type { LayerState, SearchableModel } from '../nas/search/types.js';
 import type { LayerRecord, OutMaskedModule, PitModel } from '../nas/pit/index.js';
 import type { MixedActQuant, MixedWeightQuant, SelectionState } from '../quant/mps/index.js';
-import type { QuantPlan } from '../quant/plan.js';
+import type { QuantPlan } from '../quant/index.js';
 
 /** One call of a searched layer: PIT's record and the quantisers attached to the layer. */
 export interface JointLayerRecord {
