@@ -2,7 +2,9 @@
  * The joint search as a kind of precision-search point: the precision search's protocol (clip
  * calibration, weights on train and masks + logits on validation with task + λ·cost, annealed
  * temperature, argmax plan, quantisation-aware fine-tune of the plan, test) run on the joint
- * model, whose export is PIT's dense model with the plan of its kept channels. `runMps` takes it
+ * model, whose export is PIT's dense model with the plan of its kept channels. Unlike the
+ * precision-only searches it keeps the BatchNorms during the search (PIT masks them with the
+ * channels; docs/design.md#joint-search says why), and the plan's fine-tune folds them. `runMps` takes it
  * beside the per-layer and per-channel searches, so resume, files and reports are shared.
  */
 
@@ -30,5 +32,5 @@ export function jointTarget(model: Module, splits: DatasetSplits, cfg: MpsConfig
 
 /** The joint search as a point kind of runMps / searchOne (kind 'joint' in front.json). */
 export function jointSearchKind(space: JointSearchSpace = { channels: true, receptiveField: true, dilation: true }): PrecisionSearchKind {
-  return { kind: 'joint', name: 'joint', convert: (model, splits, cfg, hooks) => jointTarget(model, splits, cfg, hooks, space) };
+  return { kind: 'joint', name: 'joint', keepsBatchNorm: true, convert: (model, splits, cfg, hooks) => jointTarget(model, splits, cfg, hooks, space) };
 }

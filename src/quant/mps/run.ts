@@ -167,6 +167,11 @@ export interface PrecisionSearchKind {
   kind: string;
   /** Short name in labels ('channel', 'joint', …). */
   name: string;
+  /**
+   * Search the float model with its BatchNorms (the plan's fine-tune folds them, as always);
+   * default false: the search starts from the BN-folded model (docs/design.md#mixed-precision-search).
+   */
+  keepsBatchNorm?: boolean;
   convert(model: Module, splits: DatasetSplits, cfg: MpsConfig, hooks: MpsHooks): PrecisionSearchTarget;
 }
 
@@ -332,7 +337,8 @@ export function runMps(seed: Module, splits: DatasetSplits, cfg: MpsConfig, gran
     store?.savePoint(i, { value: p, rng: getRng().getState() });
   };
   if (cfg.runBaselines) for (const b of cfg.baselines) push((ck) => uniformBaseline(warm, splits, cfg, b, hooks, ck));
-  for (const g of granularities) for (const s of strengths) push((ck) => searchOne(warm, splits, cfg, g, s, hooks, ck));
+  // A kind that keeps BatchNorm during its search (the joint search's masks) starts from the unfolded warm model.
+  for (const g of granularities) for (const s of strengths) push((ck) => searchOne(kindOf(g).keepsBatchNorm === true ? seed : warm, splits, cfg, g, s, hooks, ck));
   const metric = splits.info.metric;
   return { float, points, ...mpsFronts(points, metric), comparison: compareChannelToLayer(points, metric) };
 }
