@@ -81,7 +81,7 @@ export function searched(...ts: (Tensor | null)[]): SearchParameter[] {
   return ts.filter((t): t is Tensor => t !== null).map((tensor) => ({ tensor, role: parameterRole(tensor) }));
 }
 
-/** A class carrying its kind: `static get moduleKind()` (inherited by subclasses). */
+/** A class carrying its kind: `static readonly moduleKind` (inherited by subclasses). */
 interface KindCarrier {
   readonly moduleKind?: ModuleKind;
 }

@@ -105,7 +105,9 @@ export function pit(model: Module, opts: PitOptions): PitModel {
     if (role.role === 'producer' || role.role === 'depthwise') {
       if (excluded(u)) continue;
       const opts = { outMask: live ? src : null, receptiveField: search.receptiveField, dilation: search.dilation };
-      const next = kinds.reduce<Module | null>((found, k) => found ?? k.fromPlain?.(m, opts) ?? null, null);
+      // The first PIT kind that searches this plain layer builds its replacement.
+      let next: Module | null = null;
+      for (const k of kinds) next ??= k.fromPlain?.(m, opts) ?? null;
       if (next !== null) swap(u, next);
       else if (m instanceof OutMaskedModule) {
         // A hand-built PIT layer: it takes its group's mask (or keeps its own frozen masker).
