@@ -18,6 +18,8 @@ export * from './nn/index.js';
 export { describeArchitecture, buildFromArchitecture, type ArchNode } from './nn/serialize.js';
 export * from './models/seeds.js';
 export * from './models/userModel.js';
+// The graph layer below the search methods: tracing, sharing groups, layer kinds, parameter roles.
+export * from './graph/index.js';
 export * from './nas/index.js';
 export * from './hw/index.js';
 export * from './quant/index.js';

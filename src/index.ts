@@ -16,6 +16,8 @@ export * from './data/index.js';
 export { imagesToSequences } from './data/datasets/common.js';
 export { parseMnistDigitJson, MNIST_PIXELS } from './data/formats/mnistParse.js';
 export * from './hw/index.js';
+// The graph layer below the search methods: tracing, sharing groups, layer kinds, parameter roles.
+export * from './graph/index.js';
 export * from './nas/index.js';
 export * from './quant/index.js';
 export * from './joint/index.js';

@@ -6,19 +6,52 @@
  * Calling a module runs its `forward` inside a named scope, so every autograd node recorded
  * knows which module produced it (that is how a traced forward pass becomes a dataflow graph
  * of modules for the architecture search).
+ *
+ * Every parameter carries a role, given where it is registered: 'weight' (weights, biases,
+ * BatchNorm affine, quantiser clips — trained on the training split), 'mask' (a pruning
+ * method's architecture parameters) or 'precision' (a mixed-precision search's choice logits).
+ * Search methods ask for parameters by role instead of each working out which tensors are theirs.
  */
 
 import { fmtShape, sameShape } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { withScope } from '../autograd/graph.js';
+
+/** What a parameter is for: trained weights, or one of the architecture-search kinds. */
+export type ParameterRole = 'weight' | 'mask' | 'precision';
+
+// On the tensor, not per module: a tensor re-registered under another parent (a searchable layer
+// taking over a conv's weight) stays what it is.
+const roles = new WeakMap<Tensor, ParameterRole>();
+
+/** The role a parameter was registered with ('weight' for a tensor never registered with one). */
+export function parameterRole(t: Tensor): ParameterRole {
+  return roles.get(t) ?? 'weight';
+}
+
+/** The parameters of `m` (each once) registered with `role`. */
+export function parametersByRole(m: Module, role: ParameterRole): Tensor[] {
+  return m.parameters().filter((p) => parameterRole(p) === role);
+}
+
+/** Replace every own field of `obj` (and entries of own array fields) equal to `old` by `next`. */
+export function patchFields(obj: object, old: unknown, next: unknown): void {
+  const rec = obj as Record<string, unknown>;
+  for (const key of Object.keys(rec)) {
+    const v = rec[key];
+    if (v === old) rec[key] = next;
+    else if (Array.isArray(v) && v.includes(old)) rec[key] = v.map((e) => (e === old ? next : e));
+  }
+}
 
 export abstract class Module {
   training = true;
   /** Name under which the parent registered this module (empty for a root). */
   localName = '';
-  private readonly _params = new Map<string, Tensor>();
-  private readonly _buffers = new Map<string, Tensor>();
-  private readonly _children = new Map<string, Module>();
+  // Not readonly: cloneWithChildren gives a clone maps of its own.
+  private _params = new Map<string, Tensor>();
+  private _buffers = new Map<string, Tensor>();
+  private _children = new Map<string, Module>();
 
   /** The computation, on one input tensor (multi-input modules override `forward` with more). */
   abstract forward(x: Tensor): Tensor;
@@ -38,9 +71,14 @@ export abstract class Module {
     return this.constructor.name;
   }
 
-  protected registerParameter(name: string, t: Tensor): Tensor {
+  /**
+   * Register a trainable tensor. `role` defaults to the tensor's current role, 'weight' for a new
+   * one, so re-registering a shared tensor under a wrapper keeps what it is.
+   */
+  protected registerParameter(name: string, t: Tensor, role?: ParameterRole): Tensor {
     t.requiresGrad = true;
     t.name = name;
+    roles.set(t, role ?? parameterRole(t));
     this._params.set(name, t);
     return t;
   }
@@ -63,6 +101,37 @@ export abstract class Module {
     if (!this._children.has(name)) throw new Error(`replaceChild: ${this.describe()} has no child '${name}' (children: ${[...this._children.keys()].join(', ')})`);
     m.localName = name;
     this._children.set(name, m);
+  }
+
+  /**
+   * A structural copy of this module for a rebuilt model, where a module class has no
+   * architecture description to rebuild it from (a user's custom container): the same class and
+   * plain fields, copies of its own parameters and buffers (same names, values and roles) and
+   * `children` (by name) in place of its children. Own fields that pointed at an old parameter,
+   * buffer or child point at its replacement, so a forward written as `this.conv.call(x)` runs
+   * the new child. The source module is left unchanged.
+   */
+  cloneWithChildren(children: ReadonlyMap<string, Module>): this {
+    const c = Object.create(Object.getPrototypeOf(this) as object) as this;
+    Object.assign(c, this);
+    c._params = new Map();
+    c._buffers = new Map();
+    c._children = new Map();
+    const copy = (t: Tensor, name: string): Tensor => {
+      const out = new Tensor(t.toTypedArray(), [...t.shape]);
+      out.name = name;
+      patchFields(c, t, out);
+      return out;
+    };
+    for (const [n, t] of this._params) c.registerParameter(n, copy(t, n), parameterRole(t));
+    for (const [n, t] of this._buffers) c.registerBuffer(n, copy(t, n));
+    for (const [n, old] of this._children) {
+      const next = children.get(n);
+      if (next === undefined) throw new Error(`cloneWithChildren: no replacement for child '${n}' of ${this.describe()}`);
+      c.registerModule(n, next);
+      patchFields(c, old, next);
+    }
+    return c;
   }
 
   children(): [string, Module][] {

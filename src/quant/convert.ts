@@ -1,7 +1,7 @@
 /**
  * `quantize(model, plan, { inputShape })`: turn a float model (any seed network or a PIT-exported
  * dense model) into a fake-quantised QuantModel. One traced forward pass gives the dataflow graph
- * (nas/pit/trace.ts); BatchNorms are folded into the conv / linear before them; every ReLU
+ * (graph/trace.ts); BatchNorms are folded into the conv / linear before them; every ReLU
  * becomes a PACT quantiser; a signed quantiser goes on the network input, and the branches of a
  * residual add share one signed quantiser so that the add is an integer add.
  *
@@ -18,7 +18,7 @@ import { BatchNorm } from '../nn/layers/batchnorm.js';
 import { Conv1d, Conv2d } from '../nn/layers/conv.js';
 import { Linear } from '../nn/layers/linear.js';
 import { AvgPool1d, AvgPool2d, ConstantPad1d, Dropout, Flatten, GlobalAvgPool, Identity, MaxPool1d, MaxPool2d, ReLU, ReLU6 } from '../nn/layers/simple.js';
-import { traceModel, type TraceUnit } from '../nas/pit/trace.js';
+import { traceModel, type TraceUnit } from '../graph/trace.js';
 import { ActQuant, DEFAULT_ALPHA } from './actQuant.js';
 import { foldBatchNorm } from './bnFold.js';
 import { uniformPlan, validatePlan, type PlanLayerInfo, type QuantPlan } from './plan.js';

@@ -1,5 +1,5 @@
 /**
- * ONNX export of a float Module tree: one traced forward pass (nas/pit/trace.ts) gives the
+ * ONNX export of a float Module tree: one traced forward pass (graph/trace.ts) gives the
  * dataflow units; each becomes one or a few ONNX nodes (opset 13). Conv1d / Conv2d keep their
  * exact geometry (stride, dilation, groups, asymmetric or causal padding, resolved the way the
  * integer engine resolves it); Linear is a Gemm (MatMul + Add above rank 2); BatchNorm is a
@@ -17,7 +17,7 @@ import { Linear } from '../../nn/layers/linear.js';
 import {
   AvgPool1d, AvgPool2d, ConstantPad1d, Dropout, Flatten, GlobalAvgPool, Identity, LeakyReLU, MaxPool1d, MaxPool2d, ReLU, ReLU6, Sigmoid, Tanh,
 } from '../../nn/layers/simple.js';
-import { traceModel, type TraceUnit } from '../../nas/pit/trace.js';
+import { traceModel, type TraceUnit } from '../../graph/trace.js';
 import { foldBatchNorm } from '../../quant/bnFold.js';
 import { convGeometry } from '../../quant/integer/geometry.js';
 import type { OnnxGraph, OnnxNode, OnnxTensor } from './model.js';

@@ -12,7 +12,10 @@ import { concat, reshape } from '../../autograd/ops/movement.js';
 import { sum } from '../../autograd/ops/reduce.js';
 import { noGrad } from '../../autograd/graph.js';
 import { Module } from '../../nn/module.js';
-import { heavisideSte, MASK_THRESHOLD } from './ste.js';
+import { searched, type SearchParameter } from '../../graph/kinds.js';
+import type { PitModuleKind } from './kinds.js';
+import { heavisideSte } from './ste.js';
+import { MASK_THRESHOLD } from '../../graph/threshold.js';
 
 export interface ChannelMaskSource {
   /** Number of channels. */
@@ -34,7 +37,18 @@ export function applyChannelMask(y: Tensor, mask: Tensor, repeat = 1): Tensor {
   return mul(y, reshape(m, shape));
 }
 
+/** The α of a live masker (a frozen one keeps every channel and searches nothing); none for other sources. */
+export function channelMaskParams(src: ChannelMaskSource | null): SearchParameter[] {
+  return src instanceof ChannelMasker && !src.frozen ? searched(src.alpha) : [];
+}
+
 export class ChannelMasker extends Module implements ChannelMaskSource {
+  static readonly moduleKind: PitModuleKind<ChannelMasker> = {
+    name: 'ChannelMasker', method: 'pit', searchOnly: true,
+    matches: (m) => m instanceof ChannelMasker,
+    searchParameters: (m) => channelMaskParams(m),
+  };
+
   readonly alpha: Tensor;
   /** A frozen masker keeps every channel (used when a manual layer's group must not be pruned). */
   frozen = false;
@@ -44,7 +58,7 @@ export class ChannelMasker extends Module implements ChannelMaskSource {
   constructor(readonly size: number, init = 1) {
     super();
     if (!Number.isInteger(size) || size < 1) throw new Error(`ChannelMasker: size must be a positive integer, got ${size}`);
-    this.alpha = this.registerParameter('alpha', full([size], init));
+    this.alpha = this.registerParameter('alpha', full([size], init), 'mask');
     this.keep = zeros([size], { dtype: this.alpha.dtype });
     this.keep.data[size - 1] = 1;
     this.free = ones([size], { dtype: this.alpha.dtype });

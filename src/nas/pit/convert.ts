@@ -1,22 +1,20 @@
 /**
  * Automatic PIT conversion: trace the model, find its sharing groups, give each searchable group
  * one channel masker (reusing a hand-built layer's masker when there is one), and swap in
- * searchable layers: PitConv1d / PitConv2d / PitLinear for conv and linear layers, MaskedLayer
- * for the BatchNorms (and f(0) ≠ 0 layers) of searchable groups.
+ * searchable layers: the PIT layer kind that takes each plain conv / linear layer (PitConv1d /
+ * PitConv2d / PitLinear), MaskedLayer for the BatchNorms (and f(0) ≠ 0 layers) of searchable
+ * groups.
  */
 
 import type { Module } from '../../nn/module.js';
-import { Conv1d, Conv2d } from '../../nn/layers/conv.js';
-import { Linear } from '../../nn/layers/linear.js';
 import { DEFAULT_COSTS, type CostModel } from '../../hw/index.js';
-import { traceModel, type TraceUnit } from './trace.js';
-import { analyseGroups, type Group, type GroupAnalysis, type UnitRole } from './groups.js';
-import { ChannelMasker, ConcatMask, ConstantMask, type ChannelMaskSource } from './channelMask.js';
-import { PitConv1d, PitConv2d } from './pitConv.js';
-import { PitLinear } from './pitLinear.js';
+import { traceModel, type TraceUnit } from '../../graph/trace.js';
+import { analyseGroups, type Group, type GroupAnalysis, type UnitRole } from '../../graph/groups.js';
+import { swapAt } from '../../graph/swap.js';
+import { ChannelMasker, ConcatMask, ConstantMask, OutMaskedModule, type ChannelMaskSource } from './channelMask.js';
+import { PitConv1d } from './pitConv.js';
 import { MaskedLayer } from './maskedLayer.js';
-import { TimeMasker } from './timeMask.js';
-import { splitPath, swapChild } from './swap.js';
+import { pitLayerKinds } from './kinds.js';
 import { PitModel } from './model.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -56,7 +54,7 @@ function maskSources(a: GroupAnalysis): Map<Group, ChannelMaskSource> {
     for (const u of g.units) {
       const m = u.module;
       if ((a.roles.get(u) as UnitRole).role !== 'producer') continue;
-      if ((m instanceof PitConv1d || m instanceof PitConv2d || m instanceof PitLinear) && m.outMask instanceof ChannelMasker) existing.add(m.outMask);
+      if (m instanceof OutMaskedModule && m.outMask instanceof ChannelMasker) existing.add(m.outMask);
     }
     if (g.frozen) {
       for (const m of existing) m.frozen = true;
@@ -65,7 +63,7 @@ function maskSources(a: GroupAnalysis): Map<Group, ChannelMaskSource> {
       src = new ConcatMask(g.roots[0].producers.map((p) => visit(a.groupOf.get(p) as Group)));
     } else {
       if (existing.size > 1) {
-        const names = g.units.filter((u) => u.module !== null && existing.has((u.module as PitConv2d).outMask as ChannelMasker)).map((u) => u.path);
+        const names = g.units.filter((u) => u.module instanceof OutMaskedModule && existing.has(u.module.outMask as ChannelMasker)).map((u) => u.path);
         throw new Error(`pit: layers ${names.join(', ')} meet in an elementwise op (e.g. a residual add) but have different channel maskers; build them with one shared ChannelMasker ({ outMask: other.outMask })`);
       }
       src = existing.size === 1 ? [...existing][0] : new ChannelMasker(g.channels);
@@ -93,9 +91,9 @@ export function pit(model: Module, opts: PitOptions): PitModel {
   const done = new Set<Module>();
   const swap = (u: TraceUnit, next: Module) => {
     if (u.path === '') throw new Error(`pit: the root module is itself a layer (${(u.module as Module).describe()}); wrap it in a Sequential`);
-    const [pp, name] = splitPath(u.path);
-    swapChild(trace.modules.get(pp) as Module, name, next);
+    swapAt(trace.modules, u.path, next);
   };
+  const kinds = pitLayerKinds();
   for (const u of trace.units) {
     const m = u.module;
     if (m === null || done.has(m)) continue;
@@ -106,14 +104,13 @@ export function pit(model: Module, opts: PitOptions): PitModel {
     const live = !g.frozen;
     if (role.role === 'producer' || role.role === 'depthwise') {
       if (excluded(u)) continue;
-      const outMask = live ? src : null;
-      const timeOk = (search.receptiveField || search.dilation);
-      if (m instanceof Conv1d) {
-        const tm = timeOk && m.stride === 1 && m.kernelSize > 1 ? new TimeMasker(m.kernelSize, { receptiveField: search.receptiveField, dilation: search.dilation }) : null;
-        swap(u, new PitConv1d(m, { outMask, timeMask: tm }));
-      } else if (m instanceof Conv2d) swap(u, new PitConv2d(m, { outMask }));
-      else if (m instanceof Linear) swap(u, new PitLinear(m, { outMask }));
-      else if (m instanceof PitConv1d || m instanceof PitConv2d || m instanceof PitLinear) {
+      const opts = { outMask: live ? src : null, receptiveField: search.receptiveField, dilation: search.dilation };
+      // The first PIT kind that searches this plain layer builds its replacement.
+      let next: Module | null = null;
+      for (const k of kinds) next ??= k.fromPlain?.(m, opts) ?? null;
+      if (next !== null) swap(u, next);
+      else if (m instanceof OutMaskedModule) {
+        // A hand-built PIT layer: it takes its group's mask (or keeps its own frozen masker).
         if (live) m.outMask = src;
         else if (!(m.outMask instanceof ChannelMasker)) m.outMask = null;
         if (m instanceof PitConv1d && m.timeMask !== null && m.stride !== 1) m.timeMask = null;

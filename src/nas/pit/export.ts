@@ -4,25 +4,26 @@
  * (d·2^D), the left padding recomputed so that every output position sees the same inputs
  * ((k_opt − 1)·d_opt for a causal conv), BatchNorm statistics and affine parameters of the
  * surviving channels kept as they are, a linear layer after a flatten sliced per position. In
- * eval mode the exported model computes what the masked model computes.
+ * eval mode the exported model computes what the masked model computes. PIT's own layers export
+ * through their layer kinds (the toDense of each class's kind calls the slicers here); this file
+ * imports no PIT class at run time, so the classes can use it.
  */
 
-import { Tensor } from '../../tensor/tensor.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import { allocate } from '../../tensor/dtype.js';
 import { Rng } from '../../tensor/rng.js';
 import { noGrad } from '../../autograd/graph.js';
-import { Module } from '../../nn/module.js';
+import type { Module } from '../../nn/module.js';
 import { Conv1d, Conv2d } from '../../nn/layers/conv.js';
 import { Linear } from '../../nn/layers/linear.js';
 import { BatchNorm, BatchNorm1d, BatchNorm2d } from '../../nn/layers/batchnorm.js';
 import { Residual, Sequential } from '../../nn/layers/containers.js';
 import { buildFromArchitecture, describeArchitecture } from '../../nn/serialize.js';
 import type { Padding1d } from '../../autograd/ops/conv.js';
-import { PitConv1d, PitConv2d } from './pitConv.js';
-import { PitLinear } from './pitLinear.js';
-import { MaskedLayer } from './maskedLayer.js';
-import { isMasker } from './kinds.js';
-import { patchFields } from './swap.js';
+import { geometryOf, isSearchableKind, isSearchOnly, kindOf } from '../../graph/kinds.js';
+import type { PitConv1d, PitConv2d } from './pitConv.js';
+import type { PitLinear } from './pitLinear.js';
+import type { PitDensePlan } from './kinds.js';
 
 export interface LayerPlan {
   /** Input channel (or feature) indices kept. */
@@ -38,6 +39,12 @@ export interface ExportPlan {
   layers: Map<string, LayerPlan>;
   /** Channels kept by re-masked pass-through layers (BatchNorm, …). */
   channels: Map<string, number[]>;
+}
+
+/** The layer plan of a conv / linear layer's export (exportModule gives every such layer one). */
+export function layerPlanOf(p: PitDensePlan, l: Module): LayerPlan {
+  if (p.layer === null) throw new Error(`pit export: no layer plan for ${l.describe()}`);
+  return p.layer;
 }
 
 const initRng = () => new Rng(0);
@@ -99,7 +106,7 @@ function tapGrid(taps: readonly number[], K: number, d: number, pl: number): { g
   return { grid, step };
 }
 
-function exportConv1d(m: Conv1d | PitConv1d, p: LayerPlan): Conv1d {
+export function exportConv1d(m: Conv1d | PitConv1d, p: LayerPlan): Conv1d {
   const dw = m.groups > 1 && m.groups === m.inChannels && m.groups === m.outChannels;
   const K = m.kernelSize;
   const d = m.dilation;
@@ -132,7 +139,7 @@ function exportConv1d(m: Conv1d | PitConv1d, p: LayerPlan): Conv1d {
   return out;
 }
 
-function exportConv2d(m: Conv2d | PitConv2d, p: LayerPlan): Conv2d {
+export function exportConv2d(m: Conv2d | PitConv2d, p: LayerPlan): Conv2d {
   const dw = m.groups > 1 && m.groups === m.inChannels && m.groups === m.outChannels;
   const cout = p.outKeep.length;
   const cin = dw ? cout : m.groups === 1 ? p.inKeep.length : m.inChannels;
@@ -142,14 +149,14 @@ function exportConv2d(m: Conv2d | PitConv2d, p: LayerPlan): Conv2d {
   return out;
 }
 
-function exportLinear(m: Linear | PitLinear, p: LayerPlan): Linear {
+export function exportLinear(m: Linear | PitLinear, p: LayerPlan): Linear {
   const out = new Linear(p.inKeep.length, p.outKeep.length, { bias: m.bias !== null, rng: initRng() });
   copyInto(out.weight, gather(m.weight, [p.outKeep, p.inKeep]));
   if (m.bias !== null && out.bias !== null) copyInto(out.bias, gather(m.bias, [p.outKeep]));
   return out;
 }
 
-function exportBatchNorm(m: BatchNorm, keep: number[]): BatchNorm {
+export function exportBatchNorm(m: BatchNorm, keep: number[]): BatchNorm {
   const opts = { eps: m.eps, momentum: m.momentum, affine: m.weight !== null };
   const out = m instanceof BatchNorm1d ? new BatchNorm1d(keep.length, opts) : new BatchNorm2d(keep.length, opts);
   if (m.weight !== null && out.weight !== null) copyInto(out.weight, gather(m.weight, [keep]));
@@ -159,57 +166,31 @@ function exportBatchNorm(m: BatchNorm, keep: number[]): BatchNorm {
   return out;
 }
 
-/** A copy of a module the plan does not change (a library layer rebuilt, else a structural clone). */
-function copyModule(m: Module, rebuilt: Map<string, Module>): Module {
-  let out: Module;
+/** A copy of a module the plan does not change (a library layer rebuilt, else a structural clone around `rebuilt` children). */
+export function copyModule(m: Module, rebuilt: ReadonlyMap<string, Module>): Module {
   try {
-    out = buildFromArchitecture(describeArchitecture(m));
+    const out = buildFromArchitecture(describeArchitecture(m));
     if (m.children().length > 0) throw new Error('container');
     out.loadStateDict(m.stateDict());
     return out;
   } catch {
-    // A module type without an architecture description: clone its object, replace children and state.
+    // A module type without an architecture description (or a container): clone it around its new children.
   }
-  const c = Object.create(Object.getPrototypeOf(m) as object) as Module;
-  Object.assign(c, m);
-  const rec = c as unknown as Record<string, unknown>;
-  rec._params = new Map();
-  rec._buffers = new Map();
-  rec._children = new Map();
-  const own = (list: [string, Tensor][]) => list.filter(([n]) => !n.includes('.'));
-  for (const [n, t] of own(m.namedParameters())) {
-    const copy = new Tensor(t.toTypedArray(), [...t.shape]);
-    copy.requiresGrad = true;
-    copy.name = n;
-    (rec._params as Map<string, Tensor>).set(n, copy);
-    patchFields(c, t, copy);
-  }
-  for (const [n, t] of own(m.namedBuffers())) {
-    const copy = new Tensor(t.toTypedArray(), [...t.shape]);
-    copy.name = n;
-    (rec._buffers as Map<string, Tensor>).set(n, copy);
-    patchFields(c, t, copy);
-  }
-  for (const [n, ch] of m.children()) {
-    const next = rebuilt.get(n) as Module;
-    next.localName = n;
-    (rec._children as Map<string, Module>).set(n, next);
-    patchFields(c, ch, next);
-  }
-  return c;
+  return m.cloneWithChildren(rebuilt);
 }
 
 function exportModule(m: Module, path: string, plan: ExportPlan): Module {
-  const lp = plan.layers.get(path);
-  const full = (cin: number, cout: number): LayerPlan => ({ inKeep: range(cin), outKeep: range(cout), taps: null, dilation: 1 });
-  if (m instanceof Conv1d || m instanceof PitConv1d) return exportConv1d(m, lp ?? full(m.inChannels, m.outChannels));
-  if (m instanceof Conv2d || m instanceof PitConv2d) return exportConv2d(m, lp ?? full(m.inChannels, m.outChannels));
-  if (m instanceof Linear || m instanceof PitLinear) return exportLinear(m, lp ?? full(m.inFeatures, m.outFeatures));
-  const keep = plan.channels.get(path);
-  const inner = m instanceof MaskedLayer ? m.inner : m;
-  if (inner instanceof BatchNorm) return exportBatchNorm(inner, keep ?? range(inner.numFeatures));
-  if (m instanceof MaskedLayer) return copyModule(inner, new Map());
-  const kids = m.children().filter(([, c]) => !isMasker(c));
+  const g = geometryOf(m);
+  const layer = plan.layers.get(path) ?? (g === null ? null : { inKeep: range(g.inChannels), outKeep: range(g.outChannels), taps: null, dilation: 1 });
+  const channels = plan.channels.get(path) ?? null;
+  const kind = kindOf(m);
+  if (isSearchableKind(kind) && kind.method === 'pit' && kind.toDense !== undefined) return kind.toDense(m, { layer, channels } satisfies PitDensePlan);
+  // Plain layers: excluded from the search, or met in a hand-built model; their inputs may still shrink.
+  if (layer !== null && m instanceof Conv1d) return exportConv1d(m, layer);
+  if (layer !== null && m instanceof Conv2d) return exportConv2d(m, layer);
+  if (layer !== null && m instanceof Linear) return exportLinear(m, layer);
+  if (m instanceof BatchNorm) return exportBatchNorm(m, channels ?? range(m.numFeatures));
+  const kids = m.children().filter(([, c]) => !isSearchOnly(c));
   const rebuilt = new Map(kids.map(([n, c]) => [n, exportModule(c, path === '' ? n : `${path}.${n}`, plan)]));
   if (m instanceof Sequential) return new Sequential(...kids.map(([n]) => rebuilt.get(n) as Module));
   if (m instanceof Residual) {

@@ -7,10 +7,25 @@
 import type { Tensor } from '../../tensor/tensor.js';
 import { Module } from '../../nn/module.js';
 import { mul, relu as reluOp } from '../../autograd/ops/elementwise.js';
-import { BatchNorm1d, BatchNorm2d, type BatchNorm } from '../../nn/layers/batchnorm.js';
-import { applyChannelMask, type ChannelMaskSource } from './channelMask.js';
+import { BatchNorm, BatchNorm1d, BatchNorm2d } from '../../nn/layers/batchnorm.js';
+import { applyChannelMask, channelMaskParams, type ChannelMaskSource } from './channelMask.js';
+import { copyModule, exportBatchNorm } from './export.js';
+import type { PitModuleKind } from './kinds.js';
 
 export class MaskedLayer extends Module {
+  static readonly moduleKind: PitModuleKind<MaskedLayer> = {
+    name: 'MaskedLayer', method: 'pit',
+    matches: (m) => m instanceof MaskedLayer,
+    // It exists to re-mask: its output always takes its group's mask.
+    passChannels: () => ({ needsMask: true, flatten: false }),
+    searchParameters: (l) => channelMaskParams(l.mask),
+    toDense: (l, p) => {
+      const inner = l.inner;
+      if (inner instanceof BatchNorm) return exportBatchNorm(inner, p.channels ?? Array.from({ length: inner.numFeatures }, (_, i) => i));
+      return copyModule(inner, new Map());
+    },
+  };
+
   private _mask: ChannelMaskSource;
 
   /** `repeat`: each mask bit covers this many consecutive features of axis 1 (after a flatten). */

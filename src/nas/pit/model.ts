@@ -9,15 +9,15 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { scalar } from '../../tensor/create.js';
 import { mul } from '../../autograd/ops/elementwise.js';
 import { noGrad } from '../../autograd/graph.js';
-import type { Module } from '../../nn/module.js';
-import { Conv1d, Conv2d } from '../../nn/layers/conv.js';
+import { parametersByRole, type Module } from '../../nn/module.js';
 import { totalCost, type CostModel, type EffectiveSizes, type LayerCall, type LayerSpec } from '../../hw/index.js';
-import type { Trace, TraceUnit } from './trace.js';
-import type { Group, GroupAnalysis, UnitRole } from './groups.js';
-import { ChannelMasker, type ChannelMaskSource } from './channelMask.js';
-import { TimeMasker } from './timeMask.js';
+import type { Trace } from '../../graph/trace.js';
+import type { Group, GroupAnalysis, UnitRole } from '../../graph/groups.js';
+import { specOf } from '../../graph/spec.js';
+import { searchedParameters } from '../../graph/kinds.js';
+import type { ChannelMaskSource } from './channelMask.js';
+import type { TimeMasker } from './timeMask.js';
 import { PitConv1d } from './pitConv.js';
-import { isConv, isLinear } from './kinds.js';
 import { exportDense, type ExportPlan } from './export.js';
 import type { LayerState } from '../search/types.js';
 
@@ -54,26 +54,6 @@ export interface GroupSummary {
   members: string[];
 }
 
-export function specOf(u: TraceUnit, m: Module): LayerSpec {
-  const y = u.outputs[0];
-  // The input's geometry feeds activation-memory costs (a strided layer reads more than it writes).
-  const x = u.inputs[0];
-  if (isConv(m)) {
-    const is1d = m instanceof Conv1d || m instanceof PitConv1d;
-    const kernel = is1d ? [(m as Conv1d).kernelSize] : [(m as Conv2d).kh, (m as Conv2d).kw];
-    const pair = (v: number | readonly number[]) => (typeof v === 'number' ? (is1d ? [v] : [v, v]) : [...v]);
-    return {
-      name: u.path, kind: is1d ? 'conv1d' : 'conv2d', cin: m.inChannels, cout: m.outChannels, kernel, groups: m.groups,
-      depthwise: m.groups > 1 && m.groups === m.inChannels && m.groups === m.outChannels, bias: m.bias !== null,
-      outShape: y.shape.slice(2), inShape: x === undefined ? undefined : x.shape.slice(2), stride: pair(m.stride), dilation: pair(m.dilation),
-    };
-  }
-  if (isLinear(m)) {
-    return { name: u.path, kind: 'linear', cin: m.inFeatures, cout: m.outFeatures, kernel: [], groups: 1, depthwise: false, bias: m.bias !== null, outShape: y.shape.slice(1, -1), inShape: x === undefined ? undefined : x.shape.slice(1, -1) };
-  }
-  throw new Error(`pit: '${u.path}' is not a conv or linear layer`);
-}
-
 export class PitModel {
   readonly layers: LayerRecord[] = [];
   private readonly costModels: Record<string, CostModel>;
@@ -97,9 +77,10 @@ export class PitModel {
       const m = this.moduleAt(u.path);
       const inGroup = analysis.groupOf.get(u.producers[0]) as Group;
       const outGroup = analysis.groupOf.get(u) as Group;
+      const spec = specOf(u, m);
       this.layers.push({
-        path: u.path, spec: specOf(u, m), firstCall: !seen.has(m), inSource: sources.get(inGroup) as ChannelMaskSource,
-        inRepeat: isLinear(m) ? (analysis.repeatOf.get(u.producers[0]) ?? 1) : 1, outSource: sources.get(outGroup) as ChannelMaskSource, inGroup, outGroup,
+        path: u.path, spec, firstCall: !seen.has(m), inSource: sources.get(inGroup) as ChannelMaskSource,
+        inRepeat: spec.kind === 'linear' ? (analysis.repeatOf.get(u.producers[0]) ?? 1) : 1, outSource: sources.get(outGroup) as ChannelMaskSource, inGroup, outGroup,
       });
       seen.add(m);
     }
@@ -127,27 +108,14 @@ export class PitModel {
     return this.sources.get(g) as ChannelMaskSource;
   }
 
-  /** The trainable mask tensors (α, β, γ), each once. */
+  /** The searched mask tensors (α, β, γ), each once: the 'mask' parameters the layers report live (not a frozen masker's α). */
   maskParameters(): Tensor[] {
-    const out = new Set<Tensor>();
-    for (const [, m] of this.model.namedModules()) {
-      if (m instanceof ChannelMasker && !m.frozen) out.add(m.alpha);
-      if (m instanceof TimeMasker) {
-        if (m.beta !== null) out.add(m.beta);
-        if (m.gamma !== null) out.add(m.gamma);
-      }
-    }
-    return [...out];
+    return searchedParameters(this.model, 'mask');
   }
 
-  /** Every other trainable tensor (weights, biases, BatchNorm affine). Frozen maskers' α are neither. */
+  /** The 'weight' parameters (weights, biases, BatchNorm affine). A frozen masker's α is neither. */
   weightParameters(): Tensor[] {
-    const masks = new Set<Tensor>();
-    for (const [, m] of this.model.namedModules()) {
-      if (m instanceof ChannelMasker) masks.add(m.alpha);
-      if (m instanceof TimeMasker) for (const p of m.parameters()) masks.add(p);
-    }
-    return this.model.parameters().filter((p) => !masks.has(p));
+    return parametersByRole(this.model, 'weight');
   }
 
   /** Register (or replace) a named cost model. */

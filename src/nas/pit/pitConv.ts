@@ -12,9 +12,12 @@ import { mul } from '../../autograd/ops/elementwise.js';
 import { reshape } from '../../autograd/ops/movement.js';
 import { conv1d, conv2d, type Padding1d, type Padding2d } from '../../autograd/ops/conv.js';
 import { Conv1d, Conv2d } from '../../nn/layers/conv.js';
-import { OutMaskedModule, type ChannelMaskSource } from './channelMask.js';
+import { conv1dGeometry, conv2dGeometry } from '../../graph/kinds.js';
+import { OutMaskedModule, channelMaskParams, type ChannelMaskSource } from './channelMask.js';
 import { TimeMasker } from './timeMask.js';
 import { resolveOutMask, type PitConv1dOptions, type PitLayerOptions } from './options.js';
+import { exportConv1d, exportConv2d, layerPlanOf } from './export.js';
+import type { PitModuleKind } from './kinds.js';
 
 /** Weight and bias with the channel mask folded in (w: [Cout, ...], b: [Cout]). */
 export function foldChannelMask(w: Tensor, b: Tensor | null, mask: ChannelMaskSource | null): [Tensor, Tensor | null] {
@@ -49,6 +52,16 @@ abstract class PitConvBase extends OutMaskedModule {
 }
 
 export class PitConv1d extends PitConvBase {
+  static readonly moduleKind: PitModuleKind<PitConv1d> = {
+    name: 'PitConv1d', method: 'pit',
+    matches: (m) => m instanceof PitConv1d,
+    geometry: (m) => conv1dGeometry(m),
+    // Time masks only where PitConv1d's own rule puts them (stride 1, more than one tap).
+    fromPlain: (plain, o) => (plain instanceof Conv1d ? new PitConv1d(plain, { outMask: o.outMask, receptiveField: o.receptiveField, dilation: o.dilation }) : null),
+    searchParameters: (l) => [...channelMaskParams(l.outMask), ...(l.timeMask === null ? [] : TimeMasker.moduleKind.searchParameters(l.timeMask))],
+    toDense: (l, p) => exportConv1d(l, layerPlanOf(p, l)),
+  };
+
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: number;
@@ -107,6 +120,15 @@ export class PitConv1d extends PitConvBase {
 }
 
 export class PitConv2d extends PitConvBase {
+  static readonly moduleKind: PitModuleKind<PitConv2d> = {
+    name: 'PitConv2d', method: 'pit',
+    matches: (m) => m instanceof PitConv2d,
+    geometry: (m) => conv2dGeometry(m),
+    fromPlain: (plain, o) => (plain instanceof Conv2d ? new PitConv2d(plain, { outMask: o.outMask }) : null),
+    searchParameters: (l) => channelMaskParams(l.outMask),
+    toDense: (l, p) => exportConv2d(l, layerPlanOf(p, l)),
+  };
+
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kh: number;

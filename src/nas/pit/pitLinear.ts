@@ -5,12 +5,24 @@ import { fmtShape } from '../../tensor/shape.js';
 import { add } from '../../autograd/ops/elementwise.js';
 import { matmul } from '../../autograd/ops/matmul.js';
 import { transpose } from '../../autograd/ops/movement.js';
-import type { Linear } from '../../nn/layers/linear.js';
-import { OutMaskedModule } from './channelMask.js';
+import { Linear } from '../../nn/layers/linear.js';
+import { linearGeometry } from '../../graph/kinds.js';
+import { OutMaskedModule, channelMaskParams } from './channelMask.js';
 import { resolveOutMask, type PitLayerOptions } from './options.js';
 import { foldChannelMask } from './pitConv.js';
+import { exportLinear, layerPlanOf } from './export.js';
+import type { PitModuleKind } from './kinds.js';
 
 export class PitLinear extends OutMaskedModule {
+  static readonly moduleKind: PitModuleKind<PitLinear> = {
+    name: 'PitLinear', method: 'pit',
+    matches: (m) => m instanceof PitLinear,
+    geometry: (m) => linearGeometry(m),
+    fromPlain: (plain, o) => (plain instanceof Linear ? new PitLinear(plain, { outMask: o.outMask }) : null),
+    searchParameters: (l) => channelMaskParams(l.outMask),
+    toDense: (l, p) => exportLinear(l, layerPlanOf(p, l)),
+  };
+
   readonly weight: Tensor;
   readonly bias: Tensor | null;
   readonly inFeatures: number;

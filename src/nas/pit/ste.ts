@@ -1,14 +1,15 @@
 /**
- * PIT's binarisation: forward H(θ) = [θ > 0.5], backward the identity (straight-through
+ * PIT's binarisation: forward H(θ) = [θ > MASK_THRESHOLD], backward the identity (straight-through
  * estimator), so that a cost or loss computed from hard masks still moves the real-valued θ.
  */
 
 import type { Tensor } from '../../tensor/tensor.js';
 import { customOp } from '../../autograd/custom.js';
 import { step } from '../../autograd/ops/elementwise.js';
+import { MASK_THRESHOLD } from '../../graph/threshold.js';
 
-/** The binarisation threshold of every PIT mask. */
-export const MASK_THRESHOLD = 0.5;
+// Re-exported: the public API has always offered the threshold next to the step that uses it.
+export { MASK_THRESHOLD };
 
 const heaviside = customOp({
   name: 'pitHeavisideSTE',
@@ -16,7 +17,7 @@ const heaviside = customOp({
   backward: (g) => [g],
 });
 
-/** [θ > 0.5] in the forward pass; the upstream gradient passes unchanged to θ. */
+/** [θ > MASK_THRESHOLD] in the forward pass; the upstream gradient passes unchanged to θ. */
 export function heavisideSte(theta: Tensor): Tensor {
   return heaviside(theta);
 }

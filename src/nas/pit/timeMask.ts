@@ -16,7 +16,10 @@ import { matmul } from '../../autograd/ops/matmul.js';
 import { sum } from '../../autograd/ops/reduce.js';
 import { noGrad } from '../../autograd/graph.js';
 import { Module } from '../../nn/module.js';
-import { heavisideSte, MASK_THRESHOLD } from './ste.js';
+import { searched } from '../../graph/kinds.js';
+import type { PitModuleKind } from './kinds.js';
+import { heavisideSte } from './ste.js';
+import { MASK_THRESHOLD } from '../../graph/threshold.js';
 
 /** Number of times 2 divides n (∞ for 0). */
 export function v2(n: number): number {
@@ -40,6 +43,12 @@ export interface TimeMaskOptions {
 }
 
 export class TimeMasker extends Module {
+  static readonly moduleKind: PitModuleKind<TimeMasker> = {
+    name: 'TimeMasker', method: 'pit', searchOnly: true,
+    matches: (m) => m instanceof TimeMasker,
+    searchParameters: (m) => searched(m.beta, m.gamma),
+  };
+
   readonly beta: Tensor | null;
   readonly gamma: Tensor | null;
   /** Number of dilation gates L. */
@@ -61,8 +70,8 @@ export class TimeMasker extends Module {
     this.gates = L;
     const rf = opts.receptiveField ?? true;
     const dil = (opts.dilation ?? true) && L > 1;
-    this.beta = rf ? this.registerParameter('beta', ones([k])) : null;
-    this.gamma = dil ? this.registerParameter('gamma', ones([L])) : null;
+    this.beta = rf ? this.registerParameter('beta', ones([k]), 'mask') : null;
+    this.gamma = dil ? this.registerParameter('gamma', ones([L]), 'mask') : null;
     const tb: number[][] = [];
     const tg: number[][] = [];
     for (let j = 0; j < k; j++) {

@@ -12,6 +12,7 @@
 
 import type { Tensor } from '../../tensor/tensor.js';
 import { abs, add, mul, relu, sub } from '../../autograd/ops/elementwise.js';
+import { MASK_THRESHOLD } from '../../graph/threshold.js';
 
 /** Named cost scalars of the current masked model (e.g. { params, macs }). */
 export type CostValues = Readonly<Record<string, Tensor>>;
@@ -170,7 +171,7 @@ export function defaultMaskLr(maskUpdates: number): number {
   return Math.min(2e-2, Math.max(1e-4, lr));
 }
 
-/** Search epochs a mask needs, at `maskLr` and `stepsPerEpoch` updates, to move from 1 to the threshold 0.5. */
+/** Search epochs a mask needs, at `maskLr` and `stepsPerEpoch` updates, to move from 1 to MASK_THRESHOLD. */
 export function epochsToThreshold(maskLr: number, stepsPerEpoch: number): number {
-  return Math.ceil(0.5 / Math.max(maskLr * stepsPerEpoch, 1e-12));
+  return Math.ceil((1 - MASK_THRESHOLD) / Math.max(maskLr * stepsPerEpoch, 1e-12));
 }

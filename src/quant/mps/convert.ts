@@ -1,6 +1,6 @@
 /**
  * Automatic conversion to a mixed-precision search model: trace the model, find the activation
- * groups (the PIT sharing analysis: everything between one set of conv / linear layers and the
+ * groups (the graph layer's sharing analysis: everything between one set of conv / linear layers and the
  * next, so branches meeting in an add are one group), give each group read by a layer one
  * activation quantiser (the network input a fixed-precision signed one), and swap every conv /
  * linear for an MpsLayer with a per-layer or per-channel weight choice. The classifier (the layer
@@ -14,10 +14,10 @@ import type { Module } from '../../nn/module.js';
 import { ReLU, ReLU6 } from '../../nn/layers/simple.js';
 import { describeArchitecture, type ArchNode } from '../../nn/serialize.js';
 import type { CostModel } from '../../hw/index.js';
-import { traceModel, type TraceUnit } from '../../nas/pit/trace.js';
-import { analyseGroups, type Group, type UnitRole } from '../../nas/pit/groups.js';
-import { specOf } from '../../nas/pit/model.js';
-import { splitPath, swapChild } from '../../nas/pit/swap.js';
+import { traceModel, type TraceUnit } from '../../graph/trace.js';
+import { analyseGroups, type Group, type UnitRole } from '../../graph/groups.js';
+import { specOf } from '../../graph/spec.js';
+import { swapAt } from '../../graph/swap.js';
 import { checkPrecisions } from './precisions.js';
 import { DEFAULT_CANDIDATES, validatePlan, type QuantPlan } from '../plan.js';
 import { SAMPLING_MODES, type SamplingMode, type SelectionState } from './selector.js';
@@ -137,8 +137,7 @@ export function mps(model: Module, opts: MpsOptions): MpsModel {
       layer.setInputQuant(quantFor(inG, u));
       mpsOf.set(m, layer);
       if (u.path === '') throw new Error('mps: the root module is itself a layer; wrap it in a Sequential');
-      const [pp, name] = splitPath(u.path);
-      swapChild(trace.modules.get(pp) as Module, name, layer);
+      swapAt(trace.modules, u.path, layer);
     } else if (layer.inputQuant !== quantFor(inG, u)) {
       throw new Error(`mps: '${u.path}' is called on activations of two different groups; its input precision would be ambiguous`);
     }

@@ -10,8 +10,8 @@ import type { Module } from '../../nn/module.js';
 import { BatchNorm } from '../../nn/layers/batchnorm.js';
 import { Identity } from '../../nn/layers/simple.js';
 import { buildFromArchitecture, describeArchitecture } from '../../nn/serialize.js';
-import { traceModel } from '../../nas/pit/trace.js';
-import { splitPath, swapChild } from '../../nas/pit/swap.js';
+import { traceModel } from '../../graph/trace.js';
+import { swapAt } from '../../graph/swap.js';
 import { foldBatchNorm } from '../bnFold.js';
 import { isQuantizable } from './mpsLayer.js';
 
@@ -30,10 +30,8 @@ export function foldBatchNorms(model: Module, inputShape: readonly number[]): st
     const state = next.stateDict();
     (state.get('weight') as { data: Float32Array }).data.set(f.weight);
     (state.get('bias') as { data: Float32Array }).data.set(f.bias);
-    for (const [path, repl] of [[u.path, next], [bnUnit.path, new Identity()]] as const) {
-      const [pp, name] = splitPath(path);
-      swapChild(trace.modules.get(pp) as Module, name, repl);
-    }
+    swapAt(trace.modules, u.path, next);
+    swapAt(trace.modules, bnUnit.path, new Identity());
     folded.push(`${u.path} ← ${bnUnit.path}`);
   }
   return folded;

@@ -12,14 +12,14 @@ import { mul, sub } from '../../autograd/ops/elementwise.js';
 import { noGrad } from '../../autograd/graph.js';
 import { onesLike } from '../../tensor/create.js';
 import { sum } from '../../autograd/ops/reduce.js';
-import type { Module } from '../../nn/module.js';
+import { parametersByRole, type Module } from '../../nn/module.js';
+import { searchedParameters } from '../../graph/kinds.js';
 import { buildFromArchitecture, type ArchNode } from '../../nn/serialize.js';
 import { totalCost, type CostModel, type EffectiveSizes, type LayerCall, type LayerSpec } from '../../hw/index.js';
 import type { LayerState, SearchableModel } from '../../nas/search/types.js';
 import type { MixedActQuant } from './mixedAct.js';
 import type { MpsLayer } from './mpsLayer.js';
 import type { SelectionState } from './selector.js';
-import { PrecisionSelector } from './selector.js';
 import type { PlanLayerInfo, QuantPlan } from '../plan.js';
 
 /** One invocation of a searched layer in the traced graph. */
@@ -70,19 +70,14 @@ export class MpsModel implements SearchableModel {
     this.costModels = { ...costs };
   }
 
-  private selectors(): PrecisionSelector[] {
-    return this.model.namedModules().map(([, m]) => m).filter((m): m is PrecisionSelector => m instanceof PrecisionSelector);
-  }
-
-  /** The precision logits that are searched (a single-candidate choice is not). */
+  /** The 'precision' logits that are searched (a fixed or single-candidate choice is not). */
   maskParameters(): Tensor[] {
-    return [...new Set(this.selectors().filter((s) => !s.fixed).map((s) => s.logits))];
+    return searchedParameters(this.model, 'precision');
   }
 
+  /** The 'weight' parameters (weights, biases, PACT clips); fixed choices' logits are neither searched nor trained. */
   weightParameters(): Tensor[] {
-    // Fixed choices' logits are neither searched nor trained.
-    const logits = new Set(this.selectors().map((s) => s.logits));
-    return this.model.parameters().filter((p) => !logits.has(p));
+    return parametersByRole(this.model, 'weight');
   }
 
   addCost(model: CostModel, name = model.name): void {

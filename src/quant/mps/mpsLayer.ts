@@ -2,7 +2,9 @@
  * A conv / linear layer under mixed-precision search: it takes over the layer's weight and bias
  * (same tensors, same names, so a plain model of the original architecture reloads its state),
  * quantises its input with the activation quantiser of the group that feeds it and convolves
- * with the mixed-precision weight and bias (a channel at 0 bits outputs zero).
+ * with the mixed-precision weight and bias (a channel at 0 bits outputs zero). Its module kind
+ * (src/graph/kinds.ts) gives the graph layer the wrapped layer's geometry, so a converted model
+ * still traces into one unit per layer.
  */
 
 import type { Tensor } from '../../tensor/tensor.js';
@@ -13,8 +15,11 @@ import { conv1d, conv2d } from '../../autograd/ops/conv.js';
 import { Module } from '../../nn/module.js';
 import { Conv1d, Conv2d } from '../../nn/layers/conv.js';
 import { Linear } from '../../nn/layers/linear.js';
+import { buildFromArchitecture, describeArchitecture } from '../../nn/serialize.js';
+import { geometryOf, type LayerGeometry, type SearchableModuleKind } from '../../graph/kinds.js';
 import type { MixedActQuant } from './mixedAct.js';
 import { MixedWeightQuant } from './mixedWeight.js';
+import { PrecisionSelector } from './selector.js';
 
 export type QuantizableLayer = Conv1d | Conv2d | Linear;
 
@@ -23,6 +28,20 @@ export function isQuantizable(m: Module): m is QuantizableLayer {
 }
 
 export class MpsLayer extends Module {
+  static readonly moduleKind: SearchableModuleKind<MpsLayer, unknown, { wq: MixedWeightQuant }> = {
+    name: 'MpsLayer', method: 'mps',
+    matches: (m) => m instanceof MpsLayer,
+    geometry: (l) => geometryOf(l.layer) as LayerGeometry,
+    fromPlain: (plain, o) => (isQuantizable(plain) ? new MpsLayer(plain, o.wq) : null),
+    searchParameters: (l) => [l.wq.selector, ...(l.actQ === null ? [] : [l.actQ.selector])].flatMap((s) => PrecisionSelector.moduleKind.searchParameters(s)),
+    // The float layer with the searched weights (the plan is applied by quantize(), not here).
+    toDense: (l) => {
+      const out = buildFromArchitecture(describeArchitecture(l.layer));
+      out.loadStateDict(l.layer.stateDict());
+      return out;
+    },
+  };
+
   readonly weight: Tensor;
   readonly bias: Tensor | null;
   readonly wq: MixedWeightQuant;

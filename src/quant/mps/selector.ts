@@ -17,6 +17,7 @@ import { sum } from '../../autograd/ops/reduce.js';
 import { allocate } from '../../tensor/dtype.js';
 import { Module } from '../../nn/module.js';
 import { noGrad } from '../../autograd/graph.js';
+import { searched, type SearchableModuleKind } from '../../graph/kinds.js';
 import { initialLogits } from './precisions.js';
 
 export type SamplingMode = 'softmax' | 'gumbel' | 'hard';
@@ -35,6 +36,13 @@ export function softTheta(logits: Tensor, temperature: number): Tensor {
 }
 
 export class PrecisionSelector extends Module {
+  /** Its logits are searched unless the choice is fixed (one candidate, or fixed from a plan). */
+  static readonly moduleKind: SearchableModuleKind<PrecisionSelector> = {
+    name: 'PrecisionSelector', method: 'mps', searchOnly: true,
+    matches: (m) => m instanceof PrecisionSelector,
+    searchParameters: (s) => (s.fixed ? [] : searched(s.logits)),
+  };
+
   readonly logits: Tensor;
   /** Channels of a per-channel choice; 0 for a per-layer choice. */
   readonly channels: number;
@@ -51,7 +59,7 @@ export class PrecisionSelector extends Module {
     const c = Math.max(channels, 1);
     const data = new Float32Array(n * c);
     for (let i = 0; i < n; i++) for (let j = 0; j < c; j++) data[i * c + j] = init[i];
-    this.logits = this.registerParameter('logits', tensor(data, channels > 0 ? [n, channels] : [n]));
+    this.logits = this.registerParameter('logits', tensor(data, channels > 0 ? [n, channels] : [n]), 'precision');
   }
 
   /** The mixing coefficients (a module's forward takes no activation here). */

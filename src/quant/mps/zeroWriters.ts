@@ -10,8 +10,8 @@
  */
 
 import type { Module } from '../../nn/module.js';
-import type { TraceUnit } from '../../nas/pit/trace.js';
-import type { UnitRole } from '../../nas/pit/groups.js';
+import type { TraceUnit } from '../../graph/trace.js';
+import type { UnitRole } from '../../graph/groups.js';
 import type { MpsLayer } from './mpsLayer.js';
 
 /** Ops whose output is zero wherever all their inputs are zero. */

@@ -4,16 +4,16 @@
  * other unit passes its input's channels through (depthwise conv, BatchNorm, activations,
  * pooling, dropout, padding, flatten, residual add). Cutting the edges into roots leaves weakly
  * connected components: each is one group with one channel mask. Groups touching the graph
- * input or output, or an unknown op, are frozen and the reason is reported.
+ * input or output, or an unknown op, are frozen and the reason is reported. Modules are
+ * classified by their layer kind (kinds.ts), so a method's searchable layers group like the
+ * plain layers they replace. PIT prunes a group with one channel mask; MPS gives it one
+ * activation quantiser.
  */
 
-import type { Tensor } from '../../tensor/tensor.js';
-import type { Module } from '../../nn/module.js';
-import { BatchNorm } from '../../nn/layers/batchnorm.js';
-import { ConstantPad1d, Flatten, Sigmoid } from '../../nn/layers/simple.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Module } from '../nn/module.js';
 import type { Trace, TraceUnit } from './trace.js';
-import { isConv, isDepthwise, isLinear, isZeroPreserving } from './kinds.js';
-import { MaskedLayer } from './maskedLayer.js';
+import { geometryOf, isDepthwise, kindOf } from './kinds.js';
 
 export type UnitRole =
   | { role: 'input' }
@@ -51,15 +51,10 @@ const spatial = (t: Tensor): number => t.shape.slice(2).reduce((a, b) => a * b, 
 
 function classifyModule(u: TraceUnit, m: Module): UnitRole {
   if (u.inputs.length !== 1 || u.outputs.length !== 1) return { role: 'unknown', reason: `module '${u.path}' (${m.describe()}) has ${u.inputs.length} inputs and ${u.outputs.length} outputs in the traced graph` };
-  if (isConv(m)) return isDepthwise(m) ? { role: 'depthwise' } : { role: 'producer', grouped: m.groups !== 1 };
-  if (isLinear(m)) return { role: 'producer', grouped: false };
-  if (m instanceof BatchNorm || m instanceof MaskedLayer || m instanceof Sigmoid) return { role: 'pass', needsMask: true, flatten: false };
-  if (m instanceof Flatten) return { role: 'pass', needsMask: false, flatten: true };
-  if (m instanceof ConstantPad1d) {
-    if (u.inputs[0].ndim < 3) return { role: 'unknown', reason: `'${u.path}' pads the channel axis of a rank-2 tensor` };
-    return { role: 'pass', needsMask: m.value !== 0, flatten: false };
-  }
-  if (isZeroPreserving(m)) return { role: 'pass', needsMask: false, flatten: false };
+  const g = geometryOf(m);
+  if (g !== null) return isDepthwise(g) ? { role: 'depthwise' } : { role: 'producer', grouped: g.groups !== 1 };
+  const p = kindOf(m)?.passChannels?.(m, u.inputs[0].ndim);
+  if (p !== undefined) return 'unsupported' in p ? { role: 'unknown', reason: `'${u.path}' ${p.unsupported}` } : { role: 'pass', ...p };
   return { role: 'unknown', reason: `module '${u.path}' of type ${m.constructor.name} is not known to PIT (wrap it in a known layer, list it in 'exclude', or build it from library layers)` };
 }
 
@@ -199,7 +194,7 @@ export function analyseGroups(trace: Trace, opts: GroupOptions): GroupAnalysis {
         freeze(g, `'${u.path}' is a grouped conv`);
         for (const p of u.producers) freeze(groupOf.get(p) as Group, `feeds the grouped conv '${u.path}'`);
       }
-      if (r.role === 'producer' && isLinear(u.module as Module) && u.inputs[0].ndim !== 2) {
+      if (r.role === 'producer' && geometryOf(u.module as Module)?.kind === 'linear' && u.inputs[0].ndim !== 2) {
         freeze(groupOf.get(u.producers[0]) as Group, `feeds '${u.path}', a linear layer applied to a rank-${u.inputs[0].ndim} tensor`);
       }
       if ((r.role === 'producer' || r.role === 'depthwise') && opts.excluded(u)) freeze(g, `'${u.path}' is excluded`);

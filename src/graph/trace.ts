@@ -5,14 +5,16 @@
  * children) form one unit per call; ops run directly by containers (a residual add, a concat in
  * a custom forward) are units of their own. Only activations (tensors depending on the input)
  * are edges: computations on parameters alone (masks, transposed weights) are not dataflow.
+ * Which modules are layers comes from the layer-kind registry (kinds.ts). Every method and
+ * exporter that needs a model's dataflow (PIT, MPS, quantisation, ONNX) starts here.
  */
 
-import type { Tensor } from '../../tensor/tensor.js';
-import { ones } from '../../tensor/create.js';
-import { enableGrad } from '../../autograd/graph.js';
-import { withoutLayerFusion } from '../../nn/fusion.js';
-import type { Node } from '../../autograd/graph.js';
-import type { Module } from '../../nn/module.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { ones } from '../tensor/create.js';
+import { enableGrad } from '../autograd/graph.js';
+import { withoutLayerFusion } from '../nn/fusion.js';
+import type { Node } from '../autograd/graph.js';
+import type { Module } from '../nn/module.js';
 import { isLayerModule } from './kinds.js';
 
 export interface TraceUnit {
@@ -70,7 +72,7 @@ export function traceModel(model: Module, inputShape: readonly number[], batch =
   } finally {
     [...modules.values()].forEach((m, i) => (m.training = flags[i]));
   }
-  if (out.node === null) throw new Error('pit: the model output does not depend on its input; nothing to trace');
+  if (out.node === null) throw new Error('trace: the model output does not depend on its input; nothing to trace');
 
   // Every recorded op reachable from the output, in post-order (producers first).
   const recs = new Map<Tensor, Rec>();
@@ -181,7 +183,7 @@ export function traceModel(model: Module, inputShape: readonly number[], batch =
   for (const u of units) {
     for (const t of u.inputs) {
       const p = unitOfTensor.get(t);
-      if (p === undefined) throw new Error(`pit trace: an activation used by '${u.path}' was not produced by any traced unit`);
+      if (p === undefined) throw new Error(`trace: an activation used by '${u.path}' was not produced by any traced unit`);
       u.producers.push(p);
       if (!p.consumers.includes(u)) p.consumers.push(u);
     }
@@ -199,7 +201,7 @@ export function traceModel(model: Module, inputShape: readonly number[], batch =
       if (d === 0) ready.push(c);
     }
   }
-  if (sorted.length !== units.length) throw new Error('pit trace: the unit graph is not acyclic (a module used in an unsupported way)');
+  if (sorted.length !== units.length) throw new Error('trace: the unit graph is not acyclic (a module used in an unsupported way)');
   sorted.forEach((u, i) => (u.id = i));
   const outputUnit = unitOfTensor.get(out) as TraceUnit;
   return { units: sorted, input, outputUnit, output: out, modules };
