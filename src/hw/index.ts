@@ -4,3 +4,4 @@ export * from './basic.js';
 export * from './rounding.js';
 export * from './memory.js';
 export * from './targets/index.js';
+export * from './costed.js';

@@ -9,17 +9,14 @@
  */
 
 import type { Tensor } from '../tensor/tensor.js';
-import { Rng } from '../tensor/rng.js';
 import type { Module } from '../nn/module.js';
 import { DEFAULT_COSTS, type CostModel } from '../hw/index.js';
-import { pit, OutMaskedModule, type Group, type PitSearchOptions, type TraceUnit, type UnitRole, type ModuleClass } from '../nas/pit/index.js';
-import {
-  MixedActQuant, MixedWeightQuant, MPS_COSTS, checkPrecisions, readsNonNegative, SAMPLING_MODES, type SamplingMode, type SelectionState,
-} from '../quant/mps/index.js';
+import { pit, OutMaskedModule, type PitSearchOptions, type UnitRole, type ModuleClass } from '../nas/pit/index.js';
+import { ActivationGroups, MixedWeightQuant, MPS_COSTS, checkPrecisions, selectionState, type SelectionOptions } from '../quant/mps/index.js';
 import { DEFAULT_CANDIDATES } from '../quant/index.js';
 import { JointModel, type JointLayerRecord } from './model.js';
 
-export interface JointOptions {
+export interface JointOptions extends SelectionOptions {
   /** Input shape without the batch axis. */
   inputShape: readonly number[];
   /** What PIT searches (channels, receptive field, dilation; all by default). */
@@ -28,16 +25,8 @@ export interface JointOptions {
   exclude?: readonly (string | ModuleClass)[];
   /** Weight candidates, non-zero (default {2, 4, 8}); pruning is the channel masks' job. */
   weightPrecisions?: readonly number[];
-  /** Activation candidates (default {2, 4, 8}). */
-  activationPrecisions?: readonly number[];
   /** One weight precision per output channel (default) or per layer. */
   perChannel?: boolean;
-  /** Bits of the signed network-input quantiser (default 8). */
-  inputBits?: number;
-  sampling?: SamplingMode;
-  /** Initial temperature of the precision choices (default 1). */
-  t0?: number;
-  seed?: number;
   /** Extra named cost models (e.g. a hardware target's); params, macs, size and bitops are always there. */
   costs?: Readonly<Record<string, CostModel>>;
   /** A batch of real inputs: activation clips start at the largest value each quantiser sees. */
@@ -48,15 +37,8 @@ export interface JointOptions {
 export function joint(model: Module, opts: JointOptions): JointModel {
   const wPrec = checkPrecisions(opts.weightPrecisions ?? DEFAULT_CANDIDATES, 'weight', 'joint weight precisions');
   if (wPrec.includes(0)) throw new Error(`joint weight precisions ${wPrec.join(',')}: 0 bits is not a candidate of the joint search — channels are pruned by the PIT channel masks (a pruned channel reads 0 bits in the plan); give the non-zero bit-widths, e.g. 2,4,8`);
-  const aPrec = checkPrecisions(opts.activationPrecisions ?? DEFAULT_CANDIDATES, 'activation', 'joint activation precisions');
-  const inputBits = opts.inputBits ?? 8;
-  checkPrecisions([inputBits], 'activation', 'joint input bits');
-  const sampling = opts.sampling ?? 'hard';
-  if (!SAMPLING_MODES.includes(sampling)) throw new Error(`joint: unknown sampling '${String(sampling)}' (valid: ${SAMPLING_MODES.join(', ')})`);
-  const t0 = opts.t0 ?? 1;
-  if (!(t0 > 0)) throw new Error(`joint: the initial temperature t0 must be > 0, got ${t0}`);
   const perChannel = opts.perChannel ?? true;
-  const state: SelectionState = { temperature: t0, mode: sampling, rng: new Rng((opts.seed ?? 0) * 7727 + 17) };
+  const state = selectionState(opts, 'joint');
 
   const target = pit(model, { inputShape: opts.inputShape, search: opts.search, exclude: opts.exclude, costs: {} });
   const { trace, analysis } = target;
@@ -67,22 +49,7 @@ export function joint(model: Module, opts: JointOptions): JointModel {
     return r.role === 'producer' || r.role === 'depthwise';
   });
 
-  const quantOf = new Map<Group, MixedActQuant>();
-  let inputQuant: MixedActQuant | null = null;
-  const quantFor = (g: Group, reader: TraceUnit): MixedActQuant => {
-    let q = quantOf.get(g);
-    if (q !== undefined) return q;
-    if (g.units.some((u) => (roles.get(u) as UnitRole).role === 'input')) {
-      q = new MixedActQuant([inputBits], true, state, 1);
-      inputQuant = q;
-    } else {
-      const signed = !readsNonNegative(reader.producers[0], roles);
-      if (signed) report.push(`activations read by '${reader.path}' can be negative: signed quantiser`);
-      q = new MixedActQuant(aPrec, signed, state);
-    }
-    quantOf.set(g, q);
-    return q;
-  };
+  const groups = new ActivationGroups(roles, state, opts, report, 'joint');
 
   const records: JointLayerRecord[] = [];
   const weightQuant = new Map<OutMaskedModule, MixedWeightQuant>();
@@ -90,7 +57,7 @@ export function joint(model: Module, opts: JointOptions): JointModel {
     const u = units[i];
     const m = target.moduleAt(l.path);
     if (!(m instanceof OutMaskedModule)) throw new Error(`joint: '${l.path}' (${m.describe()}) is excluded from the architecture search, so it cannot carry a precision choice; drop it from the exclusions or run mps on it separately`);
-    const inQ = quantFor(l.inGroup, u);
+    const inQ = groups.quantFor(l.inGroup, u);
     let wq = weightQuant.get(m);
     if (wq === undefined) {
       wq = new MixedWeightQuant(wPrec, perChannel && wPrec.length > 1 ? l.spec.cout : 0, state);
@@ -101,10 +68,9 @@ export function joint(model: Module, opts: JointOptions): JointModel {
     }
     records.push({ pit: l, layer: m, wq, inQuant: inQ, outQuant: null });
   });
-  for (const r of records) r.outQuant = quantOf.get(r.pit.outGroup) ?? null;
-  if (inputQuant === null) throw new Error('joint: no conv or linear layer reads the network input directly; cannot place the input quantiser');
+  for (const r of records) r.outQuant = groups.existing(r.pit.outGroup);
   const costs = { ...DEFAULT_COSTS, ...MPS_COSTS, ...(opts.costs ?? {}) };
-  const handle = new JointModel(target, records, [...new Set(quantOf.values())], inputQuant, state, costs, report);
+  const handle = new JointModel(target, records, groups.all(), groups.inputQuant('joint'), state, costs, report);
   if (opts.calibration !== undefined) handle.calibrateClips(opts.calibration);
   return handle;
 }

@@ -11,12 +11,11 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { mul } from '../autograd/ops/elementwise.js';
 import { sum } from '../autograd/ops/reduce.js';
-import { noGrad } from '../autograd/graph.js';
 import type { Module } from '../nn/module.js';
-import { totalCost, type CostModel, type LayerCall } from '../hw/index.js';
+import { CostedModel, type CostModel, type LayerCall } from '../hw/index.js';
 import type { LayerState, SearchableModel } from '../nas/search/types.js';
 import type { LayerRecord, OutMaskedModule, PitModel } from '../nas/pit/index.js';
-import type { MixedActQuant, MixedWeightQuant, SelectionState } from '../quant/mps/index.js';
+import { annealTemperature, calibrateQuantizers, type MixedActQuant, type MixedWeightQuant, type SelectionState } from '../quant/mps/index.js';
 import type { QuantPlan } from '../quant/index.js';
 
 /** One call of a searched layer: PIT's record and the quantisers attached to the layer. */
@@ -29,8 +28,7 @@ export interface JointLayerRecord {
   outQuant: MixedActQuant | null;
 }
 
-export class JointModel implements SearchableModel {
-  private readonly costModels: Record<string, CostModel>;
+export class JointModel extends CostedModel implements SearchableModel {
 
   constructor(
     readonly pit: PitModel,
@@ -42,7 +40,7 @@ export class JointModel implements SearchableModel {
     /** What the conversion decided (frozen groups, signed quantisers, …). */
     readonly report: string[],
   ) {
-    this.costModels = { ...costs };
+    super(costs, 'joint');
   }
 
   get model(): Module {
@@ -68,13 +66,7 @@ export class JointModel implements SearchableModel {
     return this.pit.weightParameters().filter((p) => !logits.has(p));
   }
 
-  addCost(model: CostModel, name = model.name): void {
-    this.costModels[name] = model;
-  }
 
-  costNames(): string[] {
-    return Object.keys(this.costModels);
-  }
 
   /**
    * PIT's layer calls with the precision sizes added: Σ_c m_c·E[b_c] over the output channels
@@ -106,39 +98,16 @@ export class JointModel implements SearchableModel {
     });
   }
 
-  cost(name: string, opts: { discrete?: boolean } = {}): Tensor {
-    const cm = this.costModels[name];
-    if (cm === undefined) throw new Error(`joint: unknown cost '${name}'; available: ${this.costNames().join(', ')}`);
-    return totalCost(cm, this.layerCalls(opts.discrete ?? true));
-  }
 
-  costs(opts: { discrete?: boolean } = {}): Record<string, Tensor> {
-    const calls = this.layerCalls(opts.discrete ?? true);
-    return Object.fromEntries(Object.entries(this.costModels).map(([n, cm]) => [n, totalCost(cm, calls)]));
-  }
-
-  get temperature(): number {
-    return this.state.temperature;
-  }
 
   /** T ← T·e^(−rate), once per epoch, as in the precision search. */
   anneal(rate = 0.045): number {
-    this.state.temperature *= Math.exp(-rate);
-    return this.state.temperature;
+    return annealTemperature(this.state, rate);
   }
 
   /** Set every activation clip to the largest |value| its quantiser sees on `batch`. */
   calibrateClips(batch: Tensor): void {
-    const model = this.model;
-    const was = model.training;
-    model.eval();
-    this.quantizers.forEach((q) => q.startCalibration());
-    try {
-      noGrad(() => model.call(batch));
-    } finally {
-      this.quantizers.forEach((q) => q.endCalibration());
-      model.train(was);
-    }
+    calibrateQuantizers(this.model, this.quantizers, batch);
   }
 
   /**

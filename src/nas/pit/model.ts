@@ -10,7 +10,7 @@ import { scalar } from '../../tensor/create.js';
 import { mul } from '../../autograd/ops/elementwise.js';
 import { noGrad } from '../../autograd/graph.js';
 import { parametersByRole, type Module } from '../../nn/module.js';
-import { totalCost, type CostModel, type EffectiveSizes, type LayerCall, type LayerSpec } from '../../hw/index.js';
+import { CostedModel, type CostModel, type EffectiveSizes, type LayerCall, type LayerSpec } from '../../hw/index.js';
 import type { Trace } from '../../graph/trace.js';
 import type { Group, GroupAnalysis, UnitRole } from '../../graph/groups.js';
 import { specOf } from '../../graph/spec.js';
@@ -54,9 +54,8 @@ export interface GroupSummary {
   members: string[];
 }
 
-export class PitModel {
+export class PitModel extends CostedModel {
   readonly layers: LayerRecord[] = [];
-  private readonly costModels: Record<string, CostModel>;
   private modulesByPath: Map<string, Module>;
 
   constructor(
@@ -68,7 +67,7 @@ export class PitModel {
     /** What the conversion froze and why, and the unknown ops it met. */
     readonly report: string[],
   ) {
-    this.costModels = { ...costs };
+    super(costs, 'pit');
     this.modulesByPath = new Map(model.namedModules());
     const seen = new Set<Module>();
     for (const u of trace.units) {
@@ -118,14 +117,7 @@ export class PitModel {
     return parametersByRole(this.model, 'weight');
   }
 
-  /** Register (or replace) a named cost model. */
-  addCost(model: CostModel, name = model.name): void {
-    this.costModels[name] = model;
-  }
 
-  costNames(): string[] {
-    return Object.keys(this.costModels);
-  }
 
   /** The layer invocations with their effective sizes (each mask evaluated once per call of this method). */
   layerCalls(discrete: boolean): LayerCall[] {
@@ -154,18 +146,7 @@ export class PitModel {
     });
   }
 
-  /** One named cost as an autograd scalar (discrete: binarised masks with straight-through gradients). */
-  cost(name: string, opts: { discrete?: boolean } = {}): Tensor {
-    const cm = this.costModels[name];
-    if (cm === undefined) throw new Error(`pit: unknown cost '${name}'; available: ${this.costNames().join(', ')}`);
-    return totalCost(cm, this.layerCalls(opts.discrete ?? true));
-  }
 
-  /** Every named cost, sharing one evaluation of the masks. */
-  costs(opts: { discrete?: boolean } = {}): Record<string, Tensor> {
-    const calls = this.layerCalls(opts.discrete ?? true);
-    return Object.fromEntries(Object.entries(this.costModels).map(([n, cm]) => [n, totalCost(cm, calls)]));
-  }
 
   /** The sharing groups with their current number of surviving channels. */
   groups(): GroupSummary[] {

@@ -8,10 +8,7 @@
  */
 
 import type { Tensor } from '../../tensor/tensor.js';
-import { noGrad } from '../../autograd/graph.js';
-import { Rng } from '../../tensor/rng.js';
 import type { Module } from '../../nn/module.js';
-import { ReLU, ReLU6 } from '../../nn/layers/simple.js';
 import { describeArchitecture, type ArchNode } from '../../nn/serialize.js';
 import type { CostModel } from '../../hw/index.js';
 import { traceModel, type TraceUnit } from '../../graph/trace.js';
@@ -20,47 +17,25 @@ import { specOf } from '../../graph/spec.js';
 import { swapAt } from '../../graph/swap.js';
 import { checkPrecisions } from './precisions.js';
 import { DEFAULT_CANDIDATES, validatePlan, type QuantPlan } from '../plan.js';
-import { SAMPLING_MODES, type SamplingMode, type SelectionState } from './selector.js';
-import { MixedActQuant } from './mixedAct.js';
+import type { MixedActQuant } from './mixedAct.js';
 import { MixedWeightQuant } from './mixedWeight.js';
+import { ActivationGroups, calibrateQuantizers, selectionState, type SelectionOptions } from './activationGroups.js';
 import { MpsLayer, isQuantizable } from './mpsLayer.js';
 import { MpsModel, type MpsLayerRecord } from './model.js';
 import { MPS_COSTS } from './costs.js';
 import { zeroWriters } from './zeroWriters.js';
 
-export interface MpsOptions {
+export interface MpsOptions extends SelectionOptions {
   /** Input shape without the batch axis. */
   inputShape: readonly number[];
   /** Weight candidates (default {2, 4, 8}; 0 = prune, per-channel search only). */
   weightPrecisions?: readonly number[];
-  /** Activation candidates (default {2, 4, 8}). */
-  activationPrecisions?: readonly number[];
   /** One weight precision per output channel (default) or per layer. */
   perChannel?: boolean;
-  /** Bits of the (signed) network input quantiser. Default 8. */
-  inputBits?: number;
-  /** Default 'hard': with 'softmax' the relaxed network trained is not the argmax one kept (docs/mps.md). */
-  sampling?: SamplingMode;
-  /** Initial temperature T0 (default 1). */
-  t0?: number;
-  seed?: number;
   /** Named cost models (default: size in bytes and BitOps). */
   costs?: Readonly<Record<string, CostModel>>;
   /** A batch of real inputs: activation clips start at the largest value each quantiser sees. */
   calibration?: Tensor;
-}
-
-/** Walk back through channel-preserving units: does the tensor come out of a ReLU (so an unsigned quantiser fits)? */
-export function readsNonNegative(u: TraceUnit, roles: Map<TraceUnit, UnitRole>): boolean {
-  let cur: TraceUnit | undefined = u;
-  while (cur !== undefined) {
-    if (cur.module instanceof ReLU || cur.module instanceof ReLU6 || cur.op === 'relu') return true;
-    const r = roles.get(cur) as UnitRole;
-    const passes = r.role === 'pass' && !r.needsMask && cur.op !== 'neg' && cur.op !== 'tanh' && cur.op !== 'sin';
-    if (!passes || cur.producers.length !== 1) return false;
-    cur = cur.producers[0];
-  }
-  return false;
 }
 
 /** Convert `model` in place; returns the search handle. */
@@ -68,16 +43,8 @@ export function mps(model: Module, opts: MpsOptions): MpsModel {
   const perChannel = opts.perChannel ?? true;
   const report: string[] = [];
   const wPrec = checkPrecisions(opts.weightPrecisions ?? DEFAULT_CANDIDATES, 'weight', 'mps weight precisions');
-  const aPrec = checkPrecisions(opts.activationPrecisions ?? DEFAULT_CANDIDATES, 'activation', 'mps activation precisions');
+  const state = selectionState(opts, 'mps');
   if (!perChannel && wPrec.includes(0)) throw new Error('mps weight precisions: 0 bits per layer would remove a whole layer; use 0 with the per-channel search only');
-  const inputBits = opts.inputBits ?? 8;
-  checkPrecisions([inputBits], 'activation', 'mps input bits');
-  const sampling = opts.sampling ?? 'hard';
-  if (!SAMPLING_MODES.includes(sampling)) throw new Error(`mps: unknown sampling '${String(sampling)}' (valid: ${SAMPLING_MODES.join(', ')})`);
-  const t0 = opts.t0 ?? 1;
-  if (!(t0 > 0)) throw new Error(`mps: the initial temperature t0 must be > 0, got ${t0}`);
-  const state: SelectionState = { temperature: t0, mode: sampling, rng: new Rng((opts.seed ?? 0) * 7727 + 17) };
-
   // Custom module classes have no description: such a model searches fine but cannot be re-built for export.
   let architecture: ArchNode | null = null;
   try {
@@ -99,23 +66,8 @@ export function mps(model: Module, opts: MpsOptions): MpsModel {
   }
 
   // One activation quantiser per group read by a layer.
-  const quantOf = new Map<Group, MixedActQuant>();
-  let inputQuant: MixedActQuant | null = null;
-  const quantFor = (g: Group, reader: TraceUnit): MixedActQuant => {
-    let q = quantOf.get(g);
-    if (q !== undefined) return q;
-    const isInput = g.units.some((u) => (roles.get(u) as UnitRole).role === 'input');
-    if (isInput) {
-      q = new MixedActQuant([inputBits], true, state, 1);
-      inputQuant = q;
-    } else {
-      const signed = !readsNonNegative(reader.producers[0], roles);
-      if (signed) report.push(`activations read by '${reader.path}' can be negative: signed quantiser`);
-      q = new MixedActQuant(aPrec, signed, state);
-    }
-    quantOf.set(g, q);
-    return q;
-  };
+  const groups = new ActivationGroups(roles, state, opts, report, 'mps');
+  const quantFor = (g: Group, reader: TraceUnit): MixedActQuant => groups.quantFor(g, reader);
 
   const mpsOf = new Map<Module, MpsLayer>();
   const records: MpsLayerRecord[] = [];
@@ -150,29 +102,18 @@ export function mps(model: Module, opts: MpsOptions): MpsModel {
   }
   for (const { rec, u } of pending) {
     const myG = analysis.groupOf.get(u) as Group;
-    rec.outQuant = quantOf.get(myG) ?? null;
+    rec.outQuant = groups.existing(myG);
     // Depthwise layers read their own channel only (cin = their kept channels); others lose the inputs known to be zero.
     if (!rec.spec.depthwise) rec.inProducers = zeroWriters(u.producers[0], roles, mpsOf) ?? [];
   }
-  if (inputQuant === null) throw new Error('mps: no conv or linear layer reads the network input directly; cannot place the input quantiser');
-  const target = new MpsModel(model, architecture, records, [...new Set(quantOf.values())], inputQuant, state, { ...MPS_COSTS, ...(opts.costs ?? {}) }, report);
+  const target = new MpsModel(model, architecture, records, groups.all(), groups.inputQuant('mps'), state, { ...MPS_COSTS, ...(opts.costs ?? {}) }, report);
   if (opts.calibration !== undefined) calibrateClips(target, opts.calibration);
   return target;
 }
 
 /** Set every activation clip to the largest |value| its quantiser sees on `batch` (float forward). */
 export function calibrateClips(target: MpsModel, batch: Tensor): void {
-  const qs = target.quantizers;
-  const model = target.model;
-  const was = model.training;
-  model.eval();
-  qs.forEach((q) => q.startCalibration());
-  try {
-    noGrad(() => model.call(batch));
-  } finally {
-    qs.forEach((q) => q.endCalibration());
-    model.train(was);
-  }
+  calibrateQuantizers(target.model, target.quantizers, batch);
 }
 
 /**

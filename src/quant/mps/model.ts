@@ -15,11 +15,11 @@ import { sum } from '../../autograd/ops/reduce.js';
 import { parametersByRole, type Module } from '../../nn/module.js';
 import { searchedParameters } from '../../graph/kinds.js';
 import { buildFromArchitecture, type ArchNode } from '../../nn/serialize.js';
-import { totalCost, type CostModel, type EffectiveSizes, type LayerCall, type LayerSpec } from '../../hw/index.js';
+import { CostedModel, type CostModel, type EffectiveSizes, type LayerCall, type LayerSpec } from '../../hw/index.js';
 import type { LayerState, SearchableModel } from '../../nas/search/types.js';
 import type { MixedActQuant } from './mixedAct.js';
 import type { MpsLayer } from './mpsLayer.js';
-import type { SelectionState } from './selector.js';
+import { annealTemperature, type SelectionState } from './selector.js';
 import type { PlanLayerInfo, QuantPlan } from '../plan.js';
 
 /** One invocation of a searched layer in the traced graph. */
@@ -52,8 +52,7 @@ export interface MpsLayerSummary {
   bitops: number;
 }
 
-export class MpsModel implements SearchableModel {
-  private readonly costModels: Record<string, CostModel>;
+export class MpsModel extends CostedModel implements SearchableModel {
 
   constructor(
     readonly model: Module,
@@ -67,7 +66,7 @@ export class MpsModel implements SearchableModel {
     /** What the conversion decided (classifier kept, signed quantisers, …). */
     readonly report: string[],
   ) {
-    this.costModels = { ...costs };
+    super(costs, 'mps');
   }
 
   /** The 'precision' logits that are searched (a fixed or single-candidate choice is not). */
@@ -80,13 +79,7 @@ export class MpsModel implements SearchableModel {
     return parametersByRole(this.model, 'weight');
   }
 
-  addCost(model: CostModel, name = model.name): void {
-    this.costModels[name] = model;
-  }
 
-  costNames(): string[] {
-    return Object.keys(this.costModels);
-  }
 
   /** Layer calls with precision-aware effective sizes (expected, or straight-through argmax when discrete). */
   layerCalls(discrete: boolean): LayerCall[] {
@@ -134,16 +127,7 @@ export class MpsModel implements SearchableModel {
     });
   }
 
-  cost(name: string, opts: { discrete?: boolean } = {}): Tensor {
-    const cm = this.costModels[name];
-    if (cm === undefined) throw new Error(`mps: unknown cost '${name}'; available: ${this.costNames().join(', ')}`);
-    return totalCost(cm, this.layerCalls(opts.discrete ?? true));
-  }
 
-  costs(opts: { discrete?: boolean } = {}): Record<string, Tensor> {
-    const calls = this.layerCalls(opts.discrete ?? true);
-    return Object.fromEntries(Object.entries(this.costModels).map(([n, cm]) => [n, totalCost(cm, calls)]));
-  }
 
   /** Current temperature of every selector. */
   get temperature(): number {
@@ -152,8 +136,7 @@ export class MpsModel implements SearchableModel {
 
   /** T ← T·e^(−rate), once per epoch (docs/design.md#mixed-precision-search: rate 0.045). */
   anneal(rate = 0.045): number {
-    this.state.temperature *= Math.exp(-rate);
-    return this.state.temperature;
+    return annealTemperature(this.state, rate);
   }
 
   /** The argmax assignment as a quantisation plan (per output channel weight bits, output activation bits). */

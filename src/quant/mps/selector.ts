@@ -30,6 +30,12 @@ export interface SelectionState {
   rng: Rng;
 }
 
+/** T ← T·e^(−rate), once per search epoch (docs/design.md#mixed-precision-search: rate 0.045); returns the new T. */
+export function annealTemperature(state: SelectionState, rate = 0.045): number {
+  state.temperature *= Math.exp(-rate);
+  return state.temperature;
+}
+
 /** θ = softmax(α / T) over the candidate axis 0. */
 export function softTheta(logits: Tensor, temperature: number): Tensor {
   return softmax(div(logits, temperature), 0);
