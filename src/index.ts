@@ -7,6 +7,9 @@ export * from './tensor/index.js';
 export * from './kernels/index.js';
 export * from './autograd/index.js';
 export * from './nn/index.js';
+// The training loop (search layer: it reads batches from data/).
+export * from './search/train/fit.js';
+export * from './search/train/epoch.js';
 export { describeArchitecture, buildFromArchitecture, type ArchNode } from './nn/serialize.js';
 export * from './models/seeds.js';
 // The user's own model: architecture files (validated, checked against the data) and builder modules.
@@ -26,7 +29,7 @@ export { MPS_SCHEMA, runMps, type MpsConfig, type MpsPoint, type MpsSweepResult,
 export * from './io/safetensors-codec.js';
 export { saveSafetensors, loadSafetensors } from './io/safetensors.js';
 export * from './io/checkpoint.js';
-export * from './quant/checkpoint.js';
+export * from './io/quant-checkpoint.js';
 export * as onnx from './io/onnx/index.js';
 export * as cExport from './io/c/index.js';
 export * as report from './report/index.js';

@@ -8,8 +8,8 @@
  */
 
 import type { Module } from '../nn/module.js';
-import { snapshot, type EpochRecord } from '../nn/train/fit.js';
-import type { Finished } from '../nas/search/run.js';
+import { snapshot, type EpochRecord } from '../search/train/fit.js';
+import type { Finished } from '../search/run.js';
 import type { MpsCheckpoints, MpsPoint, MpsPointCheckpoints, MpsSearched, SavedMpsPoint } from '../quant/mps/run.js';
 import { RunStateDir } from './search-state.js';
 

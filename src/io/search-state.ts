@@ -24,9 +24,9 @@ import { join } from 'node:path';
 import type { Module } from '../nn/module.js';
 import type { RngState } from '../tensor/rng.js';
 import { buildFromArchitecture, describeArchitecture, type ArchNode } from '../nn/serialize.js';
-import type { SearchProgress, SearchPhaseResult } from '../nas/search/protocol.js';
-import type { Finished, PhaseCheckpoint, PointResult, SeedResult, SweepCheckpoints } from '../nas/search/run.js';
-import type { FitProgress } from '../nn/train/fit.js';
+import type { SearchProgress, SearchPhaseResult } from '../search/protocol.js';
+import type { Finished, PhaseCheckpoint, PointResult, SeedResult, SweepCheckpoints } from '../search/run.js';
+import type { FitProgress } from '../search/train/fit.js';
 import { writeJsonAtomic } from './atomic.js';
 import { RunLedger } from './run-ledger.js';
 import {

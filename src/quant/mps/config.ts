@@ -1,7 +1,7 @@
 /** The mixed-precision search configuration: training options plus the search's own. */
 
 import type { ConfigOf, Schema } from '../../util/schema.js';
-import { SEARCH_SCHEMA } from '../../nas/search/config.js';
+import { SEARCH_SCHEMA } from '../../search/config.js';
 import { HARDWARE_COST_NAMES } from '../../hw/targets/costs.js';
 
 const { warmupEpochs, searchEpochs, finetuneEpochs, searchPatience, maskLr, lambda, ...rest } = SEARCH_SCHEMA;

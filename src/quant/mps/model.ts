@@ -15,7 +15,7 @@ import { sum } from '../../autograd/ops/reduce.js';
 import type { Module } from '../../nn/module.js';
 import { buildFromArchitecture, type ArchNode } from '../../nn/serialize.js';
 import { totalCost, type CostModel, type EffectiveSizes, type LayerCall, type LayerSpec } from '../../hw/index.js';
-import type { LayerState, SearchableModel } from '../../nas/search/types.js';
+import type { LayerState, SearchableModel } from '../../search/types.js';
 import type { MixedActQuant } from './mixedAct.js';
 import type { MpsLayer } from './mpsLayer.js';
 import type { SelectionState } from './selector.js';

@@ -4,14 +4,14 @@
  * `runSweep` shares one warm-up across all points and returns the Pareto front.
  */
 
-import type { DatasetSplits } from '../../data/types.js';
-import { getRng, type RngState } from '../../tensor/rng.js';
-import type { Module } from '../../nn/module.js';
-import { buildFromArchitecture, describeArchitecture } from '../../nn/serialize.js';
-import { fit, taskContext } from '../../nn/train/fit.js';
-import { evaluate } from '../../nn/train/epoch.js';
-import { MetricAccumulator } from '../../nn/train/task.js';
-import type { TrainConfig } from '../../nn/train/config.js';
+import type { DatasetSplits } from '../data/types.js';
+import { getRng, type RngState } from '../tensor/rng.js';
+import type { Module } from '../nn/module.js';
+import { buildFromArchitecture, describeArchitecture } from '../nn/serialize.js';
+import { fit, taskContext } from './train/fit.js';
+import { evaluate } from './train/epoch.js';
+import { MetricAccumulator } from '../nn/train/task.js';
+import type { TrainConfig } from '../nn/train/config.js';
 import type { SearchConfig } from './config.js';
 import { searchMasks, costValues, type SearchHooks, type SearchEpochRecord, type SearchPhaseResult, type SearchProgress } from './protocol.js';
 import { hingeRegularizer, multiComplexityRegularizer, plainRegularizer, withHingeConstraints, type Regularizer } from './regularizers.js';
@@ -19,7 +19,7 @@ import { memoryBudgets } from './constraints.js';
 import { paretoFront } from './pareto.js';
 import { budgetRegularizer, DEFAULT_BUDGETS, parseBudgets, resolveBudgets, type BudgetOutcome, type BudgetSpec } from './budget.js';
 import type { LayerState, SearchableModel } from './types.js';
-import type { EpochRecord, FitHooks, FitProgress } from '../../nn/train/fit.js';
+import type { EpochRecord, FitHooks, FitProgress } from './train/fit.js';
 
 /** Turns a plain model into a searchable one (e.g. PIT's conversion). */
 export type Converter = (model: Module) => SearchableModel;

@@ -13,10 +13,10 @@ import { add } from '../../autograd/ops/elementwise.js';
 import { batches, batchCount } from '../../data/batches.js';
 import type { ArrayDataset } from '../../data/types.js';
 import { augmentBatch, augmentEnabled, type AugmentOptions } from '../../data/augment.js';
-import type { Module } from '../module.js';
-import { checkGradients, checkLoss, LAMBDA_ADVICE, TrainingDivergedError } from './divergence.js';
-import { interruptRequested, TrainingInterruptedError, type PartialEpoch } from './interrupt.js';
-import { MetricAccumulator, taskLoss, type LossSettings, type MetricSummary, type TargetScaler, type TaskKind } from './task.js';
+import type { Module } from '../../nn/module.js';
+import { checkGradients, checkLoss, LAMBDA_ADVICE, TrainingDivergedError } from '../../nn/train/divergence.js';
+import { interruptRequested, TrainingInterruptedError, type PartialEpoch } from '../../nn/train/interrupt.js';
+import { MetricAccumulator, taskLoss, type LossSettings, type MetricSummary, type TargetScaler, type TaskKind } from '../../nn/train/task.js';
 
 export interface StepOptimizer {
   step(): void;
