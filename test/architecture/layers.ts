@@ -16,6 +16,7 @@ export const LAYERS: readonly (readonly [prefix: string, rank: number, name: str
   ['models', 3, 'nn'],
   ['data', 4, 'data / hw'], ['hw', 4, 'data / hw'],
   ['nas/search', 5, 'search machinery'],
+  ['search', 5, 'search machinery'],
   ['nas', 6, 'methods'], ['quant', 6, 'methods'],
   ['io', 7, 'io / report'], ['report', 7, 'io / report'],
   ['api', 8, 'library API'],

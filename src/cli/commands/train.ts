@@ -11,7 +11,7 @@ import type { DatasetSplits } from '../../data/types.js';
 import { manualSeed, Rng } from '../../tensor/rng.js';
 import { SEED_MODELS } from '../../models/seeds.js';
 import { isSeedName, parseModelSpec } from '../../models/userModel.js';
-import { resolveModel, resolveModelAsync } from '../../models/userModelFiles.js';
+import { resolveModel, resolveModelAsync } from '../../api/userModelFiles.js';
 import { TRAIN_SCHEMA, type TrainConfig } from '../../nn/train/config.js';
 import { fit, type FitHooks } from '../../search/train/fit.js';
 import { evaluate } from '../../search/train/epoch.js';
