@@ -18,7 +18,7 @@ import { budgetRegularizer, DEFAULT_BUDGETS, parseBudgets, resolveBudgets, type 
 import type { LayerState, SearchableModel } from './types.js';
 import type { EpochRecord, FitHooks } from './train/fit.js';
 import {
-  cloneModel, fitPhase, runPhaseOnce, runSweepDriver, searchPhase, trainingPart, type Finished, type PointCheckpoints, type RunCheckpoints, type SweepPointHooks,
+  cloneModel, fitPhase, runPhaseOnce, runSearchedOnce, runSweepDriver, searchPhase, trainingPart, type Finished, type PointCheckpoints, type RunCheckpoints, type SweepPointHooks,
 } from './sweep.js';
 
 export { cloneModel, trainingPart, type Finished, type PhaseCheckpoint } from './sweep.js';
@@ -150,21 +150,16 @@ export function warmUp(seed: Module, splits: DatasetSplits, cfg: SearchConfig, c
 
 /** The search phase of a point and its export to a dense model (or both loaded when an earlier run finished them). */
 function searchAndExport(warm: Module, splits: DatasetSplits, cfg: SearchConfig, strength: number, index: number, convert: Converter, hooks: SweepHooks, ckpt?: PointCheckpoints<Searched>): { dense: Module; s: SearchPhaseResult; regularizer: Record<string, unknown> } {
-  let dense: Module | null = null;
-  const { regularizer, ...s } = runPhaseOnce<Searched>(ckpt === undefined ? undefined : () => {
-    const done = ckpt.loadSearched();
-    if (done !== null) dense = done.model;
-    return done;
-  }, () => {
+  const { value: { regularizer, ...s }, model: dense } = runSearchedOnce<Searched>(ckpt, () => {
     const ctx = taskContext(splits, trainingPart(cfg, cfg.searchEpochs));
     const target = convert(cloneModel(warm));
     const reg = makeRegularizer(cfg, strength);
     hooks.onPhase?.('search', index);
     const r = searchPhase(target, splits, ctx, cfg, reg, hooks, ckpt?.search);
-    dense = target.exportDense();
-    return { ...r, regularizer: reg.describe() };
-  }, ckpt === undefined ? undefined : (r) => ckpt.saveSearched(dense as Module, r));
-  return { dense: dense as unknown as Module, s, regularizer };
+    const model = target.exportDense();
+    return { value: { ...r, regularizer: reg.describe() }, model };
+  });
+  return { dense, s, regularizer };
 }
 
 /** One point of a sweep from the warm seed: search, export, fine-tune, test; `ckpt` saves and resumes its phases. */

@@ -116,6 +116,25 @@ export function runPhaseOnce<T>(load: (() => Finished<T> | null) | undefined, ru
   return value;
 }
 
+/**
+ * A point's search phase run once (runPhaseOnce): loaded with its model (exported / float
+ * source) when an earlier run saved it, else run and saved with that model before the fine-tune.
+ */
+export function runSearchedOnce<S>(ckpt: PointCheckpoints<S> | undefined, run: () => { value: S; model: Module }): { value: S; model: Module } {
+  const box: { model?: Module } = {};
+  const value = runPhaseOnce<S>(ckpt === undefined ? undefined : () => {
+    const done = ckpt.loadSearched();
+    if (done !== null) box.model = done.model;
+    return done;
+  }, () => {
+    const r = run();
+    box.model = r.model;
+    return r.value;
+  }, ckpt === undefined ? undefined : (r) => ckpt.saveSearched(box.model as Module, r));
+  if (box.model === undefined) throw new Error('runSearchedOnce: the searched phase gave no model');
+  return { value, model: box.model };
+}
+
 /** A search's training options for a phase of `epochs` epochs (no early stopping inside a protocol phase). */
 export function trainingPart(cfg: SearchTrainingConfig, epochs: number): TrainConfig {
   return { ...cfg, epochs, patience: 0 } as TrainConfig;

@@ -16,7 +16,7 @@ import { taskContext, type EpochRecord, type FitHooks } from '../../search/train
 import { evaluate } from '../../search/train/epoch.js';
 import { MetricAccumulator } from '../../nn/train/task.js';
 import {
-  cloneModel, fitPhase, runPhaseOnce, runSweepDriver, searchPhase, trainingPart, type Finished, type PhaseCheckpoint, type PointCheckpoints, type RunCheckpoints, type SweepPointHooks,
+  cloneModel, fitPhase, runPhaseOnce, runSearchedOnce, runSweepDriver, searchPhase, trainingPart, type Finished, type PhaseCheckpoint, type PointCheckpoints, type RunCheckpoints, type SweepPointHooks,
 } from '../../search/sweep.js';
 import { costValues, type SearchEpochRecord, type SearchHooks } from '../../search/protocol.js';
 import { plainRegularizer } from '../../search/regularizers.js';
@@ -132,17 +132,7 @@ export function trainPlan(float: Module, splits: DatasetSplits, cfg: MpsConfig, 
 export function searchOne(warm: Module, splits: DatasetSplits, cfg: MpsConfig, granularity: Granularity, strength: number, hooks: MpsHooks = {}, ckpt?: MpsPointCheckpoints): MpsPoint {
   const t0 = performance.now();
   const label = `${granularity} λ=${strength}`;
-  let source: Module | null = null;
-  const { plan, searchHistory, searchBestEpoch } = runPhaseOnce<MpsSearched>(ckpt === undefined ? undefined : () => {
-    const done = ckpt.loadSearched();
-    if (done !== null) source = done.model;
-    return done;
-  }, () => {
-    const r = searchPlan(warm, splits, cfg, granularity, strength, label, hooks, ckpt);
-    source = r.source;
-    return { plan: r.plan, searchHistory: r.searchHistory, searchBestEpoch: r.searchBestEpoch };
-  }, ckpt === undefined ? undefined : (r) => ckpt.saveSearched(source as unknown as Module, r));
-  if (source === null) throw new Error('mps: the searched point has no float model');
+  const { value: { plan, searchHistory, searchBestEpoch }, model: source } = runSearchedOnce<MpsSearched>(ckpt, () => searchPlan(warm, splits, cfg, granularity, strength, label, hooks, ckpt));
   const ft = trainPlan(source, splits, cfg, plan, cfg.finetuneEpochs, hooks, label, ckpt?.finetune);
   return {
     kind: `mps-${granularity}`, label, strength, sizeBytes: ft.packedBytes, bitops: ft.costs.bitops, costs: ft.costs, valMetric: ft.valMetric, testMetric: ft.testMetric,
@@ -152,7 +142,7 @@ export function searchOne(warm: Module, splits: DatasetSplits, cfg: MpsConfig, g
 }
 
 /** The search phase of a point: the argmax plan and the float model it applies to. */
-function searchPlan(warm: Module, splits: DatasetSplits, cfg: MpsConfig, granularity: Granularity, strength: number, label: string, hooks: MpsHooks, ckpt?: MpsPointCheckpoints): MpsSearched & { source: Module } {
+function searchPlan(warm: Module, splits: DatasetSplits, cfg: MpsConfig, granularity: Granularity, strength: number, label: string, hooks: MpsHooks, ckpt?: MpsPointCheckpoints): { value: MpsSearched; model: Module } {
   const model = cloneModel(warm);
   const target = mps(model, {
     inputShape: splits.info.sampleShape, perChannel: granularity === 'channel',
@@ -179,7 +169,7 @@ function searchPlan(warm: Module, splits: DatasetSplits, cfg: MpsConfig, granula
       },
     },
   }, ckpt?.search);
-  return { plan: target.plan(), searchHistory: s.history, searchBestEpoch: s.bestEpoch, source: target.exportFloat() };
+  return { value: { plan: target.plan(), searchHistory: s.history, searchBestEpoch: s.bestEpoch }, model: target.exportFloat() };
 }
 
 /** Uniform fixed-precision QAT (w<b>a<aBits>) from the warm model, as many quantised epochs as a search point gets. */
