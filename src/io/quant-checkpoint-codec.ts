@@ -2,7 +2,7 @@
  * Quantised checkpoints as bytes (no file access; usable in a browser): the fake-quant model's
  * tensors in safetensors, with the float architecture and the quantisation plan in the `tsdnas`
  * metadata so that decoding rebuilds the float model, re-runs `quantize` with the same plan and
- * copies the values in. Files: checkpoint.ts.
+ * copies the values in. Files: quant-checkpoint.ts.
  */
 
 import type { Module } from '../nn/module.js';

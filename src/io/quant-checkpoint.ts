@@ -1,5 +1,5 @@
 /**
- * Quantised checkpoint files (Node): the format is checkpoint-codec.ts (float architecture and
+ * Quantised checkpoint files (Node): the format is quant-checkpoint-codec.ts (float architecture and
  * quantisation plan in the metadata); saving writes atomically, loading names the path in errors.
  */
 

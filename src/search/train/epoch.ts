@@ -1,7 +1,7 @@
 /**
  * One pass over a dataset: `trainEpoch` updates the given parameters through an optimiser,
- * `evaluate` runs the model in eval mode without recording a graph. The search loops of nas/
- * reuse both, with their own optimisers and extra loss terms.
+ * `evaluate` runs the model in eval mode without recording a graph. fit() and the searches
+ * (searchMasks) run both in their epoch bodies, with their own optimisers and extra loss terms.
  */
 
 import type { Tensor } from '../../tensor/tensor.js';
