@@ -227,7 +227,7 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
     patience: cfg.searchPatience,
     patienceCounts: (epoch, bestEpoch) => epoch > grace && (budget === undefined || bestEpoch > 0),
     interrupted: (p) => ({ pass, epoch: p, weights: tr, maskPass: masks.length, masksDone: masks }),
-    // SearchProgress keeps its field order (the saved state files are compared byte for byte).
+    // SearchProgress keeps its fields and their order (state files written before keep loading; the saved JSON keeps its layout).
     progress: (s) => ({
       epoch: s.epoch, stopped: s.stopped, history: s.history, best: s.key.best, bestEpoch: s.bestEpoch, sinceBest: s.sinceBest, rng: s.rng, globalRng: s.globalRng,
       regularizer: reg.getState?.() ?? null, extra: hooks.extraState?.get() ?? null, weightOptimizer: wOpt.stateDict(), maskOptimizer: mOpt.stateDict(), bestState: s.bestState,

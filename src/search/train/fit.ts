@@ -150,7 +150,7 @@ export function fit(model: Module, splits: DatasetSplits, cfg: TrainConfig, hook
     better: (c, b) => (cfg.select === 'best-loss' ? c.bestLoss < b.bestLoss : c.best > b.best || (c.best === b.best && c.bestLoss < b.bestLoss)),
     patience: cfg.patience,
     interrupted: (p) => p,
-    // FitProgress keeps its field order (the saved state files are compared byte for byte).
+    // FitProgress keeps its fields and their order (state files written before keep loading; the saved JSON keeps its layout).
     progress: (s) => ({
       epoch: s.epoch, stopped: s.stopped, history: s.history, best: s.key.best, bestLoss: s.key.bestLoss, bestEpoch: s.bestEpoch, sinceBest: s.sinceBest,
       rng: s.rng, globalRng: s.globalRng, optimizer: opt.stateDict(), scheduler: sched?.stateDict() ?? null, bestState: s.bestState,
