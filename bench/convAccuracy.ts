@@ -22,8 +22,8 @@ import { loadavg } from 'node:os';
 import * as T from '../src/index.js';
 import { parseCommand } from '../src/cli/args.js';
 import { fmtMetric, prepareRun, TRAIN_COMMAND_SCHEMA } from '../src/cli/commands/train.js';
-import { fit, snapshot, taskContext } from '../src/nn/train/fit.js';
-import { evaluate } from '../src/nn/train/epoch.js';
+import { fit, snapshot, taskContext } from '../src/search/train/fit.js';
+import { evaluate } from '../src/search/train/epoch.js';
 import type { TrainConfig } from '../src/nn/train/config.js';
 
 type Path = 'rule' | 'im2col' | 'direct';

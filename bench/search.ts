@@ -10,10 +10,10 @@ import { Rng } from '../src/tensor/rng.js';
 import { useFastestBackend } from '../src/kernels/select.js';
 import { getBackendName } from '../src/kernels/dispatch.js';
 import { buildSeed } from '../src/models/seeds.js';
-import { trainEpoch, type EpochContext } from '../src/nn/train/epoch.js';
+import { trainEpoch, type EpochContext } from '../src/search/train/epoch.js';
 import { Adam } from '../src/nn/optim/adam.js';
 import { pit } from '../src/nas/pit/convert.js';
-import { plainRegularizer } from '../src/nas/search/regularizers.js';
+import { plainRegularizer } from '../src/search/regularizers.js';
 import type { ArrayDataset } from '../src/data/types.js';
 
 const QUICK = process.argv.includes('--quick');

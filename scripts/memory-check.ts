@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { Rng } from '../src/tensor/rng.js';
 import { buildSeed } from '../src/models/seeds.js';
 import { Adam } from '../src/nn/optim/adam.js';
-import { trainEpoch, type EpochContext } from '../src/nn/train/epoch.js';
+import { trainEpoch, type EpochContext } from '../src/search/train/epoch.js';
 import { setBackend } from '../src/kernels/dispatch.js';
 import { useFastestBackend } from '../src/kernels/select.js';
 import type { ArrayDataset } from '../src/data/types.js';

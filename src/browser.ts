@@ -15,6 +15,9 @@ export * from './tensor/index.js';
 export * from './kernels/index.js';
 export * from './autograd/index.js';
 export * from './nn/index.js';
+// The training loop (search layer: it reads batches from data/).
+export * from './search/train/fit.js';
+export * from './search/train/epoch.js';
 export { describeArchitecture, buildFromArchitecture, type ArchNode } from './nn/serialize.js';
 export * from './models/seeds.js';
 export * from './models/userModel.js';
@@ -47,7 +50,7 @@ export * from './data/user/index.js';
 // Checkpoints and safetensors as bytes (a page downloads or uploads them; no file access here).
 export * from './io/safetensors-codec.js';
 export * from './io/checkpoint-codec.js';
-export { decodeQuantCheckpoint, encodeQuantCheckpoint, quantMeta, restoreQuantModel, type QuantMeta } from './quant/checkpoint-codec.js';
+export { decodeQuantCheckpoint, encodeQuantCheckpoint, quantMeta, restoreQuantModel, type QuantMeta } from './io/quant-checkpoint-codec.js';
 export * as onnx from './io/onnx/index.js';
 export * as cExport from './io/c/index.js';
 

@@ -1,7 +1,7 @@
 /**
  * The demo's search loop, one step at a time (no DOM here, so Node tests can drive it too).
  *
- * A step is the PIT protocol of src/nas/search/protocol.ts cut down to one batch per phase:
+ * A step is the PIT protocol of src/search/protocol.ts cut down to one batch per phase:
  * one weight update on a training batch (task loss only), then one mask update on a validation
  * batch (task loss + regulariser). The mask gradient is taken in two backward passes, one per
  * term, so the page can show both parts; by linearity their sum is exactly the gradient the

@@ -11,7 +11,7 @@ import type { Module } from '../nn/module.js';
 import { describeArchitecture } from '../nn/serialize.js';
 import { CHECKPOINT_FORMAT, encodeModelCheckpoint, readModelMeta, restoreModel, type ModelMeta } from '../io/checkpoint-codec.js';
 import { decodeSafetensors } from '../io/safetensors-codec.js';
-import { decodeQuantCheckpoint, encodeQuantCheckpoint, type QuantMeta } from '../quant/checkpoint-codec.js';
+import { decodeQuantCheckpoint, encodeQuantCheckpoint, type QuantMeta } from '../io/quant-checkpoint-codec.js';
 import type { QuantModel } from '../quant/qmodel.js';
 
 /**

@@ -7,7 +7,7 @@
 import type { Module } from '../nn/module.js';
 import { saveModelCheckpoint, restoreModel, readModelMeta, type ModelMeta } from '../io/checkpoint.js';
 import { loadSafetensors } from '../io/safetensors.js';
-import { quantMeta, restoreQuantModel, type QuantMeta } from '../quant/checkpoint-codec.js';
+import { quantMeta, restoreQuantModel, type QuantMeta } from '../io/quant-checkpoint-codec.js';
 import type { QuantModel } from '../quant/qmodel.js';
 import { modelMeta, type ModelInfo } from './checkpoint.js';
 

@@ -6,8 +6,8 @@
  */
 
 import { Adam } from '../nn/optim/adam.js';
-import { defaultMaskLr } from '../nas/search/regularizers.js';
-import type { SearchableModel } from '../nas/search/types.js';
+import { defaultMaskLr } from '../search/regularizers.js';
+import type { SearchableModel } from '../search/types.js';
 
 /**
  * Mask learning rate of a one-Adam-per-batch loop when the number of steps is not given: a

@@ -5,7 +5,7 @@
  */
 
 import { resolveConfig, type ConfigOf, type Schema } from '../util/schema.js';
-import { SEARCH_SCHEMA, type SearchConfig } from '../nas/search/config.js';
+import { SEARCH_SCHEMA, type SearchConfig } from '../search/config.js';
 import { MPS_SCHEMA, type MpsConfig } from '../quant/mps/config.js';
 import { TRAIN_SCHEMA, type TrainConfig } from '../nn/train/config.js';
 import type { CostModel } from '../hw/spec.js';

@@ -11,9 +11,9 @@ import type { HardwareTarget } from '../hw/targets/types.js';
 import { DEFAULT_COSTS } from '../hw/index.js';
 import type { ModuleClass } from '../nas/pit/convert.js';
 import { pitConverter } from '../nas/pit/convert.js';
-import { SEARCH_SCHEMA, type SearchConfig } from '../nas/search/config.js';
-import { runSweep, seedCostOf, sweepPlan, type PointResult, type SeedResult, type SweepHooks, type SweepPlan } from '../nas/search/run.js';
-import { memoryBudgets } from '../nas/search/constraints.js';
+import { SEARCH_SCHEMA, type SearchConfig } from '../search/config.js';
+import { runSweep, seedCostOf, sweepPlan, type PointResult, type SeedResult, type SweepHooks, type SweepPlan } from '../search/run.js';
+import { memoryBudgets } from '../search/constraints.js';
 import { toSplits, type SplitsInput } from './data.js';
 import { needCost, resolveOptions, targetCostModels } from './options.js';
 

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readModelMeta, restoreModel, type ModelMeta } from '../io/checkpoint.js';
 import { loadSafetensors, type SafetensorsContents } from '../io/safetensors.js';
-import { restoreQuantModel } from '../quant/checkpoint.js';
+import { restoreQuantModel } from '../io/quant-checkpoint.js';
 import type { Module } from '../nn/module.js';
 import { UsageError } from './args.js';
 

@@ -24,9 +24,10 @@ import { join } from 'node:path';
 import type { Module } from '../nn/module.js';
 import type { RngState } from '../tensor/rng.js';
 import { buildFromArchitecture, describeArchitecture, type ArchNode } from '../nn/serialize.js';
-import type { SearchProgress, SearchPhaseResult } from '../nas/search/protocol.js';
-import type { Finished, PhaseCheckpoint, PointResult, SeedResult, SweepCheckpoints } from '../nas/search/run.js';
-import type { FitProgress } from '../nn/train/fit.js';
+import type { SearchProgress } from '../search/protocol.js';
+import type { PointResult, Searched, SweepCheckpoints } from '../search/run.js';
+import type { Finished, PhaseCheckpoint, PointCheckpoints } from '../search/sweep.js';
+import type { FitProgress } from '../search/train/fit.js';
 import { writeJsonAtomic } from './atomic.js';
 import { RunLedger } from './run-ledger.js';
 import {
@@ -101,16 +102,21 @@ export interface SavedRun {
 }
 
 /**
- * A run directory's `state/` folder: the saved command and config, and the phase files of the
- * run (see the module comment). Subclasses name the phases of their protocol.
+ * A run directory's `state/` folder: the saved command and config, and the phase files of a
+ * sweep (see the module comment): the warm-up and each point's search, searched model and
+ * fine-tune, for any method's results (the search layer's RunCheckpoints); subclasses save and
+ * load their method's finished points.
  */
-export class RunStateDir {
+export class RunStateDir<S = unknown> {
   readonly dir: string;
   /** Checksums of run.json and finished points, and the run's seconds (src/io/run-ledger.ts). */
   readonly ledger: RunLedger;
+  /** Per-epoch warm-up training state. */
+  readonly warmup: PhaseCheckpoint<FitProgress>;
   constructor(runDir: string) {
     this.dir = join(runDir, STATE_DIR);
     this.ledger = new RunLedger(runDir, this.dir);
+    this.warmup = this.fit('warmup');
   }
 
   /** Path of the saved command and config. */
@@ -168,6 +174,40 @@ export class RunStateDir {
     };
   }
 
+
+  /** The finished warm-up: the warmed seed's weights and the method's warm-up result. */
+  saveWarm<W>(seed: Module, r: Finished<W>): void {
+    this.savePhase('warm', seed, 'warm-up', r, { drop: ['warmup'] });
+  }
+
+  loadWarm<W>(seed: Module): Finished<W> | null {
+    return this.loadPhaseInto<W>('warm', 'warm-up', seed);
+  }
+
+  /** Per-epoch search state of point `point`. */
+  search(point: number): PhaseCheckpoint<SearchProgress> {
+    return this.searchState(`point-${point}.search`);
+  }
+
+  /** Per-epoch fine-tune state of point `point`. */
+  finetune(point: number): PhaseCheckpoint<FitProgress> {
+    return this.fit(`point-${point}.finetune`);
+  }
+
+  /** Every phase of point `index` before it is finished (a searched model is saved with its architecture). */
+  point(index: number): PointCheckpoints<S> {
+    const name = (phase: string) => `point-${index}.${phase}`;
+    return {
+      search: this.search(index),
+      saveSearched: (model, r) => this.savePhase(name('searched'), model, 'search', r, { architecture: true, drop: [name('search')] }),
+      loadSearched: () => {
+        const r = this.loadPhaseModel<S>(name('searched'), 'search');
+        return r === null ? null : { value: r.value, rng: r.rng, model: r.model };
+      },
+      finetune: this.finetune(index),
+    };
+  }
+
   /** Saves a finished phase (then drops the states in `drop`, which it replaces). */
   protected savePhase(name: string, model: Module, what: string, f: Finished<unknown>, opts: { architecture?: boolean; snapshots?: Record<string, Snapshot>; drop?: string[] } = {}): void {
     writeStateFile(this.file(name), PHASE_KEY, model, {
@@ -202,37 +242,8 @@ export class RunStateDir {
   }
 }
 
-type Searched = SearchPhaseResult & { regularizer: Record<string, unknown> };
-
 /** The state of one search / sweep run directory (see the module comment for the files). */
-export class SweepStateDir extends RunStateDir implements SweepCheckpoints {
-  readonly warmup = this.fit('warmup');
-
-  saveWarm(seed: Module, r: Finished<SeedResult>): void {
-    this.savePhase('warm', seed, 'warm-up', r, { drop: ['warmup'] });
-  }
-
-  loadWarm(seed: Module): Finished<SeedResult> | null {
-    return this.loadPhaseInto<SeedResult>('warm', 'warm-up', seed);
-  }
-
-  search(point: number): PhaseCheckpoint<SearchProgress> {
-    return this.searchState(`point-${point}.search`);
-  }
-
-  saveSearched(point: number, dense: Module, r: Finished<Searched>): void {
-    this.savePhase(`point-${point}.searched`, dense, 'search', r, { architecture: true, drop: [`point-${point}.search`] });
-  }
-
-  loadSearched(point: number): (Finished<Searched> & { dense: Module }) | null {
-    const r = this.loadPhaseModel<Searched>(`point-${point}.searched`, 'search');
-    return r === null ? null : { dense: r.model, value: r.value, rng: r.rng };
-  }
-
-  finetune(point: number): PhaseCheckpoint<FitProgress> {
-    return this.fit(`point-${point}.finetune`);
-  }
-
+export class SweepStateDir extends RunStateDir<Searched> implements SweepCheckpoints {
   savePoint(point: number, r: Finished<PointResult>): void {
     const { model, ...value } = r.value;
     this.savePhase(`point-${point}.done`, model, 'point', { value, rng: r.rng }, { architecture: true, drop: ['search', 'searched', 'finetune'].map((p) => `point-${point}.${p}`) });

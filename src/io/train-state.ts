@@ -9,7 +9,7 @@
  */
 
 import type { Module } from '../nn/module.js';
-import type { FitProgress } from '../nn/train/fit.js';
+import type { FitProgress } from '../search/train/fit.js';
 import type { OptimizerStateDict } from '../nn/optim/stateDict.js';
 import { optimizerStateFromTensors, optimizerStateToTensors } from '../nn/optim/stateTensors.js';
 import { modelTensors } from './checkpoint-codec.js';

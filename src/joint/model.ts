@@ -13,7 +13,7 @@ import { mul } from '../autograd/ops/elementwise.js';
 import { sum } from '../autograd/ops/reduce.js';
 import type { Module } from '../nn/module.js';
 import { CostedModel, type CostModel, type LayerCall } from '../hw/index.js';
-import type { LayerState, SearchableModel } from '../nas/search/types.js';
+import type { LayerState, SearchableModel } from '../search/types.js';
 import type { LayerRecord, OutMaskedModule, PitModel } from '../nas/pit/index.js';
 import { annealTemperature, calibrateQuantizers, type MixedActQuant, type MixedWeightQuant, type SelectionState } from '../quant/mps/index.js';
 import type { QuantPlan } from '../quant/index.js';

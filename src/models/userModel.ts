@@ -2,7 +2,7 @@
  * The user's own model, described as JSON: the model spec file format (a bare architecture or a
  * `tsdnas.architecture/1` wrapper), turning a parsed spec into a checked, built model, and the
  * seeds' own descriptions as starting points to copy and edit. Browser-safe: reading files and
- * importing JS builder modules is in userModelFiles.ts.
+ * importing JS builder modules is in src/api/userModelFiles.ts.
  */
 
 import type { Rng } from '../tensor/rng.js';

@@ -1,3 +1,3 @@
-/** Architecture search methods. PIT lives in ./pit; the search protocol in ./search. */
+/** Architecture search methods: PIT (./pit); re-exports the search layer (src/search) it runs on. */
 export * from './pit/index.js';
-export * from './search/index.js';
+export * from '../search/index.js';

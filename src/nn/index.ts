@@ -12,7 +12,6 @@ export * from './optim/index.js';
 export * from './metrics.js';
 export * from './confusion.js';
 export * from './train/config.js';
-export * from './train/fit.js';
-export * from './train/epoch.js';
+export * from './train/snapshot.js';
 export * from './train/task.js';
 export * from './summary.js';

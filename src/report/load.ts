@@ -8,10 +8,10 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EpochRecord } from '../nn/train/fit.js';
+import type { EpochRecord } from '../search/train/fit.js';
 import type { LayerRow } from '../nn/summary.js';
-import type { SearchEpochRecord } from '../nas/search/protocol.js';
-import type { LayerState } from '../nas/search/types.js';
+import type { SearchEpochRecord } from '../search/protocol.js';
+import type { LayerState } from '../search/types.js';
 import type { MpsLayerSummary } from '../quant/mps/model.js';
 
 export type MetricName = 'accuracy' | 'mae';

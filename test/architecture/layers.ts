@@ -18,7 +18,7 @@ export const LAYERS: readonly (readonly [prefix: string, rank: number, name: str
   ['nn', 3, 'nn'],
   ['models', 3, 'nn'],
   ['data', 4, 'data / hw'], ['hw', 4, 'data / hw'],
-  ['graph', 5, 'graph and search machinery'], ['search', 5, 'graph and search machinery'], ['nas/search', 5, 'graph and search machinery'],
+  ['graph', 5, 'graph and search machinery'], ['search', 5, 'graph and search machinery'],
   ['nas', 6, 'methods'], ['quant', 6, 'methods'], ['joint', 6, 'methods'],
   ['io', 7, 'io / report'], ['report', 7, 'io / report'],
   ['api', 8, 'library API'],

@@ -12,7 +12,7 @@ import { afterAll, describe, it, expect } from 'vitest';
 import { resolveDataDir } from '../../src/data/dataDir.js';
 import { loadDataset } from '../../src/data/index.js';
 import { loadModelCheckpoint } from '../../src/io/checkpoint.js';
-import { evaluate } from '../../src/nn/train/epoch.js';
+import { evaluate } from '../../src/search/train/epoch.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(ROOT, 'src', 'cli', 'main.ts');

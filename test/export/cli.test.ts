@@ -18,7 +18,7 @@ import { noGrad } from '../../src/autograd/graph.js';
 import { CHECKPOINT_FORMAT, loadModelCheckpoint, saveModelCheckpoint } from '../../src/io/checkpoint.js';
 import { quantize } from '../../src/quant/convert.js';
 import { calibrate } from '../../src/quant/calibrate.js';
-import { loadQuantCheckpoint, saveQuantCheckpoint } from '../../src/quant/checkpoint.js';
+import { loadQuantCheckpoint, saveQuantCheckpoint } from '../../src/io/quant-checkpoint.js';
 import { seedModel } from '../quant/helpers.js';
 import { HAVE_GCC } from './cHarness.js';
 

@@ -7,7 +7,7 @@
 import * as ort from 'onnxruntime-node';
 import { loadDataset } from '../../src/data/index.js';
 import { tensor } from '../../src/tensor/create.js';
-import { loadQuantCheckpoint } from '../../src/quant/checkpoint.js';
+import { loadQuantCheckpoint } from '../../src/io/quant-checkpoint.js';
 import { integerize } from '../../src/quant/integer/engine.js';
 import { integerModelToC } from '../../src/io/c/index.js';
 import { encodeOnnxModel, integerModelToOnnx } from '../../src/io/onnx/index.js';

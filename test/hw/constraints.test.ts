@@ -2,7 +2,7 @@
 
 import { describe, it, expect } from 'vitest';
 import * as T from '../../src/index.js';
-import { hingeRegularizer, plainRegularizer, withHingeConstraints } from '../../src/nas/search/regularizers.js';
+import { hingeRegularizer, plainRegularizer, withHingeConstraints } from '../../src/search/regularizers.js';
 
 describe('memory budgets on top of an objective', () => {
   it("'budget' strength: L / min(C0 − T, T), so a seed far over budget still feels the last kilobytes", () => {

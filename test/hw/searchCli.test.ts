@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSearchCommand } from '../../src/cli/commands/search.js';
-import { parseBytes } from '../../src/nas/search/constraints.js';
+import { parseBytes } from '../../src/search/constraints.js';
 import { hasBenchmarkData } from '../benchmarkData.js';
 
 const haveData = hasBenchmarkData('ucr/ECG200', 'test/hw/searchCli.test.ts', 'the ECG200 sweep with --target');

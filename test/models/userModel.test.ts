@@ -22,7 +22,7 @@ import {
   validateArchitecture,
 } from '../../src/models/userModel.js';
 import { buildModel } from '../../src/models/architectureFit.js';
-import { resolveModel, resolveModelAsync } from '../../src/models/userModelFiles.js';
+import { resolveModel, resolveModelAsync } from '../../src/api/userModelFiles.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'tsdnas-usermodel-'));

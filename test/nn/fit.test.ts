@@ -2,8 +2,8 @@
 
 import { describe, it, expect } from 'vitest';
 import * as T from '../../src/index.js';
-import { fit, type EpochRecord } from '../../src/nn/train/fit.js';
-import { evaluate, trainEpoch } from '../../src/nn/train/epoch.js';
+import { fit, type EpochRecord } from '../../src/search/train/fit.js';
+import { evaluate, trainEpoch } from '../../src/search/train/epoch.js';
 import { TRAIN_SCHEMA, type TrainConfig } from '../../src/nn/train/config.js';
 import { resolveConfig } from '../../src/util/schema.js';
 import { Linear } from '../../src/nn/layers/linear.js';

@@ -89,7 +89,7 @@ describe('the packed package', () => {
 
   it('deep imports are refused (the entries are the whole API) and the browser entry loads', (ctx) => {
     if (skipReason !== null) ctx.skip();
-    const deep = run('deep.mjs', "import('tsdnas/dist/nas/search/run.js').then(() => console.log('loaded'), (e) => console.log(e.code));\n");
+    const deep = run('deep.mjs', "import('tsdnas/dist/search/run.js').then(() => console.log('loaded'), (e) => console.log(e.code));\n");
     expect(deep.stdout.trim()).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
     const b = run('browser.mjs', "import * as b from 'tsdnas/browser';\nconsole.log(['pitSweep', 'searchOptimizers', 'decodeModel', 'evaluateModel', 'runSweep'].every((k) => typeof b[k] === 'function'), 'saveModel' in b);\n");
     expect(b.stdout.trim(), b.stderr).toBe('true false');

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/data/index.js';
-import { evaluate } from '../../src/nn/train/epoch.js';
-import { loadQuantCheckpoint } from '../../src/quant/checkpoint.js';
+import { evaluate } from '../../src/search/train/epoch.js';
+import { loadQuantCheckpoint } from '../../src/io/quant-checkpoint.js';
 import { hasBenchmarkData } from '../benchmarkData.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -14,7 +14,7 @@ import { foldBatchNorm } from '../../src/quant/bnFold.js';
 import { quantize, quantLayerInfo } from '../../src/quant/convert.js';
 import { calibrate } from '../../src/quant/calibrate.js';
 import { checkCandidates, uniformPlan, type QuantPlan } from '../../src/quant/plan.js';
-import { loadQuantCheckpoint, saveQuantCheckpoint } from '../../src/quant/checkpoint.js';
+import { loadQuantCheckpoint, saveQuantCheckpoint } from '../../src/io/quant-checkpoint.js';
 import { conv1d } from '../../src/autograd/ops/conv.js';
 import { tensor } from '../../src/tensor/create.js';
 import { SEED_SHAPES, randomizeBatchNorms, seedModel } from './helpers.js';

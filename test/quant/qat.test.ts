@@ -9,7 +9,7 @@ import { Rng } from '../../src/tensor/rng.js';
 import type { ArrayDataset, DatasetSplits } from '../../src/data/types.js';
 import { TRAIN_SCHEMA, type TrainConfig } from '../../src/nn/train/config.js';
 import { resolveConfig } from '../../src/util/schema.js';
-import { fit } from '../../src/nn/train/fit.js';
+import { fit } from '../../src/search/train/fit.js';
 import { Conv1d } from '../../src/nn/layers/conv.js';
 import { Linear } from '../../src/nn/layers/linear.js';
 import { BatchNorm1d } from '../../src/nn/layers/batchnorm.js';

@@ -5,7 +5,7 @@
 
 import { describe, it, expect } from 'vitest';
 import * as T from '../../src/index.js';
-import { fit, snapshot } from '../../src/nn/train/fit.js';
+import { fit, snapshot } from '../../src/search/train/fit.js';
 import { TRAIN_SCHEMA, type TrainConfig } from '../../src/nn/train/config.js';
 import { TrainingDivergedError, checkGradients, locateNonFinite } from '../../src/nn/train/divergence.js';
 import { resolveConfig } from '../../src/util/schema.js';
@@ -99,12 +99,12 @@ describe('fit resume (in process)', () => {
     const splits = separableSplits(2);
     getRng().setState(new T.Rng(1).getState());
     const a = build();
-    let at3: import('../../src/nn/train/fit.js').FitProgress | null = null;
+    let at3: import('../../src/search/train/fit.js').FitProgress | null = null;
     let w3: Map<string, Float32Array | Float64Array> | null = null;
     const ra = fit(a, splits, cfg, { onEpochEnd: (p) => { if (p.epoch === 3) { at3 = p; w3 = snapshot(a); } } });
     getRng().setState(new T.Rng(77).getState()); // the resumed process starts with another global state
     const b = build();
-    const { restore } = await import('../../src/nn/train/fit.js');
+    const { restore } = await import('../../src/search/train/fit.js');
     restore(b, w3!);
     const rb = fit(b, splits, cfg, {}, at3!);
     const strip = (h: { seconds: number }[]) => h.map(({ seconds: _s, ...r }) => r);

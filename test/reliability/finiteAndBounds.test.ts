@@ -12,7 +12,7 @@ import { buildSeed } from '../../src/models/seeds.js';
 import { CHECKPOINT_FORMAT, completeMeta, loadModelCheckpoint, modelTensors, saveModelCheckpoint, type ModelMeta } from '../../src/io/checkpoint.js';
 import { saveSafetensors } from '../../src/io/safetensors.js';
 import { loadDataset } from '../../src/data/index.js';
-import { checkBatchBudget } from '../../src/nn/train/batchBudget.js';
+import { checkBatchBudget } from '../../src/search/train/batchBudget.js';
 import { makeDataset } from '../../src/data/split.js';
 import { writeStateFile } from '../../src/io/train-state.js';
 import { checkFiniteOptimizer, checkFiniteState, TrainingDivergedError } from '../../src/nn/train/divergence.js';

@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../../io/atomic.js';
 import { checkOutWritable } from '../outProbe.js';
 import { saveModelCheckpoint } from '../../io/checkpoint.js';
 import { resolveCheckpoint, restoreCheckpoint, type ResolvedCheckpoint } from '../modelSource.js';
-import { restoreQuantModel } from '../../quant/checkpoint.js';
+import { restoreQuantModel } from '../../io/quant-checkpoint.js';
 import { integerize } from '../../quant/integer/engine.js';
 import { encodeOnnxModel, integerModelToOnnx, moduleToOnnx } from '../../io/onnx/index.js';
 import { integerModelToC } from '../../io/c/index.js';

@@ -9,7 +9,7 @@ import { describeSchema, type Schema } from '../../util/schema.js';
 import { fmtShape } from '../../tensor/shape.js';
 import { SEED_MODELS } from '../../models/seeds.js';
 import { architectureFile, checkModelFits, isSeedName, SEED_DEFAULT_SHAPES, seedArchitecture } from '../../models/userModel.js';
-import { resolveModelAsync } from '../../models/userModelFiles.js';
+import { resolveModelAsync } from '../../api/userModelFiles.js';
 
 const MODELS_SCHEMA = {
   show: { type: 'optional-string', help: "print a seed model's architecture as tsdnas.architecture/1 JSON, to save and edit" },

@@ -9,9 +9,9 @@
 import { join } from 'node:path';
 import { writeJsonAtomic, writeFileAtomic } from '../../io/atomic.js';
 import { loadModelCheckpoint } from '../../io/checkpoint.js';
-import { saveQuantCheckpoint } from '../../quant/checkpoint.js';
+import { saveQuantCheckpoint } from '../../io/quant-checkpoint.js';
 import { fitScaler } from '../../nn/train/task.js';
-import { toCsv } from '../../nas/search/pareto.js';
+import { toCsv } from '../../search/pareto.js';
 import { describeSchema, resolveConfig, type ConfigOf, type Schema } from '../../util/schema.js';
 import { STATE_DIR } from '../../io/search-state.js';
 import { MpsStateDir } from '../../io/mps-state.js';

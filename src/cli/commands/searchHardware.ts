@@ -8,8 +8,8 @@
 import { loadTarget } from '../../hw/targets/file.js';
 import { HARDWARE_COST_NAMES, targetCosts, type HardwareTarget } from '../../hw/index.js';
 import type { CostModel } from '../../hw/spec.js';
-import { checkBudgets, describeChecks, formatBytes, memoryBudgets, type BudgetCheck, type MemoryBudget } from '../../nas/search/constraints.js';
-import { paretoFront } from '../../nas/search/pareto.js';
+import { checkBudgets, describeChecks, formatBytes, memoryBudgets, type BudgetCheck, type MemoryBudget } from '../../search/constraints.js';
+import { paretoFront } from '../../search/pareto.js';
 import { MetricAccumulator } from '../../nn/train/task.js';
 import { UsageError } from '../args.js';
 

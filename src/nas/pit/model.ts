@@ -19,7 +19,7 @@ import type { ChannelMaskSource } from './channelMask.js';
 import type { TimeMasker } from './timeMask.js';
 import { PitConv1d } from './pitConv.js';
 import { exportDense, type ExportPlan } from './export.js';
-import type { LayerState } from '../search/types.js';
+import type { LayerState } from '../../search/types.js';
 
 /** A conv / linear invocation in the traced graph, with where its input and output channels come from. */
 export interface LayerRecord {

@@ -1,17 +1,20 @@
 /** The mixed-precision search configuration: training options plus the search's own. */
 
 import type { ConfigOf, Schema } from '../../util/schema.js';
-import { SEARCH_SCHEMA } from '../../nas/search/config.js';
+import { SEARCH_LOOP_SCHEMA, SEARCH_SCHEMA } from '../../search/config.js';
 import { HARDWARE_COST_NAMES } from '../../hw/targets/costs.js';
 
-const { warmupEpochs, searchEpochs, finetuneEpochs, searchPatience, maskLr, lambda, ...rest } = SEARCH_SCHEMA;
-const {
-  regularizer: _r, cost: _c, lambdas: _l, sizeTarget: _s, opsCost: _o, mu: _m, mus: _ms, discreteCost: _d,
-  searchChannels, searchReceptiveField, searchDilation, budgets: _b, budgetFill: _bf, ...TRAINING
-} = rest;
+// The search loop's options (training, phases, the logit loop: SEARCH_LOOP_SCHEMA), some with
+// mps's own help; of PIT's options only λ and the memory budgets. An MpsConfig is thus a
+// MaskSearchConfig and runs the search layer's loop as it is.
+const { warmupEpochs, searchEpochs, finetuneEpochs, searchPatience, maskLr, ...LOOP } = SEARCH_LOOP_SCHEMA;
+const { maxFlash, maxRam, lambda, searchChannels, searchReceptiveField, searchDilation } = SEARCH_SCHEMA;
 
 export const MPS_SCHEMA = {
-  ...TRAINING,
+  ...LOOP,
+  target: { type: 'optional-string', help: 'hardware target (gap8, stm32h7, mpic, diana-digital, diana-analog, or a JSON file): adds its precision-aware costs' },
+  maxFlash,
+  maxRam,
   warmupEpochs: { ...warmupEpochs, help: 'float epochs training the seed before the search (ignored with --checkpoint unless > 0)' },
   searchEpochs,
   finetuneEpochs: { ...finetuneEpochs, help: 'quantisation-aware epochs training the exported fixed-precision model' },
@@ -21,7 +24,6 @@ export const MPS_SCHEMA = {
   lambdas: { type: 'number-list', default: [1e-5, 1e-4, 1e-3], min: 0, help: 'λ values of a sweep (comma-separated); a sweep runs when --sweep is set' },
   sweep: { type: 'boolean', default: false, help: 'search every λ of --lambdas (one shared warm-up) and write the fronts' },
   cost: { type: 'string', default: 'size', choices: ['size', 'bitops', ...HARDWARE_COST_NAMES], help: 'cost of the plain regulariser: weight memory in bytes, BitOps, or a --target cost (cycles, latency, energy, flash, ram)' },
-  target: { type: 'optional-string', help: 'hardware target (gap8, stm32h7, mpic, diana-digital, diana-analog, or a JSON file): adds its precision-aware costs' },
   perChannel: { type: 'boolean', default: false, help: 'search one weight precision per output channel' },
   perLayer: { type: 'boolean', default: false, help: 'search one weight precision per layer (both flags: both searches from the same warm-up; neither: per channel)' },
   precisions: { type: 'number-list', default: [2, 4, 8], min: 0, max: 8, help: 'weight candidate bit-widths (0 = prune the channel; per-channel only)' },

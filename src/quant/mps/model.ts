@@ -16,7 +16,7 @@ import { parametersByRole, type Module } from '../../nn/module.js';
 import { searchedParameters } from '../../graph/kinds.js';
 import { buildFromArchitecture, type ArchNode } from '../../nn/serialize.js';
 import { CostedModel, type CostModel, type EffectiveSizes, type LayerCall, type LayerSpec } from '../../hw/index.js';
-import type { LayerState, SearchableModel } from '../../nas/search/types.js';
+import type { LayerState, SearchableModel } from '../../search/types.js';
 import type { MixedActQuant } from './mixedAct.js';
 import type { MpsLayer } from './mpsLayer.js';
 import { annealTemperature, type SelectionState } from './selector.js';

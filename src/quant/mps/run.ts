@@ -8,19 +8,21 @@
  */
 
 import type { DatasetSplits } from '../../data/types.js';
-import { getRng } from '../../tensor/rng.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { tensor } from '../../tensor/create.js';
 import type { Module } from '../../nn/module.js';
-import { fit, restore, taskContext, type EpochRecord, type FitHooks, type FitProgress } from '../../nn/train/fit.js';
-import { evaluate } from '../../nn/train/epoch.js';
+import { restore } from '../../nn/train/snapshot.js';
+import { taskContext, type EpochRecord, type FitHooks } from '../../search/train/fit.js';
+import { evaluate } from '../../search/train/epoch.js';
 import { MetricAccumulator } from '../../nn/train/task.js';
-import { cloneModel, trainingPart, type Finished, type PhaseCheckpoint } from '../../nas/search/run.js';
-import { searchMasks, costValues, type SearchEpochRecord, type SearchHooks, type SearchProgress } from '../../nas/search/protocol.js';
-import { plainRegularizer } from '../../nas/search/regularizers.js';
-import { paretoFront } from '../../nas/search/pareto.js';
-import type { SearchConfig } from '../../nas/search/config.js';
-import type { SearchableModel } from '../../nas/search/types.js';
+import {
+  cloneModel, fitPhase, runPhaseOnce, runSearchedOnce, runSweepDriver, searchPhase, trainingPart, type Finished, type PhaseCheckpoint, type PointCheckpoints, type RunCheckpoints, type SweepPointHooks,
+} from '../../search/sweep.js';
+import { costValues, type SearchEpochRecord, type SearchHooks } from '../../search/protocol.js';
+import { plainRegularizer } from '../../search/regularizers.js';
+import { costFronts } from '../../search/pareto.js';
+import type { FitProgress } from '../../search/train/fit.js';
+import type { SearchableModel } from '../../search/types.js';
 import { uniformPlan, type QuantPlan } from '../plan.js';
 import type { CostModel } from '../../hw/spec.js';
 import type { MpsConfig } from './config.js';
@@ -75,15 +77,12 @@ export interface MpsSweepResult {
   comparison: ChannelVsLayer[];
 }
 
-export interface MpsHooks extends SearchHooks {
+export interface MpsHooks extends SearchHooks, SweepPointHooks<MpsPoint> {
   /** Extra cost models (e.g. a hardware target's), computed for every point and usable as cfg.cost. */
   costs?: Readonly<Record<string, CostModel>>;
   onPhase?: (phase: string, label: string | null) => void;
   onFitEpoch?: (phase: string, r: EpochRecord) => void;
   onFitBatch?: FitHooks['onBatch'];
-  onPoint?: (p: MpsPoint, index: number) => void;
-  /** Called instead of onPoint for a point finished by an earlier, interrupted run (loaded, not recomputed). */
-  onPointLoaded?: (p: MpsPoint, index: number) => void;
   /** Where to save the run's state as it goes and continue an interrupted run from (src/io/mps-state.ts). */
   checkpoints?: MpsCheckpoints;
 }
@@ -95,26 +94,14 @@ export interface MpsSearched {
   searchBestEpoch: number;
 }
 
-/** The resumable state of one point (a baseline uses only `finetune`); the phases of a PIT sweep point. */
-export interface MpsPointCheckpoints {
-  search: PhaseCheckpoint<SearchProgress>;
-  saveSearched(source: Module, r: Finished<MpsSearched>): void;
-  loadSearched(): (Finished<MpsSearched> & { source: Module }) | null;
-  finetune: PhaseCheckpoint<FitProgress>;
-}
+/** The resumable state of one point (a baseline uses only `finetune`): the search layer's PointCheckpoints of a searched plan. */
+export type MpsPointCheckpoints = PointCheckpoints<MpsSearched>;
 
 /** A finished point as saved: its record, float source model and fine-tuned fake-quant weights. */
 export type SavedMpsPoint = Finished<Omit<MpsPoint, 'model' | 'source' | 'handle'>> & { source: Module; quantWeights: Map<string, Float32Array | Float64Array> };
 
-/** Where an mps run keeps its resumable state; a finished point is never recomputed once saved. */
-export interface MpsCheckpoints {
-  warmup: PhaseCheckpoint<FitProgress>;
-  saveWarm(seed: Module, r: Finished<EpochRecord[]>): void;
-  loadWarm(seed: Module): Finished<EpochRecord[]> | null;
-  point(index: number): MpsPointCheckpoints;
-  savePoint(index: number, r: Finished<MpsPoint>): void;
-  loadPoint(index: number): SavedMpsPoint | null;
-}
+/** Where an mps run keeps its resumable state (src/io/mps-state.ts); a finished point is never recomputed once saved. */
+export type MpsCheckpoints = RunCheckpoints<EpochRecord[], MpsSearched, MpsPoint, SavedMpsPoint>;
 
 /** The first samples of the training split as one calibration batch. */
 export function calibrationBatch(splits: DatasetSplits, n = 256): Tensor {
@@ -122,10 +109,6 @@ export function calibrationBatch(splits: DatasetSplits, n = 256): Tensor {
   const k = Math.min(n, tr.length);
   const per = tr.sampleShape.reduce((a, b) => a * b, 1);
   return tensor(tr.x.slice(0, k * per), [k, ...tr.sampleShape]);
-}
-
-function searchConfig(cfg: MpsConfig): SearchConfig {
-  return { ...cfg, discreteCost: cfg.discreteCost } as unknown as SearchConfig;
 }
 
 /**
@@ -139,9 +122,7 @@ export function trainPlan(float: Module, splits: DatasetSplits, cfg: MpsConfig, 
   const qmodel = quantize(cloneModel(float), plan, { inputShape: shape });
   calibrate(qmodel, [calibrationBatch(splits)], { method: 'max' });
   hooks.onPhase?.('fine-tune', label);
-  const r = fit(qmodel, splits, trainingPart(searchConfig(cfg), epochs), {
-    onBatch: hooks.onFitBatch, onEpoch: (e) => hooks.onFitEpoch?.('fine-tune', e), onEpochEnd: ckpt === undefined ? undefined : (p) => ckpt.save(qmodel, p),
-  }, ckpt?.load(qmodel));
+  const r = fitPhase(qmodel, splits, cfg, epochs, { onBatch: hooks.onFitBatch, onEpoch: (e) => hooks.onFitEpoch?.('fine-tune', e) }, ckpt);
   const va = evaluate(qmodel, splits.val, r.ctx);
   const te = evaluate(qmodel, splits.test, r.ctx);
   const c = costValues(handle);
@@ -194,9 +175,7 @@ export function searchOne(warm: Module, splits: DatasetSplits, cfg: MpsConfig, g
   const t0 = performance.now();
   const kind = kindOf(granularity);
   const label = `${kind.name} λ=${strength}`;
-  const searched = ckpt?.loadSearched() ?? null;
-  if (searched !== null) getRng().setState(searched.rng);
-  const { plan, source, searchHistory, searchBestEpoch } = searched !== null ? { ...searched.value, source: searched.source } : searchPlan(warm, splits, cfg, kind, strength, label, hooks, ckpt);
+  const { value: { plan, searchHistory, searchBestEpoch }, model: source } = runSearchedOnce<MpsSearched>(ckpt, () => searchPlan(warm, splits, cfg, kind, strength, label, hooks, ckpt));
   const ft = trainPlan(source, splits, cfg, plan, cfg.finetuneEpochs, hooks, label, ckpt?.finetune);
   return {
     kind: kind.kind, label, strength, sizeBytes: ft.packedBytes, bitops: ft.costs.bitops, costs: ft.costs, valMetric: ft.valMetric, testMetric: ft.testMetric,
@@ -205,13 +184,13 @@ export function searchOne(warm: Module, splits: DatasetSplits, cfg: MpsConfig, g
   };
 }
 
-/** The search phase of a point: the argmax plan and the float model it applies to (saved with ckpt before the fine-tune). */
-function searchPlan(warm: Module, splits: DatasetSplits, cfg: MpsConfig, kind: PrecisionSearchKind, strength: number, label: string, hooks: MpsHooks, ckpt?: MpsPointCheckpoints): MpsSearched & { source: Module } {
+/** The search phase of a point: the argmax plan and the float model it applies to. */
+function searchPlan(warm: Module, splits: DatasetSplits, cfg: MpsConfig, kind: PrecisionSearchKind, strength: number, label: string, hooks: MpsHooks, ckpt?: MpsPointCheckpoints): { value: MpsSearched; model: Module } {
   const model = cloneModel(warm);
   const target = kind.convert(model, splits, cfg, hooks);
   hooks.onPhase?.('search', label);
-  const ctx = taskContext(splits, trainingPart(searchConfig(cfg), cfg.searchEpochs));
-  const s = searchMasks(target, splits, ctx, searchConfig(cfg), plainRegularizer(cfg.cost, strength), {
+  const ctx = taskContext(splits, trainingPart(cfg, cfg.searchEpochs));
+  const s = searchPhase(target, splits, ctx, cfg, plainRegularizer(cfg.cost, strength), {
     ...hooks,
     onEpoch: (r) => {
       hooks.onEpoch?.(r);
@@ -227,12 +206,8 @@ function searchPlan(warm: Module, splits: DatasetSplits, cfg: MpsConfig, kind: P
         target.state.rng.setState(st.rng);
       },
     },
-    onSearchEpochEnd: ckpt === undefined ? hooks.onSearchEpochEnd : (p) => ckpt.search.save(target.model, p),
-  }, ckpt?.search.load(target.model));
-  const r: MpsSearched = { plan: target.plan(), searchHistory: s.history, searchBestEpoch: s.bestEpoch };
-  const source = target.exportFloat();
-  ckpt?.saveSearched(source, { value: r, rng: getRng().getState() });
-  return { ...r, source };
+  }, ckpt?.search);
+  return { value: { plan: target.plan(), searchHistory: s.history, searchBestEpoch: s.bestEpoch }, model: target.exportFloat() };
 }
 
 /** Uniform fixed-precision QAT (w<b>a<aBits>) from the warm model, as many quantised epochs as a search point gets. */
@@ -286,11 +261,10 @@ export function compareChannelToLayer(points: readonly Pick<MpsPoint, 'kind' | '
   return out;
 }
 
+/** The fronts of mps points (all kinds together): metric vs weight memory, and metric vs BitOps (costFronts). */
 export function mpsFronts(points: readonly Pick<MpsPoint, 'testMetric' | 'sizeBytes' | 'bitops'>[], metricName: 'accuracy' | 'mae'): { frontSize: number[]; frontBitops: number[] } {
-  const obj = (v: number) => -MetricAccumulator.score({ metric: v, metricName });
-  const idx = points.map((_, i) => i);
-  const by = (key: 'sizeBytes' | 'bitops') => paretoFront(idx.map((i) => ({ item: i, objectives: [obj(points[i].testMetric), points[i][key]] })));
-  return { frontSize: by('sizeBytes'), frontBitops: by('bitops') };
+  const f = costFronts(points, metricName, ['sizeBytes', 'bitops']);
+  return { frontSize: f.sizeBytes, frontBitops: f.bitops };
 }
 
 /**
@@ -300,47 +274,34 @@ export function mpsFronts(points: readonly Pick<MpsPoint, 'testMetric' | 'sizeBy
 export function runMps(seed: Module, splits: DatasetSplits, cfg: MpsConfig, granularities: readonly (Granularity | PrecisionSearchKind)[], strengths: readonly number[], hooks: MpsHooks = {}): MpsSweepResult {
   const t0 = performance.now();
   const store = hooks.checkpoints;
-  let warmupHistory: EpochRecord[] = [];
-  const warmed = cfg.warmupEpochs > 0 ? store?.loadWarm(seed) ?? null : null;
-  if (warmed !== null) {
-    getRng().setState(warmed.rng);
-    warmupHistory = warmed.value;
-  } else if (cfg.warmupEpochs > 0) {
-    hooks.onPhase?.('warm-up', null);
-    warmupHistory = fit(seed, splits, trainingPart(searchConfig(cfg), cfg.warmupEpochs), {
-      onBatch: hooks.onFitBatch, onEpoch: (e) => hooks.onFitEpoch?.('warm-up', e), onEpochEnd: store === undefined ? undefined : (p) => store.warmup.save(seed, p),
-    }, store?.warmup.load(seed)).history;
-    store?.saveWarm(seed, { value: warmupHistory, rng: getRng().getState() });
-  }
-  const ctx = taskContext(splits, trainingPart(searchConfig(cfg), 1));
-  // Searches and baselines start from the BN-folded float model (see fold.ts for why).
-  const warm = cloneModel(seed);
-  const foldedLayers = foldBatchNorms(warm, splits.info.sampleShape);
-  const float = {
-    valMetric: evaluate(seed, splits.val, ctx).metric, testMetric: evaluate(seed, splits.test, ctx).metric, foldedTestMetric: evaluate(warm, splits.test, ctx).metric,
-    foldedLayers, seconds: (performance.now() - t0) / 1000, warmupHistory,
-  };
-  const points: MpsPoint[] = [];
-  // With checkpoints, a point an earlier run finished is loaded instead of recomputed (and its files are left alone).
-  const push = (make: (ckpt?: MpsPointCheckpoints) => MpsPoint) => {
-    const i = points.length;
-    const saved = store?.loadPoint(i) ?? null;
-    if (saved !== null) {
-      getRng().setState(saved.rng);
-      points.push(loadedPoint(saved, splits, hooks));
-      hooks.onPointLoaded?.(points[i], i);
-      return;
-    }
-    const p = make(store?.point(i));
-    points.push(p);
-    hooks.onPoint?.(p, i);
-    store?.savePoint(i, { value: p, rng: getRng().getState() });
-  };
-  if (cfg.runBaselines) for (const b of cfg.baselines) push((ck) => uniformBaseline(warm, splits, cfg, b, hooks, ck));
-  // A kind that keeps BatchNorm during its search (the joint search's masks) starts from the unfolded warm model.
-  for (const g of granularities) for (const s of strengths) push((ck) => searchOne(kindOf(g).keepsBatchNorm === true ? seed : warm, splits, cfg, g, s, hooks, ck));
+  const r = runSweepDriver({
+    warmUp: () => {
+      const warmupHistory = cfg.warmupEpochs > 0 ? runPhaseOnce(store === undefined ? undefined : () => store.loadWarm(seed), () => {
+        hooks.onPhase?.('warm-up', null);
+        return fitPhase(seed, splits, cfg, cfg.warmupEpochs, { onBatch: hooks.onFitBatch, onEpoch: (e) => hooks.onFitEpoch?.('warm-up', e) }, store?.warmup).history;
+      }, store === undefined ? undefined : (w) => store.saveWarm(seed, w)) : [];
+      const ctx = taskContext(splits, trainingPart(cfg, 1));
+      // Searches and baselines start from the BN-folded float model (see fold.ts for why).
+      const warm = cloneModel(seed);
+      const foldedLayers = foldBatchNorms(warm, splits.info.sampleShape);
+      const float = {
+        valMetric: evaluate(seed, splits.val, ctx).metric, testMetric: evaluate(seed, splits.test, ctx).metric, foldedTestMetric: evaluate(warm, splits.test, ctx).metric,
+        foldedLayers, seconds: (performance.now() - t0) / 1000, warmupHistory,
+      };
+      return { warm, float };
+    },
+    // Uniform baselines first, then the searches; with checkpoints, a point an earlier run finished is loaded instead of recomputed (and its files are left alone).
+    points: ({ warm }) => [
+      ...(cfg.runBaselines ? cfg.baselines.map((b) => (ck?: MpsPointCheckpoints) => uniformBaseline(warm, splits, cfg, b, hooks, ck)) : []),
+      // A kind that keeps BatchNorm during its search (the joint search's masks) starts from the unfolded warm model.
+      ...granularities.flatMap((g) => strengths.map((s) => (ck?: MpsPointCheckpoints) => searchOne(kindOf(g).keepsBatchNorm === true ? seed : warm, splits, cfg, g, s, hooks, ck))),
+    ],
+    store,
+    loaded: (saved: SavedMpsPoint) => loadedPoint(saved, splits, hooks),
+    hooks,
+  });
   const metric = splits.info.metric;
-  return { float, points, ...mpsFronts(points, metric), comparison: compareChannelToLayer(points, metric) };
+  return { float: r.warm.float, points: r.points, ...mpsFronts(r.points, metric), comparison: compareChannelToLayer(r.points, metric) };
 }
 
 /** A saved point with its models rebuilt: the plan quantised onto the saved float model, the fine-tuned weights copied in. */

@@ -5,7 +5,7 @@
  */
 
 import type { LayerRow } from '../../nn/summary.js';
-import type { LayerState } from '../../nas/search/types.js';
+import type { LayerState } from '../../search/types.js';
 import { esc } from '../svg/markup.js';
 import { categorical } from '../svg/palette.js';
 import type { PointData, PrecisionLayer, RunData } from '../load.js';

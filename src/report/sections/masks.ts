@@ -7,7 +7,7 @@
  */
 
 import { heatMap } from '../svg/heatmap.js';
-import type { LayerState } from '../../nas/search/types.js';
+import type { LayerState } from '../../search/types.js';
 import type { PointData, RunData } from '../load.js';
 import { pointName } from '../labels.js';
 

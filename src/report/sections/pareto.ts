@@ -4,7 +4,7 @@
  * faded, the seed a diamond; then a table of all points.
  */
 
-import { paretoFront } from '../../nas/search/pareto.js';
+import { paretoFront } from '../../search/pareto.js';
 import { scatterChart, type ScatterPoint } from '../svg/scatter.js';
 import { categorical } from '../svg/palette.js';
 import type { LegendItem } from '../svg/chart.js';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as T from '../../../src/index.js';
-import { budgetRegularizer, parseBudgets, resolveBudgets } from '../../../src/nas/search/budget.js';
-import { fitToBudget, maskSchedule, searchMasks } from '../../../src/nas/search/protocol.js';
-import { runSweep, seedCostOf, sweepPlan } from '../../../src/nas/search/run.js';
-import { defaultMaskLr, epochsToThreshold } from '../../../src/nas/search/regularizers.js';
+import { budgetRegularizer, parseBudgets, resolveBudgets } from '../../../src/search/budget.js';
+import { fitToBudget, maskSchedule, searchMasks } from '../../../src/search/protocol.js';
+import { runSweep, seedCostOf, sweepPlan } from '../../../src/search/run.js';
+import { defaultMaskLr, epochsToThreshold } from '../../../src/search/regularizers.js';
 import { pitConverter } from '../../../src/nas/pit/convert.js';
-import { taskContext } from '../../../src/nn/train/fit.js';
+import { taskContext } from '../../../src/search/train/fit.js';
 import { config } from './toyTask.js';
 import { seedNet, toySplits } from './toyTask.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as T from '../../../src/index.js';
-import { searchMasks } from '../../../src/nas/search/protocol.js';
-import { plainRegularizer } from '../../../src/nas/search/regularizers.js';
+import { searchMasks } from '../../../src/search/protocol.js';
+import { plainRegularizer } from '../../../src/search/regularizers.js';
 import { pitConverter } from '../../../src/nas/pit/convert.js';
-import { taskContext } from '../../../src/nn/train/fit.js';
+import { taskContext } from '../../../src/search/train/fit.js';
 import { config, seedNet, toySplits } from './toyTask.js';
 
 const convert = pitConverter({ inputShape: [2, 16] });

@@ -6,12 +6,12 @@ import * as T from '../../../src/index.js';
 import { loadDataset } from '../../../src/data/index.js';
 import { buildSeed } from '../../../src/models/seeds.js';
 import { pitConverter } from '../../../src/nas/pit/convert.js';
-import { SEARCH_SCHEMA } from '../../../src/nas/search/config.js';
-import { runSweep } from '../../../src/nas/search/run.js';
+import { SEARCH_SCHEMA } from '../../../src/search/config.js';
+import { runSweep } from '../../../src/search/run.js';
 import { resolveConfig } from '../../../src/util/schema.js';
 import { loadModelCheckpoint } from '../../../src/io/checkpoint.js';
-import { evaluate } from '../../../src/nn/train/epoch.js';
-import { taskContext } from '../../../src/nn/train/fit.js';
+import { evaluate } from '../../../src/search/train/epoch.js';
+import { taskContext } from '../../../src/search/train/fit.js';
 import { runSearchCommand } from '../../../src/cli/commands/search.js';
 
 const haveData = existsSync(join(process.cwd(), '..', 'shared', 'data', 'ucr', 'ECG200'));

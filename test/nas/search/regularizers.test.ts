@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as T from '../../../src/index.js';
-import { defaultMaskLr, hingeRegularizer, multiComplexityRegularizer, plainRegularizer } from '../../../src/nas/search/regularizers.js';
-import { dominates, paretoFront, toCsv } from '../../../src/nas/search/pareto.js';
+import { defaultMaskLr, hingeRegularizer, multiComplexityRegularizer, plainRegularizer } from '../../../src/search/regularizers.js';
+import { dominates, paretoFront, toCsv } from '../../../src/search/pareto.js';
 
 const scalar = (v: number) => T.tensor([v], { dtype: 'float64', requiresGrad: true });
 const ctx = { epoch: 1, epochs: 10, taskLoss: 0.5 };

@@ -1,7 +1,7 @@
 /** A small two-class sequence task and a Conv → BN → ReLU seed for search tests that need no benchmark data. */
 
 import * as T from '../../../src/index.js';
-import { SEARCH_SCHEMA, type SearchConfig } from '../../../src/nas/search/config.js';
+import { SEARCH_SCHEMA, type SearchConfig } from '../../../src/search/config.js';
 import { resolveConfig } from '../../../src/util/schema.js';
 import type { DatasetSplits } from '../../../src/data/types.js';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as T from '../../../src/index.js';
-import { fit, type EpochRecord, type FitProgress } from '../../../src/nn/train/fit.js';
+import { fit, type EpochRecord, type FitProgress } from '../../../src/search/train/fit.js';
 import { TRAIN_SCHEMA, type TrainConfig } from '../../../src/nn/train/config.js';
 import { resolveConfig } from '../../../src/util/schema.js';
 import { loadTrainState, saveTrainState } from '../../../src/io/train-state.js';

@@ -1,14 +1,19 @@
-/** The search configuration: training options for warm-up and fine-tune plus the search's own. */
+/** The search configurations: training options for warm-up and fine-tune, the search loop's options (every method), PIT's own. */
 
-import type { ConfigOf, Schema } from '../../util/schema.js';
-import { TRAIN_SCHEMA } from '../../nn/train/config.js';
+import type { ConfigOf, Schema } from '../util/schema.js';
+import { TRAIN_SCHEMA } from '../nn/train/config.js';
 
 /** Costs a search can regularise: model size and operations, and with a hardware target its cycles, latency (ms), energy (mJ), flash and peak RAM (bytes). */
 export const COST_CHOICES = ['params', 'macs', 'cycles', 'latency', 'energy', 'flash', 'ram'] as const;
 
 const { epochs: _epochs, patience: _patience, ...TRAINING } = TRAIN_SCHEMA;
 
-export const SEARCH_SCHEMA = {
+/**
+ * The options of the search layer's phases, shared by every method's search (PIT's here, mixed
+ * precision's MPS_SCHEMA derives from it): training options for warm-up and fine-tune, the
+ * phases' epochs, and the mask / logit loop's own.
+ */
+export const SEARCH_LOOP_SCHEMA = {
   ...TRAINING,
   warmupEpochs: { type: 'number', default: 10, min: 0, integer: true, help: 'epochs training the seed before the search (masks frozen)' },
   searchEpochs: { type: 'number', default: 20, min: 1, integer: true, help: 'search epochs (weights on train, masks on validation)' },
@@ -19,6 +24,17 @@ export const SEARCH_SCHEMA = {
   valOrder: { type: 'string', default: 'fixed', choices: ['fixed', 'shuffled'], help: "order of the validation samples in the mask pass: 'fixed' (the split's order, so every epoch's objective sees the same batches) or 'shuffled' each epoch" },
   minMaskSteps: { type: 'number', default: 8, min: 1, integer: true, help: 'mask updates per search epoch at least: a small validation split is passed over several times per epoch' },
   maskLr: { type: 'number', default: 0, min: 0, help: 'mask learning rate (0 = derived: a mask can cross the 0.5 threshold within a quarter of the search)' },
+} as const satisfies Schema;
+
+/** The training options of a search (everything of TRAIN_SCHEMA but epochs and patience, which each phase sets). */
+export type SearchTrainingConfig = ConfigOf<typeof TRAINING>;
+
+/** What the search loop (searchMasks) reads: the loop's options and the cost mode (budgetFill: a budget search only). */
+export type MaskSearchConfig = ConfigOf<typeof SEARCH_LOOP_SCHEMA> & { discreteCost: boolean; budgetFill?: boolean };
+
+/** PIT's search configuration: the loop's options, then the regulariser, costs and what to search. */
+export const SEARCH_SCHEMA = {
+  ...SEARCH_LOOP_SCHEMA,
   regularizer: { type: 'string', default: 'plain', choices: ['plain', 'multi-complexity', 'hinge', 'budget'], help: "cost regulariser; 'budget' (what --budgets uses) keeps the cost at or under a target with a self-tuning strength" },
   budgetFill: { type: 'boolean', default: true, help: 'a budget search whose kept masks are well under the budget grows them back towards it (the most important pruned ones first) before export' },
   budgets: { type: 'optional-string', help: "sweep: one model at or under each budget of --cost, comma-separated: a share of the seed's cost (50%,20%,5%,1% — the default when no --lambdas is given) or absolute values in the cost's units (e.g. 20000 params, 64KB flash); search: one budget" },

@@ -20,8 +20,8 @@
  * the task loss alone acts there: the cost settles at or just under T.
  */
 
-import type { Tensor } from '../../tensor/tensor.js';
-import { div, mul, relu, sub } from '../../autograd/ops/elementwise.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { div, mul, relu, sub } from '../autograd/ops/elementwise.js';
 import type { CostValues, Regularizer, TermContext } from './regularizers.js';
 import { parseBytes } from './constraints.js';
 

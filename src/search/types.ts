@@ -4,8 +4,8 @@
  * (nas/pit) provides it; other mask-based methods can too.
  */
 
-import type { Tensor } from '../../tensor/tensor.js';
-import type { Module } from '../../nn/module.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Module } from '../nn/module.js';
 
 /** One searchable layer's state at the current masks (what reports chart per search epoch). */
 export interface LayerState {

@@ -1,7 +1,7 @@
 /**
  * One pass over a dataset: `trainEpoch` updates the given parameters through an optimiser,
- * `evaluate` runs the model in eval mode without recording a graph. The search loops of nas/
- * reuse both, with their own optimisers and extra loss terms.
+ * `evaluate` runs the model in eval mode without recording a graph. fit() and the searches
+ * (searchMasks) run both in their epoch bodies, with their own optimisers and extra loss terms.
  */
 
 import type { Tensor } from '../../tensor/tensor.js';
@@ -13,10 +13,10 @@ import { add } from '../../autograd/ops/elementwise.js';
 import { batches, batchCount } from '../../data/batches.js';
 import type { ArrayDataset } from '../../data/types.js';
 import { augmentBatch, augmentEnabled, type AugmentOptions } from '../../data/augment.js';
-import type { Module } from '../module.js';
-import { checkGradients, checkLoss, LAMBDA_ADVICE, TrainingDivergedError } from './divergence.js';
-import { interruptRequested, TrainingInterruptedError, type PartialEpoch } from './interrupt.js';
-import { MetricAccumulator, taskLoss, type LossSettings, type MetricSummary, type TargetScaler, type TaskKind } from './task.js';
+import type { Module } from '../../nn/module.js';
+import { checkGradients, checkLoss, LAMBDA_ADVICE, TrainingDivergedError } from '../../nn/train/divergence.js';
+import { interruptRequested, TrainingInterruptedError, type PartialEpoch } from '../../nn/train/interrupt.js';
+import { MetricAccumulator, taskLoss, type LossSettings, type MetricSummary, type TargetScaler, type TaskKind } from '../../nn/train/task.js';
 
 export interface StepOptimizer {
   step(): void;

@@ -14,10 +14,10 @@ import { basename, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Module } from '../nn/module.js';
 import { describeArchitecture } from '../nn/serialize.js';
-import { SEED_MODELS } from './seeds.js';
-import { checkModelFits } from './architectureFit.js';
-import { validateArchitecture } from './validateArchitecture.js';
-import { isSeedName, modelFromSpec, resolveSeed, type CheckOptions, type ResolvedModel } from './userModel.js';
+import { SEED_MODELS } from '../models/seeds.js';
+import { checkModelFits } from '../models/architectureFit.js';
+import { validateArchitecture } from '../models/validateArchitecture.js';
+import { isSeedName, modelFromSpec, resolveSeed, type CheckOptions, type ResolvedModel } from '../models/userModel.js';
 import { nearest } from '../util/schema.js';
 
 /** Largest architecture file read (a description is a few kB; anything this big is the wrong file). */
@@ -94,8 +94,8 @@ export async function resolveModelAsync(spec: string, o: CheckOptions): Promise<
   }
   const build = typeof mod.build === 'function' ? mod.build : typeof mod.default === 'function' ? mod.default : null;
   if (build === null) throw new Error(`${spec}: exports neither a 'build' function nor a default function; export function build({ inputShape, outputs, rng, lib }) returning a model made of lib's layers`);
-  // Imported lazily: the library's entry point re-exports the models, so a static import would be a cycle.
-  const lib = await import('../index.js');
+  // Imported lazily: the library re-exports this module, so a static import would be a cycle.
+  const lib = await import('./library.js');
   let model: unknown;
   try {
     model = await (build as (a: unknown) => unknown)({ inputShape: [...o.inputShape], outputs: o.outputs, rng: o.rng, lib });

@@ -2,18 +2,18 @@
  * Quantised checkpoints as bytes (no file access; usable in a browser): the fake-quant model's
  * tensors in safetensors, with the float architecture and the quantisation plan in the `tsdnas`
  * metadata so that decoding rebuilds the float model, re-runs `quantize` with the same plan and
- * copies the values in. Files: checkpoint.ts.
+ * copies the values in. Files: quant-checkpoint.ts.
  */
 
 import type { Module } from '../nn/module.js';
 import { describeArchitecture, buildFromArchitecture } from '../nn/serialize.js';
-import { CHECKPOINT_FORMAT, encodeModelCheckpoint, readModelMeta, type ModelMeta } from '../io/checkpoint-codec.js';
-import { buildAndLoad } from '../io/build-and-load.js';
-import { decodeSafetensors, type NamedArray } from '../io/safetensors-codec.js';
-import { checkFiniteForLoad, checkStoredArchitecture } from '../io/checkpoint-guard.js';
-import { quantize } from './convert.js';
-import type { QuantModel } from './qmodel.js';
-import type { QuantPlan } from './plan.js';
+import { CHECKPOINT_FORMAT, encodeModelCheckpoint, readModelMeta, type ModelMeta } from './checkpoint-codec.js';
+import { buildAndLoad } from './build-and-load.js';
+import { decodeSafetensors, type NamedArray } from './safetensors-codec.js';
+import { checkFiniteForLoad, checkStoredArchitecture } from './checkpoint-guard.js';
+import { quantize } from '../quant/convert.js';
+import type { QuantModel } from '../quant/qmodel.js';
+import type { QuantPlan } from '../quant/plan.js';
 
 export interface QuantMeta extends ModelMeta {
   quantPlan: QuantPlan;

@@ -1,25 +1,27 @@
 /**
  * The whole search protocol as library calls: warm-up of the seed, then for each regulariser
  * strength a mask search from the warm weights, export to a dense model, fine-tune, and test.
- * `runSweep` shares one warm-up across all points and returns the Pareto front.
+ * `runSweep` shares one warm-up across all points (the search layer's sweep driver, sweep.ts)
+ * and returns the Pareto front.
  */
 
-import type { DatasetSplits } from '../../data/types.js';
-import { getRng, type RngState } from '../../tensor/rng.js';
-import type { Module } from '../../nn/module.js';
-import { buildFromArchitecture, describeArchitecture } from '../../nn/serialize.js';
-import { fit, taskContext } from '../../nn/train/fit.js';
-import { evaluate } from '../../nn/train/epoch.js';
-import { MetricAccumulator } from '../../nn/train/task.js';
-import type { TrainConfig } from '../../nn/train/config.js';
+import type { DatasetSplits } from '../data/types.js';
+import type { Module } from '../nn/module.js';
+import { taskContext } from './train/fit.js';
+import { evaluate } from './train/epoch.js';
 import type { SearchConfig } from './config.js';
-import { searchMasks, costValues, type SearchHooks, type SearchEpochRecord, type SearchPhaseResult, type SearchProgress } from './protocol.js';
+import { costValues, type SearchHooks, type SearchEpochRecord, type SearchPhaseResult } from './protocol.js';
 import { hingeRegularizer, multiComplexityRegularizer, plainRegularizer, withHingeConstraints, type Regularizer } from './regularizers.js';
 import { memoryBudgets } from './constraints.js';
-import { paretoFront } from './pareto.js';
+import { costFronts } from './pareto.js';
 import { budgetRegularizer, DEFAULT_BUDGETS, parseBudgets, resolveBudgets, type BudgetOutcome, type BudgetSpec } from './budget.js';
 import type { LayerState, SearchableModel } from './types.js';
-import type { EpochRecord, FitHooks, FitProgress } from '../../nn/train/fit.js';
+import type { EpochRecord, FitHooks } from './train/fit.js';
+import {
+  cloneModel, fitPhase, runPhaseOnce, runSearchedOnce, runSweepDriver, searchPhase, trainingPart, type Finished, type PointCheckpoints, type RunCheckpoints, type SweepPointHooks,
+} from './sweep.js';
+
+export { cloneModel, trainingPart, type Finished, type PhaseCheckpoint } from './sweep.js';
 
 /** Turns a plain model into a searchable one (e.g. PIT's conversion). */
 export type Converter = (model: Module) => SearchableModel;
@@ -63,53 +65,17 @@ export interface SeedResult {
   seconds: number;
 }
 
-export interface SweepHooks extends SearchHooks {
+export interface SweepHooks extends SearchHooks, SweepPointHooks<PointResult> {
   onPhase?: (phase: string, point: number | null) => void;
   onFitEpoch?: (phase: 'warm-up' | 'fine-tune', r: EpochRecord, point: number | null) => void;
   onFitBatch?: FitHooks['onBatch'];
-  /** Called when a point is finished (e.g. to write its files at once). */
-  onPoint?: (p: PointResult, index: number) => void;
-  /** Called instead of onPoint for a point finished by an earlier, interrupted run (loaded, not recomputed). */
-  onPointLoaded?: (p: PointResult, index: number) => void;
 }
 
-/** The saved state of one loop phase: loaded into `model` (undefined when none), saved after every epoch. */
-export interface PhaseCheckpoint<P> {
-  load(model: Module): P | undefined;
-  save(model: Module, p: P): void;
-}
+/** A searched point as saved before its fine-tune: the search's result and the regulariser it ran with. */
+export type Searched = SearchPhaseResult & { regularizer: Record<string, unknown> };
 
-/** A finished phase's output and the global random generator's state right after it (what the next phase starts from). */
-export interface Finished<T> {
-  value: T;
-  rng: RngState;
-}
-
-/**
- * Where a sweep keeps its resumable state (src/io/search-state.ts: files in the run directory).
- * Each phase's state is written after every epoch; a phase's end is saved before the state of
- * the phase is dropped, so a kill at any moment leaves one consistent place to continue from.
- */
-export interface SweepCheckpoints {
-  warmup: PhaseCheckpoint<FitProgress>;
-  /** The warmed seed's weights and its result. */
-  saveWarm(seed: Module, r: Finished<SeedResult>): void;
-  loadWarm(seed: Module): Finished<SeedResult> | null;
-  search(point: number): PhaseCheckpoint<SearchProgress>;
-  /** The searched point exported to a dense model, before fine-tuning. */
-  saveSearched(point: number, dense: Module, r: Finished<SearchPhaseResult & { regularizer: Record<string, unknown> }>): void;
-  loadSearched(point: number): (Finished<SearchPhaseResult & { regularizer: Record<string, unknown> }> & { dense: Module }) | null;
-  finetune(point: number): PhaseCheckpoint<FitProgress>;
-  /** A finished point (its model inside): never recomputed once saved. */
-  savePoint(point: number, r: Finished<PointResult>): void;
-  loadPoint(point: number): Finished<PointResult> | null;
-}
-
-const rngNow = (): RngState => getRng().getState();
-
-export function trainingPart(cfg: SearchConfig, epochs: number): TrainConfig {
-  return { ...cfg, epochs, patience: 0 } as TrainConfig;
-}
+/** Where a PIT sweep keeps its resumable state (src/io/search-state.ts): the search layer's RunCheckpoints for its results. */
+export type SweepCheckpoints = RunCheckpoints<SeedResult, Searched, PointResult>;
 
 /** The configured regulariser at a strength, plus hinge penalties for the memory budgets (--max-flash, --max-ram). */
 export function makeRegularizer(cfg: SearchConfig, strength: number): Regularizer {
@@ -166,75 +132,46 @@ export function seedCostOf(seed: Module, convert: Converter, cost: string): numb
   return c[cost];
 }
 
-/** A structural copy of a model with the same weights (each sweep point starts from the warm seed). */
-export function cloneModel(m: Module): Module {
-  const copy = buildFromArchitecture(describeArchitecture(m));
-  copy.loadStateDict(m.stateDict());
-  return copy;
-}
-
 export function warmUp(seed: Module, splits: DatasetSplits, cfg: SearchConfig, convert: Converter, hooks: SweepHooks = {}, store?: SweepCheckpoints): SeedResult {
-  const done = store?.loadWarm(seed) ?? null;
-  if (done !== null) {
-    getRng().setState(done.rng);
-    return done.value;
-  }
-  const t0 = performance.now();
-  hooks.onPhase?.('warm-up', null);
-  const r = fit(seed, splits, trainingPart(cfg, cfg.warmupEpochs), {
-    onBatch: hooks.onFitBatch,
-    onEpoch: (e) => hooks.onFitEpoch?.('warm-up', e, null),
-    onEpochEnd: store === undefined ? undefined : (p) => store.warmup.save(seed, p),
-  }, store?.warmup.load(seed));
-  const va = evaluate(seed, splits.val, r.ctx);
-  const te = evaluate(seed, splits.test, r.ctx);
-  const searchable = convert(cloneModel(seed));
-  const c = costValues(searchable);
-  const result: SeedResult = {
-    params: c.params, macs: c.macs, valMetric: va.metric, testMetric: te.metric, testMacroF1: te.macroF1,
-    warmupHistory: r.history, costs: c, layerCosts: searchable.summary?.(), seconds: (performance.now() - t0) / 1000,
-  };
-  store?.saveWarm(seed, { value: result, rng: rngNow() });
-  return result;
+  return runPhaseOnce(store === undefined ? undefined : () => store.loadWarm(seed), () => {
+    const t0 = performance.now();
+    hooks.onPhase?.('warm-up', null);
+    const r = fitPhase(seed, splits, cfg, cfg.warmupEpochs, { onBatch: hooks.onFitBatch, onEpoch: (e) => hooks.onFitEpoch?.('warm-up', e, null) }, store?.warmup);
+    const va = evaluate(seed, splits.val, r.ctx);
+    const te = evaluate(seed, splits.test, r.ctx);
+    const searchable = convert(cloneModel(seed));
+    const c = costValues(searchable);
+    return {
+      params: c.params, macs: c.macs, valMetric: va.metric, testMetric: te.metric, testMacroF1: te.macroF1,
+      warmupHistory: r.history, costs: c, layerCosts: searchable.summary?.(), seconds: (performance.now() - t0) / 1000,
+    };
+  }, store === undefined ? undefined : (r) => store.saveWarm(seed, r));
 }
 
 /** The search phase of a point and its export to a dense model (or both loaded when an earlier run finished them). */
-function searchAndExport(warm: Module, splits: DatasetSplits, cfg: SearchConfig, strength: number, index: number, convert: Converter, hooks: SweepHooks, store?: SweepCheckpoints): { dense: Module; s: SearchPhaseResult; regularizer: Record<string, unknown> } {
-  const done = store?.loadSearched(index) ?? null;
-  if (done !== null) {
-    getRng().setState(done.rng);
-    const { regularizer, ...s } = done.value;
-    return { dense: done.dense, s, regularizer };
-  }
-  const ctx = taskContext(splits, trainingPart(cfg, cfg.searchEpochs));
-  const target = convert(cloneModel(warm));
-  const reg = makeRegularizer(cfg, strength);
-  hooks.onPhase?.('search', index);
-  const ckpt = store?.search(index);
-  const s = searchMasks(target, splits, ctx, cfg, reg, {
-    ...hooks,
-    onSearchEpochEnd: ckpt === undefined ? hooks.onSearchEpochEnd : (p) => ckpt.save(target.model, p),
-  }, ckpt?.load(target.model));
-  const dense = target.exportDense();
-  const regularizer = reg.describe();
-  store?.saveSearched(index, dense, { value: { ...s, regularizer }, rng: rngNow() });
+function searchAndExport(warm: Module, splits: DatasetSplits, cfg: SearchConfig, strength: number, index: number, convert: Converter, hooks: SweepHooks, ckpt?: PointCheckpoints<Searched>): { dense: Module; s: SearchPhaseResult; regularizer: Record<string, unknown> } {
+  const { value: { regularizer, ...s }, model: dense } = runSearchedOnce<Searched>(ckpt, () => {
+    const ctx = taskContext(splits, trainingPart(cfg, cfg.searchEpochs));
+    const target = convert(cloneModel(warm));
+    const reg = makeRegularizer(cfg, strength);
+    hooks.onPhase?.('search', index);
+    const r = searchPhase(target, splits, ctx, cfg, reg, hooks, ckpt?.search);
+    const model = target.exportDense();
+    return { value: { ...r, regularizer: reg.describe() }, model };
+  });
   return { dense, s, regularizer };
 }
 
-export function searchPoint(warm: Module, splits: DatasetSplits, cfg: SearchConfig, strength: number, index: number, convert: Converter, hooks: SweepHooks = {}, store?: SweepCheckpoints): PointResult {
+/** One point of a sweep from the warm seed: search, export, fine-tune, test; `ckpt` saves and resumes its phases. */
+export function searchPoint(warm: Module, splits: DatasetSplits, cfg: SearchConfig, strength: number, index: number, convert: Converter, hooks: SweepHooks = {}, ckpt?: PointCheckpoints<Searched>): PointResult {
   const t0 = performance.now();
   const ctx = taskContext(splits, trainingPart(cfg, cfg.searchEpochs));
-  const { dense, s, regularizer } = searchAndExport(warm, splits, cfg, strength, index, convert, hooks, store);
+  const { dense, s, regularizer } = searchAndExport(warm, splits, cfg, strength, index, convert, hooks, ckpt);
   // Before fine-tuning: what the search and the export alone give (PLiNIO's export loses BatchNorm here; ours is exact).
   const exportVal = evaluate(dense, splits.val, ctx);
   const exportTest = evaluate(dense, splits.test, ctx);
   hooks.onPhase?.('fine-tune', index);
-  const ckpt = store?.finetune(index);
-  const ft = fit(dense, splits, trainingPart(cfg, cfg.finetuneEpochs), {
-    onBatch: hooks.onFitBatch,
-    onEpoch: (e) => hooks.onFitEpoch?.('fine-tune', e, index),
-    onEpochEnd: ckpt === undefined ? undefined : (p) => ckpt.save(dense, p),
-  }, ckpt?.load(dense));
+  const ft = fitPhase(dense, splits, cfg, cfg.finetuneEpochs, { onBatch: hooks.onFitBatch, onEpoch: (e) => hooks.onFitEpoch?.('fine-tune', e, index) }, ckpt?.finetune);
   const va = evaluate(dense, splits.val, ctx);
   const te = evaluate(dense, splits.test, ctx);
   const searchable = convert(cloneModel(dense));
@@ -262,15 +199,10 @@ export interface SweepResult {
   frontMacs: number[];
 }
 
-/** Higher-is-better metric to lower-is-better objective. */
-function metricObjective(metricName: 'accuracy' | 'mae', v: number): number {
-  return -MetricAccumulator.score({ metric: v, metricName });
-}
-
+/** The fronts of PIT points: metric vs params, and metric vs MACs (costFronts). */
 export function fronts(points: readonly { params: number; macs: number; testMetric: number }[], metricName: 'accuracy' | 'mae'): { frontParams: number[]; frontMacs: number[] } {
-  const idx = points.map((_, i) => i);
-  const by = (key: 'params' | 'macs') => paretoFront(idx.map((i) => ({ item: i, objectives: [metricObjective(metricName, points[i].testMetric), points[i][key]] })));
-  return { frontParams: by('params'), frontMacs: by('macs') };
+  const f = costFronts(points, metricName, ['params', 'macs']);
+  return { frontParams: f.params, frontMacs: f.macs };
 }
 
 /**
@@ -279,21 +211,13 @@ export function fronts(points: readonly { params: number; macs: number; testMetr
  * recomputed, and the results equal an uninterrupted run's.
  */
 export function runSweep(seed: Module, splits: DatasetSplits, cfg: SearchConfig, strengths: readonly number[], convert: Converter, hooks: SweepHooks = {}, store?: SweepCheckpoints): SweepResult {
-  const seedResult = warmUp(seed, splits, cfg, convert, hooks, store);
-  const points: PointResult[] = [];
   // Each point searches a clone, so the warm seed stays as it is for the next one.
-  strengths.forEach((s, i) => {
-    const done = store?.loadPoint(i) ?? null;
-    if (done !== null) {
-      getRng().setState(done.rng);
-      points.push(done.value);
-      hooks.onPointLoaded?.(done.value, i);
-      return;
-    }
-    const p = searchPoint(seed, splits, cfg, s, i, convert, hooks, store);
-    points.push(p);
-    hooks.onPoint?.(p, i);
-    store?.savePoint(i, { value: p, rng: rngNow() });
+  const r = runSweepDriver({
+    warmUp: () => warmUp(seed, splits, cfg, convert, hooks, store),
+    points: () => strengths.map((s, i) => (ckpt: PointCheckpoints<Searched> | undefined) => searchPoint(seed, splits, cfg, s, i, convert, hooks, ckpt)),
+    store,
+    loaded: (saved: Finished<PointResult>) => saved.value,
+    hooks,
   });
-  return { seed: seedResult, points, ...fronts(points, splits.info.metric) };
+  return { seed: r.warm, points: r.points, ...fronts(r.points, splits.info.metric) };
 }

@@ -10,9 +10,9 @@
  * Each returns the regulariser term only; the caller adds the task loss.
  */
 
-import type { Tensor } from '../../tensor/tensor.js';
-import { abs, add, mul, relu, sub } from '../../autograd/ops/elementwise.js';
-import { MASK_THRESHOLD } from '../../graph/threshold.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { abs, add, mul, relu, sub } from '../autograd/ops/elementwise.js';
+import { MASK_THRESHOLD } from '../graph/threshold.js';
 
 /** Named cost scalars of the current masked model (e.g. { params, macs }). */
 export type CostValues = Readonly<Record<string, Tensor>>;

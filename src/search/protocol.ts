@@ -6,25 +6,24 @@
  * default that mask pass's mean, the quantity the masks minimise) picks the kept epoch and drives
  * early stopping; patience only counts once a mask can have crossed the threshold (and, for a
  * budget, once the budget was met). A budget search keeps its best epoch at or under the budget
- * and fits the masks to it (fitToBudget).
+ * and fits the masks to it (fitToBudget). The epochs run in the one resumable loop (loop.ts).
  */
 
-import { getRng, Rng, type RngState } from '../../tensor/rng.js';
-import type { Tensor } from '../../tensor/tensor.js';
-import type { DatasetSplits } from '../../data/types.js';
-import { noGrad } from '../../autograd/graph.js';
-import { Adam } from '../../nn/optim/adam.js';
-import { batchCount } from '../../data/batches.js';
-import { evaluate, trainEpoch, type EpochContext, type EpochResult } from '../../nn/train/epoch.js';
-import { TrainingInterruptedError, type PartialEpoch } from '../../nn/train/interrupt.js';
-import { restore, snapshot } from '../../nn/train/fit.js';
-import { checkFiniteOptimizer, checkFiniteState, TrainingDivergedError } from '../../nn/train/divergence.js';
-import { checkBatchBudget } from '../../nn/train/batchBudget.js';
-import type { OptimizerStateDict } from '../../nn/optim/stateDict.js';
+import { Rng, type RngState } from '../tensor/rng.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { DatasetSplits } from '../data/types.js';
+import { noGrad } from '../autograd/graph.js';
+import { Adam } from '../nn/optim/adam.js';
+import { batchCount } from '../data/batches.js';
+import { evaluate, trainEpoch, type EpochContext, type EpochResult } from './train/epoch.js';
+import type { PartialEpoch } from '../nn/train/interrupt.js';
+import { checkEpochFinite, runEpochs } from './loop.js';
+import { checkBatchBudget } from './train/batchBudget.js';
+import type { OptimizerStateDict } from '../nn/optim/stateDict.js';
 import type { Regularizer } from './regularizers.js';
 import { defaultMaskLr, epochsToThreshold } from './regularizers.js';
 import type { LayerState, SearchableModel } from './types.js';
-import type { SearchConfig } from './config.js';
+import type { MaskSearchConfig } from './config.js';
 
 export interface SearchEpochRecord {
   epoch: number;
@@ -77,7 +76,16 @@ export interface SearchProgress {
    * Set when search epoch `epoch + 1` was interrupted (Ctrl-C): the pass and where it stopped,
    * and the weights pass's result when the masks pass was interrupted.
    */
-  partial?: { pass: 'weights' | 'masks'; epoch: PartialEpoch; weights: EpochResult | null; maskPass?: number; masksDone?: EpochResult[] };
+  partial?: SearchPartial;
+}
+
+/** Where an interrupted search epoch stopped: the pass, its PartialEpoch, and the passes finished before it. */
+export interface SearchPartial {
+  pass: 'weights' | 'masks';
+  epoch: PartialEpoch;
+  weights: EpochResult | null;
+  maskPass?: number;
+  masksDone?: EpochResult[];
 }
 
 /** How many passes over the validation split one search epoch makes, and the updates they give. */
@@ -152,7 +160,7 @@ export function costValues(target: SearchableModel): Record<string, number> {
  * as the uninterrupted run would have. A NaN / Inf stops it with a TrainingDivergedError, the
  * model restored to the last finished epoch.
  */
-export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx: EpochContext, cfg: SearchConfig, reg: Regularizer, hooks: SearchHooks = {}, resume?: SearchProgress): SearchPhaseResult {
+export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx: EpochContext, cfg: MaskSearchConfig, reg: Regularizer, hooks: SearchHooks = {}, resume?: SearchProgress): SearchPhaseResult {
   checkBatchBudget(cfg.batchSize, splits.train);
   checkBatchBudget(cfg.batchSize, splits.val, 'validation');
   const model = target.model;
@@ -166,56 +174,30 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
   const feasible = (costs: Record<string, number>): boolean => budget === undefined || costs[budget.cost] <= budget.target;
   const wOpt = new Adam(target.weightParameters(), { lr: cfg.lr, weightDecay: cfg.weightDecay });
   const mOpt = new Adam(target.maskParameters(), { lr: maskLr, weightDecay: 0 });
-  const history: SearchEpochRecord[] = [];
-  let best = Infinity;
-  let bestEpoch = 0;
-  let bestState = snapshot(model);
-  let sinceBest = 0;
-  let stopped = false;
-  let lastGood = bestState;
-  let lastGoodEpoch = 0;
   if (resume !== undefined) {
     wOpt.loadStateDict(resume.weightOptimizer);
     mOpt.loadStateDict(resume.maskOptimizer);
-    rng.setState(resume.rng);
-    getRng().setState(resume.globalRng);
     reg.setState?.(resume.regularizer);
     hooks.extraState?.set(resume.extra);
-    history.push(...resume.history);
-    ({ best, bestEpoch, sinceBest, stopped, bestState } = resume);
-    lastGood = snapshot(model);
-    lastGoodEpoch = resume.epoch;
   }
-  const rollBack = (e: unknown): unknown => {
-    if (e instanceof TrainingDivergedError) {
-      restore(model, lastGood);
-      e.lastGoodEpoch = lastGoodEpoch;
-      e.history = history;
-    }
-    return e;
-  };
-  // The loop's state after `done` epochs (and, when interrupted, where the next one stopped).
-  const progress = (done: number, rngState: RngState, partial?: SearchProgress['partial']): SearchProgress => ({
-    epoch: done, stopped, history: [...history], best, bestEpoch, sinceBest, rng: rngState, globalRng: partial?.epoch.globalRng ?? getRng().getState(),
-    regularizer: reg.getState?.() ?? null, extra: hooks.extraState?.get() ?? null, weightOptimizer: wOpt.stateDict(), maskOptimizer: mOpt.stateDict(), bestState,
-    ...(partial === undefined ? {} : { partial }),
-  });
-  const first = (resume?.epoch ?? 0) + 1;
-  for (let epoch = first; epoch <= cfg.searchEpochs && !stopped; epoch++) {
-    const t0 = performance.now();
-    const partial = epoch === first ? resume?.partial : undefined;
-    let pass: 'weights' | 'masks' = 'weights';
-    let tr: EpochResult | null = partial?.pass === 'masks' ? partial.weights : null;
-    const masks: EpochResult[] = partial?.pass === 'masks' ? [...(partial.masksDone ?? [])] : [];
-    let rec: SearchEpochRecord;
-    let objective: number;
-    try {
-      tr ??= trainEpoch(model, splits.train, ctx, {
+  // Where the current epoch is (what an interruption records): the pass, the weights pass's result, the finished mask passes.
+  let pass: 'weights' | 'masks' = 'weights';
+  let tr: EpochResult | null = null;
+  let masks: EpochResult[] = [];
+  const r = runEpochs<SearchEpochRecord, { best: number }, SearchPartial, SearchProgress>({
+    model, epochs: cfg.searchEpochs, rng, initialKey: { best: Infinity },
+    body: (epoch, partial) => {
+      const t0 = performance.now();
+      pass = 'weights';
+      tr = partial?.pass === 'masks' ? partial.weights : null;
+      masks = partial?.pass === 'masks' ? [...(partial.masksDone ?? [])] : [];
+      const weights = tr ?? trainEpoch(model, splits.train, ctx, {
         epoch, batchSize: cfg.batchSize, rng, optimizers: [wOpt],
         augment: { scale: cfg.augScale, noise: cfg.augNoise, shift: cfg.augShift },
         onBatch: (d, t, l) => hooks.onBatch?.('weights', epoch, d, t, l),
         resume: partial?.pass === 'weights' ? partial.epoch : undefined,
       });
+      tr = weights;
       pass = 'masks';
       for (let p = masks.length; p < passes; p++) {
         const resumeMask = partial?.pass === 'masks' && (partial.maskPass ?? 0) === p ? partial.epoch : undefined;
@@ -227,51 +209,38 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
         }));
       }
       const va = evaluate(model, splits.val, ctx);
-      if (!Number.isFinite(va.loss)) {
-        throw new TrainingDivergedError({ epoch, batch: 0, batches: 0 }, 'validation', '(validation)', `validation loss is ${va.loss} after search epoch ${epoch} (training loss ${tr.loss})`);
-      }
-      checkFiniteState(model.stateDict(), { epoch, batch: 0, batches: 0 });
-      checkFiniteOptimizer(wOpt.stateDict(), 'weight optimiser', { epoch, batch: 0, batches: 0 });
-      checkFiniteOptimizer(mOpt.stateDict(), 'mask optimiser', { epoch, batch: 0, batches: 0 });
+      checkEpochFinite(model, epoch, va.loss, `validation loss is ${va.loss} after search epoch ${epoch} (training loss ${weights.loss})`, [['weight optimiser', wOpt], ['mask optimiser', mOpt]]);
       const regTerm = noGrad(() => reg.term(target.costs({ discrete: true }), { epoch, epochs: cfg.searchEpochs, taskLoss: va.loss }).item());
       const maskLoss = masks.reduce((s, m) => s + m.loss, 0) / masks.length;
       const maskExtra = masks.reduce((s, m) => s + (m.extra ?? 0), 0) / masks.length;
       // A budget's term is 0 under it and its strength moves, so budget epochs compare by task loss alone.
-      objective = cfg.searchObjective === 'validation'
+      const objective = cfg.searchObjective === 'validation'
         ? va.loss + (budget === undefined ? regTerm : 0)
         : maskLoss + (budget === undefined ? maskExtra : 0);
-      rec = {
-        epoch, trainLoss: tr.loss, valLoss: va.loss, valMetric: va.metric, maskLoss, regTerm, objective,
+      const record: SearchEpochRecord = {
+        epoch, trainLoss: weights.loss, valLoss: va.loss, valMetric: va.metric, maskLoss, regTerm, objective,
         costs: costValues(target), layers: target.summary?.(), seconds: (performance.now() - t0) / 1000,
       };
-    } catch (e) {
-      if (e instanceof TrainingInterruptedError && e.partial !== null) {
-        hooks.onSearchEpochEnd?.(progress(epoch - 1, e.partial.rngStart, { pass, epoch: e.partial, weights: tr, maskPass: masks.length, masksDone: masks }));
-      }
-      throw rollBack(e);
-    }
-    history.push(rec);
-    lastGood = snapshot(model);
-    lastGoodEpoch = epoch;
-    hooks.onEpoch?.(rec);
-    const ok = feasible(rec.costs);
-    if (ok && objective < best) {
-      best = objective;
-      bestEpoch = epoch;
-      bestState = snapshot(model);
-      sinceBest = 0;
-    } else if (cfg.searchPatience > 0 && epoch > grace && (budget === undefined || bestEpoch > 0) && ++sinceBest >= cfg.searchPatience) {
-      stopped = true;
-    }
-    hooks.onSearchEpochEnd?.(progress(epoch, rng.getState()));
-  }
-  let projected = false;
-  if (cfg.searchSelect === 'last' || bestEpoch === 0) {
+      return { record, key: { best: objective } };
+    },
+    better: (c, b, rec) => feasible(rec.costs) && c.best < b.best,
+    patience: cfg.searchPatience,
+    patienceCounts: (epoch, bestEpoch) => epoch > grace && (budget === undefined || bestEpoch > 0),
+    interrupted: (p) => ({ pass, epoch: p, weights: tr, maskPass: masks.length, masksDone: masks }),
+    // SearchProgress keeps its fields and their order (state files written before keep loading; the saved JSON keeps its layout).
+    progress: (s) => ({
+      epoch: s.epoch, stopped: s.stopped, history: s.history, best: s.key.best, bestEpoch: s.bestEpoch, sinceBest: s.sinceBest, rng: s.rng, globalRng: s.globalRng,
+      regularizer: reg.getState?.() ?? null, extra: hooks.extraState?.get() ?? null, weightOptimizer: wOpt.stateDict(), maskOptimizer: mOpt.stateDict(), bestState: s.bestState,
+      ...(s.partial === undefined ? {} : { partial: s.partial }),
+    }),
+    onEpoch: hooks.onEpoch,
+    onEpochEnd: hooks.onSearchEpochEnd,
     // 'last', or a budget met in no epoch: the last state, projected under the budget below.
-    bestEpoch = history.length;
-  } else {
-    restore(model, bestState);
-  }
+    select: cfg.searchSelect === 'last' ? 'last' : 'best',
+    withoutBest: 'last',
+  }, resume === undefined ? undefined : { ...resume, key: { best: resume.best } });
+  const { history, bestEpoch } = r;
+  let projected = false;
   let filled = false;
   if (budget !== undefined) {
     const fitted = fitToBudget(target, budget, cfg.budgetFill);
