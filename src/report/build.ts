@@ -1,18 +1,19 @@
 /**
  * The report of a run directory: loads the run, assembles the sections (summary, Pareto front,
- * curves, mask heat maps, architectures) into one self-contained HTML page, and writes it
- * atomically as <run-dir>/report.html.
+ * optionally a comparison with other runs, curves, mask heat maps, architectures) into one
+ * self-contained HTML page, and writes it atomically as <run-dir>/report.html.
  */
 
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
-import { loadRun, type RunData } from './load.js';
+import { loadRun, NotARunError, type RunData } from './load.js';
 import { page } from './page.js';
 import { esc } from './svg/markup.js';
 import { paretoCharts, pointsTable } from './sections/pareto.js';
 import { curveCharts } from './sections/curves.js';
 import { maskSections } from './sections/masks.js';
 import { architectureTable } from './sections/architecture.js';
+import { compareSection, type NamedRun } from './sections/compare.js';
 import { formatCost, formatMetric, formatStrength, strengthSymbol } from './labels.js';
 
 export const REPORT_FILE = 'report.html';
@@ -51,8 +52,18 @@ function header(run: RunData): string {
 ${run.notes.map((n) => `<p class="note">⚠ ${esc(n)}</p>`).join('')}`;
 }
 
-/** The report page of a loaded run. */
-export function renderReport(run: RunData): string {
+/**
+ * Display names of run directories: the basename, or parent/basename where two basenames are
+ * equal (seed-0/joint, seed-1/joint), with a number appended if that is still not unique.
+ */
+export function runNames(dirs: readonly string[]): string[] {
+  const base = dirs.map((d) => basename(resolve(d)));
+  const named = dirs.map((d, i) => (base.filter((b) => b === base[i]).length > 1 ? `${basename(dirname(resolve(d)))}/${base[i]}` : base[i]));
+  return named.map((n, i) => (named.slice(0, i).includes(n) ? `${n} (${i + 1})` : n));
+}
+
+/** The report page of a loaded run; `compare` adds a section charting it against other runs. */
+export function renderReport(run: RunData, compare?: readonly NamedRun[]): string {
   const parts: string[] = [header(run)];
   const pareto = paretoCharts(run, HALF);
   const baselines = run.points.some((p) => p.kind === 'uniform') ? ' (squares: uniform-precision baselines trained the same way)' : '';
@@ -60,6 +71,12 @@ export function renderReport(run: RunData): string {
 <p class="note">Each point is one search (one regulariser strength) after export and fine-tuning, tested on the test split${baselines}. Solid points are non-dominated (no other point is at least as good in both the metric and the cost); faded points are dominated; the diamond is the model the search started from.</p>`);
   for (let i = 0; i < pareto.length; i += 2) parts.push(`<div class="grid2">${pareto.slice(i, i + 2).map(titled).join('')}</div>`);
   parts.push(pointsTable(run));
+  if (compare !== undefined && compare.length > 0) {
+    const taken = compare.map((c) => c.name);
+    const own = runNames([run.dir])[0];
+    const name = taken.includes(own) ? runNames([run.dir, ...compare.map((c) => c.run.dir)])[0] : own;
+    parts.push(compareSection([{ name: taken.includes(name) ? `${name} (this run)` : name, run }, ...compare], FULL, titled));
+  }
   const curves = curveCharts(run, FULL);
   if (curves.length > 0) {
     parts.push(`<h2>Training and search curves</h2>
@@ -84,9 +101,27 @@ export function renderReport(run: RunData): string {
   return page({ title: `tsdnas ${run.command} report — ${String(run.config.dataset ?? run.dir)}`, body: parts.join('\n') });
 }
 
-/** Builds <run-dir>/report.html from the files of a run; returns its path. */
-export function writeReport(runDir: string): string {
-  const html = renderReport(loadRun(runDir));
+/** Loads the runs to compare with `main`, each checked (naming its directory) before anything is written. */
+export function loadCompared(main: RunData, dirs: readonly string[]): NamedRun[] {
+  const names = runNames([main.dir, ...dirs]).slice(1);
+  return dirs.map((dir, i) => {
+    let run: RunData;
+    try {
+      run = loadRun(dir);
+    } catch (e) {
+      if (!(e instanceof NotARunError)) throw e;
+      throw new NotARunError(`report: --compare '${dir}': ${e.message.replace(/^report: /, '')}`);
+    }
+    if (run.metric !== main.metric) throw new NotARunError(`report: --compare '${dir}': its runs are scored by ${run.metric}, those of '${main.dir}' by ${main.metric}; only runs of the same metric can be compared`);
+    return { name: names[i], run };
+  });
+}
+
+/** Builds <run-dir>/report.html from the files of a run (compared with the runs of compareDirs, if any); returns its path. */
+export function writeReport(runDir: string, compareDirs: readonly string[] = []): string {
+  const run = loadRun(runDir);
+  const compare = loadCompared(run, compareDirs);
+  const html = renderReport(run, compare.length > 0 ? compare : undefined);
   const path = join(runDir, REPORT_FILE);
   writeFileAtomic(path, html);
   return path;

@@ -2,7 +2,8 @@
  * Scatter charts for Pareto fronts: each point has a marker (front points solid, dominated ones
  * faded, the seed a diamond), a hover tooltip, and a short label placed beside it where it does
  * not collide with another label or marker (labels that fit nowhere are left out; the table
- * under the chart names every point). The front is joined by a staircase line.
+ * under the chart names every point). The front is joined by a staircase line; points that name
+ * a series (several runs in one chart) get one staircase per series, in the series' colour.
  */
 
 import { autoScale } from './scale.js';
@@ -18,6 +19,8 @@ export interface ScatterPoint {
   tooltip: string;
   /** On the front: joined by the staircase. */
   front?: boolean;
+  /** The series (run) of the point: front points of one series are joined by their own staircase. */
+  series?: string;
 }
 
 export interface ScatterSpec {
@@ -29,6 +32,8 @@ export interface ScatterSpec {
   points: readonly ScatterPoint[];
   legend: readonly LegendItem[];
   frontColor?: string;
+  /** Staircase colour per series (else frontColor). */
+  frontColors?: Readonly<Record<string, string>>;
 }
 
 interface Box { x0: number; y0: number; x1: number; y1: number }
@@ -45,8 +50,12 @@ export function scatterChart(spec: ScatterSpec): string {
   const x = autoScale(pts.map((p) => p.x), [f.x0 + padX, f.x1 - padX]);
   const y = autoScale(pts.map((p) => p.y), [f.y1 - padY, f.y0 + padY]);
   const parts: string[] = [axes(f, x, y, spec.xTitle, spec.yTitle)];
-  const front = pts.filter((p) => p.front === true).sort((a, b) => a.x - b.x);
-  if (front.length > 1) {
+  // One staircase per series (points without a series form one group, as for a single run).
+  const groups = new Map<string | undefined, ScatterPoint[]>();
+  for (const p of pts) if (p.front === true) groups.set(p.series, [...(groups.get(p.series) ?? []), p]);
+  for (const [series, group] of groups) {
+    const front = group.sort((a, b) => a.x - b.x);
+    if (front.length < 2) continue;
     // Staircase: the best metric reachable at a cost holds until the next front point.
     let d = '';
     front.forEach((p, i) => {
@@ -54,7 +63,9 @@ export function scatterChart(spec: ScatterSpec): string {
       const py = y.map(p.y);
       d += i === 0 ? `M${round(px)} ${round(py)}` : `H${round(px)}V${round(py)}`;
     });
-    parts.push(el('path', { d, fill: 'none', stroke: spec.frontColor ?? '#0072B2', 'stroke-width': 1.5, 'stroke-dasharray': '4 3', opacity: 0.8 }));
+    const stroke = (series === undefined ? undefined : spec.frontColors?.[series]) ?? spec.frontColor ?? '#0072B2';
+    const attrs = { d, fill: 'none', stroke, 'stroke-width': 1.5, 'stroke-dasharray': '4 3', opacity: 0.8 };
+    parts.push(series === undefined ? el('path', attrs) : el('path', { ...attrs, class: 'front' }, el('title', {}, esc(`front of ${series}`))));
   }
   const taken: Box[] = pts.map((p) => ({ x0: x.map(p.x) - 6, x1: x.map(p.x) + 6, y0: y.map(p.y) - 6, y1: y.map(p.y) + 6 }));
   // Faded points first, so front points and the seed are drawn on top.
