@@ -26,6 +26,8 @@ export * from './graph/index.js';
 export * from './nas/index.js';
 export * from './hw/index.js';
 export * from './quant/index.js';
+// The joint search of architecture and precision.
+export * from './joint/index.js';
 export * as mps from './quant/mps/index.js';
 export { MPS_SCHEMA, runMps, type MpsConfig, type MpsPoint, type MpsSweepResult, type MpsHooks, type Granularity } from './quant/mps/index.js';
 
