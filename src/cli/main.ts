@@ -10,7 +10,7 @@ import { nearest } from '../util/schema.js';
 import { runTrain, trainHelp } from './commands/train.js';
 import { runSearchCommand, searchHelp } from './commands/search.js';
 import { reportHelp, runReport } from './commands/report.js';
-import { runMpsCommand, mpsHelp } from './commands/mps.js';
+import { runMpsCommand, mpsHelp, jointHelp } from './commands/mps.js';
 import { quantizeHelp, runQuantize } from './commands/quantize.js';
 import { exportHelp, runExport } from './commands/export.js';
 import { modelsHelp, runModels } from './commands/models.js';
@@ -25,7 +25,7 @@ const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => vo
   search: { help: () => searchHelp(false), run: (a) => runSearchCommand(a, false), summary: 'PIT architecture search at one regulariser strength, export, fine-tune' },
   sweep: { help: () => searchHelp(true), run: (a) => runSearchCommand(a, true), summary: 'PIT search over a list of strengths; writes the Pareto front' },
   quantize: { help: quantizeHelp, run: runQuantize, summary: 'quantisation-aware training (w8a8, w4a8, or a plan), integer model, float vs fake-quant vs integer accuracy' },
-  joint: { help: () => mpsHelp().replace('tsdnas mps —', 'tsdnas joint (= tsdnas mps --joint) —'), run: (argv: string[]) => runMpsCommand(['--joint', 'true', ...argv]), summary: 'joint architecture + precision search (PIT masks and per-channel bits together), QAT fine-tune, fronts; = mps --joint' },
+  joint: { help: jointHelp, run: (argv: string[]) => runMpsCommand(['--joint', 'true', ...argv]), summary: 'joint architecture + precision search (PIT masks and per-channel bits together), QAT fine-tune, fronts; = mps --joint' },
   mps: { help: mpsHelp, run: runMpsCommand, summary: 'mixed-precision search (per layer / per channel, 0 bits = prune), QAT fine-tune, fronts vs uniform baselines' },
   export: { help: exportHelp, run: runExport, summary: 'write a model as ONNX (float), C99 code (integer model) or safetensors' },
   'export-c': {

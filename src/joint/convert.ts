@@ -36,7 +36,7 @@ export interface JointOptions extends SelectionOptions {
 /** Convert `model` in place to a joint search model; returns the handle the search uses. */
 export function joint(model: Module, opts: JointOptions): JointModel {
   const wPrec = checkPrecisions(opts.weightPrecisions ?? DEFAULT_CANDIDATES, 'weight', 'joint weight precisions');
-  if (wPrec.includes(0)) throw new Error(`joint weight precisions ${wPrec.join(',')}: 0 bits is not a candidate of the joint search — channels are pruned by the PIT channel masks (a pruned channel reads 0 bits in the plan); give the non-zero bit-widths, e.g. 2,4,8`);
+  if (wPrec.includes(0)) throw new Error(`joint weight precisions ${wPrec.join(',')}: 0 bits is not a candidate of the joint search — channels are pruned by the PIT channel masks (a pruned channel leaves the exported model); give the non-zero bit-widths, e.g. 2,4,8`);
   const perChannel = opts.perChannel ?? true;
   const state = selectionState(opts, 'joint');
 

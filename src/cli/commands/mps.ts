@@ -49,6 +49,20 @@ usage: tsdnas mps --dataset <name> [--model <seed> | --checkpoint model.safetens
 ${describeSchema(MPS_COMMAND_SCHEMA)}`;
 }
 
+export function jointHelp(): string {
+  return `tsdnas joint — joint search of architecture and precision: PIT's channel, receptive-field and dilation masks
+and the per-channel weight / per-layer activation bit-widths in one differentiable search, with costs that see both
+(weight bytes = kept inputs × kept taps × bits of the kept outputs; BitOps; a --target's latency / energy / memory).
+The pruned model's plan is then fine-tuned quantisation-aware and tested; uniform QAT baselines run alongside unless
+--run-baselines false. It is \`tsdnas mps --joint\`: the same options, files, report and --resume. Pruning belongs to the
+masks, so --precisions must be non-zero (default 2,4,8); a pruned channel leaves the model (0 bits in the heat maps).
+
+usage: tsdnas joint --dataset <name> [--model <seed>] [--lambda λ | --sweep true --lambdas a,b,c]
+                    [--target stm32h7 --cost latency] [--search-channels false] [--search-dilation false] [options]
+
+${describeSchema(MPS_COMMAND_SCHEMA)}`;
+}
+
 const log = (s: string) => process.stderr.write(s + '\n');
 
 function pointRow(p: MpsPoint, metric: 'accuracy' | 'mae', index: number) {
