@@ -132,6 +132,28 @@ export interface KernelSet {
     scale: Float64Array, qmin: number, qmax: number, rounding: QuantRounding,
   ): void;
   /**
+   * The mixed-precision PACT activation Σ_k θ_k·PACT_k(x) over x[0..n): out[i] = Σ_k θ_k·(q_k·steps[k])
+   * with q_k = clamp(⌊x[i] / steps[k]⌋, qmin[k], qmax[k]), ⌊·⌋ exactly as the float64 division gives
+   * it (x widened to float64). Candidates with θ_k = 0 are skipped, a term whose code is 0 adds +0,
+   * and the terms are added in k order into out's element type (out is overwritten). p = candidates.
+   */
+  mixedPactForward(
+    x: TypedArray, out: TypedArray, n: number, steps: Float64Array, qmin: Float64Array, qmax: Float64Array,
+    theta: Float64Array, p: number,
+  ): void;
+  /**
+   * Its backward pieces (PACT's straight-through rule, clip a, lower end lo = −a signed or 0): for
+   * g[i] ≠ 0 with lo < x[i] < a, dx[i] = g[i]·thSum and sums[k] += g[i]·(q_k·steps[k]) (q_k as
+   * in the forward; recips[k] = 1 / steps[k]); x[i] ≥ a adds g[i] to sums[p] (the top end's
+   * Σ g), else x[i] ≤ lo adds it to sums[p + 1] (the bottom's); dx[i] = 0 otherwise. dx and sums
+   * (float64, p + 2) are overwritten; each sum is two float64 partial sums, over the even and the
+   * odd i in order, added at the end (so a two-lane SIMD loop gives the same bits).
+   */
+  mixedPactBackward(
+    x: TypedArray, g: TypedArray, dx: TypedArray, n: number, a: number, lo: number, thSum: number, p: number,
+    steps: Float64Array, recips: Float64Array, qmin: Float64Array, qmax: Float64Array, sums: Float64Array,
+  ): void;
+  /**
    * y = (x − μ)·invstd·weight + bias over x viewed as [n, c, s], then ReLU when `relu`. With
    * `training`, μ and the biased variance are the batch's, computed into `mean` / `variance`;
    * otherwise they are read from them. Writes invstd = 1/√(variance + eps) and k = invstd·weight
@@ -161,7 +183,7 @@ export type KernelName = keyof KernelSet;
 export const KERNEL_NAMES: readonly KernelName[] = [
   'unary', 'reluGrad', 'binary', 'reduce', 'sumOuterInner', 'gemm', 'convForward', 'convBackwardInput', 'convBackwardWeight', 'convBackward',
   'maxPoolForward', 'maxPoolBackward', 'avgPoolForward', 'avgPoolBackward', 'fakeQuant',
-  'batchNormForward', 'batchNormBackward',
+  'batchNormForward', 'batchNormBackward', 'mixedPactForward', 'mixedPactBackward',
 ];
 
 /** A backend implements any subset of the contracts; the rest falls back to `js`. */

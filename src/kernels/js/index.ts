@@ -5,14 +5,14 @@ import { binary, reluGrad, unary } from './elementwise.js';
 import { reduce, sumOuterInner } from './reduce.js';
 import { gemm } from './gemm.js';
 import { convBackward, convBackwardInput, convBackwardWeight, convForward } from './conv.js';
-import { fakeQuant } from './quant.js';
+import { fakeQuant, mixedPactBackward, mixedPactForward } from './quant.js';
 import { batchNormBackward, batchNormForward } from './batchnorm.js';
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './pool.js';
 
 export const jsKernels: KernelSet = {
   unary, reluGrad, binary, reduce, sumOuterInner, gemm, convForward, convBackwardInput, convBackwardWeight, convBackward,
   maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward, fakeQuant,
-  batchNormForward, batchNormBackward,
+  batchNormForward, batchNormBackward, mixedPactForward, mixedPactBackward,
 };
 
 export const jsBackend: Backend = { name: 'js', kernels: jsKernels };

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Builds the `wasm` backend: compiles assembly/kernels.ts, batchnorm.ts, depthwise.ts and winoweights.ts with AssemblyScript (an npm dev
+ * Builds the `wasm` backend: compiles assembly/kernels.ts, batchnorm.ts, depthwise.ts, winoweights.ts and mixedpact.ts with AssemblyScript (an npm dev
  * dependency, so a fresh `npm install` needs no other toolchain) into four variants —
  * {SIMD, relaxed-SIMD FMA} × {private memory, shared memory for worker threads} — and embeds
  * them as base64 in generated/modules.ts, which tsc then compiles with the rest of the library.
@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Entry files: every export of each is a module export.
-const sources = ['kernels.ts', 'batchnorm.ts', 'depthwise.ts', 'winoweights.ts'].map((f) => join(here, 'assembly', f));
+const sources = ['kernels.ts', 'batchnorm.ts', 'depthwise.ts', 'winoweights.ts', 'mixedpact.ts'].map((f) => join(here, 'assembly', f));
 const outFile = join(here, 'generated', 'modules.ts');
 
 // Maximum memory: 16384 pages = 1 GiB (a shared memory must declare one).

@@ -725,6 +725,76 @@ function fakeQuant(
   if (codes !== null) codes.set(r.i32.subarray(pc >> 2, (pc >> 2) + n));
 }
 
+/** The entry points of assembly/mixedpact.ts. */
+interface MixedPactExports {
+  mixedPactForward(x: number, out: number, n: number, steps: number, recips: number, qmin: number, qmax: number, theta: number, p: number): void;
+  mixedPactBackward(x: number, g: number, dx: number, n: number, a: number, lo: number, thSum: number, p: number,
+    steps: number, recips: number, qmin: number, qmax: number, sums: number, acc: number): void;
+}
+const mpExports = (r: WasmRuntime) => r.exports as unknown as MixedPactExports;
+
+/** Lay out p-entry float64 tables in wasm memory (after commit()). */
+function putF64(r: WasmRuntime, tables: [number, ArrayLike<number>][], p: number): void {
+  for (const [at, t] of tables) {
+    const d = new Float64Array(r.f32.buffer, at, p);
+    for (let k = 0; k < p; k++) d[k] = t[k];
+  }
+}
+
+function mixedPactForward(
+  x: TypedArray, out: TypedArray, n: number, steps: Float64Array, qmin: Float64Array, qmax: Float64Array,
+  theta: Float64Array, p: number,
+): void {
+  if (n < QUANT_MIN || !allFloat32(x, out)) {
+    delegate('mixedPactForward', n < QUANT_MIN ? 'small tensor' : float32Reason('wasm', x, out))(x, out, n, steps, qmin, qmax, theta, p);
+    return;
+  }
+  const r = R();
+  r.reset();
+  const px = r.alloc(n);
+  const po = r.alloc(n);
+  const ps = r.alloc(2 * p);
+  const pr = r.alloc(2 * p);
+  const plo = r.alloc(2 * p);
+  const phi = r.alloc(2 * p);
+  const pt = r.alloc(2 * p);
+  r.commit();
+  put(r, x, n, px);
+  const recips = new Float64Array(p);
+  for (let k = 0; k < p; k++) recips[k] = 1 / steps[k];
+  putF64(r, [[ps, steps], [pr, recips], [plo, qmin], [phi, qmax], [pt, theta]], p);
+  mpExports(r).mixedPactForward(px, po, n, ps, pr, plo, phi, pt, p);
+  out.set(r.f32.subarray(po >> 2, (po >> 2) + n));
+}
+
+function mixedPactBackward(
+  x: TypedArray, g: TypedArray, dx: TypedArray, n: number, a: number, lo: number, thSum: number, p: number,
+  steps: Float64Array, recips: Float64Array, qmin: Float64Array, qmax: Float64Array, sums: Float64Array,
+): void {
+  if (n < QUANT_MIN || !allFloat32(x, g, dx)) {
+    delegate('mixedPactBackward', n < QUANT_MIN ? 'small tensor' : float32Reason('wasm', x, g, dx))(x, g, dx, n, a, lo, thSum, p, steps, recips, qmin, qmax, sums);
+    return;
+  }
+  const r = R();
+  r.reset();
+  const px = r.alloc(n);
+  const pg = r.alloc(n);
+  const pd = r.alloc(n);
+  const ps = r.alloc(2 * p);
+  const pr = r.alloc(2 * p);
+  const plo = r.alloc(2 * p);
+  const phi = r.alloc(2 * p);
+  const psum = r.alloc(2 * (p + 2));
+  const pacc = r.alloc(4 * Math.max(p, 4)); // f64x2 sums of the candidates (the first four pass through it)
+  r.commit();
+  put(r, x, n, px);
+  put(r, g, n, pg);
+  putF64(r, [[ps, steps], [pr, recips], [plo, qmin], [phi, qmax]], p);
+  mpExports(r).mixedPactBackward(px, pg, pd, n, a, lo, thSum, p, ps, pr, plo, phi, psum, pacc);
+  sums.set(new Float64Array(r.f32.buffer, psum, p + 2));
+  dx.set(r.f32.subarray(pd >> 2, (pd >> 2) + n));
+}
+
 /** The entry points of assembly/winoweights.ts (the Winograd weight transforms, winograd.ts's float64 loops). */
 interface WinoWeightExports {
   winoWeightsF64(w: number, cout: number, cin: number, k: number, flip: number, g: number, alpha: number, rw: number, segs: number, dst: number): void;
@@ -819,7 +889,7 @@ function batchNormBackward(
 export const wasmKernels: Partial<KernelSet> = {
   gemm, convForward, convBackwardInput, convBackwardWeight, convBackward, unary, reluGrad, binary, reduce, sumOuterInner,
   maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward, fakeQuant,
-  batchNormForward, batchNormBackward,
+  batchNormForward, batchNormBackward, mixedPactForward, mixedPactBackward,
 };
 
 export const wasmBackend: Backend = { name: WASM_BACKEND, kernels: wasmKernels };

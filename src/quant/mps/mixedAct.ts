@@ -11,6 +11,7 @@ import { allocate } from '../../tensor/dtype.js';
 import { fmtShape } from '../../tensor/shape.js';
 import { customOp } from '../../autograd/custom.js';
 import { make } from '../../autograd/ops/util.js';
+import { kernel } from '../../kernels/dispatch.js';
 import { Module } from '../../nn/module.js';
 import { PrecisionSelector, type SelectionState } from './selector.js';
 import { pactQuant, pactRange, pactScale } from '../quantizers.js';
@@ -23,17 +24,6 @@ function clipValue(clip: Tensor): number {
   return a;
 }
 
-/**
- * ⌊v / s⌋ exactly as the division gives it, at the price of a multiplication: v·(1/s) differs
- * from v / s by a few ulps, which can only change the floor next to an integer, where the
- * division decides (codes are at most 2^16, so 1e-9 is far above those ulps).
- */
-function floorDiv(v: number, s: number, r: number): number {
-  const t = v * r;
-  const q = Math.floor(t);
-  return t - q < 1e-9 || q + 1 - t < 1e-9 ? Math.floor(v / s) : q;
-}
-
 function mixedPactOp(precisions: readonly number[], signed: boolean) {
   const P = precisions.length;
   const qmin = Float64Array.from(precisions, (p) => pactRange(p, signed).qmin);
@@ -41,31 +31,17 @@ function mixedPactOp(precisions: readonly number[], signed: boolean) {
   const stepsOf = (a: number) => Float64Array.from(precisions, (p) => pactScale(a, p, signed));
   return customOp({
     name: `mixedPact${signed ? '(signed)' : ''}[${precisions.join(',')}]`,
+    // The PACT code (floor, clamped) times its step, as pactQuant computes it, weighted and summed
+    // (candidates with θ = 0 skipped, −0 becomes 0): the mixedPactForward kernel.
     forward: (x, clip, theta) => {
       const steps = stepsOf(clipValue(clip));
-      const th = theta.values();
-      const xv = x.values();
       const out = allocate(x.dtype, x.size);
-      // Candidates with θ = 0 (the unchosen ones of a hard or evaluation choice) add nothing: skipped.
-      for (let k = 0; k < P; k++) {
-        const t = th[k];
-        if (t === 0) continue;
-        const s = steps[k];
-        const r = 1 / s;
-        const lo = qmin[k];
-        const hi = qmax[k];
-        // The PACT code (floor, clamped) times its step, as pactQuant computes it; −0 becomes 0.
-        for (let i = 0; i < xv.length; i++) {
-          const v = xv[i];
-          let q = floorDiv(v, s, r);
-          if (q < lo) q = lo; else if (q > hi) q = hi;
-          out[i] += q === 0 ? 0 : t * (q * s);
-        }
-      }
+      kernel('mixedPactForward')(x.values(), out, x.size, steps, qmin, qmax, Float64Array.from(theta.values()), P);
       return make(out, [...x.shape]);
     },
     // PACT's straight-through rule per candidate, summed with the θ weights (its range does not depend on the bits):
     // dx = g·Σθ inside the clip range, dα = Σθ·(Σ g beyond α − Σ g below −α when signed), dθ_k = Σ g·PACT_k(x).
+    // The mixedPactBackward kernel gives dx, Σ g·PACT_k(x) inside the range and Σ g at each end.
     backward: (g, { inputs }) => {
       const [x, clip, theta] = inputs;
       const a = clipValue(clip);
@@ -74,35 +50,18 @@ function mixedPactOp(precisions: readonly number[], signed: boolean) {
       const th = theta.values();
       let thSum = 0;
       for (let k = 0; k < P; k++) thSum += th[k];
-      const gv = g.values();
-      const xv = x.values();
       const dx = allocate(g.dtype, g.size);
-      const lo = signed ? -a : 0;
+      const sums = new Float64Array(P + 2);
+      kernel('mixedPactBackward')(x.values(), g.values(), dx, x.size, a, signed ? -a : 0, thSum, P, steps, recips, qmin, qmax, sums);
       // Beyond the range every candidate outputs its end value: Σ g there times that value.
-      let gTop = 0;
-      let gBottom = 0;
-      const dth = new Float64Array(P);
-      for (let i = 0; i < xv.length; i++) {
-        const v = xv[i];
-        const gi = gv[i];
-        if (gi === 0) continue;
-        if (v >= a) gTop += gi;
-        else if (v <= lo) gBottom += gi;
-        else {
-          dx[i] = gi * thSum;
-          for (let k = 0; k < P; k++) {
-            let q = floorDiv(v, steps[k], recips[k]);
-            if (q < qmin[k]) q = qmin[k]; else if (q > qmax[k]) q = qmax[k];
-            dth[k] += gi * (q * steps[k]);
-          }
-        }
-      }
+      const gTop = sums[P];
+      const gBottom = sums[P + 1];
       const dA = allocate(clip.dtype === 'float64' ? 'float64' : g.dtype, 1);
       dA[0] = (signed ? gTop - gBottom : gTop) * thSum;
       const dT = allocate(theta.dtype, P);
       for (let k = 0; k < P; k++) {
         // The codes at the ends, as the clamp gives them: x ≥ α → qmax, x ≤ −α (signed) or ≤ 0 → qmin.
-        dT[k] = dth[k] + gTop * (qmax[k] * steps[k]) + gBottom * (qmin[k] * steps[k]);
+        dT[k] = sums[k] + gTop * (qmax[k] * steps[k]) + gBottom * (qmin[k] * steps[k]);
       }
       return [make(dx, [...x.shape]), make(dA, [...clip.shape]), make(dT, [...theta.shape])];
     },

@@ -1,10 +1,10 @@
 /**
  * The fused activation mixing (one pass forward, one backward) against its definition written
  * with the quantisation layer's ops: Σ_k θ_k·PACT_{p_k}(x), values and every gradient (x, the
- * clip, θ), signed and unsigned, float64 and float32, soft and one-hot θ.
+ * clip, θ), signed and unsigned, float64 and float32, soft and one-hot θ, on the js and the wasm backend.
  */
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as T from '../../../src/index.js';
 import { mixActivation } from '../../../src/quant/mps/mixedAct.js';
 import { pactQuant } from '../../../src/quant/quantizers.js';
@@ -35,13 +35,21 @@ function run(f: typeof reference, dtype: 'float32' | 'float64', signed: boolean,
   return { y: Array.from(y.values()), dx: Array.from(x.grad!.values()), dclip: clip.grad!.item(), dtheta: Array.from(theta.grad!.values()) };
 }
 
+const initialBackend = T.getBackendName();
+afterAll(() => T.setBackend(initialBackend));
+
 describe('mixActivation (fused) = Σ θ·PACT written with separate ops', () => {
-  for (const dtype of ['float64', 'float32'] as const) {
+  // The fused op's kernels on js and on wasm (float32 above the small-tensor threshold runs in wasm).
+  for (const backend of ['js', 'wasm'] as const) for (const dtype of ['float64', 'float32'] as const) {
     for (const signed of [false, true]) {
       for (const oneHot of [false, true]) {
-        it(`${dtype}, ${signed ? 'signed' : 'unsigned'}, ${oneHot ? 'one-hot' : 'soft'} θ: values and gradients of x, clip and θ`, () => {
+        it(`${backend}: ${dtype}, ${signed ? 'signed' : 'unsigned'}, ${oneHot ? 'one-hot' : 'soft'} θ: values and gradients of x, clip and θ`, () => {
+          if (backend === 'wasm') expect(T.registerWasmBackend()).toBe(true);
+          T.setBackend(backend);
           const a = run(mixActivation, dtype, signed, oneHot);
+          T.setBackend('js');
           const b = run(reference, dtype, signed, oneHot);
+          T.setBackend(initialBackend);
           const tol = dtype === 'float64' ? 1e-12 : 1e-5;
           a.y.forEach((v, i) => expect(Math.abs(v - b.y[i])).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b.y[i]))));
           a.dx.forEach((v, i) => expect(Math.abs(v - b.dx[i])).toBeLessThanOrEqual(tol));
