@@ -173,7 +173,8 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
   const budget = reg.constraint;
   const feasible = (costs: Record<string, number>): boolean => budget === undefined || costs[budget.cost] <= budget.target;
   const wOpt = new Adam(target.weightParameters(), { lr: cfg.lr, weightDecay: cfg.weightDecay });
-  const mOpt = new Adam(target.maskParameters(), { lr: maskLr, weightDecay: 0 });
+  const searched = target.maskParameters();
+  const mOpt = new Adam(searched, { lr: maskLr, weightDecay: 0 });
   if (resume !== undefined) {
     wOpt.loadStateDict(resume.weightOptimizer);
     mOpt.loadStateDict(resume.maskOptimizer);
@@ -192,7 +193,7 @@ export function searchMasks(target: SearchableModel, splits: DatasetSplits, ctx:
       tr = partial?.pass === 'masks' ? partial.weights : null;
       masks = partial?.pass === 'masks' ? [...(partial.masksDone ?? [])] : [];
       const weights = tr ?? trainEpoch(model, splits.train, ctx, {
-        epoch, batchSize: cfg.batchSize, rng, optimizers: [wOpt],
+        epoch, batchSize: cfg.batchSize, rng, optimizers: [wOpt], frozen: searched,
         augment: { scale: cfg.augScale, noise: cfg.augNoise, shift: cfg.augShift },
         onBatch: (d, t, l) => hooks.onBatch?.('weights', epoch, d, t, l),
         resume: partial?.pass === 'weights' ? partial.epoch : undefined,

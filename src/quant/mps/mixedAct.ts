@@ -51,13 +51,17 @@ function mixedPactOp(precisions: readonly number[], signed: boolean) {
       let thSum = 0;
       for (let k = 0; k < P; k++) thSum += th[k];
       const dx = allocate(g.dtype, g.size);
-      const sums = new Float64Array(P + 2);
-      kernel('mixedPactBackward')(x.values(), g.values(), dx, x.size, a, signed ? -a : 0, thSum, P, steps, recips, qmin, qmax, sums);
+      // When nothing upstream of θ wants a gradient (the weights pass of a search freezes the logits),
+      // no candidate's codes are needed: the kernel runs with no candidates and only dx, dα are formed.
+      const nθ = theta.requiresGrad ? P : 0;
+      const sums = new Float64Array(nθ + 2);
+      kernel('mixedPactBackward')(x.values(), g.values(), dx, x.size, a, signed ? -a : 0, thSum, nθ, steps, recips, qmin, qmax, sums);
       // Beyond the range every candidate outputs its end value: Σ g there times that value.
-      const gTop = sums[P];
-      const gBottom = sums[P + 1];
+      const gTop = sums[nθ];
+      const gBottom = sums[nθ + 1];
       const dA = allocate(clip.dtype === 'float64' ? 'float64' : g.dtype, 1);
       dA[0] = (signed ? gTop - gBottom : gTop) * thSum;
+      if (nθ === 0) return [make(dx, [...x.shape]), make(dA, [...clip.shape]), null];
       const dT = allocate(theta.dtype, P);
       for (let k = 0; k < P; k++) {
         // The codes at the ends, as the clamp gives them: x ≥ α → qmax, x ≤ −α (signed) or ≤ 0 → qmin.

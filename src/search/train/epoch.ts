@@ -48,6 +48,24 @@ export interface TrainEpochOptions {
   resume?: PartialEpoch;
   /** Draw a new order each epoch (default) or keep the dataset's order (a search's fixed validation order). */
   shuffle?: boolean;
+  /**
+   * Parameters this pass does not update (a search's masks and precision logits in its weights pass):
+   * they are taken out of the graph while the forward runs, so the backward computes no gradient
+   * for them (the same weight gradients, less work).
+   */
+  frozen?: readonly Tensor[];
+}
+
+/** Runs `f` with `frozen` marked as not requiring gradients, then restores their flags. */
+function withFrozen<T>(frozen: readonly Tensor[] | undefined, f: () => T): T {
+  if (frozen === undefined || frozen.length === 0) return f();
+  const was = frozen.map((p) => p.requiresGrad);
+  frozen.forEach((p) => (p.requiresGrad = false));
+  try {
+    return f();
+  } finally {
+    frozen.forEach((p, i) => (p.requiresGrad = was[i]));
+  }
 }
 
 export interface EpochResult extends MetricSummary {
@@ -90,7 +108,7 @@ export function trainEpoch(model: Module, ds: ArrayDataset, ctx: EpochContext, o
       resuming = undefined;
     }
     if (o.augment !== undefined && augmentEnabled(o.augment)) augmentBatch(b.x, b.n, ds.sampleShape, o.augment, o.rng);
-    const out = model.call(toInput(b.x, b.n, ds.sampleShape));
+    const out = withFrozen(o.frozen, () => model.call(toInput(b.x, b.n, ds.sampleShape)));
     let loss = taskLoss(out, b.y, ctx.task, ctx.loss, ctx.scaler);
     const lossValue = loss.item();
     const step = { epoch: o.epoch ?? 0, batch: done + 1, batches: total };
