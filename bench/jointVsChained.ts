@@ -14,7 +14,7 @@
  *
  *   npx tsx bench/jointVsChained.ts --dataset ecg200 [--seeds 0,1,2] [--epochs W,S,F,S2,F2]
  *       [--pit-lambdas 3e-6,1e-5,3e-5,1e-4] [--joint-lambdas …] [--mps-lambda 1e-4] [--work dir]
- *       [--model <seed>] [-- <extra options for every command>]
+ *       [--model <seed>] [--no-cpu] [-- <extra options for every command>]
  *
  * Skips (exit 0, with the reason) when ../shared lacks the dataset.
  */
@@ -40,6 +40,8 @@ const pitLambdas = arg('pit-lambdas', '3e-6,1e-5,3e-5,1e-4');
 const jointLambdas = arg('joint-lambdas', '1e-5,1e-4,3e-4,1e-3');
 const mpsLambda = arg('mps-lambda', '3e-5');
 const model = arg('model', '');
+// --no-cpu: skip the two single searches that measure the CPU ratio (measure it on its own, interleaved).
+const measureCpu = !process.argv.includes('--no-cpu');
 const work = resolve(arg('work', join(REPO, 'bench', 'results', `joint-vs-chained-${dataset}`)));
 
 interface Timed { code: number; cpu: number; wall: number; log: string }
@@ -95,8 +97,9 @@ for (const seed of seeds) {
     '--run-baselines', 'false', '--out', join(dir, 'joint')], join(dir, 'joint.log'));
   const joint: Point[] = frontRows(join(dir, 'joint')).points.map((row) => ({ side: 'joint', label: `joint λ=${String(row.strength)}`, bytes: Number(row.size_bytes), metric: Number(row[metricKey]) }));
   // CPU of one search of each kind at the same epochs (W, S, F), for the cost ratio.
-  const onePit = tsdnas(['search', ...common(seed), '--lambda', pitLambdas.split(',')[1], '--warmup-epochs', String(W), '--search-epochs', String(S), '--finetune-epochs', String(F), '--out', join(dir, 'one-pit')], join(dir, 'one-pit.log'));
-  const oneJoint = tsdnas(['joint', ...common(seed), '--lambda', jointLambdas.split(',')[1], '--warmup-epochs', String(W), '--search-epochs', String(S), '--finetune-epochs', String(F), '--run-baselines', 'false', '--out', join(dir, 'one-joint')], join(dir, 'one-joint.log'));
+  const nothing: Timed = { code: 0, cpu: NaN, wall: NaN, log: '' };
+  const onePit = measureCpu ? tsdnas(['search', ...common(seed), '--lambda', pitLambdas.split(',')[1], '--warmup-epochs', String(W), '--search-epochs', String(S), '--finetune-epochs', String(F), '--out', join(dir, 'one-pit')], join(dir, 'one-pit.log')) : nothing;
+  const oneJoint = measureCpu ? tsdnas(['joint', ...common(seed), '--lambda', jointLambdas.split(',')[1], '--warmup-epochs', String(W), '--search-epochs', String(S), '--finetune-epochs', String(F), '--run-baselines', 'false', '--out', join(dir, 'one-joint')], join(dir, 'one-joint.log')) : nothing;
   const fj = front(joint).map((i) => joint[i]);
   const fc = front(chained).map((i) => chained[i]);
   const r = {
