@@ -8,7 +8,7 @@
  *
  *   npx tsx bench/jointReport.ts --work <dir>     (the --work of bench/jointVsChained.ts)
  *
- * A seed is finished when its one-joint/front.json exists (jointVsChained writes it last); other
+ * A seed is finished when its joint/front.json exists (the joint sweep runs after every chain); other
  * seeds are skipped with the reason, and nothing else in the work directory is written.
  */
 
@@ -96,8 +96,8 @@ if (seeds.length === 0) console.log(`jointReport: no seed-<s> directories in ${w
 let failed = false;
 for (const s of seeds) {
   const seedDir = join(work, s);
-  if (!existsSync(join(seedDir, 'one-joint', 'front.json'))) {
-    console.log(`${s}: skipped (not finished: no one-joint/front.json)`);
+  if (!existsSync(join(seedDir, 'joint', 'front.json'))) {
+    console.log(`${s}: skipped (not finished: no joint/front.json)`);
     continue;
   }
   try {
