@@ -11,7 +11,8 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { mul } from '../autograd/ops/elementwise.js';
 import { sum } from '../autograd/ops/reduce.js';
-import type { Module } from '../nn/module.js';
+import { parametersByRole, type Module } from '../nn/module.js';
+import { searchedParameters } from '../graph/index.js';
 import { CostedModel, type CostModel, type LayerCall } from '../hw/index.js';
 import type { LayerState, SearchableModel } from '../search/types.js';
 import type { LayerRecord, OutMaskedModule, PitModel } from '../nas/pit/index.js';
@@ -47,26 +48,15 @@ export class JointModel extends CostedModel implements SearchableModel {
     return this.pit.model;
   }
 
-  private selectorLogits(searchedOnly: boolean): Tensor[] {
-    const out = new Set<Tensor>();
-    const add = (s: { logits: Tensor; fixed: boolean }) => { if (!searchedOnly || !s.fixed) out.add(s.logits); };
-    for (const r of this.layers) if (r.wq.selector.precisions.length > 1) add(r.wq.selector);
-    for (const q of this.quantizers) if (q.precisions.length > 1) add(q.selector);
-    return [...out];
-  }
-
-  /** PIT's masks and the searched precision logits: the parameters the validation pass updates. */
+  /** PIT's masks and the searched precision logits (by their roles): what the validation pass updates. */
   maskParameters(): Tensor[] {
-    return [...this.pit.maskParameters(), ...this.selectorLogits(true)];
+    return [...searchedParameters(this.model, 'mask'), ...searchedParameters(this.model, 'precision')];
   }
 
-  /** Weights, biases, BatchNorm affine and the activation clips. */
+  /** Weights, biases, BatchNorm affine and the activation clips (role 'weight'); a fixed logit is in neither set. */
   weightParameters(): Tensor[] {
-    const logits = new Set(this.layers.flatMap((r) => [r.wq.selector.logits]).concat(this.quantizers.map((q) => q.selector.logits)));
-    return this.pit.weightParameters().filter((p) => !logits.has(p));
+    return parametersByRole(this.model, 'weight');
   }
-
-
 
   /**
    * PIT's layer calls with the precision sizes added: Σ_c m_c·E[b_c] over the output channels
