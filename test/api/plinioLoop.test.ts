@@ -32,6 +32,7 @@ function seed(): Module {
   return buildSeed('tcn-mnist', { inputShape: shape, outputs: 10, rng: new Rng(0) });
 }
 
+// 4 epochs of 62 steps on the default backend: about 40 s on a quiet machine, over 60 s at load 5 on two cores.
 describe('PLiNIO-style loop', () => {
   it('prunes with searchOptimizers defaults and keeps accuracy well above chance', () => {
     const model = seed();
@@ -44,7 +45,7 @@ describe('PLiNIO-style loop', () => {
     const r = evaluateModel(found, data.test);
     expect(found.numParameters()).toBeLessThan(0.8 * seedParams);
     expect(r.metric).toBeGreaterThan(0.6);
-  }, 60_000);
+  }, 180_000);
 
   it('one Adam over weights and masks at the weights rate prunes nothing (why the helper exists)', () => {
     const model = seed();
@@ -52,7 +53,7 @@ describe('PLiNIO-style loop', () => {
     const pm = pit(model, { inputShape: shape });
     loop(pm, new Adam(pm.model.parameters(), { lr: 1e-3 }), 2);
     expect(pm.export().numParameters()).toBe(seedParams);
-  }, 60_000);
+  }, 180_000);
 
   it('refuses a model without masks and bad rates, naming the option', () => {
     const pm = pit(seed(), { inputShape: shape });
