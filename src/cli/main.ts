@@ -35,7 +35,7 @@ const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => vo
   },
   eval: { help: evalHelp, run: runEval, summary: "evaluate a trained model on a dataset or your own files (metric, macro-F1, confusion matrix; MAE for regression)" },
   predict: { help: predictHelp, run: runPredict, summary: 'write a trained model\'s predictions for your files as CSV or .npy' },
-  report: { help: reportHelp, run: runReport, summary: 'rebuild the HTML report (report.html) of a search / sweep / mps run directory' },
+  report: { help: reportHelp, run: runReport, summary: 'rebuild the HTML report (report.html) of a search / sweep / mps / joint run directory; --compare charts other runs against it' },
   datasets: {
     help: () => 'tsdnas datasets — list the named datasets (any data file, folder or dataset description .json works too: see docs/datasets.md)',
     run: () => console.log(`${DATASET_NAMES.join('\n')}\n\nor your own data: --dataset <file | folder | description.json> (.ts, .arff, .tsv, .csv, .npy / .npz, WFDB records, class folders of .wav / .csv); see docs/datasets.md`),
