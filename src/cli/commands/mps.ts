@@ -8,6 +8,7 @@
 
 import { join } from 'node:path';
 import { writeJsonAtomic, writeFileAtomic } from '../../io/atomic.js';
+import { splitSizes, type SplitSizes } from '../../data/sizes.js';
 import { loadModelCheckpoint } from '../../io/checkpoint.js';
 import { saveQuantCheckpoint } from '../../io/quant-checkpoint.js';
 import { fitScaler } from '../../nn/train/task.js';
@@ -81,12 +82,12 @@ function writePoint(outDir: string, p: MpsPoint, index: number, cfg: MpsConfig, 
   writeJsonAtomic(join(dir, 'summary.json'), { ...rest, seed: cfg.seed, layers: handle.precisionSummary() });
 }
 
-export function writeMpsRun(outDir: string, r: MpsSweepResult, metric: 'accuracy' | 'mae', cfg: MpsConfig, seconds: number): { json: string; csv: string } {
+export function writeMpsRun(outDir: string, r: MpsSweepResult, metric: 'accuracy' | 'mae', cfg: MpsConfig, seconds: number, splits?: SplitSizes): { json: string; csv: string } {
   const rows = r.points.map((p, i) => ({ ...pointRow(p, metric, i), front_size: r.frontSize.includes(i), front_bitops: r.frontBitops.includes(i) }));
   const floatRow = { point: 'float', kind: 'float', label: 'float (unquantised)', [`val_${metric}`]: r.float.valMetric, [`test_${metric}`]: r.float.testMetric };
   const json = join(outDir, 'front.json');
   const csv = join(outDir, 'front.csv');
-  writeJsonAtomic(json, { metric, config: cfg, seconds, float: r.float, points: rows, frontSize: r.frontSize, frontBitops: r.frontBitops, comparison: r.comparison });
+  writeJsonAtomic(json, { metric, config: cfg, seconds, ...(splits === undefined ? {} : { splits }), float: r.float, points: rows, frontSize: r.frontSize, frontBitops: r.frontBitops, comparison: r.comparison });
   writeFileAtomic(csv, toCsv([floatRow, ...rows]));
   return { json, csv };
 }
@@ -178,7 +179,7 @@ function mpsLocked(cfg: MpsCommandConfig, run: ReturnType<typeof prepareRun>, gr
   // Over every segment of a resumed run, not only this one.
   const seconds = state.ledger.seconds();
   const { resume: _r, ...runConfig } = cfg;
-  const files = writeMpsRun(outDir, result, metric, runConfig as MpsConfig, seconds);
+  const files = writeMpsRun(outDir, result, metric, runConfig as MpsConfig, seconds, splitSizes(splits));
   // The run is complete (fronts and every point written): nothing left to resume.
   state.finish();
   console.log(`\nfloat: test ${fmtMetric(metric, result.float.testMetric, splitsUnit)} (BN folded: ${fmtMetric(metric, result.float.foldedTestMetric, splitsUnit)})`);

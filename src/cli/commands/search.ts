@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { writeJsonAtomic, writeFileAtomic } from '../../io/atomic.js';
 import { saveModelCheckpoint, CHECKPOINT_FORMAT } from '../../io/checkpoint.js';
 import { fitScaler } from '../../nn/train/task.js';
+import { splitSizes, type SplitSizes } from '../../data/sizes.js';
 import { describeArchitecture } from '../../nn/serialize.js';
 import { architectureRows, formatArchitecture } from '../../nn/summary.js';
 import { SEARCH_SCHEMA, type SearchConfig } from '../../search/config.js';
@@ -69,7 +70,7 @@ function writePoint(outDir: string, p: PointResult, index: number, run: ReturnTy
   writeFileAtomic(join(dir, 'architecture.txt'), formatArchitecture(layers) + '\n');
 }
 
-export function writeSweep(outDir: string, r: SweepResult, metric: 'accuracy' | 'mae', cfg: SearchConfig, seconds: number, hw: HardwareSetup | null = null, plan?: SweepPlan): { json: string; csv: string } {
+export function writeSweep(outDir: string, r: SweepResult, metric: 'accuracy' | 'mae', cfg: SearchConfig, seconds: number, hw: HardwareSetup | null = null, plan?: SweepPlan, splits?: SplitSizes): { json: string; csv: string } {
   const hf = hw === null ? null : hardwareFronts(r.points, metric);
   const rows = r.points.map((p, i) => ({
     ...pointRow(p, metric, i, hw),
@@ -93,7 +94,7 @@ export function writeSweep(outDir: string, r: SweepResult, metric: 'accuracy' | 
     atSeedAccuracy: atSeedAccuracy(r.seed, r.points, metric),
   };
   const budgets = plan?.budgets === undefined ? {} : { budgets: plan.budgets.map((b, i) => ({ text: b.text, share: b.share, target: plan.strengths[i] })) };
-  writeJsonAtomic(json, { metric, config: cfg, sweepSeconds: seconds, ...budgets, seed: { ...seedSummary, warmupHistory }, points: rows, frontParams: r.frontParams, frontMacs: r.frontMacs, ...hardware });
+  writeJsonAtomic(json, { metric, config: cfg, sweepSeconds: seconds, ...(splits === undefined ? {} : { splits }), ...budgets, seed: { ...seedSummary, warmupHistory }, points: rows, frontParams: r.frontParams, frontMacs: r.frontMacs, ...hardware });
   writeFileAtomic(csv, toCsv([seedRow, ...rows]));
   return { json, csv };
 }
@@ -259,7 +260,7 @@ function searchLocked(command: string, cfg: SearchCommandConfig, sweep: boolean,
   }, 'search'), state);
   // Over every segment of a resumed run, not only this one.
   const seconds = state.ledger.seconds();
-  const files = writeSweep(outDir, result, metric, savedConfig as SearchConfig, seconds, hw, plan);
+  const files = writeSweep(outDir, result, metric, savedConfig as SearchConfig, seconds, hw, plan, splitSizes(splits));
   // The run is complete (front and every point written): nothing left to resume.
   state.finish();
   console.log(`\nseed: params ${result.seed.params.toLocaleString('en-US')}  MACs ${result.seed.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, result.seed.testMetric, splitsUnit)}`);
