@@ -19,6 +19,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { lockRunDir, LOCK_FILE } from '../io/run-lock.js';
 import { setInterruptCheck, TrainingInterruptedError } from '../nn/train/interrupt.js';
 import { cliInvocation, resumeCommand } from './invocation.js';
+import { threadLoader } from './threadEntry.js';
 import { RUN_LOG_FILE, startRunLog, stopRunLog } from './runLog.js';
 
 /** A second SIGINT sooner than this after the first is the same keypress delivered twice. */
@@ -56,10 +57,7 @@ export async function runInterruptibly(entryUrl: string, argv: string[], command
   if (process.env.TSDNAS_NO_WORKER) return null;
   const flag = new Int32Array(new SharedArrayBuffer(4));
   // Under tsx (running the .ts sources), the worker registers tsx's loader before importing the entry.
-  const load = entryUrl.endsWith('.ts')
-    ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(entryUrl)}); })`
-    : `import(${JSON.stringify(entryUrl)})`;
-  const worker = new Worker(load, {
+  const worker = new Worker(threadLoader(entryUrl), {
     eval: true, argv,
     workerData: { tsdnasInterrupt: flag, stderrTTY: process.stderr.isTTY === true, stderrColumns: process.stderr.columns, tsdnasInvocation: cliInvocation() } satisfies WorkerData,
   });

@@ -14,6 +14,7 @@ import { runMpsCommand, mpsHelp, jointHelp } from './commands/mps.js';
 import { quantizeHelp, runQuantize } from './commands/quantize.js';
 import { exportHelp, runExport } from './commands/export.js';
 import { modelsHelp, runModels } from './commands/models.js';
+import { runWorker, workerHelp } from './commands/worker.js';
 import { evalHelp, predictHelp, runEval, runPredict } from './commands/evaluate.js';
 import { isMainThread } from 'node:worker_threads';
 import { INTERRUPTIBLE_COMMANDS, runInterruptibly } from './interrupt.js';
@@ -41,6 +42,7 @@ const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => vo
     run: () => console.log(`${DATASET_NAMES.join('\n')}\n\nor your own data: --dataset <file | folder | description.json> (.ts, .arff, .tsv, .csv, .npy / .npz, WFDB records, class folders of .wav / .csv); see docs/datasets.md`),
     summary: 'list the named datasets (your own files work too)',
   },
+  worker: { help: workerHelp, run: runWorker, summary: 'run the points of parallel sweeps (started by tsdnas sweep --jobs N)' },
   models: { help: modelsHelp, run: runModels, summary: 'list seed models; --show one as JSON to edit, --check your own model file' },
 };
 

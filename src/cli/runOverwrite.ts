@@ -19,7 +19,7 @@ const RUN_FILES = new Set([
   'model.safetensors', 'last-good.safetensors', 'float.safetensors', 'quantized.safetensors', 'integer.json',
 ]);
 
-const isRunFile = (name: string) => RUN_FILES.has(name) || /^point-\d+$/.test(name) || /\.\d+\.\d+\.tmp$/.test(name);
+const isRunFile = (name: string) => RUN_FILES.has(name) || /^(point|seed)-\d+$/.test(name) || /\.\d+\.\d+\.tmp$/.test(name);
 
 /** True when `dir` holds a finished (or diverged) run's results. */
 export function isFinishedRun(dir: string): boolean {

@@ -109,6 +109,11 @@ export class RunLedger {
     if (l !== null) writeJsonAtomic(this.path, { ...l, seconds: this.seconds() });
   }
 
+  /** True when point `index`'s files were written and recorded (recordPoint). */
+  hasPoint(index: number): boolean {
+    return this.read()?.points[index] !== undefined;
+  }
+
   /** A point finished: the sha256 of every file written to point-<i>/, and the time so far. */
   recordPoint(index: number): void {
     if (!this.active) return;

@@ -184,6 +184,16 @@ export class RunStateDir<S = unknown> {
     return this.loadPhaseInto<W>('warm', 'warm-up', seed);
   }
 
+  /** True when the warm-up finished (its result is saved). */
+  hasWarm(): boolean {
+    return existsSync(this.file('warm'));
+  }
+
+  /** True when point `point` finished (its result is saved). */
+  hasPoint(point: number): boolean {
+    return existsSync(this.file(`point-${point}.done`));
+  }
+
   /** Per-epoch search state of point `point`. */
   search(point: number): PhaseCheckpoint<SearchProgress> {
     return this.searchState(`point-${point}.search`);

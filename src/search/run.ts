@@ -211,13 +211,31 @@ export function fronts(points: readonly { params: number; macs: number; testMetr
  * recomputed, and the results equal an uninterrupted run's.
  */
 export function runSweep(seed: Module, splits: DatasetSplits, cfg: SearchConfig, strengths: readonly number[], convert: Converter, hooks: SweepHooks = {}, store?: SweepCheckpoints): SweepResult {
+  const r = driveSweep(seed, splits, cfg, strengths, convert, hooks, store);
+  return { seed: r.warm, points: r.points, ...fronts(r.points, splits.info.metric) };
+}
+
+/**
+ * A worker's share of a sweep: the warm-up (loaded from `store` when done, else run and saved),
+ * then only the points in `only`, each saved in `store` when finished. The points are the same
+ * bits as in runSweep (each point has its own random stream), so a coordinator can hand the
+ * points of one sweep to several processes and then load them all (runSweep on the same store).
+ */
+export function runSweepShare(seed: Module, splits: DatasetSplits, cfg: SearchConfig, strengths: readonly number[], convert: Converter, only: readonly number[], store: SweepCheckpoints, hooks: SweepHooks = {}): void {
+  for (const i of only) {
+    if (!Number.isInteger(i) || i < 0 || i >= strengths.length) throw new Error(`runSweepShare: point ${i} is not one of the sweep's ${strengths.length} points`);
+  }
+  driveSweep(seed, splits, cfg, strengths, convert, hooks, store, new Set(only));
+}
+
+function driveSweep(seed: Module, splits: DatasetSplits, cfg: SearchConfig, strengths: readonly number[], convert: Converter, hooks: SweepHooks, store?: SweepCheckpoints, only?: ReadonlySet<number>) {
   // Each point searches a clone, so the warm seed stays as it is for the next one.
-  const r = runSweepDriver({
+  return runSweepDriver({
     warmUp: () => warmUp(seed, splits, cfg, convert, hooks, store),
     points: () => strengths.map((s, i) => (ckpt: PointCheckpoints<Searched> | undefined) => searchPoint(seed, splits, cfg, s, i, convert, hooks, ckpt)),
     store,
     loaded: (saved: Finished<PointResult>) => saved.value,
     hooks,
+    only,
   });
-  return { seed: r.warm, points: r.points, ...fronts(r.points, splits.info.metric) };
 }

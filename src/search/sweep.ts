@@ -7,7 +7,7 @@
  * a search phase, each saving its per-epoch state through a PhaseCheckpoint).
  */
 
-import { getRng, type RngState } from '../tensor/rng.js';
+import { getRng, streamState, type RngState } from '../tensor/rng.js';
 import type { Module } from '../nn/module.js';
 import { buildFromArchitecture, describeArchitecture } from '../nn/serialize.js';
 import type { TrainConfig } from '../nn/train/config.js';
@@ -74,27 +74,36 @@ export interface SweepSpec<W, P, C, L> {
   /** A saved point as a result (its models rebuilt). */
   loaded(saved: L, index: number): P;
   hooks?: SweepPointHooks<P>;
+  /** Run (or load) only these points, after the warm-up (a worker's share of a parallel sweep); all by default. */
+  only?: ReadonlySet<number>;
 }
 
 /**
  * The sweep: the warm-up, then every point, loaded when an earlier run finished it (the global
  * random generator restored to right after it) or run and saved; the results equal an
- * uninterrupted run's.
+ * uninterrupted run's. Each point starts from its own random stream, derived from the
+ * generator's state at the end of the warm-up and the point's index (streamState), so a point's
+ * bits do not depend on the points before it: a sweep run point by point, in parallel worker
+ * processes (`only`) or resumed gives the same points. With `only`, the points not in it are
+ * left out of `points` (holes).
  */
 export function runSweepDriver<W, P, C, L extends { rng: RngState }>(spec: SweepSpec<W, P, C, L>): { warm: W; points: P[] } {
   const warm = spec.warmUp();
+  const warmEnd = getRng().getState();
   const points: P[] = [];
   const store = spec.store;
   spec.points(warm).forEach((run, i) => {
+    if (spec.only !== undefined && !spec.only.has(i)) return;
+    getRng().setState(streamState(warmEnd, i));
     const saved = store?.loadPoint(i) ?? null;
     if (saved !== null) {
       getRng().setState(saved.rng);
-      points.push(spec.loaded(saved, i));
+      points[i] = spec.loaded(saved, i);
       spec.hooks?.onPointLoaded?.(points[i], i);
       return;
     }
     const p = run(store?.point(i));
-    points.push(p);
+    points[i] = p;
     spec.hooks?.onPoint?.(p, i);
     store?.savePoint(i, { value: p, rng: getRng().getState() });
   });

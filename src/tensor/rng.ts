@@ -135,6 +135,23 @@ function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
+/**
+ * The state of stream `stream` derived from `base`: independent streams from one saved state, so
+ * that work items (a sweep's points) start from states that do not depend on which ran before
+ * them, and give the same bits run one after another or in parallel processes.
+ */
+export function streamState(base: RngState, stream: number): RngState {
+  if (!Number.isInteger(stream) || stream < 0) throw new Error(`streamState: stream must be an integer ≥ 0, got ${stream}`);
+  // FNV-1a over the base words and the stream index, then a full splitmix seeding (Rng's constructor).
+  let lo = 0x811c9dc5;
+  let hi = 0x01000193;
+  for (const w of [...base.s, stream >>> 0, Math.floor(stream / 0x100000000)]) {
+    lo = Math.imul(lo ^ w, 0x01000193) >>> 0;
+    hi = Math.imul(hi ^ (w >>> 7) ^ lo, 0x5bd1e995) >>> 0;
+  }
+  return new Rng((hi >>> 12) * 0x100000000 + lo).getState();
+}
+
 let globalRng = new Rng(0);
 
 /** The library-wide generator used when no explicit `Rng` is passed. */

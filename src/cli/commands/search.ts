@@ -21,9 +21,12 @@ import { lockFreshRun } from '../runOverwrite.js';
 import { RunStateDir, STATE_DIR, SweepStateDir } from '../../io/search-state.js';
 import { TrainingDivergedError } from '../../nn/train/divergence.js';
 import { ProgressBar } from '../progress.js';
+import { SCALE_SCHEMA, checkSeeds } from '../scaleOptions.js';
+import { runScaledSweep } from './sweepScale.js';
 import { withEvents } from '../events.js';
 import { parseCommand, UsageError } from '../args.js';
-import { RUN_SCHEMA, prepareRun, withPreparedRun, fmtMetric, onlyResume } from './train.js';
+import { RUN_SCHEMA, withPreparedRun, fmtMetric, onlyResume, type PreparedRun } from './train.js';
+import type { DatasetSplits } from '../../data/types.js';
 import { backendLabel, withThreads } from '../threads.js';
 import { pitConverter } from '../../nas/pit/convert.js';
 import { formatBytes } from '../../search/constraints.js';
@@ -32,7 +35,7 @@ import { reportAfterRun } from '../../report/index.js';
 import { resumeCommand } from '../invocation.js';
 
 export const SEARCH_COMMAND_SCHEMA = {
-  ...RUN_SCHEMA, ...SEARCH_SCHEMA,
+  ...RUN_SCHEMA, ...SEARCH_SCHEMA, ...SCALE_SCHEMA,
   resume: { type: 'optional-string', help: `continue an interrupted run from <run-dir>/${STATE_DIR}/ (written after every epoch and every finished point) with its saved config` },
 } as const satisfies Schema;
 export type SearchCommandConfig = ConfigOf<typeof SEARCH_COMMAND_SCHEMA>;
@@ -55,7 +58,7 @@ function pointRow(p: PointResult, metric: 'accuracy' | 'mae', index: number, hw:
   return { point: index, strength: p.strength, params: p.params, macs: p.macs, ...hwCols, [`val_${metric}`]: p.valMetric, [`test_${metric}`]: p.testMetric, seconds: Math.round(p.seconds) };
 }
 
-function writePoint(outDir: string, p: PointResult, index: number, run: ReturnType<typeof prepareRun>, cfg: SearchConfig): void {
+function writePoint(outDir: string, p: PointResult, index: number, run: PreparedRun, cfg: SearchConfig): void {
   const dir = join(outDir, `point-${index}`);
   saveModelCheckpoint(join(dir, 'model.safetensors'), p.model, {
     format: CHECKPOINT_FORMAT, model: `${run.modelName} (searched)`, architecture: describeArchitecture(p.model),
@@ -126,8 +129,8 @@ function printHardwareFront(hw: HardwareSetup, r: SweepResult, metric: 'accuracy
  * `--resume <dir>` of a command that keeps its state in <dir>/state/ (search, sweep, mps): the
  * saved config values (no other option may be given; the saved command must match).
  */
-export function savedRunConfig(argv: string[], dir: string, command: string): { values: Record<string, unknown>; where: string } {
-  onlyResume(argv, dir);
+export function savedRunConfig(argv: string[], dir: string, command: string, allowed: readonly string[] = []): { values: Record<string, unknown>; where: string } {
+  onlyResume(argv, dir, allowed);
   const state = new RunStateDir(dir);
   if (!state.exists()) {
     const done = existsSync(join(dir, 'front.json')) ? ' (front.json is there: the run finished)' : '';
@@ -170,27 +173,34 @@ export function explainStop(e: unknown, command: string, state: RunStateDir, out
 }
 
 /** Synchronous unless wasm worker threads must start or stop first (--threads). */
-export function runSearchCommand(argv: string[], sweep: boolean, convertOverride?: Converter): void | Promise<void> {
+export function runSearchCommand(argv: string[], sweep: boolean): void | Promise<void> {
   const command = sweep ? 'sweep' : 'search';
   const parsed = parseCommand(command, SEARCH_COMMAND_SCHEMA, argv);
   const { positionals } = parsed;
   if (positionals.length > 0) throw new UsageError(`tsdnas ${command}: unexpected argument '${positionals[0]}'; options are given as --name value`);
-  const cfg = parsed.config.resume === undefined ? parsed.config : resolveConfig(SEARCH_COMMAND_SCHEMA, [savedRunConfig(argv, parsed.config.resume, command)]);
-  return withPreparedRun(command, { ...cfg }, (run) => {
-    const hw = setupHardware(cfg);
-    return withThreads(run, () => {
-      const release = lockFreshRun(run.outDir, command, cfg);
-      const state = new SweepStateDir(run.outDir);
-      try {
-        searchLocked(command, cfg, sweep, run, hw, state, convertOverride);
-      } catch (e) {
-        explainStop(e, command, state, run.outDir);
-        throw e;
-      } finally {
-        release();
-      }
-    });
-  });
+  const resumed = parsed.config.resume === undefined ? null : resolveConfig(SEARCH_COMMAND_SCHEMA, [savedRunConfig(argv, parsed.config.resume, command, ['--jobs'])]);
+  // --jobs changes how a run is spread, never its results: a resumed run may take another.
+  const cfg = resumed === null ? parsed.config : { ...resumed, jobs: argv.some((a) => a.split('=')[0] === '--jobs') ? parsed.config.jobs : resumed.jobs };
+  const seeds = checkSeeds(cfg.seeds, resumed === null ? argv : [], command);
+  if (seeds.length > 0 || cfg.jobs > 1) {
+    if (!sweep) throw new UsageError(`tsdnas search: --jobs and --seeds spread a sweep's points and seeds; use tsdnas sweep (or give one seed with --seed)`);
+    return runScaledSweep(cfg, seeds);
+  }
+  return withPreparedRun(command, { ...cfg }, (run) => withThreads(run, () => {
+    // Validated before anything is written or trained: a bad --budgets fails at once.
+    const setup = sweepSetup(command, cfg, sweep, run);
+    const release = lockFreshRun(run.outDir, command, cfg);
+    const state = new SweepStateDir(run.outDir);
+    try {
+      beginRunState(state, command, cfg, run.outDir);
+      searchLocked(command, cfg, sweep, run, setup, state);
+    } catch (e) {
+      explainStop(e, command, state, run.outDir);
+      throw e;
+    } finally {
+      release();
+    }
+  }));
 }
 
 /** "20% (22,855 params)" for a budget point, the strength otherwise. */
@@ -202,61 +212,108 @@ function pointLabel(plan: SweepPlan, i: number, cost: string): string {
   return b.share === null ? units : `${b.text} (${units})`;
 }
 
-function searchLocked(command: string, cfg: SearchCommandConfig, sweep: boolean, run: ReturnType<typeof prepareRun>, hw: HardwareSetup | null, state: SweepStateDir, convertOverride?: Converter): void {
-  const { splits, model, modelName, outDir } = run;
-  const metric = splits.info.metric;
-  const splitsUnit = splits.info.unit;
-  // The config as given (without --resume): what the front records.
-  const { resume: _r, ...savedConfig } = cfg;
-  const convert = convertOverride ?? pitConverter({
+/** What a sweep needs beyond its prepared data and model (the same in the command and in its worker processes). */
+export interface SweepSetup {
+  convert: Converter;
+  plan: SweepPlan;
+  /** The search config with the plan's regulariser. */
+  runCfg: SearchConfig;
+  /** Each point's label (its strength, or its budget). */
+  labels: string[];
+  hw: HardwareSetup | null;
+}
+
+/** The converter, the points and their labels of a search / sweep; a bad --budgets fails here, before anything is written. */
+export function sweepSetup(command: string, cfg: SearchCommandConfig, sweep: boolean, run: Pick<PreparedRun, 'splits' | 'model'>): SweepSetup {
+  const { splits, model } = run;
+  const hw = setupHardware(cfg);
+  const convert = pitConverter({
     inputShape: splits.info.sampleShape,
     search: { channels: cfg.searchChannels, receptiveField: cfg.searchReceptiveField, dilation: cfg.searchDilation },
     ...(hw === null ? {} : { costs: hw.costs }),
   });
-  // Validated before anything is written or trained: a bad --budgets fails at once.
   let plan: SweepPlan;
   try {
     plan = sweepPlan(cfg, () => seedCostOf(model, convert, cfg.cost), sweep);
   } catch (e) {
     throw new UsageError(`tsdnas ${command}: ${(e as Error).message}`);
   }
-  beginRunState(state, command, cfg, outDir);
+  return { convert, plan, runCfg: { ...cfg, regularizer: plan.regularizer }, labels: plan.strengths.map((_, i) => pointLabel(plan, i, cfg.cost)), hw };
+}
+
+/** The epoch and phase lines of a sweep (the command prints them; a worker process sends them to its coordinator). */
+export function sweepLogHooks(setup: SweepSetup, splits: DatasetSplits, say: (line: string) => void, onEpochEnd: () => void): Pick<SweepHooks, 'onPhase' | 'onFitEpoch' | 'onEpoch'> {
+  const metric = splits.info.metric;
+  const unit = splits.info.unit;
+  const { hw, plan, labels } = setup;
+  return {
+    onPhase: (phase, point) => say(`— ${phase}${point === null ? '' : ` (point ${point}, ${plan.budgets !== undefined ? 'budget' : 'strength'} ${labels[point]})`}`),
+    onFitEpoch: (phase, r) => {
+      onEpochEnd();
+      say(`  ${phase} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}  val ${fmtMetric(metric, r.valMetric, unit)}  ${r.seconds.toFixed(1)}s`);
+    },
+    onEpoch: (r) => {
+      onEpochEnd();
+      say(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric, unit)}  reg ${r.regTerm.toExponential(2)}  params ${Math.round(r.costs.params).toLocaleString('en-US')}  MACs ${Math.round(r.costs.macs).toLocaleString('en-US')}${hw === null ? '' : `  ${hardwareLine(r.costs)}`}  ${r.seconds.toFixed(1)}s`);
+    },
+  };
+}
+
+/** Writes a finished point's files (model, summary, architecture), records them in the ledger and prints its line. */
+export function pointWriter(cfg: SearchCommandConfig, run: PreparedRun, setup: SweepSetup, state: SweepStateDir): (p: PointResult, i: number) => void {
+  const { metric, unit } = run.splits.info;
+  const { labels, hw } = setup;
+  return (p, i) => {
+    writePoint(run.outDir, p, i, run, cfg);
+    state.ledger.recordPoint(i);
+    const met = p.budget === undefined ? '' : `  budget ${labels[i]} ${p.budget.met ? 'met' : 'MISSED'}${p.budget.projected ? ' (projected: no search epoch met it)' : p.budget.filled ? ' (masks grown back towards it)' : ''}`;
+    log(`  point ${i}: params ${p.params.toLocaleString('en-US')}  MACs ${p.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, p.testMetric, unit)} (right after export ${fmtMetric(metric, p.exportTestMetric ?? NaN, unit)})${met}  (${p.seconds.toFixed(0)} s)`);
+    log(formatArchitecture(architectureRows(p.model)).split('\n').map((l) => `    ${l}`).join('\n'));
+    if (hw !== null) log(`    on ${hw.target.name}: ${hardwareLine(p.costs)}\n    memory budgets: ${budgetLine(budgetChecks(hw, p.costs))}`);
+  };
+}
+
+/**
+ * The sweep in this process (every point not yet finished is run here), its files and front.
+ * `pointsBy`: the points were run by worker processes of this run (they are loaded, and their
+ * files written here if the worker's coordinator did not get to it).
+ */
+export function searchLocked(command: string, cfg: SearchCommandConfig, sweep: boolean, run: PreparedRun, setup: SweepSetup, state: SweepStateDir, pointsBy?: string): void {
+  const { splits, model, modelName, outDir } = run;
+  const metric = splits.info.metric;
+  const splitsUnit = splits.info.unit;
+  // The config as given (without --resume): what the front records.
+  const { resume: _r, jobs: _j, seeds: _s, ...savedConfig } = cfg;
+  const { plan, convert, runCfg, labels, hw } = setup;
   const strengths = plan.strengths;
-  const labels = strengths.map((_, i) => pointLabel(plan, i, cfg.cost));
-  const runCfg: SearchConfig = { ...cfg, regularizer: plan.regularizer };
-  const what = plan.budgets !== undefined ? `budgets on ${cfg.cost}: ${labels.join(', ')}` : `${cfg.regularizer} regulariser on ${cfg.cost}, strengths ${strengths.join(', ')}`;
-  log(`tsdnas ${command}: ${splits.info.name} with ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters), ${what}; backend ${backendLabel(run)}`);
-  if (hw !== null) log(`target ${hw.target.name}: ${hw.target.description}; memory budgets: ${hw.budgets.length === 0 ? 'none' : hw.budgets.map((b) => `${b.cost} ≤ ${b.text}`).join(', ')}`);
+  if (pointsBy === undefined) {
+    const what = plan.budgets !== undefined ? `budgets on ${cfg.cost}: ${labels.join(', ')}` : `${cfg.regularizer} regulariser on ${cfg.cost}, strengths ${strengths.join(', ')}`;
+    log(`tsdnas ${command}: ${splits.info.name} with ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters), ${what}; backend ${backendLabel(run)}`);
+    if (hw !== null) log(`target ${hw.target.name}: ${hw.target.description}; memory budgets: ${hw.budgets.length === 0 ? 'none' : hw.budgets.map((b) => `${b.cost} ≤ ${b.text}`).join(', ')}`);
+  }
   let bar: ProgressBar | null = null;
+  const pointDone = pointWriter(cfg, run, setup, state);
   const result = runSweep(model, splits, runCfg, strengths, convert, withEvents<SweepHooks>({
-    onPhase: (phase, point) => log(`— ${phase}${point === null ? '' : ` (point ${point}, ${plan.budgets !== undefined ? 'budget' : 'strength'} ${labels[point]})`}`),
+    ...sweepLogHooks(setup, splits, log, () => state.ledger.saveSeconds()),
     onFitBatch: (epoch, done, total, loss) => {
       if (bar === null) bar = new ProgressBar({ total, label: `epoch ${epoch}` });
       bar.tick(1, { loss: loss.toFixed(4) });
       if (done === total) { bar.done(); bar = null; }
-    },
-    onFitEpoch: (phase, r) => {
-      state.ledger.saveSeconds();
-      log(`  ${phase} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}  val ${fmtMetric(metric, r.valMetric, splitsUnit)}  ${r.seconds.toFixed(1)}s`);
     },
     onBatch: (phase, epoch, done, total, loss) => {
       if (bar === null) bar = new ProgressBar({ total, label: `search ${epoch} ${phase}` });
       bar.tick(1, { loss: loss.toFixed(4) });
       if (done === total) { bar.done(); bar = null; }
     },
-    onEpoch: (r) => {
-      state.ledger.saveSeconds();
-      log(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric, splitsUnit)}  reg ${r.regTerm.toExponential(2)}  params ${Math.round(r.costs.params).toLocaleString('en-US')}  MACs ${Math.round(r.costs.macs).toLocaleString('en-US')}${hw === null ? '' : `  ${hardwareLine(r.costs)}`}  ${r.seconds.toFixed(1)}s`);
+    onPoint: pointDone,
+    onPointLoaded: (p, i) => {
+      // A point a worker process finished (or an earlier run that was killed before writing its files) is written now.
+      if (!state.ledger.hasPoint(i)) {
+        pointDone(p, i);
+        return;
+      }
+      if (pointsBy === undefined) log(`  point ${i}: finished by the interrupted run (test ${fmtMetric(metric, p.testMetric, splitsUnit)}); loaded, not recomputed`);
     },
-    onPoint: (p, i) => {
-      writePoint(outDir, p, i, run, cfg);
-      state.ledger.recordPoint(i);
-      const met = p.budget === undefined ? '' : `  budget ${labels[i]} ${p.budget.met ? 'met' : 'MISSED'}${p.budget.projected ? ' (projected: no search epoch met it)' : p.budget.filled ? ' (masks grown back towards it)' : ''}`;
-      log(`  point ${i}: params ${p.params.toLocaleString('en-US')}  MACs ${p.macs.toLocaleString('en-US')}  test ${fmtMetric(metric, p.testMetric, splitsUnit)} (right after export ${fmtMetric(metric, p.exportTestMetric ?? NaN, splitsUnit)})${met}  (${p.seconds.toFixed(0)} s)`);
-      log(formatArchitecture(architectureRows(p.model)).split('\n').map((l) => `    ${l}`).join('\n'));
-      if (hw !== null) log(`    on ${hw.target.name}: ${hardwareLine(p.costs)}\n    memory budgets: ${budgetLine(budgetChecks(hw, p.costs))}`);
-    },
-    onPointLoaded: (p, i) => log(`  point ${i}: finished by the interrupted run (test ${fmtMetric(metric, p.testMetric, splitsUnit)}); loaded, not recomputed`),
   }, 'search'), state);
   // Over every segment of a resumed run, not only this one.
   const seconds = state.ledger.seconds();

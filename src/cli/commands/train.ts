@@ -218,8 +218,8 @@ function saveDiverged(e: TrainingDivergedError, outDir: string, model: Module, m
 }
 
 /** `--resume <dir>` continues with the run's saved config: any other option is refused. */
-export function onlyResume(argv: string[], dir: string): void {
-  const others = argv.filter((a) => a.startsWith('--') && !a.startsWith('--resume'));
+export function onlyResume(argv: string[], dir: string, allowed: readonly string[] = []): void {
+  const others = argv.filter((a) => a.startsWith('--') && !a.startsWith('--resume') && !allowed.includes(a.split('=')[0]));
   if (others.length > 0) throw new UsageError(`--resume ${dir} continues with the run's saved config; drop ${others.join(', ')}`);
 }
 

@@ -1,0 +1,36 @@
+/**
+ * The options that spread a sweep over processes and seeds (`--jobs`, `--seeds`): how a sweep
+ * runs, never what it computes (every point gives the same bits with any --jobs), so --jobs may
+ * change when a run is resumed.
+ */
+
+import { join } from 'node:path';
+import type { Schema } from '../util/schema.js';
+import { UsageError } from './args.js';
+
+export const SCALE_SCHEMA = {
+  jobs: {
+    type: 'number', default: 1, min: 1, max: 256, integer: true,
+    help: 'worker processes running the sweep\'s warm-ups and points at once on this machine (they share each warm-up); every point gives the same bits as with --jobs 1; more jobs than free cores only slows the run down',
+  },
+  seeds: {
+    type: 'number-list', default: [], allowEmpty: true, min: 0,
+    help: 'repeat the whole protocol (split, initialisation, order) for each seed, e.g. 0,1,2: <out>/seed-<s>/ holds each seed\'s complete run, <out>/front.json and front.csv the mean, spread and every seed\'s value per point; instead of --seed',
+  },
+} as const satisfies Schema;
+
+/** The seeds of --seeds, checked: whole numbers, no repeats, not together with --seed. */
+export function checkSeeds(seeds: readonly number[], argv: readonly string[], command: string): number[] {
+  if (seeds.length === 0) return [];
+  const bad = seeds.find((s) => !Number.isInteger(s) || s > 0xffffffff);
+  if (bad !== undefined) throw new UsageError(`--seeds: ${bad} is not a whole number from 0 to 4294967295`);
+  const dup = seeds.find((s, i) => seeds.indexOf(s) !== i);
+  if (dup !== undefined) throw new UsageError(`--seeds ${seeds.join(',')}: seed ${dup} is given twice`);
+  if (argv.some((a) => a === '--seed' || a.startsWith('--seed='))) throw new UsageError(`tsdnas ${command}: give either --seed or --seeds, not both`);
+  return [...seeds];
+}
+
+/** The seed run directory of seed `s` inside a multi-seed run directory. */
+export function seedRunDir(outDir: string, seed: number): string {
+  return join(outDir, `seed-${seed}`);
+}

@@ -1,0 +1,99 @@
+/**
+ * The local worker processes of `tsdnas sweep --jobs N`: N children (`tsdnas worker --ipc`) forked
+ * with an IPC channel, each running one task at a time. A child that dies mid-task fails that task
+ * (its saved state stays for a resume); the pool forwards a stop to every child.
+ */
+
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { childExecArgv, siblingUrl } from '../threadEntry.js';
+import { TaskError } from './taskThread.js';
+import type { FromWorker, ToWorker } from './ipc.js';
+import type { SweepTask, TaskSink } from './sweepTask.js';
+
+/** Runs tasks somewhere (local processes, a job queue); `slots` of them at once. */
+export interface TaskExecutor {
+  readonly slots: number;
+  /** Runs `task` on a free slot (the scheduler never asks for more than `slots` at once). */
+  run(task: SweepTask, sink: TaskSink & { worker(name: string): void }): Promise<void>;
+  /** Ask the running tasks to stop after their current batch. */
+  stop(): void;
+  close(): Promise<void>;
+}
+
+interface Child { proc: ChildProcess; name: string; busy: boolean; exited: boolean }
+
+export class ProcessPool implements TaskExecutor {
+  private readonly children: Child[] = [];
+  private nextId = 1;
+  private readonly pending = new Map<number, { child: Child; sink: TaskSink; resolve: () => void; reject: (e: Error) => void }>();
+
+  constructor(readonly slots: number) {}
+
+  private spawn(index: number): Child {
+    const main = siblingUrl(new URL('../', import.meta.url).href, 'main');
+    const proc = fork(fileURLToPath(main), ['worker', '--ipc'], {
+      execArgv: childExecArgv(main),
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    const child: Child = { proc, name: `job ${index + 1}`, busy: false, exited: false };
+    // Anything a child prints outside its task lines (warnings) reaches the user, marked.
+    const relay = (chunk: Buffer) => {
+      for (const l of chunk.toString('utf8').split('\n')) if (l.trim() !== '') process.stderr.write(`[${child.name}] ${l}\n`);
+    };
+    proc.stdout?.on('data', relay);
+    proc.stderr?.on('data', relay);
+    proc.on('message', (m: FromWorker) => {
+      const p = this.pending.get(m.id);
+      if (p === undefined) return;
+      if (m.type === 'line') p.sink.line(m.line);
+      else if (m.type === 'event') p.sink.event(m.event, m.fields);
+      else {
+        this.pending.delete(m.id);
+        child.busy = false;
+        if (m.type === 'done') p.resolve();
+        else p.reject(new TaskError(m.error, m.interrupted));
+      }
+    });
+    proc.on('exit', (code, signal) => {
+      child.exited = true;
+      for (const [id, p] of this.pending) {
+        if (p.child !== child) continue;
+        this.pending.delete(id);
+        p.reject(new TaskError(`worker process ${child.name} (pid ${proc.pid}) ended mid-task (${signal ?? `exit code ${code}`}); its saved state is kept`, false));
+      }
+    });
+    return child;
+  }
+
+  private freeChild(): Child {
+    const idle = this.children.find((c) => !c.busy && !c.exited);
+    if (idle !== undefined) return idle;
+    if (this.children.filter((c) => !c.exited).length >= this.slots) throw new Error('ProcessPool: no free worker (more tasks than slots asked at once)');
+    const c = this.spawn(this.children.length);
+    this.children.push(c);
+    return c;
+  }
+
+  run(task: SweepTask, sink: TaskSink & { worker(name: string): void }): Promise<void> {
+    const child = this.freeChild();
+    child.busy = true;
+    sink.worker(child.name);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { child, sink, resolve, reject });
+      child.proc.send({ type: 'task', id, task } satisfies ToWorker);
+    });
+  }
+
+  stop(): void {
+    for (const c of this.children) if (!c.exited && c.proc.connected) c.proc.send({ type: 'stop' } satisfies ToWorker);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.children.filter((c) => !c.exited).map((c) => new Promise<void>((resolve) => {
+      c.proc.once('exit', () => resolve());
+      c.proc.disconnect();
+    })));
+  }
+}
