@@ -57,6 +57,8 @@ export * as onnx from './io/onnx/index.js';
 export * as cExport from './io/c/index.js';
 
 export * from './api/index.js';
+// Multi-seed runs: aggregating fronts over seeds and comparing two fronts seed by seed (no files).
+export * from './search/multiSeed.js';
 
 export * from './platform/types.js';
 export { useBrowserBackend, type BrowserBackendChoice, type BrowserBackendPreference } from './platform/browserBackend.js';

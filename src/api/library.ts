@@ -38,5 +38,9 @@ export * from '../io/quant-checkpoint.js';
 export * as onnx from '../io/onnx/index.js';
 export * as cExport from '../io/c/index.js';
 export * as report from '../report/index.js';
+// Multi-seed runs: the aggregate front and the seed-paired comparison (pure), and their files.
+export * from '../search/multiSeed.js';
+export { writeSeedsFront, readSeedsFront, readRunFront } from '../io/seeds-front.js';
+export { readFrontSet } from '../io/front-set.js';
 export * from './index.js';
 export * from './node.js';
