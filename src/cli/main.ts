@@ -10,6 +10,7 @@ import { nearest } from '../util/schema.js';
 import { runTrain, trainHelp } from './commands/train.js';
 import { runSearchCommand, searchHelp } from './commands/search.js';
 import { reportHelp, runReport } from './commands/report.js';
+import { compareHelp, runCompare } from './commands/compare.js';
 import { runMpsCommand, mpsHelp, jointHelp } from './commands/mps.js';
 import { quantizeHelp, runQuantize } from './commands/quantize.js';
 import { exportHelp, runExport } from './commands/export.js';
@@ -21,7 +22,8 @@ import { INTERRUPTIBLE_COMMANDS, runInterruptibly } from './interrupt.js';
 import { endStderrLine, installLiveOutput, setJsonStdout, setQuiet } from './output.js';
 import { emitEvent } from './events.js';
 
-const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => void | Promise<void>; summary: string }> = {
+/** `jsonFile`: the command's own `--json <file>` option (given after its name) is not the global event stream. */
+const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => void | Promise<void>; summary: string; jsonFile?: boolean }> = {
   train: { help: trainHelp, run: runTrain, summary: 'train a seed model on a dataset and evaluate it' },
   search: { help: () => searchHelp(false), run: (a) => runSearchCommand(a, false), summary: 'PIT architecture search at one regulariser strength, export, fine-tune' },
   sweep: { help: () => searchHelp(true), run: (a) => runSearchCommand(a, true), summary: 'PIT search over a list of strengths; writes the Pareto front' },
@@ -37,6 +39,7 @@ const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => vo
   eval: { help: evalHelp, run: runEval, summary: "evaluate a trained model on a dataset or your own files (metric, macro-F1, confusion matrix; MAE for regression)" },
   predict: { help: predictHelp, run: runPredict, summary: 'write a trained model\'s predictions for your files as CSV or .npy' },
   report: { help: reportHelp, run: runReport, summary: 'rebuild the HTML report (report.html) of a search / sweep / mps / joint run directory; --compare charts other runs against it' },
+  compare: { help: compareHelp, run: runCompare, jsonFile: true, summary: "does one sweep's front beat another's? hypervolumes paired by seed, paired t test, verdict (--json <file> writes the numbers)" },
   datasets: {
     help: () => 'tsdnas datasets — list the named datasets (any data file, folder or dataset description .json works too: see docs/datasets.md)',
     run: () => console.log(`${DATASET_NAMES.join('\n')}\n\nor your own data: --dataset <file | folder | description.json> (.ts, .arff, .tsv, .csv, .npy / .npz, WFDB records, class folders of .wav / .csv); see docs/datasets.md`),
@@ -56,14 +59,19 @@ ${Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(10)} ${c.summary}`).joi
 
 'tsdnas <command> --help' lists a command's options.
 --quiet (any command): no progress bars or epoch lines, only results and errors (run.log keeps everything).
---json (any command): stdout carries one JSON record per event (epoch, point, done, error); the rest goes to stderr.`;
+--json (any command): stdout carries one JSON record per event (epoch, point, done, error); the rest goes to stderr
+  (after 'compare', --json <file> is compare's own option: it writes the numbers to that file).`;
 }
 
 async function main(args: string[]): Promise<number> {
   // --quiet and --json belong to the output layer, not to a command's options; each thread takes them out itself (the worker gets the same argv).
+  // A --json after the name of a command with its own --json <file> (compare) is that option.
+  const at = args.findIndex((a) => a !== '--quiet' && a !== '--json');
+  const ownJson = at >= 0 && Object.hasOwn(COMMANDS, args[at]) && COMMANDS[args[at]].jsonFile === true;
+  const isGlobal = (a: string, i: number) => a === '--quiet' || (a === '--json' && !(ownJson && i > at));
   const quiet = args.includes('--quiet');
-  const json = args.includes('--json');
-  const argv = args.filter((a) => a !== '--quiet' && a !== '--json');
+  const json = args.some((a, i) => a === '--json' && isGlobal(a, i));
+  const argv = args.filter((a, i) => !isGlobal(a, i));
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());

@@ -24,12 +24,12 @@ export function compareVerdict(c: Omit<FrontComparison, 'verdict'>): string {
   const other = mean > 0 ? B : A;
   const lead = mean > 0 ? aWins : bWins;
   out.push(`On ${c.cost.axis} (log axis) against ${c.split} ${c.metric}, ${A}'s front has the larger hypervolume on ${aWins} of ${n} ${seedWord}, ${B}'s on ${bWins}${ties > 0 ? ` (${ties} tied)` : ''}; mean difference ${A} − ${B} = ${signed(mean)} ${c.unit}${sd === null ? '' : ` (sd ${fmt(sd)})`}.`);
-  if (n === 1) {
-    out.push(`With one seed there is no estimate of how much fronts vary from seed to seed, so this difference may be noise; run both with several seeds (tsdnas sweep --seeds 0,1,2) to test it.`);
+  if (ties === n) {
+    out.push(`The hypervolumes are equal on ${n === 1 ? 'this seed' : 'every seed'}: no difference between the fronts on this axis.`);
     return out.join(' ');
   }
-  if (mean === 0 && (sd === null || sd === 0)) {
-    out.push('The hypervolumes are equal on every seed: no difference between the fronts on this axis.');
+  if (n === 1) {
+    out.push(`With one seed there is no estimate of how much fronts vary from seed to seed, so this difference may be noise; run both with several seeds (tsdnas sweep --seeds 0,1,2) to test it.`);
     return out.join(' ');
   }
   const tText = t === null ? 't undefined' : !Number.isFinite(t) ? 't infinite (every seed differs by exactly the same amount)' : `t = ${t.toFixed(2)}`;
