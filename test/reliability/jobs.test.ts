@@ -1,0 +1,63 @@
+/**
+ * `tsdnas sweep --jobs N`: the points run on worker processes and give the same bits as a
+ * one-process sweep; a coordinator SIGKILLed mid-sweep resumes (with another --jobs, too) to
+ * the same front; Ctrl-C (SIGINT) stops every worker after its batch with the resume command.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, hasEcg200, stableJson } from './cli.js';
+import { runAndSignal } from './kill.js';
+import { LOCK_FILE } from '../../src/io/run-lock.js';
+
+const SWEEP = ['sweep', '--dataset', 'ecg200', '--backend', 'wasm', '--warmup-epochs', '3', '--search-epochs', '4', '--finetune-epochs', '2', '--lambdas', '1e-6,1e-4,1e-3,1e-2', '--quiet'];
+const POINTS = [0, 1, 2, 3];
+
+function expectSameRun(a: string, b: string): void {
+  expect(stableJson(join(b, 'front.json'))).toBe(stableJson(join(a, 'front.json')));
+  for (const i of POINTS) {
+    expect(readFileSync(join(b, `point-${i}`, 'model.safetensors')).equals(readFileSync(join(a, `point-${i}`, 'model.safetensors'))), `point ${i} model`).toBe(true);
+    expect(stableJson(join(b, `point-${i}`, 'summary.json'))).toBe(stableJson(join(a, `point-${i}`, 'summary.json')));
+  }
+}
+
+describe.skipIf(!hasEcg200)('tsdnas sweep --jobs', () => {
+  it('--jobs 2 gives the points of --jobs 1 bit for bit; a SIGKILLed coordinator resumes (with --jobs 1) to the same run; SIGINT stops the workers with the resume command', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'tsdnas-jobs-'));
+    try {
+      const one = join(tmp, 'one');
+      const two = join(tmp, 'two');
+      const r1 = await cli([...SWEEP, '--out', one]);
+      expect(r1.code, r1.stderr).toBe(0);
+      const r2 = await cli([...SWEEP, '--jobs', '2', '--out', two]);
+      expect(r2.code, r2.stderr).toBe(0);
+      expectSameRun(one, two);
+
+      // Killed once a point has finished on a worker (and mid-way through the next ones).
+      const killed = join(tmp, 'killed');
+      const k = await runAndSignal([...SWEEP, '--jobs', '2', '--out', killed], join(killed, 'state'), { writes: 1, only: '.done', delayMs: 150 }, 'SIGKILL');
+      expect(k.sent).toBe(true);
+      // Its workers notice the coordinator is gone and end.
+      await new Promise((r) => setTimeout(r, 1500));
+      // As after any SIGKILL, the stale lock is refused until removed (search-resume.test.ts checks the message).
+      rmSync(join(killed, LOCK_FILE));
+      const resumed = await cli(['sweep', '--resume', killed, '--jobs', '1', '--quiet']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expectSameRun(one, killed);
+
+      // Ctrl-C: every worker stops after its current batch; the run resumes to the same bits.
+      const stopped = join(tmp, 'stopped');
+      const s = await runAndSignal([...SWEEP.filter((a) => a !== '--quiet'), '--jobs', '2', '--out', stopped], join(stopped, 'state'), { writes: 3, only: '.search', delayMs: 50 }, 'SIGINT');
+      expect(s.sent).toBe(true);
+      expect(s.code, s.stderr).toBe(130);
+      expect(s.stderr).toMatch(/interrupted; continue with .*sweep --resume/);
+      const again = await cli(['sweep', '--resume', stopped, '--quiet']);
+      expect(again.code, again.stderr).toBe(0);
+      expectSameRun(one, stopped);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 240_000);
+});
