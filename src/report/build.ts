@@ -1,7 +1,8 @@
 /**
  * The report of a run directory: loads the run, assembles the sections (summary, Pareto front,
  * optionally a comparison with other runs, curves, mask heat maps, architectures) into one
- * self-contained HTML page, and writes it atomically as <run-dir>/report.html.
+ * self-contained HTML page, and writes it atomically as <run-dir>/report.html. A multi-seed run
+ * directory is reported by seedsReport.ts instead.
  */
 
 import { basename, dirname, join, resolve } from 'node:path';
@@ -15,6 +16,8 @@ import { maskSections } from './sections/masks.js';
 import { architectureTable } from './sections/architecture.js';
 import { compareSection, type NamedRun } from './sections/compare.js';
 import { formatCost, formatMetric, formatStrength, strengthSymbol } from './labels.js';
+import { splitSentence } from './splits.js';
+import { isSeedsRunDir, writeSeedsReport } from './seedsReport.js';
 
 export const REPORT_FILE = 'report.html';
 
@@ -69,6 +72,7 @@ export function renderReport(run: RunData, compare?: readonly NamedRun[]): strin
   const baselines = run.points.some((p) => p.kind === 'uniform') ? ' (squares: uniform-precision baselines trained the same way)' : '';
   parts.push(`<h2>Pareto front</h2>
 <p class="note">Each point is one search (one regulariser strength) after export and fine-tuning, tested on the test split${baselines}. Solid points are non-dominated (no other point is at least as good in both the metric and the cost); faded points are dominated; the diamond is the model the search started from.</p>`);
+  if (run.splits !== null) parts.push(`<p class="note splits">${esc(splitSentence(run.splits, run.metric, run.config.dataset))}</p>`);
   for (let i = 0; i < pareto.length; i += 2) parts.push(`<div class="grid2">${pareto.slice(i, i + 2).map(titled).join('')}</div>`);
   parts.push(pointsTable(run));
   if (compare !== undefined && compare.length > 0) {
@@ -119,6 +123,11 @@ export function loadCompared(main: RunData, dirs: readonly string[]): NamedRun[]
 
 /** Builds <run-dir>/report.html from the files of a run (compared with the runs of compareDirs, if any); returns its path. */
 export function writeReport(runDir: string, compareDirs: readonly string[] = []): string {
+  // A multi-seed run (front.json of format tsdnas.seeds/1) gets the mean-front report.
+  if (isSeedsRunDir(runDir)) {
+    if (compareDirs.length > 0) throw new NotARunError(`report: --compare charts single runs against each other; '${runDir}' is a multi-seed run: compare it seed by seed with tsdnas compare ${runDir} <other run>`);
+    return writeSeedsReport(runDir);
+  }
   const run = loadRun(runDir);
   const compare = loadCompared(run, compareDirs);
   const html = renderReport(run, compare.length > 0 ? compare : undefined);

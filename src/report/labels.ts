@@ -10,7 +10,7 @@ import type { MetricName, RunData } from './load.js';
 /** Units of regression targets by dataset (MAE is in the target's unit). */
 const TARGET_UNITS: Record<string, string> = { ppg: 'BPM' };
 
-export function metricTitle(run: RunData, split: 'test' | 'validation' = 'test'): string {
+export function metricTitle(run: Pick<RunData, 'metric' | 'config'>, split: 'test' | 'validation' = 'test'): string {
   if (run.metric === 'accuracy') return `${split} accuracy (%)`;
   const unit = TARGET_UNITS[String(run.config.dataset)];
   return `${split} MAE (${unit ?? 'target units'})`;
@@ -31,7 +31,7 @@ export function higherIsBetter(metric: MetricName): boolean {
 }
 
 /** λ for plain, μ for multi-complexity, the budget (in the cost's units) for hinge regularisers and budget sweeps. */
-export function strengthSymbol(run: RunData): string {
+export function strengthSymbol(run: Pick<RunData, 'config' | 'budgetSweep'>): string {
   const { regularizer: r, cost } = run.config;
   if (r === 'multi-complexity') return 'μ';
   return run.budgetSweep || r === 'hinge' ? `budget${typeof cost === 'string' ? ` (${cost})` : ''}` : 'λ';
@@ -80,6 +80,6 @@ export function formatCost(v: number): string {
 }
 
 /** "#2 λ=2e-4", or "#2 per-channel λ=1e-4" for points that carry their own label (mps). */
-export function pointName(run: RunData, p: { index: number; label?: string; strength: number | null }): string {
+export function pointName(run: Pick<RunData, 'config' | 'budgetSweep'>, p: { index: number; label?: string; strength: number | null }): string {
   return `#${p.index} ${p.label ?? `${strengthSymbol(run)}=${formatStrength(p.strength)}`}`;
 }

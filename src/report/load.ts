@@ -13,6 +13,7 @@ import type { LayerRow } from '../nn/summary.js';
 import type { SearchEpochRecord } from '../search/protocol.js';
 import type { LayerState } from '../search/types.js';
 import type { MpsLayerSummary } from '../quant/mps/model.js';
+import type { SplitSizes } from '../data/sizes.js';
 
 export type MetricName = 'accuracy' | 'mae';
 
@@ -69,6 +70,8 @@ export interface RunData {
   points: PointData[];
   /** Indices into points of the non-dominated ones, per cost, as the run computed them. */
   fronts: Record<string, number[]>;
+  /** Sizes of the train / validation / test splits (front.json `splits`; null for runs written before they were recorded). */
+  splits: SplitSizes | null;
   notes: string[];
 }
 
@@ -122,12 +125,18 @@ function targetOf(v: unknown): string | null {
   return typeof t.name === 'string' ? `${t.name}${typeof t.description === 'string' ? ` — ${t.description}` : ''}` : null;
 }
 
+function splitsOf(v: unknown): SplitSizes | null {
+  const s = numbers(v);
+  return Number.isFinite(s.train) && Number.isFinite(s.val) && Number.isFinite(s.test) ? { train: s.train, val: s.val, test: s.test } : null;
+}
+
 /** Reads and checks a run directory written by `tsdnas search`, `sweep` or `mps`. */
 export function loadRun(dir: string): RunData {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new NotARunError(`report: '${dir}' is not a directory; give the --out directory of a search, sweep or mps run`);
   const frontPath = join(dir, 'front.json');
   if (!existsSync(frontPath)) throw new NotARunError(`report: '${dir}' is not a run directory (no front.json); give the --out directory of a finished search, sweep or mps run`);
   const front = readJson(frontPath, 'front file');
+  if (typeof front.format === 'string') throw new NotARunError(`report: ${frontPath} is a '${front.format}' file (a multi-seed run), not a single run's front; 'tsdnas report ${dir}' reports it, and each seed's run is in its own directory`);
   const metric = front.metric;
   if (metric !== 'accuracy' && metric !== 'mae') throw new NotARunError(`report: ${frontPath}: 'metric' must be 'accuracy' or 'mae', got ${JSON.stringify(metric)}`);
   const rows = front.points;
@@ -181,6 +190,6 @@ export function loadRun(dir: string): RunData {
   return {
     dir, command, metric, config: (front.config ?? {}) as Json, budgetSweep: Array.isArray(front.budgets),
     seconds: typeof front.sweepSeconds === 'number' ? front.sweepSeconds : typeof front.seconds === 'number' ? front.seconds : null,
-    target: targetOf(front.target), seed, points, fronts, notes,
+    target: targetOf(front.target), seed, points, fronts, splits: splitsOf(front.splits), notes,
   };
 }

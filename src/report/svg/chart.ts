@@ -24,7 +24,7 @@ export interface LegendItem {
   label: string;
   color: string;
   /** How the swatch is drawn. */
-  mark: 'line' | 'dashed' | 'circle' | 'diamond' | 'square' | 'faded';
+  mark: 'line' | 'dashed' | 'circle' | 'diamond' | 'square' | 'faded' | 'errorbar' | 'dot';
 }
 
 const SWATCH = 22;
@@ -53,6 +53,8 @@ export function swatch(mark: LegendItem['mark'], color: string, x: number, y: nu
   switch (mark) {
     case 'line': return el('line', { x1: x, y1: y, x2: x + SWATCH - 4, y2: y, stroke: color, 'stroke-width': 2.5 });
     case 'dashed': return el('line', { x1: x, y1: y, x2: x + SWATCH - 4, y2: y, stroke: color, 'stroke-width': 2, 'stroke-dasharray': '5 3' });
+    case 'dot': return el('circle', { cx: x + 9, cy: y, r: 3, fill: color, 'fill-opacity': 0.45, stroke: 'none' });
+    case 'errorbar': return el('g', { stroke: color, 'stroke-width': 1.3 }, el('line', { x1: x + 9, y1: y - 6, x2: x + 9, y2: y + 6 }), el('line', { x1: x + 5, y1: y - 6, x2: x + 13, y2: y - 6 }), el('line', { x1: x + 5, y1: y + 6, x2: x + 13, y2: y + 6 }));
     default: return marker(mark, x + 9, y, color, 5);
   }
 }
