@@ -1,6 +1,6 @@
 /**
  * `tsdnas report <run-dir> [--compare <dir>,…]`: rebuilds the HTML report (report.html) of a
- * search, sweep or mps run from the files the run wrote, e.g. after the report code changed or
+ * search, sweep or mps run (or of a multi-seed run) from the files the run wrote, e.g. after the report code changed or
  * for a run written before reports existed; --compare adds a section charting it against other
  * runs (e.g. a joint search against the chained PIT → mps one).
  */
@@ -21,6 +21,9 @@ usage: tsdnas report <run-dir> [--compare <dir>[,<dir>...]]
 <run-dir> is the --out directory of a finished 'tsdnas search', 'sweep', 'mps' or 'joint' run (it
 holds front.json and point-<i>/summary.json). Writes <run-dir>/report.html: Pareto fronts, training
 and search curves, per-layer mask heat maps and the architectures found. The file needs no network.
+A multi-seed run directory (tsdnas sweep --seeds …: front.json of format tsdnas.seeds/1) gets the
+mean front over the seeds with ±1 sd error bars, a table per point and links to each seed's report
+(compare two such runs seed by seed with 'tsdnas compare').
 
 options:
   --compare <dirs>   comma-separated run directories to compare this run with. Adds a section
