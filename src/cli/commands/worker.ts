@@ -24,13 +24,30 @@ export function runWorker(argv: string[]): Promise<void> {
 function ipcWorker(): Promise<void> {
   const send = process.send?.bind(process);
   if (send === undefined) throw new UsageError('tsdnas worker --ipc: no IPC channel; this mode is started by tsdnas sweep --jobs N');
-  const post = (m: FromWorker) => send(m);
+  const post = (m: FromWorker) => {
+    if (process.connected) send(m);
+  };
   const thread = new TaskThread();
-  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, () => thread.interrupt());
-  return new Promise((resolve) => {
-    // The coordinator is gone (ended, or killed): nothing will collect further results.
+  let running = 0;
+  let stopping = false;
+  // Ends the process even if the task thread does not stop (e.g. blocked in a long kernel call):
+  // a coordinator that is gone collects nothing more, and every saved state is written atomically.
+  const end = (code: number) => {
+    setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+    void thread.terminate().then(() => process.exit(code));
+  };
+  // A signal stops the running task after its batch (its state saved), then the worker; an idle worker ends at once.
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(s, () => {
+      stopping = true;
+      thread.interrupt();
+      if (running === 0) end(0);
+    });
+  }
+  return new Promise(() => {
     process.on('disconnect', () => {
-      void thread.terminate().then(() => resolve());
+      thread.interrupt();
+      end(0);
     });
     process.on('message', (m: ToWorker) => {
       if (m.type === 'stop') {
@@ -38,13 +55,19 @@ function ipcWorker(): Promise<void> {
         return;
       }
       const id = m.id;
+      running++;
       thread.run(m.task, {
         line: (line) => post({ type: 'line', id, line }),
         event: (event, fields) => post({ type: 'event', id, event, fields }),
       }).then(
         () => post({ type: 'done', id }),
         (e: unknown) => post({ type: 'failed', id, error: (e as Error).message, interrupted: e instanceof TaskError && e.interrupted }),
-      );
+      ).finally(() => {
+        running--;
+        if (stopping && running === 0) end(0);
+      });
     });
   });
 }
+
+const EXIT_GRACE_MS = 2000;

@@ -31,7 +31,7 @@ export class ProcessPool implements TaskExecutor {
   constructor(readonly slots: number) {}
 
   private spawn(index: number): Child {
-    const main = siblingUrl(new URL('../', import.meta.url).href, 'main');
+    const main = siblingUrl(import.meta.url, '../main');
     const proc = fork(fileURLToPath(main), ['worker', '--ipc'], {
       execArgv: childExecArgv(main),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
