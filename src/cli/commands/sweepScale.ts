@@ -16,7 +16,7 @@ import { interruptRequested, TrainingInterruptedError } from '../../nn/train/int
 import { reportAfterRun } from '../../report/index.js';
 import { withPreparedRun, type PreparedRun } from './train.js';
 import { withThreads } from '../threads.js';
-import { lockFreshRun } from '../runOverwrite.js';
+import { clearOldRun, lockFreshRun } from '../runOverwrite.js';
 import { emitEvent } from '../events.js';
 import { resumeCommand } from '../invocation.js';
 import { seedRunDir } from '../scaleOptions.js';
@@ -65,11 +65,17 @@ async function prepareSeed(base: SearchCommandConfig, seed: number, dir: string,
   // In a resumed multi-seed run a seed's directory is finished (front.json, no state), interrupted (state) or not begun.
   const finished = multi && base.resume !== undefined && !seedState.exists() && existsSync(`${dir}/front.json`);
   const resume = multi ? (base.resume !== undefined && seedState.exists() ? dir : undefined) : base.resume;
-  const cfg: SearchCommandConfig = { ...base, seed, seeds: [], out: dir, resume, ...(multi && base.resume !== undefined && resume === undefined ? { force: true } : {}) };
+  const cfg: SearchCommandConfig = { ...base, seed, seeds: [], out: dir, resume };
   const run = await withPreparedRun('sweep', { ...cfg }, (r) => r);
   const setup = sweepSetup('sweep', cfg, true, run);
   if (finished) return { seed, dir, cfg, run, setup, state: seedState, release: () => {}, finished };
-  const release = lockFreshRun(dir, 'sweep', cfg);
+  // A seed directory belongs to its multi-seed run, whose lock covers it (one lock, one run.log, one stale lock after a kill).
+  let release = () => {};
+  if (multi) {
+    if (cfg.resume === undefined) clearOldRun(dir, 'sweep', cfg.force);
+  } else {
+    release = lockFreshRun(dir, 'sweep', cfg);
+  }
   try {
     beginRunState(seedState, 'sweep', { ...cfg, seeds: [] }, dir);
   } catch (e) {
