@@ -5,10 +5,11 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, hasEcg200, stableJson } from './cli.js';
+import { cli, hasEcg200, ROOT, stableJson } from './cli.js';
 import { runAndSignal } from './kill.js';
 import { LOCK_FILE } from '../../src/io/run-lock.js';
 
@@ -23,7 +24,47 @@ function expectSameRun(a: string, b: string): void {
   }
 }
 
+/** The pids of `pid`'s child processes (Linux: the children files of /proc/<pid>/task). */
+function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter((x) => x !== '').map(Number));
+  } catch {
+    return [];
+  }
+}
+
 describe.skipIf(!hasEcg200)('tsdnas sweep --jobs', () => {
+  it.skipIf(!existsSync('/proc/self/task'))('a worker process SIGKILLed mid-point is replaced and its point rerun from the saved state: the same bits as one process', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'tsdnas-jobs-kill-'));
+    try {
+      const one = join(tmp, 'one');
+      const r1 = await cli([...SWEEP, '--out', one]);
+      expect(r1.code, r1.stderr).toBe(0);
+      const out = join(tmp, 'two');
+      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...SWEEP.filter((a) => a !== '--quiet'), '--jobs', '2', '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      let killed = 0;
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        // Once a point's search is under way, one worker is killed (not the coordinator).
+        if (killed === 0 && /\[job \d · point \d\] {0,2}search epoch 2:/.test(stderr)) {
+          const workers = childPids(child.pid as number);
+          if (workers.length > 0) {
+            killed = workers[0];
+            process.kill(killed, 'SIGKILL');
+          }
+        }
+      });
+      const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+      expect(killed).toBeGreaterThan(0);
+      expect(code, stderr).toBe(0);
+      expect(stderr).toMatch(/ended mid-task \(SIGKILL\); running the task again on a fresh process/);
+      expectSameRun(one, out);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 180_000);
+
   it('--jobs 2 gives the points of --jobs 1 bit for bit; a SIGKILLed coordinator resumes (with --jobs 1) to the same run; SIGINT stops the workers with the resume command', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'tsdnas-jobs-'));
     try {

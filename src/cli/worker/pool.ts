@@ -1,7 +1,8 @@
 /**
  * The local worker processes of `tsdnas sweep --jobs N`: N children (`tsdnas worker --ipc`) forked
- * with an IPC channel, each running one task at a time. A child that dies mid-task fails that task
- * (its saved state stays for a resume); the pool forwards a stop to every child.
+ * with an IPC channel, each running one task at a time. A child that dies mid-task (killed, out of
+ * memory) is replaced and its task runs again from the saved state, once; the pool forwards a stop
+ * to every child.
  */
 
 import { fork, type ChildProcess } from 'node:child_process';
@@ -22,11 +23,16 @@ export interface TaskExecutor {
 }
 
 interface Child { proc: ChildProcess; name: string; busy: boolean; exited: boolean }
+interface Pending { child: Child; task: SweepTask; attempt: number; sink: TaskSink & { worker(name: string): void }; resolve: () => void; reject: (e: Error) => void }
+
+/** A task whose worker process died (killed, out of memory) runs again on a fresh process, this many times in all. */
+const ATTEMPTS = 2;
 
 export class ProcessPool implements TaskExecutor {
   private readonly children: Child[] = [];
   private nextId = 1;
-  private readonly pending = new Map<number, { child: Child; sink: TaskSink; resolve: () => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, Pending>();
+  private stopping = false;
 
   constructor(readonly slots: number) {}
 
@@ -60,7 +66,14 @@ export class ProcessPool implements TaskExecutor {
       for (const [id, p] of this.pending) {
         if (p.child !== child) continue;
         this.pending.delete(id);
-        p.reject(new TaskError(`worker process ${child.name} (pid ${proc.pid}) ended mid-task (${signal ?? `exit code ${code}`}); its saved state is kept`, false));
+        const how = `worker process ${child.name} (pid ${proc.pid}) ended mid-task (${signal ?? `exit code ${code}`})`;
+        if (this.stopping || p.attempt >= ATTEMPTS) {
+          p.reject(new TaskError(`${how}; its saved state is kept`, false));
+          continue;
+        }
+        // Its state on disk is consistent (atomic writes): the fresh process continues from it, to the same bits.
+        p.sink.line(`${how}; running the task again on a fresh process`);
+        this.dispatch(p.task, p.sink, p.attempt + 1).then(p.resolve, p.reject);
       }
     });
     return child;
@@ -76,17 +89,22 @@ export class ProcessPool implements TaskExecutor {
   }
 
   run(task: SweepTask, sink: TaskSink & { worker(name: string): void }): Promise<void> {
+    return this.dispatch(task, sink, 1);
+  }
+
+  private dispatch(task: SweepTask, sink: TaskSink & { worker(name: string): void }, attempt: number): Promise<void> {
     const child = this.freeChild();
     child.busy = true;
     sink.worker(child.name);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { child, sink, resolve, reject });
+      this.pending.set(id, { child, task, attempt, sink, resolve, reject });
       child.proc.send({ type: 'task', id, task } satisfies ToWorker);
     });
   }
 
   stop(): void {
+    this.stopping = true;
     for (const c of this.children) if (!c.exited && c.proc.connected) c.proc.send({ type: 'stop' } satisfies ToWorker);
   }
 
