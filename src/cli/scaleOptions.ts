@@ -1,18 +1,24 @@
 /**
- * The options that spread a sweep over processes and seeds (`--jobs`, `--seeds`): how a sweep
- * runs, never what it computes (every point gives the same bits with any --jobs), so --jobs may
- * change when a run is resumed.
+ * The options that spread a sweep over processes, machines and seeds (`--jobs`, `--queue`,
+ * `--seeds`): how a sweep runs, never what it computes (every point gives the same bits with any
+ * --jobs or on any queue worker), so --jobs and --queue may change when a run is resumed.
  */
 
 import { join } from 'node:path';
 import type { Schema } from '../util/schema.js';
 import { UsageError } from './args.js';
+import { checkQueueName, DEFAULT_QUEUE_NAME, parseQueueUrl, type QueueAddress } from './worker/queueUrl.js';
 
 export const SCALE_SCHEMA = {
   jobs: {
     type: 'number', default: 1, min: 1, max: 256, integer: true,
     help: 'worker processes running the sweep\'s warm-ups and points at once on this machine (they share each warm-up); every point gives the same bits as with --jobs 1; more jobs than free cores only slows the run down',
   },
+  queue: {
+    type: 'optional-string',
+    help: 'redis://host:port[/db]: put the warm-ups and points on a BullMQ queue on that Redis server, run by \'tsdnas worker --queue <same URL>\' processes on any machines (same tsdnas version; they need the data); this process collects the results into --out; see docs/scale.md',
+  },
+  queueName: { type: 'string', default: DEFAULT_QUEUE_NAME, help: 'the BullMQ queue of --queue (the workers\' --queue-name)' },
   seeds: {
     type: 'number-list', default: [], allowEmpty: true, min: 0,
     help: 'repeat the whole protocol (split, initialisation, order) for each seed, e.g. 0,1,2: <out>/seed-<s>/ holds each seed\'s complete run, <out>/front.json and front.csv the mean, spread and every seed\'s value per point; instead of --seed',
@@ -28,6 +34,12 @@ export function checkSeeds(seeds: readonly number[], argv: readonly string[], co
   if (dup !== undefined) throw new UsageError(`--seeds ${seeds.join(',')}: seed ${dup} is given twice`);
   if (argv.some((a) => a === '--seed' || a.startsWith('--seed='))) throw new UsageError(`tsdnas ${command}: give either --seed or --seeds, not both`);
   return [...seeds];
+}
+
+/** The Redis address and queue name of --queue, checked (a usage error naming the option), or null without --queue. */
+export function checkQueue(cfg: { queue?: string; queueName: string }): { address: QueueAddress; name: string } | null {
+  if (cfg.queue === undefined) return null;
+  return { address: parseQueueUrl(cfg.queue), name: checkQueueName(cfg.queueName) };
 }
 
 /** The seed run directory of seed `s` inside a multi-seed run directory. */

@@ -178,12 +178,16 @@ export function runSearchCommand(argv: string[], sweep: boolean): void | Promise
   const parsed = parseCommand(command, SEARCH_COMMAND_SCHEMA, argv);
   const { positionals } = parsed;
   if (positionals.length > 0) throw new UsageError(`tsdnas ${command}: unexpected argument '${positionals[0]}'; options are given as --name value`);
-  const resumed = parsed.config.resume === undefined ? null : resolveConfig(SEARCH_COMMAND_SCHEMA, [savedRunConfig(argv, parsed.config.resume, command, ['--jobs'])]);
-  // --jobs changes how a run is spread, never its results: a resumed run may take another.
-  const cfg = resumed === null ? parsed.config : { ...resumed, jobs: argv.some((a) => a.split('=')[0] === '--jobs') ? parsed.config.jobs : resumed.jobs };
+  const resumed = parsed.config.resume === undefined ? null : resolveConfig(SEARCH_COMMAND_SCHEMA, [savedRunConfig(argv, parsed.config.resume, command, ['--jobs', '--queue', '--queue-name'])]);
+  // --jobs and --queue change how a run is spread, never its results: a resumed run may take others (else it keeps its own).
+  const given = (flag: string) => argv.some((a) => a.split('=')[0] === flag);
+  const cfg = resumed === null ? parsed.config : {
+    ...resumed, jobs: given('--jobs') ? parsed.config.jobs : resumed.jobs,
+    queue: given('--queue') ? parsed.config.queue : resumed.queue, queueName: given('--queue-name') ? parsed.config.queueName : resumed.queueName,
+  };
   const seeds = checkSeeds(cfg.seeds, resumed === null ? argv : [], command);
-  if (seeds.length > 0 || cfg.jobs > 1) {
-    if (!sweep) throw new UsageError(`tsdnas search: --jobs and --seeds spread a sweep's points and seeds; use tsdnas sweep (or give one seed with --seed)`);
+  if (seeds.length > 0 || cfg.jobs > 1 || cfg.queue !== undefined) {
+    if (!sweep) throw new UsageError(`tsdnas search: --jobs, --queue and --seeds spread a sweep's points and seeds; use tsdnas sweep (or give one seed with --seed)`);
     return runScaledSweep(cfg, seeds);
   }
   return withPreparedRun(command, { ...cfg }, (run) => withThreads(run, () => {
@@ -283,7 +287,7 @@ export function searchLocked(command: string, cfg: SearchCommandConfig, sweep: b
   const metric = splits.info.metric;
   const splitsUnit = splits.info.unit;
   // The config as given (without --resume): what the front records.
-  const { resume: _r, jobs: _j, seeds: _s, ...savedConfig } = cfg;
+  const { resume: _r, jobs: _j, seeds: _s, queue: _q, queueName: _n, ...savedConfig } = cfg;
   const { plan, convert, runCfg, labels, hw } = setup;
   const strengths = plan.strengths;
   if (pointsBy === undefined) {

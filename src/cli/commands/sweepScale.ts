@@ -19,8 +19,9 @@ import { withThreads } from '../threads.js';
 import { clearOldRun, lockFreshRun } from '../runOverwrite.js';
 import { emitEvent } from '../events.js';
 import { resumeCommand } from '../invocation.js';
-import { seedRunDir } from '../scaleOptions.js';
+import { checkQueue, seedRunDir } from '../scaleOptions.js';
 import { ProcessPool, type TaskExecutor } from '../worker/pool.js';
+import { QueueDetached, QueueExecutor } from '../worker/queue.js';
 import { runPlanned, type PlannedTask } from '../worker/schedule.js';
 import { runSweepTask } from '../worker/sweepTask.js';
 import { TaskError } from '../worker/taskThread.js';
@@ -103,6 +104,8 @@ function plan(runs: readonly SeedRun[]): PlannedTask[] {
 
 export async function runScaledSweep(cfg: SearchCommandConfig, seeds: readonly number[]): Promise<void> {
   const multi = seeds.length > 0;
+  // A bad --queue fails before any data is loaded.
+  const queue = checkQueue(cfg);
   // The run directory: --out, else the one-process sweep's default for the first seed.
   const top = cfg.out ?? (await withPreparedRun('sweep', { ...cfg, seed: multi ? seeds[0] : cfg.seed }, (r) => r.outDir));
   const runs: SeedRun[] = [];
@@ -117,9 +120,10 @@ export async function runScaledSweep(cfg: SearchCommandConfig, seeds: readonly n
     for (const s of multi ? seeds : [cfg.seed]) runs.push(await prepareSeed({ ...cfg, out: top }, s, multi ? seedRunDir(top, s) : top, multi));
     const tasks = plan(runs);
     const first = runs[0];
-    const slots = Math.min(cfg.jobs, Math.max(1, tasks.length));
-    log(`tsdnas sweep: ${first.run.splits.info.name} with ${first.run.modelName}, ${first.setup.plan.strengths.length} points${multi ? ` × ${seeds.length} seeds (${seeds.join(', ')})` : ''}; ${tasks.length} task(s) to run on ${cfg.jobs > 1 ? `${slots} worker process(es)` : 'this process'}; backend ${first.run.backend}`);
-    const executor: TaskExecutor = cfg.jobs > 1 ? new ProcessPool(slots) : new InProcessExecutor();
+    // On a queue every task may wait at once: the workers, not the coordinator, limit how many run.
+    const slots = queue !== null ? Math.max(1, tasks.length) : Math.min(cfg.jobs, Math.max(1, tasks.length));
+    log(`tsdnas sweep: ${first.run.splits.info.name} with ${first.run.modelName}, ${first.setup.plan.strengths.length} points${multi ? ` × ${seeds.length} seeds (${seeds.join(', ')})` : ''}; ${tasks.length} task(s) to run on ${queue !== null ? `queue ${queue.name} at ${queue.address.shown} (tsdnas worker --queue)` : cfg.jobs > 1 ? `${slots} worker process(es)` : 'this process'}; backend ${first.run.backend}`);
+    const executor: TaskExecutor = queue !== null ? new QueueExecutor(slots, queue.address, queue.name) : cfg.jobs > 1 ? new ProcessPool(slots) : new InProcessExecutor();
     const bySeed = new Map(runs.map((r) => [r.dir, r]));
     const tag = (t: PlannedTask, worker: string) => {
       const r = bySeed.get(t.task.runDir) as SeedRun;
@@ -160,7 +164,7 @@ export async function runScaledSweep(cfg: SearchCommandConfig, seeds: readonly n
   } catch (e) {
     for (const r of runs) if (r.state.exists()) r.state.ledger.saveSeconds();
     if (e instanceof TaskError && e.interrupted) {
-      const err = new Error(`interrupted; continue with ${resumeCommand('sweep', top)} (each worker stopped after its current batch; its state is saved)`);
+      const err = new Error(`interrupted; continue with ${resumeCommand('sweep', top)} (${e instanceof QueueDetached ? e.message : 'each worker stopped after its current batch; its state is saved'})`);
       (err as Error & { exitCode: number }).exitCode = 130;
       throw err;
     }
