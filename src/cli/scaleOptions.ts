@@ -46,3 +46,22 @@ export function checkQueue(cfg: { queue?: string; queueName: string }): { addres
 export function seedRunDir(outDir: string, seed: number): string {
   return join(outDir, `seed-${seed}`);
 }
+
+/** The options a resumed run may change: how it is spread, never what it computes. */
+export const RESUME_SCALE_FLAGS = ['--jobs', '--queue', '--queue-name'] as const;
+
+/** A resumed run's saved config with the spreading options given now (else its own). */
+export function withScaleOverrides<C extends { jobs: number; queue?: string; queueName: string }>(saved: C, given: C, argv: readonly string[]): C {
+  const has = (flag: string) => argv.some((a) => a.split('=')[0] === flag);
+  return {
+    ...saved,
+    jobs: has('--jobs') ? given.jobs : saved.jobs,
+    queue: has('--queue') ? given.queue : saved.queue,
+    queueName: has('--queue-name') ? given.queueName : saved.queueName,
+  };
+}
+
+/** True when the options ask for a run spread over tasks (--seeds, --jobs > 1, --queue). */
+export function isScaled(cfg: { jobs: number; queue?: string }, seeds: readonly number[]): boolean {
+  return seeds.length > 0 || cfg.jobs > 1 || cfg.queue !== undefined;
+}

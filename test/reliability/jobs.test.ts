@@ -101,4 +101,24 @@ describe.skipIf(!hasEcg200)('tsdnas sweep --jobs', () => {
       rmSync(tmp, { recursive: true, force: true });
     }
   }, 240_000);
+
+  it('tsdnas joint --jobs 2 (a precision-search run: uniform baselines and joint points) gives the points of one process bit for bit', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'tsdnas-jobs-joint-'));
+    try {
+      const JOINT = ['joint', '--dataset', 'ecg200', '--backend', 'wasm', '--warmup-epochs', '2', '--search-epochs', '2', '--finetune-epochs', '1', '--sweep', 'true', '--lambdas', '1e-5,1e-3', '--quiet'];
+      const one = join(tmp, 'one');
+      const two = join(tmp, 'two');
+      const r1 = await cli([...JOINT, '--out', one]);
+      expect(r1.code, r1.stderr).toBe(0);
+      const r2 = await cli([...JOINT, '--jobs', '2', '--out', two]);
+      expect(r2.code, r2.stderr).toBe(0);
+      expect(stableJson(join(two, 'front.json'))).toBe(stableJson(join(one, 'front.json')));
+      const points = readdirSync(one).filter((f) => f.startsWith('point-'));
+      expect(points.length).toBe(5);
+      expect(readdirSync(two).sort()).toEqual(readdirSync(one).sort());
+      for (const p of points) expect(readFileSync(join(two, p, 'quantized.safetensors')).equals(readFileSync(join(one, p, 'quantized.safetensors'))), p).toBe(true);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

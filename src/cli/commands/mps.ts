@@ -17,14 +17,19 @@ import { describeSchema, resolveConfig, type ConfigOf, type Schema } from '../..
 import { STATE_DIR } from '../../io/search-state.js';
 import { MpsStateDir } from '../../io/mps-state.js';
 import { lockFreshRun } from '../runOverwrite.js';
-import { beginRunState, explainStop, savedRunConfig } from './search.js';
+import { beginRunState, explainStop, savedRunConfig } from './run-state.js';
 import { ProgressBar } from '../progress.js';
 import { withEvents } from '../events.js';
 import { parseCommand, UsageError } from '../args.js';
-import { RUN_SCHEMA, prepareRun, withPreparedRun, fmtMetric } from './train.js';
+import { RUN_SCHEMA, withPreparedRun, fmtMetric, type PreparedRun } from './train.js';
+import type { DatasetSplits } from '../../data/types.js';
+import type { Module } from '../../nn/module.js';
+import { SCALE_SCHEMA, RESUME_SCALE_FLAGS, checkSeeds, isScaled, withScaleOverrides } from '../scaleOptions.js';
+import { runScaled } from './sweepScale.js';
+import type { ScaledCommand } from '../worker/scaled.js';
 import { backendLabel, withThreads } from '../threads.js';
 import { MPS_SCHEMA, type MpsConfig } from '../../quant/mps/config.js';
-import { runMps, type PrecisionSearchKind, type Granularity, type MpsHooks, type MpsPoint, type MpsSweepResult } from '../../quant/mps/run.js';
+import { runMps, runMpsShare, mpsPointCount, loadedMpsPoint as runMpsLoaded, type PrecisionSearchKind, type Granularity, type MpsHooks, type MpsPoint, type MpsSweepResult } from '../../quant/mps/run.js';
 import { checkPrecisions } from '../../quant/mps/precisions.js';
 import { searchKindsOf } from '../../api/mps.js';
 import { resolveTarget } from '../../hw/targets/index.js';
@@ -34,7 +39,7 @@ import { limitDataset } from '../../data/split.js';
 import { Rng } from '../../tensor/rng.js';
 
 export const MPS_COMMAND_SCHEMA = {
-  ...RUN_SCHEMA, ...MPS_SCHEMA,
+  ...RUN_SCHEMA, ...MPS_SCHEMA, ...SCALE_SCHEMA,
   resume: { type: 'optional-string', help: `continue an interrupted run from <run-dir>/${STATE_DIR}/ (written after every epoch and every finished point) with its saved config` },
 } as const satisfies Schema;
 export type MpsCommandConfig = ConfigOf<typeof MPS_COMMAND_SCHEMA>;
@@ -96,30 +101,21 @@ export function writeMpsRun(outDir: string, r: MpsSweepResult, metric: 'accuracy
 export function runMpsCommand(argv: string[]): void | Promise<void> {
   const parsed = parseCommand('mps', MPS_COMMAND_SCHEMA, argv);
   const { positionals } = parsed;
-  const cfg = parsed.config.resume === undefined ? parsed.config : resolveConfig(MPS_COMMAND_SCHEMA, [savedRunConfig(argv, parsed.config.resume, 'mps')]);
+  const resumed = parsed.config.resume === undefined ? null : resolveConfig(MPS_COMMAND_SCHEMA, [savedRunConfig(argv, parsed.config.resume, 'mps', RESUME_SCALE_FLAGS)]);
+  const cfg = resumed === null ? parsed.config : withScaleOverrides(resumed, parsed.config, argv);
   if (positionals.length > 0) throw new UsageError(`tsdnas mps: unexpected argument '${positionals[0]}'; options are given as --name value`);
-  const granularities = searchKindsOf(cfg);
-  // Validate the candidate sets before loading data or training anything.
-  try {
-    checkPrecisions(cfg.precisions, 'weight', '--precisions');
-    if (cfg.joint && cfg.precisions.includes(0)) throw new Error(`--precisions ${cfg.precisions.join(',')} with --joint: 0 bits is not a candidate of the joint search, whose channel masks do the pruning; give non-zero bit-widths (e.g. --precisions 2,4,8)`);
-    checkPrecisions(cfg.actPrecisions, 'activation', '--act-precisions');
-    if (cfg.runBaselines) checkPrecisions(cfg.baselines, 'weight', '--baselines');
-  } catch (e) {
-    throw new UsageError(`tsdnas mps: ${(e as Error).message}`);
-  }
-  if (cfg.target === undefined && cfg.cost !== 'size' && cfg.cost !== 'bitops') throw new UsageError(`tsdnas mps: --cost ${cfg.cost} is a hardware cost; give --target (gap8, stm32h7, mpic, diana-digital, diana-analog or a JSON file)`);
-  const target = cfg.target === undefined ? null : resolveTarget(cfg.target);
-  const costs = target === null ? {} : targetCosts(target);
-  if (cfg.precisions.includes(0) && granularities.includes('layer')) log('tsdnas mps: 0 bits are searched per channel only; the per-layer search uses the non-zero precisions');
-  const strengths = cfg.sweep ? cfg.lambdas : [cfg.lambda];
+  const kinds = checkMpsOptions(cfg);
+  const seeds = checkSeeds(cfg.seeds, resumed === null ? argv : [], 'mps');
+  if (isScaled(cfg, seeds)) return runScaled(MPS_SCALED, cfg, seeds);
+  if (cfg.precisions.includes(0) && kinds.includes('layer')) log('tsdnas mps: 0 bits are searched per channel only; the per-layer search uses the non-zero precisions');
   return withPreparedRun('mps', { ...cfg }, (run) => withThreads(run, () => {
     const { outDir } = run;
+    const setup = mpsSetup(cfg, run);
     const release = lockFreshRun(outDir, 'mps', cfg);
     const state = new MpsStateDir(outDir);
     try {
       beginRunState(state, 'mps', cfg, outDir);
-      mpsLocked(cfg, run, granularities, strengths, costs, state);
+      mpsLocked(cfg, run, setup, state);
     } catch (e) {
       explainStop(e, 'mps', state, outDir);
       throw e;
@@ -129,8 +125,34 @@ export function runMpsCommand(argv: string[]): void | Promise<void> {
   }));
 }
 
-function mpsLocked(cfg: MpsCommandConfig, run: ReturnType<typeof prepareRun>, granularities: (Granularity | PrecisionSearchKind)[], strengths: readonly number[], costs: MpsHooks['costs'], state: MpsStateDir): void {
-  const { outDir } = run;
+/** The candidate sets and the cost, checked before any data is loaded; the search kinds. */
+function checkMpsOptions(cfg: MpsCommandConfig): (Granularity | PrecisionSearchKind)[] {
+  const kinds = searchKindsOf(cfg);
+  try {
+    checkPrecisions(cfg.precisions, 'weight', '--precisions');
+    if (cfg.joint && cfg.precisions.includes(0)) throw new Error(`--precisions ${cfg.precisions.join(',')} with --joint: 0 bits is not a candidate of the joint search, whose channel masks do the pruning; give non-zero bit-widths (e.g. --precisions 2,4,8)`);
+    checkPrecisions(cfg.actPrecisions, 'activation', '--act-precisions');
+    if (cfg.runBaselines) checkPrecisions(cfg.baselines, 'weight', '--baselines');
+  } catch (e) {
+    throw new UsageError(`tsdnas mps: ${(e as Error).message}`);
+  }
+  if (cfg.target === undefined && cfg.cost !== 'size' && cfg.cost !== 'bitops') throw new UsageError(`tsdnas mps: --cost ${cfg.cost} is a hardware cost; give --target (gap8, stm32h7, mpic, diana-digital, diana-analog or a JSON file)`);
+  return kinds;
+}
+
+/** What an mps run searches, and from what (the same in the command and in its worker processes). */
+interface MpsSetup {
+  splits: DatasetSplits;
+  model: Module;
+  modelName: string;
+  kinds: (Granularity | PrecisionSearchKind)[];
+  strengths: readonly number[];
+  costs: MpsHooks['costs'];
+}
+
+function mpsSetup(cfg: MpsCommandConfig, run: PreparedRun): MpsSetup {
+  const kinds = checkMpsOptions(cfg);
+  const target = cfg.target === undefined ? null : resolveTarget(cfg.target);
   const splits = {
     ...run.splits,
     val: cfg.valLimit > 0 ? limitDataset(run.splits.val, cfg.valLimit, new Rng(cfg.seed + 1)) : run.splits.val,
@@ -143,42 +165,72 @@ function mpsLocked(cfg: MpsCommandConfig, run: ReturnType<typeof prepareRun>, gr
     modelName = `${ck.meta.model} from ${cfg.checkpoint}`;
     if (ck.meta.inputShape.join() !== splits.info.sampleShape.join()) throw new UsageError(`--checkpoint ${cfg.checkpoint} takes inputs [${ck.meta.inputShape.join(', ')}] but ${cfg.dataset} gives [${splits.info.sampleShape.join(', ')}]`);
   }
+  return { splits, model, modelName, kinds, strengths: cfg.sweep ? cfg.lambdas : [cfg.lambda], costs: target === null ? {} : targetCosts(target) };
+}
+
+/** The epoch and phase lines of an mps run (the command prints them; a worker process sends them to its coordinator). */
+function mpsLogHooks(setup: MpsSetup, say: (line: string) => void, onEpochEnd: () => void): Pick<MpsHooks, 'onPhase' | 'onFitEpoch' | 'onEpoch'> {
+  const { metric, unit } = setup.splits.info;
+  return {
+    onPhase: (phase, label) => say(`— ${phase}${label === null ? '' : ` (${label})`}`),
+    onFitEpoch: (phase, r) => {
+      onEpochEnd();
+      say(`  ${phase} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}  val ${fmtMetric(metric, r.valMetric, unit)}  ${r.seconds.toFixed(1)}s`);
+    },
+    onEpoch: (r) => {
+      onEpochEnd();
+      say(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric, unit)}  reg ${r.regTerm.toExponential(2)}  size ${r.costs.size.toFixed(0)} B  BitOps ${r.costs.bitops.toExponential(3)}  ${r.seconds.toFixed(1)}s`);
+    },
+  };
+}
+
+/** Writes a finished point's files (plan, summary, fake-quant checkpoint), records them in the ledger and prints its line. */
+function mpsPointWriter(cfg: MpsCommandConfig, run: PreparedRun, setup: MpsSetup, state: MpsStateDir): (p: MpsPoint, i: number) => void {
+  const { splits } = setup;
+  const { metric, unit } = splits.info;
+  return (p, i) => {
+    writePoint(run.outDir, p, i, cfg, {
+      modelName: setup.modelName, inputShape: splits.info.sampleShape, outputs: run.outputs, dataset: splits.info.name,
+      extra: { task: splits.info.task, scaler: splits.info.task === 'regression' ? fitScaler(splits.train.y) : null, ...(splits.info.preprocessing !== undefined ? { preprocessing: splits.info.preprocessing } : {}) },
+    });
+    state.ledger.recordPoint(i);
+    log(`  point ${i} (${p.label}): ${p.sizeBytes.toFixed(0)} B packed weights (search's expected ${(p.costs.size ?? NaN).toFixed(0)} B), ${p.bitops.toExponential(3)} BitOps, test ${fmtMetric(metric, p.testMetric, unit)}, bits ${JSON.stringify(p.histogram)} (${p.seconds.toFixed(0)} s)`);
+  };
+}
+
+/** The run in this process (every point not yet finished is run here), its files and fronts; `pointsBy`: worker processes ran the points. */
+function mpsLocked(cfg: MpsCommandConfig, run: PreparedRun, setup: MpsSetup, state: MpsStateDir, pointsBy?: string): void {
+  const { outDir } = run;
+  const { splits, model, modelName, kinds: granularities, strengths, costs } = setup;
   const metric = splits.info.metric;
   const splitsUnit = splits.info.unit;
-  log(`tsdnas mps: ${splits.info.name} (${splits.train.length} train / ${splits.val.length} val / ${splits.test.length} test) with ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters); ${granularities.map((g) => (typeof g === 'string' ? g : g.name)).join(' + ')} search over w{${cfg.precisions.join(',')}} a{${cfg.actPrecisions.join(',')}}, ${cfg.sampling} sampling, T0 ${cfg.t0}, cost ${cfg.cost}, strengths ${strengths.join(', ')}; backend ${backendLabel(run)}`);
+  if (pointsBy === undefined) log(`tsdnas mps: ${splits.info.name} (${splits.train.length} train / ${splits.val.length} val / ${splits.test.length} test) with ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters); ${granularities.map((g) => (typeof g === 'string' ? g : g.name)).join(' + ')} search over w{${cfg.precisions.join(',')}} a{${cfg.actPrecisions.join(',')}}, ${cfg.sampling} sampling, T0 ${cfg.t0}, cost ${cfg.cost}, strengths ${strengths.join(', ')}; backend ${backendLabel(run)}`);
   let bar: ProgressBar | null = null;
   const tick = (label: string, done: number, total: number, loss: number) => {
     if (bar === null) bar = new ProgressBar({ total, label });
     bar.tick(1, { loss: loss.toFixed(4) });
     if (done === total) { bar.done(); bar = null; }
   };
+  const pointDone = mpsPointWriter(cfg, run, setup, state);
   const result = runMps(model, splits, cfg, granularities, strengths, withEvents<MpsHooks>({
     costs,
     checkpoints: state,
-    onPointLoaded: (p, i) => log(`  point ${i} (${p.label}): finished by the interrupted run (test ${fmtMetric(metric, p.testMetric, splitsUnit)}); loaded, not recomputed`),
-    onPhase: (phase, label) => log(`— ${phase}${label === null ? '' : ` (${label})`}`),
+    ...mpsLogHooks(setup, log, () => state.ledger.saveSeconds()),
+    onPointLoaded: (p, i) => {
+      // A point a worker process finished (or an earlier run that was killed before writing its files) is written now.
+      if (!state.ledger.hasPoint(i)) {
+        pointDone(p, i);
+        return;
+      }
+      if (pointsBy === undefined) log(`  point ${i} (${p.label}): finished by the interrupted run (test ${fmtMetric(metric, p.testMetric, splitsUnit)}); loaded, not recomputed`);
+    },
     onFitBatch: (epoch, done, total, loss) => tick(`epoch ${epoch}`, done, total, loss),
-    onFitEpoch: (phase, r) => {
-      state.ledger.saveSeconds();
-      log(`  ${phase} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}  val ${fmtMetric(metric, r.valMetric, splitsUnit)}  ${r.seconds.toFixed(1)}s`);
-    },
     onBatch: (phase, epoch, done, total, loss) => tick(`search ${epoch} ${phase}`, done, total, loss),
-    onEpoch: (r) => {
-      state.ledger.saveSeconds();
-      log(`  search epoch ${r.epoch}: val loss ${r.valLoss.toFixed(4)} ${fmtMetric(metric, r.valMetric, splitsUnit)}  reg ${r.regTerm.toExponential(2)}  size ${r.costs.size.toFixed(0)} B  BitOps ${r.costs.bitops.toExponential(3)}  ${r.seconds.toFixed(1)}s`);
-    },
-    onPoint: (p, i) => {
-      writePoint(outDir, p, i, cfg, {
-        modelName, inputShape: splits.info.sampleShape, outputs: run.outputs, dataset: splits.info.name,
-        extra: { task: splits.info.task, scaler: splits.info.task === 'regression' ? fitScaler(splits.train.y) : null, ...(splits.info.preprocessing !== undefined ? { preprocessing: splits.info.preprocessing } : {}) },
-      });
-      state.ledger.recordPoint(i);
-      log(`  point ${i} (${p.label}): ${p.sizeBytes.toFixed(0)} B packed weights (search's expected ${(p.costs.size ?? NaN).toFixed(0)} B), ${p.bitops.toExponential(3)} BitOps, test ${fmtMetric(metric, p.testMetric, splitsUnit)}, bits ${JSON.stringify(p.histogram)} (${p.seconds.toFixed(0)} s)`);
-    },
+    onPoint: pointDone,
   }, 'search'));
   // Over every segment of a resumed run, not only this one.
   const seconds = state.ledger.seconds();
-  const { resume: _r, ...runConfig } = cfg;
+  const { resume: _r, jobs: _j, seeds: _s, queue: _q, queueName: _n, ...runConfig } = cfg;
   const files = writeMpsRun(outDir, result, metric, runConfig as MpsConfig, seconds, splitSizes(splits));
   // The run is complete (fronts and every point written): nothing left to resume.
   state.finish();
@@ -194,3 +246,34 @@ function mpsLocked(cfg: MpsCommandConfig, run: ReturnType<typeof prepareRun>, gr
   const report = reportAfterRun(outDir);
   console.log(`\nmps took ${(seconds / 60).toFixed(1)} min; fronts: ${files.json}, ${files.csv}; plans and fine-tuned fake-quant checkpoints: ${join(outDir, 'point-<i>/{plan.json,quantized.safetensors}')}${report === null ? '' : `; report: ${report}`}`);
 }
+
+/** `tsdnas mps` / `tsdnas joint` as tasks (--jobs, --seeds, --queue: src/cli/commands/sweepScale.ts). */
+export const MPS_SCALED: ScaledCommand<MpsCommandConfig> = {
+  name: 'mps',
+  open: async (cfg) => {
+    const run = await withPreparedRun('mps', { ...cfg }, (r) => r);
+    const setup = mpsSetup(cfg, run);
+    const state = new MpsStateDir(run.outDir);
+    const n = mpsPointCount(cfg, setup.kinds, setup.strengths);
+    return {
+      run, state, points: n,
+      describe: () => `${setup.splits.info.name} with ${setup.modelName}, ${n} points (${cfg.runBaselines ? `${cfg.baselines.length} uniform baselines, ` : ''}${setup.kinds.map((g) => (typeof g === 'string' ? g : g.name)).join(' + ')} × λ ${setup.strengths.join(', ')})`,
+      runShare: (only, sink) => withThreads(run, () => {
+        const hooks = mpsLogHooks(setup, (l) => sink.line(l), () => {});
+        runMpsShare(setup.model, setup.splits, cfg, setup.kinds, setup.strengths, only, {
+          costs: setup.costs, checkpoints: state, ...hooks,
+          onEpoch: (r) => { hooks.onEpoch?.(r); sink.event('epoch', { phase: 'search', ...r }); },
+          onFitEpoch: (phase, r) => { hooks.onFitEpoch?.(phase, r); sink.event('epoch', { phase, ...r }); },
+        });
+      }),
+      writeDone: (i) => {
+        const saved = state.loadPoint(i);
+        if (saved === null) throw new Error(`${state.dir}: point ${i} is reported finished but its result is not there`);
+        // The saved point with its models rebuilt, as the final pass loads it.
+        const p = runMpsLoaded(saved, setup.splits, setup.costs);
+        mpsPointWriter(cfg, run, setup, state)(p, i);
+      },
+      finish: () => withThreads(run, () => mpsLocked(cfg, run, setup, state, 'workers')),
+    };
+  },
+};

@@ -4,7 +4,6 @@
  * once (exported model + summary), and the sweep ends with the Pareto front as JSON and CSV.
  */
 
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic, writeFileAtomic } from '../../io/atomic.js';
 import { saveModelCheckpoint, CHECKPOINT_FORMAT } from '../../io/checkpoint.js';
@@ -13,26 +12,26 @@ import { splitSizes, type SplitSizes } from '../../data/sizes.js';
 import { describeArchitecture } from '../../nn/serialize.js';
 import { architectureRows, formatArchitecture } from '../../nn/summary.js';
 import { SEARCH_SCHEMA, type SearchConfig } from '../../search/config.js';
-import { runSweep, seedCostOf, sweepPlan, type SweepHooks, type PointResult, type SweepResult, type Converter, type SweepPlan } from '../../search/run.js';
+import { runSweep, runSweepShare, seedCostOf, sweepPlan, type SweepHooks, type PointResult, type SweepResult, type Converter, type SweepPlan } from '../../search/run.js';
 import { toCsv } from '../../search/pareto.js';
 import { describeSchema, resolveConfig, type ConfigOf, type Schema } from '../../util/schema.js';
-import { explainInterrupt } from '../interrupt.js';
 import { lockFreshRun } from '../runOverwrite.js';
-import { RunStateDir, STATE_DIR, SweepStateDir } from '../../io/search-state.js';
-import { TrainingDivergedError } from '../../nn/train/divergence.js';
+import { STATE_DIR, SweepStateDir } from '../../io/search-state.js';
+import { beginRunState, explainStop, savedRunConfig } from './run-state.js';
+
 import { ProgressBar } from '../progress.js';
-import { SCALE_SCHEMA, checkSeeds } from '../scaleOptions.js';
-import { runScaledSweep } from './sweepScale.js';
+import { SCALE_SCHEMA, RESUME_SCALE_FLAGS, checkSeeds, isScaled, withScaleOverrides } from '../scaleOptions.js';
+import { runScaled } from './sweepScale.js';
+import type { ScaledCommand } from '../worker/scaled.js';
 import { withEvents } from '../events.js';
 import { parseCommand, UsageError } from '../args.js';
-import { RUN_SCHEMA, withPreparedRun, fmtMetric, onlyResume, type PreparedRun } from './train.js';
+import { RUN_SCHEMA, withPreparedRun, fmtMetric, type PreparedRun } from './train.js';
 import type { DatasetSplits } from '../../data/types.js';
 import { backendLabel, withThreads } from '../threads.js';
 import { pitConverter } from '../../nas/pit/convert.js';
 import { formatBytes } from '../../search/constraints.js';
 import { atSeedAccuracy, budgetChecks, budgetLine, hardwareColumns, hardwareFronts, hardwareLine, setupHardware, type HardwareSetup } from './searchHardware.js';
 import { reportAfterRun } from '../../report/index.js';
-import { resumeCommand } from '../invocation.js';
 
 export const SEARCH_COMMAND_SCHEMA = {
   ...RUN_SCHEMA, ...SEARCH_SCHEMA, ...SCALE_SCHEMA,
@@ -125,70 +124,18 @@ function printHardwareFront(hw: HardwareSetup, r: SweepResult, metric: 'accuracy
   else if (hw.budgets.length > 0) console.log(`every found model respects the memory budgets (${hw.budgets.map((b) => `${b.cost} ≤ ${b.text}`).join(', ')})`);
 }
 
-/**
- * `--resume <dir>` of a command that keeps its state in <dir>/state/ (search, sweep, mps): the
- * saved config values (no other option may be given; the saved command must match).
- */
-export function savedRunConfig(argv: string[], dir: string, command: string, allowed: readonly string[] = []): { values: Record<string, unknown>; where: string } {
-  onlyResume(argv, dir, allowed);
-  const state = new RunStateDir(dir);
-  if (!state.exists()) {
-    const done = existsSync(join(dir, 'front.json')) ? ' (front.json is there: the run finished)' : '';
-    throw new UsageError(`--resume ${dir}: no ${STATE_DIR}/run.json in that directory${done}; it is written when a tsdnas search, sweep or mps run starts`);
-  }
-  const saved = state.readRun();
-  if (saved.command !== command) throw new UsageError(`--resume ${dir}: that directory holds a tsdnas ${saved.command} run; continue it with ${resumeCommand(saved.command, dir)}`);
-  verifyLedger(state, dir);
-  return { values: { ...saved.config, out: dir, resume: dir }, where: join(state.dir, 'run.json') };
-}
-
-/** run.json and the finished points must be as the run left them (src/io/run-ledger.ts). */
-function verifyLedger(state: RunStateDir, dir: string): void {
-  try {
-    state.ledger.verify(state.runFile);
-  } catch (e) {
-    throw new UsageError(`--resume ${dir}: ${(e as Error).message}`);
-  }
-}
-
-/** A fresh run records its config (refused where an interrupted run waits); a resumed one says so. */
-export function beginRunState(state: RunStateDir, command: string, cfg: { resume?: string } & Record<string, unknown>, outDir: string): void {
-  if (cfg.resume !== undefined) {
-    // Checked again under the lock; also loads the seconds the earlier segments took.
-    verifyLedger(state, outDir);
-    log(`tsdnas ${command}: resuming ${outDir}`);
-    return;
-  }
-  if (state.exists()) throw new UsageError(`${outDir} holds an interrupted run (${state.dir}); continue it with ${resumeCommand(command, outDir)}, or start again with --force (removes that run)`);
-  const { resume: _r, ...config } = cfg;
-  state.begin(command, config);
-}
-
-/** Adds where the last good state is to a divergence, and the resume command to an interruption. */
-export function explainStop(e: unknown, command: string, state: RunStateDir, outDir: string): void {
-  // The time of this segment counts towards the resumed run's total.
-  if (state.exists()) state.ledger.saveSeconds();
-  if (e instanceof TrainingDivergedError) e.message += `; the state of the last finished epoch (${e.lastGoodEpoch}) is kept in ${state.dir}`;
-  explainInterrupt(e, command, outDir, state.exists());
-}
-
 /** Synchronous unless wasm worker threads must start or stop first (--threads). */
 export function runSearchCommand(argv: string[], sweep: boolean): void | Promise<void> {
   const command = sweep ? 'sweep' : 'search';
   const parsed = parseCommand(command, SEARCH_COMMAND_SCHEMA, argv);
   const { positionals } = parsed;
   if (positionals.length > 0) throw new UsageError(`tsdnas ${command}: unexpected argument '${positionals[0]}'; options are given as --name value`);
-  const resumed = parsed.config.resume === undefined ? null : resolveConfig(SEARCH_COMMAND_SCHEMA, [savedRunConfig(argv, parsed.config.resume, command, ['--jobs', '--queue', '--queue-name'])]);
-  // --jobs and --queue change how a run is spread, never its results: a resumed run may take others (else it keeps its own).
-  const given = (flag: string) => argv.some((a) => a.split('=')[0] === flag);
-  const cfg = resumed === null ? parsed.config : {
-    ...resumed, jobs: given('--jobs') ? parsed.config.jobs : resumed.jobs,
-    queue: given('--queue') ? parsed.config.queue : resumed.queue, queueName: given('--queue-name') ? parsed.config.queueName : resumed.queueName,
-  };
+  const resumed = parsed.config.resume === undefined ? null : resolveConfig(SEARCH_COMMAND_SCHEMA, [savedRunConfig(argv, parsed.config.resume, command, RESUME_SCALE_FLAGS)]);
+  const cfg = resumed === null ? parsed.config : withScaleOverrides(resumed, parsed.config, argv);
   const seeds = checkSeeds(cfg.seeds, resumed === null ? argv : [], command);
-  if (seeds.length > 0 || cfg.jobs > 1 || cfg.queue !== undefined) {
+  if (isScaled(cfg, seeds)) {
     if (!sweep) throw new UsageError(`tsdnas search: --jobs, --queue and --seeds spread a sweep's points and seeds; use tsdnas sweep (or give one seed with --seed)`);
-    return runScaledSweep(cfg, seeds);
+    return runScaled(SWEEP_SCALED, cfg, seeds);
   }
   return withPreparedRun(command, { ...cfg }, (run) => withThreads(run, () => {
     // Validated before anything is written or trained: a bad --budgets fails at once.
@@ -339,3 +286,31 @@ export function searchLocked(command: string, cfg: SearchCommandConfig, sweep: b
   const report = reportAfterRun(outDir);
   console.log(`\n${command} took ${(seconds / 60).toFixed(1)} min; front: ${files.json}, ${files.csv}; exported models: ${join(outDir, 'point-<i>/model.safetensors')}${report === null ? '' : `; report: ${report}`}`);
 }
+
+/** `tsdnas sweep` as tasks (--jobs, --seeds, --queue: src/cli/commands/sweepScale.ts). */
+export const SWEEP_SCALED: ScaledCommand<SearchCommandConfig> = {
+  name: 'sweep',
+  open: async (cfg) => {
+    const run = await withPreparedRun('sweep', { ...cfg }, (r) => r);
+    const setup = sweepSetup('sweep', cfg, true, run);
+    const state = new SweepStateDir(run.outDir);
+    return {
+      run, state, points: setup.plan.strengths.length,
+      describe: () => `${run.splits.info.name} with ${run.modelName}, ${setup.plan.strengths.length} points (${setup.labels.join(', ')})`,
+      runShare: (only, sink) => withThreads(run, () => {
+        const hooks = sweepLogHooks(setup, run.splits, (l) => sink.line(l), () => {});
+        runSweepShare(run.model, run.splits, setup.runCfg, setup.plan.strengths, setup.convert, only, state, {
+          ...hooks,
+          onEpoch: (r) => { hooks.onEpoch?.(r); sink.event('epoch', { phase: 'search', ...r }); },
+          onFitEpoch: (phase, r, point) => { hooks.onFitEpoch?.(phase, r, point); sink.event('epoch', { phase, ...r }); },
+        });
+      }),
+      writeDone: (i) => {
+        const saved = state.loadPoint(i);
+        if (saved === null) throw new Error(`${state.dir}: point ${i} is reported finished but its result is not there`);
+        pointWriter(cfg, run, setup, state)(saved.value, i);
+      },
+      finish: () => withThreads(run, () => searchLocked('sweep', cfg, true, run, setup, state, 'workers')),
+    };
+  },
+};

@@ -1,21 +1,21 @@
 /**
- * `tsdnas sweep --jobs N` and `--seeds a,b,c`: one sweep, or one sweep per seed, whose warm-ups
- * and points run as tasks on worker processes (src/cli/worker/). The coordinator (this module)
- * prepares each seed's run directory <out>/seed-<s>/ (or <out> alone without --seeds) exactly as
- * a one-process sweep does, hands out the tasks (a seed's points wait for its warm-up), writes
+ * `--jobs N` and `--seeds a,b,c` of `tsdnas sweep`, `mps` and `joint` (any ScaledCommand): one
+ * run, or one run per seed, whose warm-ups and points run as tasks on worker processes
+ * (src/cli/worker/). The coordinator (this module) prepares each seed's run directory
+ * <out>/seed-<s>/ (or <out> alone without --seeds) exactly as a one-process run does, hands out the tasks (a seed's points wait for its warm-up), writes
  * each point's files as it finishes, and then finishes every seed's sweep in this process, where
  * every point is loaded: the fronts, summaries and reports are those of a one-process run, bit
  * for bit. With --seeds, <out>/front.json then gives the mean and spread per point.
- * Resumable like a sweep: each seed directory keeps its state; a multi-seed run keeps its
- * command in <out>/state/run.json.
+ * Resumable like any run: each seed directory keeps its state; a multi-seed run keeps its
+ * command in <out>/state/run.json and one lock for all its directories.
  */
 
 import { existsSync } from 'node:fs';
-import { SweepStateDir, RunStateDir } from '../../io/search-state.js';
+import { join } from 'node:path';
+import { RunStateDir } from '../../io/search-state.js';
 import { interruptRequested, TrainingInterruptedError } from '../../nn/train/interrupt.js';
 import { reportAfterRun } from '../../report/index.js';
-import { withPreparedRun, type PreparedRun } from './train.js';
-import { withThreads } from '../threads.js';
+import { withPreparedRun } from './train.js';
 import { clearOldRun, lockFreshRun } from '../runOverwrite.js';
 import { emitEvent } from '../events.js';
 import { resumeCommand } from '../invocation.js';
@@ -25,19 +25,17 @@ import { QueueDetached, QueueExecutor } from '../worker/queue.js';
 import { runPlanned, type PlannedTask } from '../worker/schedule.js';
 import { runSweepTask } from '../worker/sweepTask.js';
 import { TaskError } from '../worker/taskThread.js';
-import { beginRunState, explainStop, pointWriter, searchLocked, sweepSetup, type SearchCommandConfig, type SweepSetup } from './search.js';
+import { beginRunState, explainStop } from './run-state.js';
+import type { ScaledCommand, ScaledConfig, ScaledRun } from '../worker/scaled.js';
 import { printSeedsSummary, writeSeedsOutputs } from './seedsOutput.js';
 
 const log = (s: string) => process.stderr.write(s + '\n');
 
-/** One seed's sweep as the coordinator holds it. */
+/** One seed's run as the coordinator holds it. */
 interface SeedRun {
   seed: number;
   dir: string;
-  cfg: SearchCommandConfig;
-  run: PreparedRun;
-  setup: SweepSetup;
-  state: SweepStateDir;
+  opened: ScaledRun;
   release: () => void;
   /** Finished before this segment (a resumed multi-seed run): nothing to do. */
   finished: boolean;
@@ -61,29 +59,28 @@ class InProcessExecutor implements TaskExecutor {
   async close(): Promise<void> {}
 }
 
-async function prepareSeed(base: SearchCommandConfig, seed: number, dir: string, multi: boolean): Promise<SeedRun> {
-  const seedState = new SweepStateDir(dir);
+async function prepareSeed<C extends ScaledConfig>(command: ScaledCommand<C>, base: C, seed: number, dir: string, multi: boolean): Promise<SeedRun> {
+  const seedState = new RunStateDir(dir);
   // In a resumed multi-seed run a seed's directory is finished (front.json, no state), interrupted (state) or not begun.
-  const finished = multi && base.resume !== undefined && !seedState.exists() && existsSync(`${dir}/front.json`);
+  const finished = multi && base.resume !== undefined && !seedState.exists() && existsSync(join(dir, 'front.json'));
   const resume = multi ? (base.resume !== undefined && seedState.exists() ? dir : undefined) : base.resume;
-  const cfg: SearchCommandConfig = { ...base, seed, seeds: [], out: dir, resume };
-  const run = await withPreparedRun('sweep', { ...cfg }, (r) => r);
-  const setup = sweepSetup('sweep', cfg, true, run);
-  if (finished) return { seed, dir, cfg, run, setup, state: seedState, release: () => {}, finished };
+  const cfg: C = { ...base, seed, seeds: [], out: dir, resume };
+  const opened = await command.open(cfg);
+  if (finished) return { seed, dir, opened, release: () => {}, finished };
   // A seed directory belongs to its multi-seed run, whose lock covers it (one lock, one run.log, one stale lock after a kill).
   let release = () => {};
   if (multi) {
-    if (cfg.resume === undefined) clearOldRun(dir, 'sweep', cfg.force);
+    if (cfg.resume === undefined) clearOldRun(dir, command.name, cfg.force);
   } else {
-    release = lockFreshRun(dir, 'sweep', cfg);
+    release = lockFreshRun(dir, command.name, cfg);
   }
   try {
-    beginRunState(seedState, 'sweep', { ...cfg, seeds: [] }, dir);
+    beginRunState(opened.state, command.name, cfg as unknown as Record<string, unknown>, dir);
   } catch (e) {
     release();
     throw e;
   }
-  return { seed, dir, cfg, run, setup, state: seedState, release, finished };
+  return { seed, dir, opened, release, finished };
 }
 
 /** The tasks still to run: each unfinished seed's warm-up, then its unfinished points. */
@@ -93,36 +90,37 @@ function plan(runs: readonly SeedRun[]): PlannedTask[] {
   for (const r of runs) {
     if (r.finished) continue;
     const warmKey = `${r.dir}#warm`;
-    if (!r.state.hasWarm()) warm.push({ key: warmKey, task: { runDir: r.dir, point: null }, after: null });
-    r.setup.plan.strengths.forEach((_, i) => {
-      if (!r.state.hasPoint(i)) points.push({ key: `${r.dir}#${i}`, task: { runDir: r.dir, point: i }, after: warmKey });
-    });
+    if (!r.opened.state.hasWarm()) warm.push({ key: warmKey, task: { runDir: r.dir, point: null }, after: null });
+    for (let i = 0; i < r.opened.points; i++) {
+      if (!r.opened.state.hasPoint(i)) points.push({ key: `${r.dir}#${i}`, task: { runDir: r.dir, point: i }, after: warmKey });
+    }
   }
   // Warm-ups first (every seed's points wait for one); then the points, seed by seed.
   return [...warm, ...points];
 }
 
-export async function runScaledSweep(cfg: SearchCommandConfig, seeds: readonly number[]): Promise<void> {
+export async function runScaled<C extends ScaledConfig>(command: ScaledCommand<C>, cfg: C, seeds: readonly number[]): Promise<void> {
+  const name = command.name;
   const multi = seeds.length > 0;
   // A bad --queue fails before any data is loaded.
   const queue = checkQueue(cfg);
-  // The run directory: --out, else the one-process sweep's default for the first seed.
-  const top = cfg.out ?? (await withPreparedRun('sweep', { ...cfg, seed: multi ? seeds[0] : cfg.seed }, (r) => r.outDir));
+  // The run directory: --out, else the one-process run's default for the first seed.
+  const top = cfg.out ?? (await withPreparedRun(name, { ...(cfg as unknown as Parameters<typeof withPreparedRun>[1]), seed: multi ? seeds[0] : cfg.seed }, (r) => r.outDir));
   const runs: SeedRun[] = [];
   let topState: RunStateDir | null = null;
   let releaseTop = () => {};
   try {
     if (multi) {
-      releaseTop = lockFreshRun(top, 'sweep', cfg);
+      releaseTop = lockFreshRun(top, name, cfg);
       topState = new RunStateDir(top);
-      beginRunState(topState, 'sweep', { ...cfg, out: top }, top);
+      beginRunState(topState, name, { ...cfg, out: top } as unknown as Record<string, unknown>, top);
     }
-    for (const s of multi ? seeds : [cfg.seed]) runs.push(await prepareSeed({ ...cfg, out: top }, s, multi ? seedRunDir(top, s) : top, multi));
+    for (const s of multi ? seeds : [cfg.seed]) runs.push(await prepareSeed(command, { ...cfg, out: top }, s, multi ? seedRunDir(top, s) : top, multi));
     const tasks = plan(runs);
-    const first = runs[0];
+    const first = runs[0].opened;
     // On a queue every task may wait at once: the workers, not the coordinator, limit how many run.
     const slots = queue !== null ? Math.max(1, tasks.length) : Math.min(cfg.jobs, Math.max(1, tasks.length));
-    log(`tsdnas sweep: ${first.run.splits.info.name} with ${first.run.modelName}, ${first.setup.plan.strengths.length} points${multi ? ` × ${seeds.length} seeds (${seeds.join(', ')})` : ''}; ${tasks.length} task(s) to run on ${queue !== null ? `queue ${queue.name} at ${queue.address.shown} (tsdnas worker --queue)` : cfg.jobs > 1 ? `${slots} worker process(es)` : 'this process'}; backend ${first.run.backend}`);
+    log(`tsdnas ${name}: ${first.describe()}${multi ? ` × ${seeds.length} seeds (${seeds.join(', ')})` : ''}; ${tasks.length} task(s) to run on ${queue !== null ? `queue ${queue.name} at ${queue.address.shown} (tsdnas worker --queue)` : cfg.jobs > 1 ? `${slots} worker process(es)` : 'this process'}; backend ${first.run.backend}`);
     const executor: TaskExecutor = queue !== null ? new QueueExecutor(slots, queue.address, queue.name) : cfg.jobs > 1 ? new ProcessPool(slots) : new InProcessExecutor();
     const bySeed = new Map(runs.map((r) => [r.dir, r]));
     const tag = (t: PlannedTask, worker: string) => {
@@ -135,25 +133,16 @@ export async function runScaledSweep(cfg: SearchCommandConfig, seeds: readonly n
         event: (t, worker, event, fields) => emitEvent(event, { ...fields, worker, ...(multi ? { seed: bySeed.get(t.task.runDir)?.seed } : {}) }),
         done: (t, worker) => {
           const r = bySeed.get(t.task.runDir) as SeedRun;
-          r.state.ledger.saveSeconds();
-          if (t.task.point === null) {
-            log(`${tag(t, worker)} warm-up done`);
-            return;
-          }
-          const saved = r.state.loadPoint(t.task.point);
-          if (saved === null) throw new Error(`${r.state.dir}: point ${t.task.point} finished on ${worker} but its result is not there`);
-          log(`${tag(t, worker)} done`);
-          pointWriter(r.cfg, r.run, r.setup, r.state)(saved.value, t.task.point);
+          r.opened.state.ledger.saveSeconds();
+          log(`${tag(t, worker)} ${t.task.point === null ? 'warm-up done' : 'done'}`);
+          if (t.task.point !== null) r.opened.writeDone(t.task.point);
         },
       }, interruptRequested);
     } finally {
       await executor.close();
     }
-    // Every point is saved: each seed's sweep is finished here (all loaded), as a one-process run writes it.
-    for (const r of runs) {
-      if (r.finished) continue;
-      await withThreads(r.run, () => searchLocked('sweep', r.cfg, true, r.run, r.setup, r.state, 'workers'));
-    }
+    // Every point is saved: each seed's run is finished here (all loaded), as a one-process run writes it.
+    for (const r of runs) if (!r.finished) await r.opened.finish();
     if (multi) {
       const files = writeSeedsOutputs(top, runs.map((r) => ({ seed: r.seed, dir: r.dir })));
       topState?.finish();
@@ -162,15 +151,15 @@ export async function runScaledSweep(cfg: SearchCommandConfig, seeds: readonly n
       console.log(`\nfront over ${seeds.length} seeds: ${files.json}, ${files.csv}${report === null ? '' : `; report: ${report}`}`);
     }
   } catch (e) {
-    for (const r of runs) if (r.state.exists()) r.state.ledger.saveSeconds();
+    for (const r of runs) if (r.opened.state.exists()) r.opened.state.ledger.saveSeconds();
     if (e instanceof TaskError && e.interrupted) {
-      const err = new Error(`interrupted; continue with ${resumeCommand('sweep', top)} (${e instanceof QueueDetached ? e.message : 'each worker stopped after its current batch; its state is saved'})`);
+      const err = new Error(`interrupted; continue with ${resumeCommand(name, top)} (${e instanceof QueueDetached ? e.message : 'each worker stopped after its current batch; its state is saved'})`);
       (err as Error & { exitCode: number }).exitCode = 130;
       throw err;
     }
-    if (topState !== null) explainStop(e, 'sweep', topState, top);
-    else if (runs.length > 0) explainStop(e, 'sweep', runs[0].state, top);
-    if (e instanceof TaskError) throw new Error(`tsdnas sweep: ${e.message}`);
+    if (topState !== null) explainStop(e, name, topState, top);
+    else if (runs.length > 0) explainStop(e, name, runs[0].opened.state, top);
+    if (e instanceof TaskError) throw new Error(`tsdnas ${name}: ${e.message}`);
     throw e;
   } finally {
     for (const r of runs) r.release();

@@ -272,9 +272,31 @@ export function mpsFronts(points: readonly Pick<MpsPoint, 'testMetric' | 'sizeBy
  * baselines, fronts and the per-channel vs per-layer comparison.
  */
 export function runMps(seed: Module, splits: DatasetSplits, cfg: MpsConfig, granularities: readonly (Granularity | PrecisionSearchKind)[], strengths: readonly number[], hooks: MpsHooks = {}): MpsSweepResult {
+  const r = driveMps(seed, splits, cfg, granularities, strengths, hooks);
+  const metric = splits.info.metric;
+  return { float: r.warm.float, points: r.points, ...mpsFronts(r.points, metric), comparison: compareChannelToLayer(r.points, metric) };
+}
+
+/** The number of points of a run: the uniform baselines, then each search kind × strength (in that order). */
+export function mpsPointCount(cfg: Pick<MpsConfig, 'runBaselines' | 'baselines'>, granularities: readonly unknown[], strengths: readonly number[]): number {
+  return (cfg.runBaselines ? cfg.baselines.length : 0) + granularities.length * strengths.length;
+}
+
+/**
+ * A worker's share of a run (the search layer's runSweepShare for mixed precision): the warm-up
+ * (loaded from hooks.checkpoints when done, else run and saved), then only the points in `only`,
+ * each saved there when finished; the same bits as in runMps.
+ */
+export function runMpsShare(seed: Module, splits: DatasetSplits, cfg: MpsConfig, granularities: readonly (Granularity | PrecisionSearchKind)[], strengths: readonly number[], only: readonly number[], hooks: MpsHooks & { checkpoints: MpsCheckpoints }): void {
+  const n = mpsPointCount(cfg, granularities, strengths);
+  for (const i of only) if (!Number.isInteger(i) || i < 0 || i >= n) throw new Error(`runMpsShare: point ${i} is not one of the run's ${n} points`);
+  driveMps(seed, splits, cfg, granularities, strengths, hooks, new Set(only));
+}
+
+function driveMps(seed: Module, splits: DatasetSplits, cfg: MpsConfig, granularities: readonly (Granularity | PrecisionSearchKind)[], strengths: readonly number[], hooks: MpsHooks, only?: ReadonlySet<number>) {
   const t0 = performance.now();
   const store = hooks.checkpoints;
-  const r = runSweepDriver({
+  return runSweepDriver({
     warmUp: () => {
       const warmupHistory = cfg.warmupEpochs > 0 ? runPhaseOnce(store === undefined ? undefined : () => store.loadWarm(seed), () => {
         hooks.onPhase?.('warm-up', null);
@@ -297,18 +319,17 @@ export function runMps(seed: Module, splits: DatasetSplits, cfg: MpsConfig, gran
       ...granularities.flatMap((g) => strengths.map((s) => (ck?: MpsPointCheckpoints) => searchOne(kindOf(g).keepsBatchNorm === true ? seed : warm, splits, cfg, g, s, hooks, ck))),
     ],
     store,
-    loaded: (saved: SavedMpsPoint) => loadedPoint(saved, splits, hooks),
+    loaded: (saved: SavedMpsPoint) => loadedMpsPoint(saved, splits, hooks.costs),
     hooks,
+    only,
   });
-  const metric = splits.info.metric;
-  return { float: r.warm.float, points: r.points, ...mpsFronts(r.points, metric), comparison: compareChannelToLayer(r.points, metric) };
 }
 
 /** A saved point with its models rebuilt: the plan quantised onto the saved float model, the fine-tuned weights copied in. */
-function loadedPoint(saved: SavedMpsPoint, splits: DatasetSplits, hooks: MpsHooks): MpsPoint {
+export function loadedMpsPoint(saved: SavedMpsPoint, splits: DatasetSplits, costs?: MpsHooks['costs']): MpsPoint {
   const shape = splits.info.sampleShape;
   const model = quantize(cloneModel(saved.source), saved.value.plan, { inputShape: shape });
   restore(model, saved.quantWeights);
-  const handle = fixedPrecision(cloneModel(saved.source), saved.value.plan, { inputShape: shape, costs: hooks.costs });
+  const handle = fixedPrecision(cloneModel(saved.source), saved.value.plan, { inputShape: shape, costs });
   return { ...saved.value, model, source: saved.source, handle };
 }
