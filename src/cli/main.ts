@@ -45,7 +45,7 @@ const COMMANDS: Record<string, { help: () => string; run: (argv: string[]) => vo
     run: () => console.log(`${DATASET_NAMES.join('\n')}\n\nor your own data: --dataset <file | folder | description.json> (.ts, .arff, .tsv, .csv, .npy / .npz, WFDB records, class folders of .wav / .csv); see docs/datasets.md`),
     summary: 'list the named datasets (your own files work too)',
   },
-  worker: { help: workerHelp, run: runWorker, summary: 'run the points of parallel sweeps (started by tsdnas sweep --jobs N)' },
+  worker: { help: workerHelp, run: runWorker, summary: 'run the points of sweeps for a coordinator: --queue redis://… takes the jobs of sweep --queue on any machine (--ipc: started by --jobs N)' },
   models: { help: modelsHelp, run: runModels, summary: 'list seed models; --show one as JSON to edit, --check your own model file' },
 };
 

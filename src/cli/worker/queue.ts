@@ -174,7 +174,7 @@ export class QueueExecutor implements TaskExecutor {
       const state = await job.getState();
       if (state === 'completed') this.collect(w, job);
       else if (state === 'failed') {
-        this.settle(w, new TaskError(`${taskLabel(w.task.point)} of ${w.task.runDir} failed on the queue (job ${id}): ${job.failedReason}; it stays there as failed — resume the sweep (tsdnas sweep --resume) to run it again`, false));
+        this.settle(w, new TaskError(`${taskLabel(w.task.point)} of ${w.task.runDir} failed on the queue (job ${id}): ${job.failedReason}; the job stays there as failed, and resuming the run (--resume) queues it again`, false));
       }
     } catch (e) {
       // Redis unreachable for a moment: the next event or poll looks again.
