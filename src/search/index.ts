@@ -15,7 +15,7 @@ export {
 } from './regularizers.js';
 export { searchMasks, costValues, type SearchEpochRecord, type SearchHooks, type SearchPhaseResult, type SearchProgress, type SearchPartial } from './protocol.js';
 export {
-  runSweep, warmUp, searchPoint, makeRegularizer, cloneModel, fronts,
+  runSweep, runSweepShare, warmUp, searchPoint, makeRegularizer, cloneModel, fronts,
   type Converter, type PointResult, type SeedResult, type SweepHooks, type SweepResult, type SweepCheckpoints, type PhaseCheckpoint, type Finished, type Searched,
 } from './run.js';
 export { paretoFront, dominates, costFronts, toCsv, type FrontPoint } from './pareto.js';

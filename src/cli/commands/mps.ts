@@ -36,7 +36,7 @@ import { resolveTarget } from '../../hw/targets/index.js';
 import { targetCosts } from '../../hw/targets/costs.js';
 import { reportAfterRun } from '../../report/index.js';
 import { limitDataset } from '../../data/split.js';
-import { Rng } from '../../tensor/rng.js';
+import { getRng, Rng } from '../../tensor/rng.js';
 
 export const MPS_COMMAND_SCHEMA = {
   ...RUN_SCHEMA, ...MPS_SCHEMA, ...SCALE_SCHEMA,
@@ -255,10 +255,13 @@ export const MPS_SCALED: ScaledCommand<MpsCommandConfig> = {
     const setup = mpsSetup(cfg, run);
     const state = new MpsStateDir(run.outDir);
     const n = mpsPointCount(cfg, setup.kinds, setup.strengths);
+    // The global generator as the one-process command leaves it before its warm-up (a worker process may have run other tasks since).
+    const opened = getRng().getState();
     return {
       run, state, points: n,
       describe: () => `${setup.splits.info.name} with ${setup.modelName}, ${n} points (${cfg.runBaselines ? `${cfg.baselines.length} uniform baselines, ` : ''}${setup.kinds.map((g) => (typeof g === 'string' ? g : g.name)).join(' + ')} × λ ${setup.strengths.join(', ')})`,
       runShare: (only, sink) => withThreads(run, () => {
+        getRng().setState(opened);
         const hooks = mpsLogHooks(setup, (l) => sink.line(l), () => {});
         runMpsShare(setup.model, setup.splits, cfg, setup.kinds, setup.strengths, only, {
           costs: setup.costs, checkpoints: state, ...hooks,

@@ -20,6 +20,7 @@ import { STATE_DIR, SweepStateDir } from '../../io/search-state.js';
 import { beginRunState, explainStop, savedRunConfig } from './run-state.js';
 
 import { ProgressBar } from '../progress.js';
+import { getRng } from '../../tensor/rng.js';
 import { SCALE_SCHEMA, RESUME_SCALE_FLAGS, checkSeeds, isScaled, withScaleOverrides } from '../scaleOptions.js';
 import { runScaled } from './sweepScale.js';
 import type { ScaledCommand } from '../worker/scaled.js';
@@ -294,10 +295,13 @@ export const SWEEP_SCALED: ScaledCommand<SearchCommandConfig> = {
     const run = await withPreparedRun('sweep', { ...cfg }, (r) => r);
     const setup = sweepSetup('sweep', cfg, true, run);
     const state = new SweepStateDir(run.outDir);
+    // The global generator as the one-process command leaves it before its warm-up (a worker process may have run other tasks since).
+    const opened = getRng().getState();
     return {
       run, state, points: setup.plan.strengths.length,
       describe: () => `${run.splits.info.name} with ${run.modelName}, ${setup.plan.strengths.length} points (${setup.labels.join(', ')})`,
       runShare: (only, sink) => withThreads(run, () => {
+        getRng().setState(opened);
         const hooks = sweepLogHooks(setup, run.splits, (l) => sink.line(l), () => {});
         runSweepShare(run.model, run.splits, setup.runCfg, setup.plan.strengths, setup.convert, only, state, {
           ...hooks,

@@ -10,4 +10,4 @@ export { mps, fixedPrecision, calibrateClips, type MpsOptions } from './convert.
 export { ActivationGroups, calibrateQuantizers, readsNonNegative, selectionState, type SelectionOptions } from './activationGroups.js';
 export { bitHistogram } from './plan.js';
 export { MPS_SCHEMA, type MpsConfig } from './config.js';
-export { runMps, searchOne, granularityKind, type PrecisionSearchKind, type PrecisionSearchTarget, uniformBaseline, trainPlan, compareChannelToLayer, mpsFronts, calibrationBatch, type MpsPoint, type MpsSweepResult, type MpsHooks, type Granularity, type ChannelVsLayer } from './run.js';
+export { runMps, runMpsShare, mpsPointCount, searchOne, granularityKind, type PrecisionSearchKind, type PrecisionSearchTarget, uniformBaseline, trainPlan, compareChannelToLayer, mpsFronts, calibrationBatch, type MpsPoint, type MpsSweepResult, type MpsHooks, type Granularity, type ChannelVsLayer } from './run.js';
