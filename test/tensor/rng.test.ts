@@ -164,3 +164,26 @@ describe('Rng', () => {
     expect(T.getRng()).toBeInstanceOf(T.Rng);
   });
 });
+
+describe('streamState (one independent stream per sweep point)', () => {
+  it('is a function of the base state and the index: same inputs, same stream; other index or base, another stream', () => {
+    const base = new T.Rng(7).getState();
+    const draw = (st: T.RngState) => {
+      const r = new T.Rng(0);
+      r.setState(st);
+      return Array.from({ length: 6 }, () => r.nextUint32());
+    };
+    expect(draw(T.streamState(base, 3))).toEqual(draw(T.streamState(base, 3)));
+    const streams = [0, 1, 2, 3, 4, 2 ** 32 + 1].map((i) => draw(T.streamState(base, i)).join());
+    expect(new Set(streams).size).toBe(streams.length);
+    expect(draw(T.streamState(new T.Rng(8).getState(), 3))).not.toEqual(draw(T.streamState(base, 3)));
+    // The base state is not consumed: deriving a stream leaves it as it was.
+    expect(base).toEqual(new T.Rng(7).getState());
+  });
+
+  it('refuses a negative or fractional stream index', () => {
+    const base = new T.Rng(1).getState();
+    expect(() => T.streamState(base, -1)).toThrow(/stream must be an integer ≥ 0, got -1/);
+    expect(() => T.streamState(base, 1.5)).toThrow(/got 1.5/);
+  });
+});
