@@ -16,16 +16,12 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { arg, passedOn } from './args.js';
 import { resolveDataDir } from '../src/data/dataDir.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  const stop = process.argv.indexOf('--');
-  return i > 0 && (stop < 0 || i < stop) ? process.argv[i + 1] : dflt;
-}
-const extra = process.argv.includes('--') ? process.argv.slice(process.argv.indexOf('--') + 1) : [];
+const extra = passedOn();
 const config = arg('config', 'configs/sweep-ecg200.json');
 const lambdas = arg('lambdas', '1e-5,3e-5,1e-4,3e-4,1e-3,5e-3');
 const jobs = Number(arg('jobs', '2'));

@@ -24,15 +24,11 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { arg, passedOn } from './args.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  const stop = process.argv.indexOf('--');
-  return i > 0 && (stop < 0 || i < stop) ? process.argv[i + 1] : dflt;
-}
-const extra = process.argv.includes('--') ? process.argv.slice(process.argv.indexOf('--') + 1) : [];
+const extra = passedOn();
 const dataset = arg('dataset', 'ecg200');
 const seeds = arg('seeds', '0,1,2').split(',').map(Number);
 const [W, S, F, S2, F2] = arg('epochs', '20,30,15,15,10').split(',').map(Number);
