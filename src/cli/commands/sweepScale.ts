@@ -11,6 +11,7 @@
  */
 
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { RunStateDir } from '../../io/search-state.js';
 import { interruptRequested, TrainingInterruptedError } from '../../nn/train/interrupt.js';
@@ -121,6 +122,7 @@ export async function runScaled<C extends ScaledConfig>(command: ScaledCommand<C
     // On a queue every task may wait at once: the workers, not the coordinator, limit how many run.
     const slots = queue !== null ? Math.max(1, tasks.length) : Math.min(cfg.jobs, Math.max(1, tasks.length));
     log(`tsdnas ${name}: ${first.describe()}${multi ? ` × ${seeds.length} seeds (${seeds.join(', ')})` : ''}; ${tasks.length} task(s) to run on ${queue !== null ? `queue ${queue.name} at ${queue.address.shown} (tsdnas worker --queue)` : cfg.jobs > 1 ? `${slots} worker process(es)` : 'this process'}; backend ${first.run.backend}`);
+    if (queue === null && cfg.jobs > availableParallelism()) log(`tsdnas ${name}: --jobs ${cfg.jobs} is more than this machine's ${availableParallelism()} cores; the workers will share them and the run gets no faster`);
     const executor: TaskExecutor = queue !== null ? new QueueExecutor(slots, queue.address, queue.name) : cfg.jobs > 1 ? new ProcessPool(slots) : new InProcessExecutor();
     const bySeed = new Map(runs.map((r) => [r.dir, r]));
     const tag = (t: PlannedTask, worker: string) => {
