@@ -77,6 +77,9 @@ function ipcWorker(): Promise<void> {
       thread.interrupt();
       end(0);
     });
+    // A coordinator killed while this process was still starting closed the channel before the
+    // handler above existed: no 'disconnect' will come, so look now.
+    if (!process.connected) end(0);
     process.on('message', (m: ToWorker) => {
       if (m.type === 'stop') {
         thread.interrupt();
