@@ -22,7 +22,7 @@ import { emitEvent } from '../events.js';
 import { resumeCommand } from '../invocation.js';
 import { checkQueue, seedRunDir } from '../scaleOptions.js';
 import { ProcessPool, type TaskExecutor } from '../worker/pool.js';
-import { QueueDetached, QueueExecutor } from '../worker/queue.js';
+import { QueueDetached, QueueExecutor, reachQueue } from '../worker/queue.js';
 import { runPlanned, type PlannedTask } from '../worker/schedule.js';
 import { runSweepTask } from '../worker/sweepTask.js';
 import { TaskError } from '../worker/taskThread.js';
@@ -105,6 +105,7 @@ export async function runScaled<C extends ScaledConfig>(command: ScaledCommand<C
   const multi = seeds.length > 0;
   // A bad --queue fails before any data is loaded.
   const queue = checkQueue(cfg);
+  if (queue !== null) await reachQueue(queue.address);
   // The run directory: --out, else the one-process run's default for the first seed.
   const top = cfg.out ?? (await withPreparedRun(name, { ...(cfg as unknown as Parameters<typeof withPreparedRun>[1]), seed: multi ? seeds[0] : cfg.seed }, (r) => r.outDir));
   const runs: SeedRun[] = [];
@@ -129,6 +130,7 @@ export async function runScaled<C extends ScaledConfig>(command: ScaledCommand<C
       const r = bySeed.get(t.task.runDir) as SeedRun;
       return `[${worker}${multi ? ` · seed ${r.seed}` : ''} · ${t.task.point === null ? 'warm-up' : `point ${t.task.point}`}]`;
     };
+    executor.prefetch?.(runs.filter((r) => !r.finished).map((r) => r.dir));
     try {
       await runPlanned(tasks, executor, {
         line: (t, worker, text) => log(`${tag(t, worker)} ${text.trimStart()}`),

@@ -9,6 +9,7 @@
  * disappears ends an --ipc worker.
  */
 
+import { statSync } from 'node:fs';
 import { TaskError, TaskThread } from '../worker/taskThread.js';
 import type { FromWorker, ToWorker } from '../worker/ipc.js';
 import { checkQueueName, DEFAULT_QUEUE_NAME, parseQueueUrl } from '../worker/queueUrl.js';
@@ -43,6 +44,10 @@ export function runWorker(argv: string[]): Promise<void> {
   const { config: cfg, positionals } = parseCommand('worker', WORKER_SCHEMA, argv);
   if (positionals.length > 0) throw new UsageError(`tsdnas worker: unexpected argument '${positionals[0]}'; options are given as --name value`);
   if (cfg.queue === undefined) throw new UsageError(`tsdnas worker: give --queue redis://host:port (the Redis of tsdnas sweep --queue); see 'tsdnas worker --help'`);
+  // Checked now, not when the first job fails on it.
+  if (cfg.dataDir !== undefined && !statSync(cfg.dataDir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(`--data-dir ${cfg.dataDir}: not a directory on this machine; give the folder that holds the datasets here (docs/datasets.md)`);
+  }
   return runQueueWorker({
     address: parseQueueUrl(cfg.queue), name: checkQueueName(cfg.queueName), concurrency: cfg.concurrency,
     ...(cfg.dataDir !== undefined ? { dataDir: cfg.dataDir } : {}), stalledSeconds: cfg.stalledSeconds,
@@ -83,6 +88,10 @@ function ipcWorker(): Promise<void> {
     process.on('message', (m: ToWorker) => {
       if (m.type === 'stop') {
         thread.interrupt();
+        return;
+      }
+      if (m.type === 'open') {
+        thread.open(m.runDir);
         return;
       }
       const id = m.id;

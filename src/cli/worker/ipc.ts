@@ -8,7 +8,9 @@ import type { SweepTask } from './sweepTask.js';
 export type ToWorker =
   | { type: 'task'; id: number; task: SweepTask }
   /** Stop the running task after its current batch (Ctrl-C at the coordinator). */
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** Open this run now (data, seed model), before its first task comes: it overlaps the warm-up. */
+  | { type: 'open'; runDir: string };
 
 export type FromWorker =
   | { type: 'line'; id: number; line: string }

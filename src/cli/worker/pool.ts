@@ -20,6 +20,8 @@ export interface TaskExecutor {
   /** Ask the running tasks to stop after their current batch. */
   stop(): void;
   close(): Promise<void>;
+  /** Start the workers now and let them open these runs while the first tasks (the warm-ups) run. */
+  prefetch?(runDirs: readonly string[]): void;
 }
 
 interface Child { proc: ChildProcess; name: string; busy: boolean; exited: boolean }
@@ -100,6 +102,15 @@ export class ProcessPool implements TaskExecutor {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { child, task, attempt, sink, resolve, reject });
       child.proc.send({ type: 'task', id, task } satisfies ToWorker);
+    });
+  }
+
+  prefetch(runDirs: readonly string[]): void {
+    if (runDirs.length === 0) return;
+    while (this.children.filter((c) => !c.exited).length < this.slots) this.children.push(this.spawn(this.children.length));
+    // Worker k opens run k (modulo): with --seeds each seed's warm-up finds a worker that has its data.
+    this.children.forEach((c, k) => {
+      if (!c.exited) c.proc.send({ type: 'open', runDir: runDirs[k % runDirs.length] } satisfies ToWorker);
     });
   }
 

@@ -55,6 +55,11 @@ export class TaskThread {
     });
   }
 
+  /** Opens the run in `runDir` ahead of its tasks (data, seed model; cached for them); a failure shows in the first task. */
+  open(runDir: string): void {
+    this.worker.postMessage({ open: runDir });
+  }
+
   /** The running task stops after its current batch (its state saved); so does any later one. */
   interrupt(): void {
     Atomics.store(this.flag, 0, 1);

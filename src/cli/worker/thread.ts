@@ -8,7 +8,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { setInterruptCheck, TrainingInterruptedError } from '../../nn/train/interrupt.js';
-import { runSweepTask, type SweepTask } from './sweepTask.js';
+import { openSavedRun, runSweepTask, type SweepTask } from './sweepTask.js';
 
 export interface ThreadData { tsdnasTaskInterrupt: Int32Array }
 
@@ -19,7 +19,12 @@ if (port !== null && data?.tsdnasTaskInterrupt !== undefined) {
   setInterruptCheck(() => Atomics.load(flag, 0) !== 0);
   // Tasks run one after another: a message arriving while one runs waits in this chain.
   let chain: Promise<void> = Promise.resolve();
-  port.on('message', (m: { id: number; task: SweepTask }) => {
+  port.on('message', (m: { id: number; task: SweepTask } | { open: string }) => {
+    if ('open' in m) {
+      // Only ahead of time: a failure here is reported by the run's first task, which opens it again.
+      chain = chain.then(() => openSavedRun(m.open).then(() => {}, () => {}));
+      return;
+    }
     chain = chain.then(async () => {
       try {
         await runSweepTask(m.task, {
