@@ -15,7 +15,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { RunStateDir, STATE_DIR } from '../../io/search-state.js';
-import { connectionOptions, loadBullmq, whenReady, type Bull } from './bullmq.js';
+import { connectionOptions, loadBullmq, reachRedis, type Bull } from './bullmq.js';
 import { TaskError } from './taskThread.js';
 import {
   checkResult, jobId, KEEP_SECONDS, QUEUE_TASK_FORMAT, resultFile, runKey, taskLabel, tsdnasVersion, type QueueTaskData,
@@ -54,6 +54,11 @@ const CONNECT_SECONDS = 15;
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** Before anything is prepared: Redis at --queue answers (else the error names --queue and the address). */
+export function reachQueue(address: QueueAddress): Promise<void> {
+  return reachRedis(address, '--queue', CONNECT_SECONDS, (l) => process.stderr.write(`tsdnas: ${l}\n`));
+}
+
 export class QueueExecutor implements TaskExecutor {
   private conn: Promise<Connection> | null = null;
   private readonly waiters = new Map<string, Waiter>();
@@ -69,24 +74,19 @@ export class QueueExecutor implements TaskExecutor {
   private connect(): Promise<Connection> {
     this.conn ??= (async (): Promise<Connection> => {
       const bull = await loadBullmq('--queue');
+      await reachRedis(this.address, '--queue', CONNECT_SECONDS, (l) => process.stderr.write(`tsdnas: ${l}\n`));
       const connection = connectionOptions(this.address);
       const queue: Queue = new bull.Queue(this.name, { connection });
       const events: QueueEvents = new bull.QueueEvents(this.name, { connection });
-      try {
-        await whenReady(queue, this.address, '--queue', CONNECT_SECONDS);
-        await whenReady(events, this.address, '--queue', CONNECT_SECONDS);
-      } catch (e) {
-        await Promise.allSettled([events.close(), queue.close()]);
-        throw e;
-      }
-      // Later errors are reconnects (ioredis retries by itself): said once per message, not per retry.
+      // Errors after the first contact are reconnects (ioredis retries by itself): said once per message, not per retry.
       const onError = (e: Error) => {
         if (e.message === this.lastError) return;
         this.lastError = e.message;
-        process.stderr.write(`tsdnas sweep --queue ${this.address.shown}: ${e.message} (reconnecting)\n`);
+        process.stderr.write(`tsdnas: --queue ${this.address.shown}: ${e.message} (reconnecting)\n`);
       };
       queue.on('error', onError);
       events.on('error', onError);
+      await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
       events.on('progress', ({ jobId: id, data }) => this.progress(id, data));
       events.on('completed', ({ jobId: id }) => void this.check(id));
       events.on('failed', ({ jobId: id }) => void this.check(id));
@@ -150,7 +150,8 @@ export class QueueExecutor implements TaskExecutor {
       w.sink.line(`job ${w.id} had finished: collected`);
       this.collect(w, job);
     } else if (state === 'failed') {
-      w.sink.line(`job ${w.id} had failed (${job.failedReason}): queued again`);
+      const reason = job.failedReason.length > 160 ? `${job.failedReason.slice(0, 160)}…` : job.failedReason;
+      w.sink.line(`job ${w.id} had failed (${reason}): queued again`);
       await job.retry('failed');
     } else {
       w.sink.line(`job ${w.id} is already on the queue (${state}): waiting for it`);
@@ -181,7 +182,7 @@ export class QueueExecutor implements TaskExecutor {
       const msg = (e as Error).message;
       if (msg !== this.lastError) {
         this.lastError = msg;
-        process.stderr.write(`tsdnas sweep --queue ${this.address.shown}: ${msg} (will look again)\n`);
+        process.stderr.write(`tsdnas: --queue ${this.address.shown}: ${msg} (will look again)\n`);
       }
     }
   }

@@ -9,7 +9,7 @@
  */
 
 import { hostname } from 'node:os';
-import { connectionOptions, loadBullmq, whenReady } from './bullmq.js';
+import { connectionOptions, loadBullmq, reachRedis } from './bullmq.js';
 import { checkTaskData, QUEUE_RESULT_FORMAT, taskLabel, type QueueTaskResult } from './queueJob.js';
 import { materialise, readResult, removeScratch, scratchRoot } from './scratch.js';
 import { TaskError, TaskThread } from './taskThread.js';
@@ -114,6 +114,7 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<void> {
     return { format: QUEUE_RESULT_FORMAT, worker: me, file: r.file, sha256: r.sha256, bytes: r.bytes.toString('base64') };
   };
 
+  await reachRedis(o.address, '--queue', CONNECT_SECONDS, say);
   const lock = o.stalledSeconds * 1000;
   const worker = new bull.Worker(o.name, processor, {
     connection: connectionOptions(o.address), name: me, autorun: false, concurrency: o.concurrency,
@@ -125,7 +126,7 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<void> {
     lastError = e.message;
     say(`queue ${o.address.shown}: ${e.message}`);
   });
-  await whenReady(worker, o.address, '--queue', CONNECT_SECONDS);
+  await worker.waitUntilReady();
   say(`waiting for jobs on ${o.address.shown}, queue ${o.name} (${o.concurrency} at a time; a silent worker's job goes back after ${o.stalledSeconds} s; scratch ${root})`);
 
   let stopping = false;
