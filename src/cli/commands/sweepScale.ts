@@ -130,6 +130,7 @@ export async function runScaled<C extends ScaledConfig>(command: ScaledCommand<C
       const r = bySeed.get(t.task.runDir) as SeedRun;
       return `[${worker}${multi ? ` · seed ${r.seed}` : ''} · ${t.task.point === null ? 'warm-up' : `point ${t.task.point}`}]`;
     };
+    executor.prefetch?.(runs.filter((r) => !r.finished).map((r) => r.dir));
     try {
       await runPlanned(tasks, executor, {
         line: (t, worker, text) => log(`${tag(t, worker)} ${text.trimStart()}`),

@@ -90,6 +90,10 @@ function ipcWorker(): Promise<void> {
         thread.interrupt();
         return;
       }
+      if (m.type === 'open') {
+        thread.open(m.runDir);
+        return;
+      }
       const id = m.id;
       running++;
       thread.run(m.task, {
