@@ -18,7 +18,7 @@ svg{display:block;max-width:100%;height:auto;background:#fff}
 svg .grid{stroke:#e6e6e6;stroke-width:1}svg .plot-frame{fill:none;stroke:#999;stroke-width:1}svg .tick{stroke:#999}
 svg .axis-title{font-weight:600;fill:#222}svg .band-a{fill:#f1f4f9}svg .band-b{fill:#fbf6ee}svg .band-label{fill:#555;font-style:italic}
 svg .label-faded{fill:#888}
-table{border-collapse:collapse;font-size:13px;margin:8px 0 16px}th,td{border-bottom:1px solid #e3e3e3;padding:4px 9px;text-align:right;white-space:nowrap}
+div.scroll{overflow-x:auto}table{border-collapse:collapse;font-size:13px;margin:8px 0 16px}th,td{border-bottom:1px solid #e3e3e3;padding:4px 9px;text-align:right;white-space:nowrap}
 th{background:#f2f3f5;font-weight:600;white-space:normal;vertical-align:bottom}table.num th{max-width:110px}td:first-child,th:first-child{text-align:left}
 table.arch td:nth-child(2),table.arch th:nth-child(2){text-align:left}caption{text-align:left;font-weight:600;padding:4px 0}
 tr.dominated td{color:#888}tr.seed td{font-style:italic}tr.total td{font-weight:600;border-top:2px solid #ccc}

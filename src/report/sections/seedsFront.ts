@@ -111,7 +111,8 @@ export function seedsPointsTable(agg: SeedsFront): string {
     ];
     return `<tr${on.length === 0 ? ' class="dominated"' : ''}>${cells.map(cell).join('')}</tr>`;
   });
-  return `<table class="num seeds"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody><tr class="seed">${base.map((c) => cell(esc(c))).join('')}</tr>${rows.join('')}</tbody></table>`;
+  // Wide (mean ± sd with ranges per cost): it scrolls inside the page instead of spilling out of it.
+  return `<div class="scroll"><table class="num seeds"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody><tr class="seed">${base.map((c) => cell(esc(c))).join('')}</tr>${rows.join('')}</tbody></table></div>`;
 }
 
 /** The test metric of every point on every seed (rows: points; columns: seeds). */
