@@ -127,6 +127,9 @@ export class QueueExecutor implements TaskExecutor {
     const done = new Promise<void>((res, rej) => {
       this.waiters.set(id, { id, task, data, sink, worker: 'a worker', settled: false, resolve: res, reject: rej });
     });
+    // stop() may settle the waiter while submit() is still awaited, before anyone holds `done`:
+    // marked as handled here, so that rejection is not an unhandled one (which ends the thread).
+    done.catch(() => {});
     const w = this.waiters.get(id) as Waiter;
     try {
       await this.submit(w);
