@@ -23,9 +23,10 @@ type Hook = (...args: unknown[]) => unknown;
 
 /**
  * The same hooks, also emitting a record after each epoch (`onEpoch` of phase `phase`,
- * `onFitEpoch` with its own phase) and each finished point (`onPoint`, after its files are written).
+ * `onFitEpoch` with its own phase) and each finished point (`onPoint`, after its files are written),
+ * through `emit` (stdout by default; a worker process sends them to its coordinator instead).
  */
-export function withEvents<H extends object>(hooks: H, phase: string): H {
+export function withEvents<H extends object>(hooks: H, phase: string, emit: (event: 'epoch' | 'point', fields: object) => void = emitEvent): H {
   const given = hooks as Record<string, unknown>;
   const out: Record<string, unknown> = { ...given };
   const wrap = (name: string, record: (args: unknown[]) => ['epoch' | 'point', object]) => {
@@ -33,7 +34,7 @@ export function withEvents<H extends object>(hooks: H, phase: string): H {
     if (typeof hook !== 'function') return;
     out[name] = (...args: unknown[]) => {
       const result = (hook as Hook)(...args);
-      emitEvent(...record(args));
+      emit(...record(args));
       return result;
     };
   };

@@ -264,9 +264,7 @@ export const MPS_SCALED: ScaledCommand<MpsCommandConfig> = {
         getRng().setState(opened);
         const hooks = mpsLogHooks(setup, (l) => sink.line(l), () => {});
         runMpsShare(setup.model, setup.splits, cfg, setup.kinds, setup.strengths, only, {
-          costs: setup.costs, checkpoints: state, ...hooks,
-          onEpoch: (r) => { hooks.onEpoch?.(r); sink.event('epoch', { phase: 'search', ...r }); },
-          onFitEpoch: (phase, r) => { hooks.onFitEpoch?.(phase, r); sink.event('epoch', { phase, ...r }); },
+          costs: setup.costs, checkpoints: state, ...withEvents<MpsHooks>(hooks, 'search', (_event, f) => sink.event('epoch', f)),
         });
       }),
       writeDone: (i) => {

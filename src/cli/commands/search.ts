@@ -303,11 +303,7 @@ export const SWEEP_SCALED: ScaledCommand<SearchCommandConfig> = {
       runShare: (only, sink) => withThreads(run, () => {
         getRng().setState(opened);
         const hooks = sweepLogHooks(setup, run.splits, (l) => sink.line(l), () => {});
-        runSweepShare(run.model, run.splits, setup.runCfg, setup.plan.strengths, setup.convert, only, state, {
-          ...hooks,
-          onEpoch: (r) => { hooks.onEpoch?.(r); sink.event('epoch', { phase: 'search', ...r }); },
-          onFitEpoch: (phase, r, point) => { hooks.onFitEpoch?.(phase, r, point); sink.event('epoch', { phase, ...r }); },
-        });
+        runSweepShare(run.model, run.splits, setup.runCfg, setup.plan.strengths, setup.convert, only, state, withEvents<SweepHooks>(hooks, 'search', (_event, f) => sink.event('epoch', f)));
       }),
       writeDone: (i) => {
         const saved = state.loadPoint(i);
