@@ -9,7 +9,7 @@ import { loadDataset } from '../../src/data/index.js';
 import { tensor } from '../../src/tensor/create.js';
 import { loadQuantCheckpoint } from '../../src/io/quant-checkpoint.js';
 import { integerize } from '../../src/quant/integer/engine.js';
-import { integerModelToC } from '../../src/io/c/index.js';
+import { integerModelToC, toQ16 } from '../../src/io/c/index.js';
 import { encodeOnnxModel, integerModelToOnnx } from '../../src/io/onnx/index.js';
 import { compileAndRun } from './cHarness.js';
 
@@ -24,8 +24,9 @@ const x = tensor(Array.from(xs), [n, ...shape]);
 for (const p of paths) {
   const { model } = loadQuantCheckpoint(p);
   const im = integerize(model.eval());
-  const want = im.run(x).values[im.outputNode].data;
-  const c = compileAndRun(integerModelToC(im, { inputShape: shape, name: 'm' }), Float32Array.from(xs), n);
+  const run = im.run(x).values;
+  const want = run[im.outputNode].data;
+  const c = compileAndRun(integerModelToC(im, { inputShape: shape, name: 'm' }), { codes: Int32Array.from(run[0].data), q16: Int32Array.from(xs, (v) => toQ16(v)) }, n);
   const cSame = want.reduce((s, v, i) => s + (v === c.outputs[i] ? 1 : 0), 0);
   const session = await ort.InferenceSession.create(encodeOnnxModel(integerModelToOnnx(im, { inputShape: shape })));
   const o = (await session.run({ input: new ort.Tensor('float32', Float32Array.from(xs), [n, ...shape]) })).output.data as Int32Array;

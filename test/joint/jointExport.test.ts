@@ -26,8 +26,9 @@ describe.skipIf(!HAVE_GCC)('joint export → integer C (bit-exact with the TS in
       q.eval();
       const im = T.integerize(q);
       const x = T.randn([6, ...shape], { rng });
-      const want = im.run(x).values[im.outputNode].data;
-      const c = compileAndRun(integerModelToC(im, { inputShape: shape, name: name.replace(/[^a-z0-9]/g, '_') }), Float32Array.from(x.values()), 6);
+      const run = im.run(x).values;
+      const want = run[im.outputNode].data;
+      const c = compileAndRun(integerModelToC(im, { inputShape: shape, name: name.replace(/[^a-z0-9]/g, '_') }), { codes: Int32Array.from(run[0].data), q16: new Int32Array(run[0].data.length) }, 6);
       expect(Array.from(c.outputs)).toEqual(Array.from(want));
       expect(dense.numParameters()).toBeLessThan(seedModel(name).numParameters());
     });

@@ -27,6 +27,7 @@ export const EXPORT_SCHEMA = {
   out: { type: 'optional-string', help: 'output directory (created if missing)' },
   name: { type: 'string', default: 'model', help: 'file stem (and C identifier prefix) of the exported files' },
   foldBn: { type: 'boolean', default: false, help: 'onnx: fold each BatchNorm into the conv / linear before it' },
+  cFloat: { type: 'boolean', default: false, help: 'c: also emit float helpers (<name>_quantize_input from float, double output scales); default integer-only code' },
 } as const satisfies Schema;
 
 export function exportHelp(): string {
@@ -40,7 +41,9 @@ onnx writes the float model (model.safetensors of train / search / sweep) or, fr
 checkpoint (quantized.safetensors of quantize / mps), the integer model with integer-exact ops
 (int32 output; <name>.output-scale.json gives the per-channel scale). c needs an integer model
 and writes <name>.h, <name>.c and <name>.memory.json (flash and RAM of the generated code next to
-the hardware cost model's prediction); see docs/export.md.`;
+the hardware cost model's prediction). The C is integer-only (inputs as codes or Q16.16, outputs as
+int32 or Q16.16) unless --c-float; it builds for Cortex-M (SMLAD loops with the DSP extension);
+see docs/export.md.`;
 }
 
 /** Resolve --from to a checkpoint file of the kind the format needs. */
@@ -81,12 +84,14 @@ export function runExport(argv: string[]): void {
     if (src.kind === 'float') throw new UsageError(`tsdnas export: ${src.path} is a float model; C export needs an integer model — quantise it first (tsdnas quantize --checkpoint ${src.path} …, or tsdnas mps) and pass the quantized.safetensors`);
     const { model, meta } = restoreQuantModel(src.path, src.contents.tensors, src.contents.metadata);
     const im = integerize(model.eval());
-    const c = integerModelToC(im, { inputShape: meta.inputShape, name: cfg.name });
+    const classes = meta.preprocessing?.classes;
+    const about = { dataset: meta.dataset, task: meta.task, scaler: meta.scaler, preprocessing: meta.preprocessing, ...(classes !== undefined ? { classes } : {}) };
+    const c = integerModelToC(im, { inputShape: meta.inputShape, name: cfg.name, float: cfg.cFloat, about });
     bytes(`${cfg.name}.h`, c.header);
     bytes(`${cfg.name}.c`, c.source);
     bytes(`${cfg.name}.memory.json`, JSON.stringify({ source: src.path, ...c.memory }, null, 2) + '\n');
     const m = c.memory;
-    log(`tsdnas export: ${src.path} (${meta.model}) → C99; flash: weights ${m.weightBytes} B + bias ${m.biasBytes} B + requant ${m.requantBytes} B (+ ${m.indexBytes} B channel indices, descriptors, code); RAM: arena ${m.arenaBytes} B; hw cost model: flash ${m.costModel.flashBytes} B, RAM ${m.costModel.ramBytes} B`);
+    log(`tsdnas export: ${src.path} (${meta.model}) → C99; flash: weights ${m.weightBytes} B + bias ${m.biasBytes} B + requant ${m.requantBytes} B (+ ${m.indexBytes} B channel indices, descriptors, code); RAM: arena ${m.arenaBytes} B + im2col ${m.scratchBytes} B; integer-only${cfg.cFloat ? ' + float helpers' : ''}; hw cost model: flash ${m.costModel.flashBytes} B, RAM ${m.costModel.ramBytes} B`);
   } else {
     const { model, meta } = restoreCheckpoint(src);
     files.push({ name: `${cfg.name}.safetensors`, write: (p) => saveModelCheckpoint(p, model, meta) });

@@ -10,10 +10,11 @@
 
 import { scalar } from '../../tensor/create.js';
 import { flashBytes, liveActivationBytes } from '../../hw/memory.js';
-import type { LayerSpec } from '../../hw/spec.js';
+import type { EffectiveSizes, LayerSpec } from '../../hw/spec.js';
 import { containerBits } from '../../quant/integer/pack.js';
 import type { IntegerModel, IntLayer } from '../../quant/integer/engine.js';
 import type { CPlan } from './plan.js';
+import type { HardwareTarget } from '../../hw/targets/types.js';
 
 export interface CostModelMemory {
   /** Σ over layers of packed weights + bias + requantisation constants (hw/memory.ts flashBytes). */
@@ -27,10 +28,9 @@ function codeBits(lo: number, hi: number): number {
   return Math.ceil(Math.log2(hi - lo + 1));
 }
 
-export function costModelMemory(model: IntegerModel, plan: CPlan): CostModelMemory {
-  const ranges = plan.ranges;
-  let flash = 0;
-  let ram = 0;
+/** Each conv / linear layer of the model with its spec and effective sizes, as the cost models take them. */
+function costedLayers(model: IntegerModel, plan: CPlan): { n: IntLayer; spec: LayerSpec; eff: EffectiveSizes }[] {
+  const out: { n: IntLayer; spec: LayerSpec; eff: EffectiveSizes }[] = [];
   model.nodes.forEach((n, i) => {
     if (n.kind !== 'layer') return;
     const spec = layerSpec(n, plan.shapes[n.src], plan.shapes[i]);
@@ -38,11 +38,24 @@ export function costModelMemory(model: IntegerModel, plan: CPlan): CostModelMemo
     const wBitsSum = n.groups.reduce((s, g) => s + containerBits(g.bits) * g.channels.length, 0);
     const outBits = n.requant === null ? 32 : codeBits(n.requant.qmin, n.requant.qmax);
     const k = spec.kernel.reduce((a, b) => a * b, 1);
-    const eff = { cin: scalar(spec.cin), cout: scalar(kept), k: scalar(k), wBitsSum: scalar(wBitsSum), inBits: scalar(codeBits(...ranges[n.src])), outBits: scalar(outBits) };
+    out.push({ n, spec, eff: { cin: scalar(spec.cin), cout: scalar(kept), k: scalar(k), wBitsSum: scalar(wBitsSum), inBits: scalar(codeBits(...plan.ranges[n.src])), outBits: scalar(outBits) } });
+  });
+  return out;
+}
+
+export function costModelMemory(model: IntegerModel, plan: CPlan): CostModelMemory {
+  let flash = 0;
+  let ram = 0;
+  for (const { n, spec, eff } of costedLayers(model, plan)) {
     flash += flashBytes(spec, { ...eff, cin: scalar(n.inKeep?.length ?? spec.cin) }, 8).item();
     ram = Math.max(ram, liveActivationBytes(spec, eff, 8).item());
-  });
+  }
   return { flashBytes: flash, ramBytes: ram };
+}
+
+/** A hardware target's latency model (hw/targets) for the exported model: cycles of one inference, summed over its conv / linear layers. */
+export function costModelCycles(model: IntegerModel, plan: CPlan, target: HardwareTarget): number {
+  return costedLayers(model, plan).reduce((s, { n, spec, eff }) => s + target.cycles(spec, { ...eff, cin: scalar(n.inKeep?.length ?? spec.cin) }).item(), 0);
 }
 
 function layerSpec(n: IntLayer, inShape: readonly number[], outShape: readonly number[]): LayerSpec {

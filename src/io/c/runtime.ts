@@ -1,17 +1,45 @@
 /**
  * The fixed part of the generated C source: the integer kernels every exported model shares.
- * Activations are typed by a tag (uint8 / int8 / int16 / int32 codes) and read / written through
- * ld / st (memcpy for the wide types, so the byte arena is never accessed through another
- * lvalue type); weights are read from their packed LSB-first buffers; requantisation is the
- * exact floor(acc·m / 2^shift) of the TS engine (quant/integer/requant.ts) with a 64-bit product.
- * Only the kernels a model uses are emitted (-Wunused-function would reject the rest). These are
- * reference loops written for exactness and readability, not speed.
+ *
+ * Integer only: no float or double anywhere, no division in a loop over elements (average
+ * pooling divides by a multiply-high with a magic constant, C_KERNELS.pool). Activations are typed by a tag (uint8 /
+ * int8 / int16 / int32 codes) and read / written through ld / st (memcpy for the wide types, so
+ * the byte arena is never accessed through another lvalue type); requantisation is the exact
+ * floor(acc·m / 2^shift) of the TS engine (quant/integer/requant.ts) with a 64-bit product.
+ *
+ * Convolutions (a linear layer is a 1×1 conv on a 1×1 input) are written for Cortex-M DSP cores,
+ * as CMSIS-NN does it: the input patch of one output position is gathered once (im2col) into
+ * 32-bit words holding two int16 activations each, and every output channel's row of weights
+ * (32-bit words of 4 int8, 8 int4 or 16 int2 codes, stored in the order dsp.ts lays out) is
+ * multiplied into it two products per SMLAD: int8 words are widened with SXTB16 (and SXTB16 of
+ * the word rotated by 8), int4 / int2 fields are first masked into the top of their bytes, which
+ * widens them times 16 / 64, and the word's sum is shifted back (exactly: every term is a
+ * multiple). On a core without the DSP extension (Cortex-M0 / M3, x86) the same words go through
+ * C versions of SXTB16 and SMLAD, so every build computes the same integers. Only the kernels a
+ * model uses are emitted (-Wunused-function would reject the rest).
  */
 
 export type CKernel = 'pool' | 'requant_all' | 'pad_last' | 'add';
 
-/** Always emitted: typed load / store, packed weight access, requantisation, the layer descriptors and the convolution. */
+/** Always emitted: the DSP primitives, typed load / store, requantisation, the layer descriptors, im2col and the convolution. */
 export const C_CORE = String.raw`
+#if defined(__ARM_FEATURE_DSP) && !defined(TSD_NO_DSP)
+#include <arm_acle.h>
+/* Sign-extend bytes 0 and 2 of v into two int16 halves; two int16 x int16 products added to acc. */
+#define SXTB16(v) ((uint32_t)__sxtb16((int32_t)(v)))
+#define SMLAD(a, b, acc) __smlad((int32_t)(a), (int32_t)(b), (acc))
+#else
+static uint32_t SXTB16(uint32_t v) {
+  return (uint32_t)(uint16_t)(int16_t)(int8_t)(v & 0xFFu) | (uint32_t)(uint16_t)(int16_t)(int8_t)((v >> 16) & 0xFFu) << 16;
+}
+static int32_t SMLAD(uint32_t a, uint32_t b, int32_t acc) {
+  return acc + (int32_t)(int16_t)(a & 0xFFFFu) * (int16_t)(b & 0xFFFFu) + (int32_t)(int16_t)(a >> 16) * (int16_t)(b >> 16);
+}
+#endif
+#define ROR8(v) (((v) >> 8) | ((v) << 24))
+/* The int4 / int2 dot products shift sums of multiples of 16 / 64 right: that needs the arithmetic shift every ARM and x86 compiler does. */
+typedef char tsd_needs_arithmetic_shift[(-64 >> 6) == -1 ? 1 : -1];
+
 enum { T_U8 = 0, T_I8 = 1, T_I16 = 2, T_I32 = 3 };
 
 static int32_t ld(const unsigned char *p, int t, int32_t i) {
@@ -34,15 +62,6 @@ static void st(unsigned char *p, int t, int32_t i, int32_t v) {
   }
 }
 
-/* Weight i of a packed buffer: int8, or int4 / int2 fields LSB-first, sign-extended. */
-static int32_t wget(const uint8_t *p, int bits, int32_t i) {
-  int32_t f;
-  if (bits == 8) return (int32_t)(int8_t)p[i];
-  if (bits == 4) { f = (p[i >> 1] >> ((i & 1) * 4)) & 15; return f >= 8 ? f - 16 : f; }
-  f = (p[i >> 2] >> ((i & 3) * 2)) & 3;
-  return f >= 2 ? f - 4 : f;
-}
-
 /* clamp(floor(acc·m / 2^shift), lo, hi), exactly. */
 static int32_t requant(int32_t acc, int32_t m, int shift, int32_t lo, int32_t hi) {
   int64_t p = (int64_t)acc * (int64_t)m, q;
@@ -52,11 +71,52 @@ static int32_t requant(int32_t acc, int32_t m, int shift, int32_t lo, int32_t hi
   return q < lo ? lo : q > hi ? hi : (int32_t)q;
 }
 
+/* Dot products of one row of weights (nw words) with the im2col words c (two int16 each). */
+static int32_t dot8(const uint32_t *w, const uint32_t *c, int32_t nw) {
+  int32_t s = 0;
+  for (; nw > 0; nw--, w++, c += 2) {
+    uint32_t v = *w;
+    s = SMLAD(SXTB16(v), c[0], s);
+    s = SMLAD(SXTB16(ROR8(v)), c[1], s);
+  }
+  return s;
+}
+
+static int32_t dot4(const uint32_t *w, const uint32_t *c, int32_t nw) {
+  int32_t s = 0, t;
+  for (; nw > 0; nw--, w++, c += 4) {
+    uint32_t v = *w, e = (v << 4) & 0xF0F0F0F0u, o = v & 0xF0F0F0F0u;
+    t = SMLAD(SXTB16(e), c[0], 0);
+    t = SMLAD(SXTB16(ROR8(e)), c[1], t);
+    t = SMLAD(SXTB16(o), c[2], t);
+    t = SMLAD(SXTB16(ROR8(o)), c[3], t);
+    s += t >> 4;
+  }
+  return s;
+}
+
+static int32_t dot2(const uint32_t *w, const uint32_t *c, int32_t nw) {
+  int32_t s = 0, t;
+  for (; nw > 0; nw--, w++, c += 8) {
+    uint32_t v = *w, a0 = (v << 6) & 0xC0C0C0C0u, a1 = (v << 4) & 0xC0C0C0C0u, a2 = (v << 2) & 0xC0C0C0C0u, a3 = v & 0xC0C0C0C0u;
+    t = SMLAD(SXTB16(a0), c[0], 0);
+    t = SMLAD(SXTB16(ROR8(a0)), c[1], t);
+    t = SMLAD(SXTB16(a1), c[2], t);
+    t = SMLAD(SXTB16(ROR8(a1)), c[3], t);
+    t = SMLAD(SXTB16(a2), c[4], t);
+    t = SMLAD(SXTB16(ROR8(a2)), c[5], t);
+    t = SMLAD(SXTB16(a3), c[6], t);
+    t = SMLAD(SXTB16(ROR8(a3)), c[7], t);
+    s += t >> 6;
+  }
+  return s;
+}
+
 typedef struct {
   uint8_t bits;            /* 2, 4 or 8 (container width) */
   uint16_t count;          /* output channels in this group */
   const uint16_t *ch;      /* their indices, ascending */
-  const uint8_t *w;        /* packed weights, row-major [count][kept Cin/groups][kh][kw] */
+  const uint32_t *w;       /* weight rows, one per channel, each padded to whole 32-bit words (dsp order) */
   const int32_t *bias;     /* int32 bias codes [count] */
   const int32_t *m;        /* requantisation multipliers [count] (NULL: output layer) */
   const uint8_t *shift;    /* right shifts [count] */
@@ -72,33 +132,56 @@ typedef struct {
   const uint16_t *in;      /* their indices, ascending; NULL: all (the others are known zero) */
 } tsd_layer;
 
-/* Convolution (a linear layer is a 1x1 conv on a 1x1 input), one sub-convolution per weight precision. */
-static void conv(const tsd_layer *L, const unsigned char *x, int xt, unsigned char *y, int yt) {
-  int32_t cinG = L->cin / L->groups, coutG = L->cout / L->groups, kin = L->in != NULL ? L->nin : cinG, ksz = kin * L->kh * L->kw;
-  int32_t n, i, co, ci0, ci, xc, oy, ox, ky, kx, iy, ix, s, v;
-  if (L->pruned) for (i = 0; i < L->cout * L->ho * L->wo; i++) st(y, yt, i, 0);
-  for (n = 0; n < L->ngroups; n++) {
-    const tsd_group *G = &L->g[n];
-    for (i = 0; i < G->count; i++) {
-      co = G->ch[i];
-      ci0 = (co / coutG) * cinG;
-      for (oy = 0; oy < L->ho; oy++) for (ox = 0; ox < L->wo; ox++) {
-        s = G->bias[i];
-        for (ci = 0; ci < kin; ci++) {
-          xc = L->in != NULL ? L->in[ci] : ci0 + ci;
-          for (ky = 0; ky < L->kh; ky++) {
-            iy = oy * L->sh - L->pt + ky * L->dh;
-            if (iy < 0 || iy >= L->h) continue;
-            for (kx = 0; kx < L->kw; kx++) {
-              ix = ox * L->sw - L->pl + kx * L->dw;
-              if (ix < 0 || ix >= L->w) continue;
-              s += ld(x, xt, (xc * L->h + iy) * L->w + ix) * wget(G->w, G->bits, i * ksz + (ci * L->kh + ky) * L->kw + kx);
-            }
-          }
-        }
-        v = G->m == NULL ? s : requant(s, G->m[i], G->shift[i], L->qmin, L->qmax);
-        st(y, yt, (co * L->ho + oy) * L->wo + ox, v);
+/* The input patch of output position (oy, ox) over input channels ci0.. (or L->in), as int16 pairs, zero-padded to 16 values. */
+static void im2col(const tsd_layer *L, const unsigned char *x, int xt, int32_t ci0, int32_t kin, int32_t oy, int32_t ox, uint32_t *col) {
+  int32_t ci, xc, ky, kx, iy, ix, k = 0, end = ((kin * L->kh * L->kw + 15) >> 4) << 4;
+  uint32_t lo = 0, v;
+  for (ci = 0; ci < kin; ci++) {
+    xc = L->in != NULL ? L->in[ci] : ci0 + ci;
+    for (ky = 0; ky < L->kh; ky++) {
+      iy = oy * L->sh - L->pt + ky * L->dh;
+      for (kx = 0; kx < L->kw; kx++, k++) {
+        ix = ox * L->sw - L->pl + kx * L->dw;
+        v = iy < 0 || iy >= L->h || ix < 0 || ix >= L->w ? 0u : (uint32_t)(uint16_t)(int16_t)ld(x, xt, (xc * L->h + iy) * L->w + ix);
+        if (k & 1) col[k >> 1] = lo | v << 16; else lo = v;
       }
+    }
+  }
+  if (k & 1) { col[k >> 1] = lo; k++; }
+  for (; k < end; k += 2) col[k >> 1] = 0;
+}
+
+/* Accumulator of output channel i of group G at the position whose patch is in col. */
+static int32_t accumulate(const tsd_group *G, int32_t i, int32_t ksz, const uint32_t *col) {
+  int32_t nw = (ksz * G->bits + 31) >> 5;
+  const uint32_t *w = G->w + i * nw;
+  return G->bias[i] + (G->bits == 8 ? dot8(w, col, nw) : G->bits == 4 ? dot4(w, col, nw) : dot2(w, col, nw));
+}
+
+static void store(const tsd_layer *L, const tsd_group *G, int32_t i, int32_t s, unsigned char *y, int yt, int32_t oy, int32_t ox) {
+  int32_t v = G->m == NULL ? s : requant(s, G->m[i], G->shift[i], L->qmin, L->qmax);
+  st(y, yt, (G->ch[i] * L->ho + oy) * L->wo + ox, v);
+}
+
+/* Convolution, one sub-convolution per weight precision; col is the static im2col buffer. */
+static void conv(const tsd_layer *L, const unsigned char *x, int xt, unsigned char *y, int yt, uint32_t *col) {
+  int32_t cinG = L->cin / L->groups, coutG = L->cout / L->groups, kin = L->in != NULL ? L->nin : cinG, ksz = kin * L->kh * L->kw;
+  int32_t n, i, oy, ox;
+  if (L->pruned) for (i = 0; i < L->cout * L->ho * L->wo; i++) st(y, yt, i, 0);
+  if (L->groups == 1) {
+    /* One patch per position, shared by every output channel. */
+    for (oy = 0; oy < L->ho; oy++) for (ox = 0; ox < L->wo; ox++) {
+      im2col(L, x, xt, 0, kin, oy, ox, col);
+      for (n = 0; n < L->ngroups; n++) for (i = 0; i < L->g[n].count; i++) store(L, &L->g[n], i, accumulate(&L->g[n], i, ksz, col), y, yt, oy, ox);
+    }
+    return;
+  }
+  /* Grouped (depthwise): each channel reads its own group's inputs. */
+  for (n = 0; n < L->ngroups; n++) for (i = 0; i < L->g[n].count; i++) {
+    int32_t ci0 = (L->g[n].ch[i] / coutG) * cinG;
+    for (oy = 0; oy < L->ho; oy++) for (ox = 0; ox < L->wo; ox++) {
+      im2col(L, x, xt, ci0, kin, oy, ox, col);
+      store(L, &L->g[n], i, accumulate(&L->g[n], i, ksz, col), y, yt, oy, ox);
     }
   }
 }
@@ -106,13 +189,16 @@ static void conv(const tsd_layer *L, const unsigned char *x, int xt, unsigned ch
 
 export const C_KERNELS: Readonly<Record<CKernel, string>> = {
   pool: String.raw`
-static int32_t floordiv(int32_t a, int32_t k) {
-  return a >= 0 ? a / k : -((-a + k - 1) / k);
+/* floor(a / k) for |a| < 2^31 by a multiply-high: m = ceil(2^s / k) (Granlund-Montgomery); a < 0 via floor(a/k) = -1 - floor((-a-1)/k). */
+static int32_t divk(int32_t a, uint32_t m, int s) {
+  uint32_t u = a >= 0 ? (uint32_t)a : (uint32_t)(-(a + 1));
+  int32_t q = (int32_t)(((uint64_t)u * m) >> s);
+  return a >= 0 ? q : -1 - q;
 }
 
-/* Max (padding ignored) or floor-average pooling over [C][H][W]. */
+/* Max (padding ignored) or floor-average pooling over [C][H][W]; the average divides by kh·kw through (dm, ds). */
 static void pool(const unsigned char *x, int xt, unsigned char *y, int yt, int32_t c, int32_t h, int32_t w,
-                 int32_t kh, int32_t kw, int32_t sh, int32_t sw, int32_t ph, int32_t pw, int32_t ho, int32_t wo, int avg) {
+                 int32_t kh, int32_t kw, int32_t sh, int32_t sw, int32_t ph, int32_t pw, int32_t ho, int32_t wo, int avg, uint32_t dm, int ds) {
   int32_t ch, oy, ox, ky, kx, iy, ix, a, v;
   for (ch = 0; ch < c; ch++) for (oy = 0; oy < ho; oy++) for (ox = 0; ox < wo; ox++) {
     a = avg ? 0 : INT32_MIN;
@@ -126,7 +212,7 @@ static void pool(const unsigned char *x, int xt, unsigned char *y, int yt, int32
         if (avg) a += v; else if (v > a) a = v;
       }
     }
-    st(y, yt, (ch * ho + oy) * wo + ox, avg ? floordiv(a, kh * kw) : a);
+    st(y, yt, (ch * ho + oy) * wo + ox, avg ? divk(a, dm, ds) : a);
   }
 }
 `,
