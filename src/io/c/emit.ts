@@ -132,6 +132,11 @@ export function integerModelToC(model: IntegerModel, opts: CExportOptions): CExp
     }
   });
   body.push(`  for (i = 0; i < ${NAME}_OUTPUT_SIZE; i++) output[i] = ld(${buf(outNode)}, i);`);
+  // After each node's statement: a hook for per-layer timing on the device (see the header).
+  for (let k = body.length - 2; k >= 0; k--) {
+    const m = /^ {2}\/\* node (\d+):/.exec(body[k]);
+    if (m !== null) body.splice(k + 2, 0, `  TSD_NODE_DONE(${m[1]});`);
+  }
   mem.scratchBytes = 4 * colWords;
 
   const outScale = typeof model.outputScale === 'number' ? [model.outputScale] : Array.from(model.outputScale);
@@ -167,6 +172,8 @@ ${wrap(outputLines(opts.about, outShape, name, hasPredict))}
  *   buffer (no dynamic allocation); the parameters take ${NAME}_PARAM_FLASH_BYTES of flash
  *   (+ ${NAME}_INDEX_BYTES of channel indices and the layer descriptors and code, which \`size\`
  *   of the object file reports).
+ * Profiling: compile the .c with -D'TSD_NODE_DONE(node)=my_hook(node)' to call a hook after each
+ *   node of ${name}_run (e.g. reading DWT->CYCCNT); the node numbers are in the source's comments.
  * Not reentrant: the arena is shared between calls.
  */
 #ifndef ${NAME}_H
@@ -237,6 +244,11 @@ int ${name}_predict(const int32_t *output) {
 
 ${C_CORE}
 ${[...kernels].sort().map((k) => C_KERNELS[k]).join('\n')}
+/* Define TSD_NODE_DONE(node) (e.g. to read a cycle counter) to time each node of ${name}_run. */
+#ifndef TSD_NODE_DONE
+#define TSD_NODE_DONE(node) ((void)0)
+#endif
+
 static unsigned char arena[${NAME}_ARENA_BYTES];
 static uint32_t col[${colWords}];
 

@@ -62,12 +62,9 @@ static void st(unsigned char *p, int t, int32_t i, int32_t v) {
   }
 }
 
-/* clamp(floor(acc·m / 2^shift), lo, hi), exactly. */
+/* clamp(floor(acc·m / 2^shift), lo, hi), exactly: the arithmetic right shift of the 64-bit product is the floor. */
 static int32_t requant(int32_t acc, int32_t m, int shift, int32_t lo, int32_t hi) {
-  int64_t p = (int64_t)acc * (int64_t)m, q;
-  if (shift >= 63) q = p < 0 ? -1 : 0;
-  else if (p >= 0) q = p >> shift;
-  else q = -(int64_t)(((uint64_t)(-p) + (((uint64_t)1 << shift) - 1u)) >> shift);
+  int64_t q = shift >= 63 ? ((int64_t)acc * m < 0 ? -1 : 0) : ((int64_t)acc * (int64_t)m) >> shift;
   return q < lo ? lo : q > hi ? hi : (int32_t)q;
 }
 
@@ -151,16 +148,14 @@ static void im2col(const tsd_layer *L, const unsigned char *x, int xt, int32_t c
   for (; k < end; k += 2) col[k >> 1] = 0;
 }
 
-/* Accumulator of output channel i of group G at the position whose patch is in col. */
-static int32_t accumulate(const tsd_group *G, int32_t i, int32_t ksz, const uint32_t *col) {
-  int32_t nw = (ksz * G->bits + 31) >> 5;
-  const uint32_t *w = G->w + i * nw;
-  return G->bias[i] + (G->bits == 8 ? dot8(w, col, nw) : G->bits == 4 ? dot4(w, col, nw) : dot2(w, col, nw));
-}
-
-static void store(const tsd_layer *L, const tsd_group *G, int32_t i, int32_t s, unsigned char *y, int yt, int32_t oy, int32_t ox) {
-  int32_t v = G->m == NULL ? s : requant(s, G->m[i], G->shift[i], L->qmin, L->qmax);
-  st(y, yt, (G->ch[i] * L->ho + oy) * L->wo + ox, v);
+/* Every channel of group G at output position (oy, ox), whose patch is in col: dot product, bias, requantisation, store. */
+static void channels(const tsd_layer *L, const tsd_group *G, int32_t ksz, const uint32_t *col, unsigned char *y, int yt, int32_t oy, int32_t ox, int32_t first, int32_t end) {
+  int32_t i, s, nw = (ksz * G->bits + 31) >> 5, at = oy * L->wo + ox, plane = L->ho * L->wo;
+  const uint32_t *w = G->w + first * nw;
+  for (i = first; i < end; i++, w += nw) {
+    s = G->bias[i] + (G->bits == 8 ? dot8(w, col, nw) : G->bits == 4 ? dot4(w, col, nw) : dot2(w, col, nw));
+    st(y, yt, G->ch[i] * plane + at, G->m == NULL ? s : requant(s, G->m[i], G->shift[i], L->qmin, L->qmax));
+  }
 }
 
 /* Convolution, one sub-convolution per weight precision; col is the static im2col buffer. */
@@ -172,7 +167,7 @@ static void conv(const tsd_layer *L, const unsigned char *x, int xt, unsigned ch
     /* One patch per position, shared by every output channel. */
     for (oy = 0; oy < L->ho; oy++) for (ox = 0; ox < L->wo; ox++) {
       im2col(L, x, xt, 0, kin, oy, ox, col);
-      for (n = 0; n < L->ngroups; n++) for (i = 0; i < L->g[n].count; i++) store(L, &L->g[n], i, accumulate(&L->g[n], i, ksz, col), y, yt, oy, ox);
+      for (n = 0; n < L->ngroups; n++) channels(L, &L->g[n], ksz, col, y, yt, oy, ox, 0, L->g[n].count);
     }
     return;
   }
@@ -181,7 +176,7 @@ static void conv(const tsd_layer *L, const unsigned char *x, int xt, unsigned ch
     int32_t ci0 = (L->g[n].ch[i] / coutG) * cinG;
     for (oy = 0; oy < L->ho; oy++) for (ox = 0; ox < L->wo; ox++) {
       im2col(L, x, xt, ci0, kin, oy, ox, col);
-      store(L, &L->g[n], i, accumulate(&L->g[n], i, ksz, col), y, yt, oy, ox);
+      channels(L, &L->g[n], ksz, col, y, yt, oy, ox, i, i + 1);
     }
   }
 }
