@@ -24,8 +24,12 @@ export function dirExists(path: string): boolean {
   }
 }
 
-/** The file's bytes; `hint` is appended to the error (e.g. where to download the file). */
-export function readBytes(path: string, hint = ''): Buffer {
+/**
+ * The file's bytes; `hint` is appended to the error (e.g. where to download the file). Typed as
+ * Uint8Array (it is a Node Buffer at run time) so that the package's declarations compile
+ * without @types/node; callers that need text decode it with `Buffer.from(bytes.buffer, …)`.
+ */
+export function readBytes(path: string, hint = ''): Uint8Array {
   try {
     return readFileSync(path);
   } catch (e) {

@@ -12,7 +12,7 @@
 import { registerBackend, setBackend } from '../kernels/dispatch.js';
 import { registerWasmBackend } from '../kernels/select.js';
 import { wasmUnavailableReason } from '../kernels/wasm/runtime.js';
-import { createGpujsBackend, type GpujsBackend, type GpujsMode } from '../kernels/gpujs/index.js';
+import { createGpujsBackend, GPUJS_NOT_INSTALLED, type GpujsBackend, type GpujsMode } from '../kernels/gpujs/index.js';
 import { jsKernels } from '../kernels/js/index.js';
 
 export type BrowserBackendPreference = 'auto' | 'wasm' | 'gpujs' | 'js';
@@ -68,6 +68,11 @@ async function tryGpujs(refused: BrowserBackendChoice['refused']): Promise<Gpujs
       proveGemm(b);
       return b;
     } catch (e) {
+      // No gpu.js at all: one entry saying how to install it, not the same reason per mode.
+      if ((e as { code?: unknown }).code === GPUJS_NOT_INSTALLED) {
+        refused.push({ option: 'gpujs', reason: message(e) });
+        return null;
+      }
       refused.push({ option: `gpujs/${mode}`, reason: message(e) });
     }
   }

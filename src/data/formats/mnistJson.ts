@@ -38,7 +38,8 @@ export function readMnistDigits(dir = mnistPackageDir()): MnistDigits {
   const counts: number[] = [];
   for (let d = 0; d < 10; d++) {
     const path = join(dir, `${d}.json`);
-    const img = parseMnistDigitJson(readBytes(path, `reinstall the 'mnist' package`).toString('utf8'), path);
+    const bytes = readBytes(path, `reinstall the 'mnist' package`);
+    const img = parseMnistDigitJson(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), path);
     images.push(img);
     counts.push(img.length / PIXELS);
   }

@@ -183,7 +183,7 @@ function readWavFolder(dir: string, spec: DatasetSpec): SeriesTable {
   const classes = classFolders(dir, '.wav');
   const pattern = spec.groupPattern !== undefined ? new RegExp(spec.groupPattern) : undefined;
   const clips = classes.flatMap((c) => listDir(join(dir, c)).filter((f) => f.toLowerCase().endsWith('.wav')).map((f) => ({
-    name: join(dir, c, f), bytes: readBytes(join(dir, c, f)) as Uint8Array, label: c, group: pattern === undefined ? null : groupFromName(f, pattern),
+    name: join(dir, c, f), bytes: readBytes(join(dir, c, f)), label: c, group: pattern === undefined ? null : groupFromName(f, pattern),
   })));
   if (clips.length === 0) throw new Error(`${dir}: no .wav files in class sub-folders (expected ${dir}/<class>/<clip>.wav)`);
   return wavTable(clips, dir, { rate: spec.wav?.rate, seconds: spec.wav?.seconds, features: spec.wav?.features });
@@ -196,7 +196,8 @@ function readWfdb(dir: string, spec: DatasetSpec, records: string[] | undefined)
   const w = spec.wfdb ?? {};
   const recs = names.map((name) => {
     const hea = join(folder, `${name}.hea`);
-    const header = parseWfdbHeader(readBytes(hea).toString('latin1'), hea);
+    const heaBytes = readBytes(hea);
+    const header = parseWfdbHeader(Buffer.from(heaBytes.buffer, heaBytes.byteOffset, heaBytes.byteLength).toString('latin1'), hea);
     const files = [...new Set(header.signals.map((s) => s.fileName))];
     const signals: Float32Array[] = [];
     for (const f of files) signals.push(...parseWfdbSignals(readBytes(join(folder, f)), header, f));

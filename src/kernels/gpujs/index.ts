@@ -11,7 +11,9 @@
  *   kernel class that actually ran and throw if it is not the requested mode's;
  * - storage is float32 only: other operand types are handed to js with the fallback recorded.
  *
- * gpu.js is an optional dependency loaded on demand: `await createGpujsBackend()`.
+ * gpu.js is an optional peer dependency loaded on demand (`await createGpujsBackend()`): the rest
+ * of tsdnas never needs it, so an installed tsdnas does not pull it in, and a missing gpu.js is
+ * reported with the command that installs it.
  */
 
 import type { TypedArray } from '../../tensor/dtype.js';
@@ -70,10 +72,45 @@ const UNARY_SRC: Partial<Record<UnaryOp, string>> = {
 /** Below this many elements a unary op stays in js (gpu.js call overhead dominates); recorded. */
 const UNARY_MIN = 4096;
 
-export async function createGpujsBackend(mode: GpujsMode = 'webasm'): Promise<GpujsBackend> {
-  const mod = (await import('gpu.js')) as unknown as { GPU?: new (o: { mode: string }) => GpuLike; default?: { GPU: new (o: { mode: string }) => GpuLike } };
+/** The version range of package.json's optional peer dependency on gpu.js (keep the two equal). */
+export const GPUJS_VERSION_RANGE = '^2.24.1';
+
+/** `code` of the error thrown when gpu.js is not installed (the backend chooser reports it once). */
+export const GPUJS_NOT_INSTALLED = 'ERR_TSDNAS_GPUJS_NOT_INSTALLED';
+
+/** Is `e` the loader saying that the package gpu.js itself (not one of its dependencies) is absent? */
+function isGpujsMissing(e: unknown): boolean {
+  const msg = e instanceof Error ? e.message : String(e);
+  // Node ESM: "Cannot find package 'gpu.js' imported from …"; browsers without a bundler:
+  // "Failed to resolve module specifier "gpu.js"" (Chromium) / "… bare specifier: gpu.js" (Firefox).
+  return /Cannot find (package|module) 'gpu\.js'|module specifier ["']?gpu\.js|specifier: ["']?gpu\.js/.test(msg);
+}
+
+type GpuConstructor = new (o: { mode: string }) => GpuLike;
+
+/** Loads gpu.js from the application's dependencies; an absent or broken gpu.js says how to fix it. */
+async function loadGpujs(): Promise<GpuConstructor> {
+  let mod: { GPU?: GpuConstructor; default?: { GPU?: GpuConstructor } };
+  try {
+    mod = (await import('gpu.js')) as unknown as typeof mod;
+  } catch (e) {
+    if (isGpujsMissing(e)) {
+      const err = new Error(
+        `the gpujs backend needs the optional peer dependency gpu.js, which is not installed: run \`npm install gpu.js@${GPUJS_VERSION_RANGE}\` in your project (or choose another backend: useFastestBackend() gives wasm or js)`,
+        { cause: e },
+      );
+      (err as Error & { code: string }).code = GPUJS_NOT_INSTALLED;
+      throw err;
+    }
+    throw new Error(`gpujs backend: gpu.js is installed but failed to load (${e instanceof Error ? e.message : String(e)}); reinstall it with \`npm install gpu.js@${GPUJS_VERSION_RANGE}\``, { cause: e });
+  }
   const GPU = mod.GPU ?? mod.default?.GPU;
-  if (GPU === undefined) throw new Error('gpujs backend: the gpu.js package did not export GPU');
+  if (GPU === undefined) throw new Error(`gpujs backend: the installed gpu.js does not export GPU; install a supported version with \`npm install gpu.js@${GPUJS_VERSION_RANGE}\``);
+  return GPU;
+}
+
+export async function createGpujsBackend(mode: GpujsMode = 'webasm'): Promise<GpujsBackend> {
+  const GPU = await loadGpujs();
   const gpu = new GPU({ mode });
   if (gpu.mode !== mode) throw new Error(`gpujs backend: asked for mode '${mode}' but gpu.js chose '${gpu.mode}'`);
   const cache = new Map<string, GKernel>();
