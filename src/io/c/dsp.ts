@@ -69,3 +69,12 @@ export function codesOfDspRow(words: Uint32Array, fan: number, bits: number): In
   });
   return out;
 }
+
+/** C tables of the inverse placement: tsd_slotB[j] is the field (slot) of a word holding code j of its block. */
+export function slotTablesC(): string {
+  return ([8, 4, 2] as const).map((b) => {
+    const inv = new Array<number>(SLOT_CODE[b].length);
+    SLOT_CODE[b].forEach((code, slot) => { inv[code] = slot; });
+    return `static const uint8_t tsd_slot${b}[${inv.length}] = { ${inv.join(', ')} };`;
+  }).join('\n');
+}

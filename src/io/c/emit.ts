@@ -15,7 +15,7 @@ import { containerBits } from '../../quant/integer/pack.js';
 import { C_CORE, C_KERNELS, type CKernel } from './runtime.js';
 import { C_TYPE_TAG, planMemory, type CPlan } from './plan.js';
 import { costModelMemory, type CostModelMemory } from './costModel.js';
-import { dspWords, rowWords } from './dsp.js';
+import { dspWords, rowWords, slotTablesC } from './dsp.js';
 import { C_FRAC_BITS, divisionMagic, inputQ16Requant, outputQ16Requant } from './fixedPoint.js';
 import { outputLines, preprocessingLines, type CModelAbout } from './header.js';
 
@@ -33,6 +33,8 @@ export interface CExportOptions {
 export interface CMemoryReport {
   /** Weight bytes as stored: rows padded to whole 32-bit words (the cost model counts them unpadded). */
   weightBytes: number;
+  /** Of weightBytes, the zero padding that completes each row's last word. */
+  paddingBytes: number;
   /** int32 bias bytes of the kept channels. */
   biasBytes: number;
   /** Multipliers (4 B) and shifts (1 B) per requantised channel. */
@@ -41,7 +43,7 @@ export interface CMemoryReport {
   indexBytes: number;
   /** The activation arena: the peak activation RAM of inference. */
   arenaBytes: number;
-  /** The im2col buffer (int16 pairs of the largest input patch, padded to 16 values). */
+  /** The im2col buffer (int16 pairs of the largest input patch, padded to 16 values; a depthwise kernel's int32 codes). */
   scratchBytes: number;
   /** What the hardware memory cost model (hw/memory.ts) predicts for the same model. */
   costModel: CostModelMemory;
@@ -72,7 +74,7 @@ export function integerModelToC(model: IntegerModel, opts: CExportOptions): CExp
   const nodes = model.nodes;
   const input = nodes[0];
   if (input.kind !== 'input') throw new Error('C export: node 0 of the integer model must be its input quantiser');
-  const mem: CMemoryReport = { weightBytes: 0, biasBytes: 0, requantBytes: 0, indexBytes: 0, arenaBytes: plan.arenaBytes, scratchBytes: 0, costModel: costModelMemory(model, plan) };
+  const mem: CMemoryReport = { weightBytes: 0, paddingBytes: 0, biasBytes: 0, requantBytes: 0, indexBytes: 0, arenaBytes: plan.arenaBytes, scratchBytes: 0, costModel: costModelMemory(model, plan) };
   const data: string[] = [];
   const body: string[] = [];
   const kernels = new Set<CKernel>();
@@ -95,7 +97,9 @@ export function integerModelToC(model: IntegerModel, opts: CExportOptions): CExp
         if (lo < INT16[0] || hi > INT16[1]) throw new Error(`C export: layer '${n.path}' reads codes in [${lo}, ${hi}], beyond int16; the generated kernels multiply 16-bit activations (quantise activations to at most 16 bits)`);
         const { text, ksz } = layerData(n, i, plan, mem);
         data.push(text);
-        colWords = Math.max(colWords, Math.ceil(ksz / 16) * 8);
+        // A depthwise layer unpacks its kernel (ksz int32 codes) into the same buffer.
+        const depthwise = !n.linear && (n.geom?.groups ?? 1) > 1 && ksz === (n.geom?.kh ?? 1) * (n.geom?.kw ?? 1);
+        colWords = Math.max(colWords, Math.ceil(ksz / 16) * 8, depthwise ? ksz : 0);
         body.push(note, `  conv(&L${i}, ${buf(n.src)}, ${buf(i)}, col);`);
         return;
       }
@@ -242,6 +246,7 @@ int ${name}_predict(const int32_t *output) {
 #include <string.h>
 #include "${name}.h"
 
+${slotTablesC()}
 ${C_CORE}
 ${[...kernels].sort().map((k) => C_KERNELS[k]).join('\n')}
 /* Define TSD_NODE_DONE(node) (e.g. to read a cycle counter) to time each node of ${name}_run. */
@@ -313,6 +318,7 @@ function layerData(n: IntLayer, i: number, plan: CPlan, mem: CMemoryReport): { t
     }
     if (grp.channels.some((c) => c > 65535)) throw new Error(`C export: layer '${n.path}' has more than 65536 output channels`);
     mem.weightBytes += 4 * words.length;
+    mem.paddingBytes += 4 * words.length - grp.packed.length;
     mem.biasBytes += 4 * grp.channels.length;
     mem.indexBytes += 2 * grp.channels.length;
     kept += grp.channels.length;

@@ -28,6 +28,8 @@ export const C_CORE = String.raw`
 /* Sign-extend bytes 0 and 2 of v into two int16 halves; two int16 x int16 products added to acc. */
 #define SXTB16(v) ((uint32_t)__sxtb16((int32_t)(v)))
 #define SMLAD(a, b, acc) __smlad((int32_t)(a), (int32_t)(b), (acc))
+/* SXTB16 with its built-in rotation (GCC does not fold a separate ROR into it). */
+static inline uint32_t SXTB16_ROR8(uint32_t v) { uint32_t r; __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v)); return r; }
 #else
 static uint32_t SXTB16(uint32_t v) {
   return (uint32_t)(uint16_t)(int16_t)(int8_t)(v & 0xFFu) | (uint32_t)(uint16_t)(int16_t)(int8_t)((v >> 16) & 0xFFu) << 16;
@@ -35,8 +37,8 @@ static uint32_t SXTB16(uint32_t v) {
 static int32_t SMLAD(uint32_t a, uint32_t b, int32_t acc) {
   return acc + (int32_t)(int16_t)(a & 0xFFFFu) * (int16_t)(b & 0xFFFFu) + (int32_t)(int16_t)(a >> 16) * (int16_t)(b >> 16);
 }
+#define SXTB16_ROR8(v) SXTB16(((v) >> 8) | ((v) << 24))
 #endif
-#define ROR8(v) (((v) >> 8) | ((v) << 24))
 /* The int4 / int2 dot products shift sums of multiples of 16 / 64 right: that needs the arithmetic shift every ARM and x86 compiler does. */
 typedef char tsd_needs_arithmetic_shift[(-64 >> 6) == -1 ? 1 : -1];
 
@@ -74,7 +76,7 @@ static int32_t dot8(const uint32_t *w, const uint32_t *c, int32_t nw) {
   for (; nw > 0; nw--, w++, c += 2) {
     uint32_t v = *w;
     s = SMLAD(SXTB16(v), c[0], s);
-    s = SMLAD(SXTB16(ROR8(v)), c[1], s);
+    s = SMLAD(SXTB16_ROR8(v), c[1], s);
   }
   return s;
 }
@@ -84,9 +86,9 @@ static int32_t dot4(const uint32_t *w, const uint32_t *c, int32_t nw) {
   for (; nw > 0; nw--, w++, c += 4) {
     uint32_t v = *w, e = (v << 4) & 0xF0F0F0F0u, o = v & 0xF0F0F0F0u;
     t = SMLAD(SXTB16(e), c[0], 0);
-    t = SMLAD(SXTB16(ROR8(e)), c[1], t);
+    t = SMLAD(SXTB16_ROR8(e), c[1], t);
     t = SMLAD(SXTB16(o), c[2], t);
-    t = SMLAD(SXTB16(ROR8(o)), c[3], t);
+    t = SMLAD(SXTB16_ROR8(o), c[3], t);
     s += t >> 4;
   }
   return s;
@@ -97,13 +99,13 @@ static int32_t dot2(const uint32_t *w, const uint32_t *c, int32_t nw) {
   for (; nw > 0; nw--, w++, c += 8) {
     uint32_t v = *w, a0 = (v << 6) & 0xC0C0C0C0u, a1 = (v << 4) & 0xC0C0C0C0u, a2 = (v << 2) & 0xC0C0C0C0u, a3 = v & 0xC0C0C0C0u;
     t = SMLAD(SXTB16(a0), c[0], 0);
-    t = SMLAD(SXTB16(ROR8(a0)), c[1], t);
+    t = SMLAD(SXTB16_ROR8(a0), c[1], t);
     t = SMLAD(SXTB16(a1), c[2], t);
-    t = SMLAD(SXTB16(ROR8(a1)), c[3], t);
+    t = SMLAD(SXTB16_ROR8(a1), c[3], t);
     t = SMLAD(SXTB16(a2), c[4], t);
-    t = SMLAD(SXTB16(ROR8(a2)), c[5], t);
+    t = SMLAD(SXTB16_ROR8(a2), c[5], t);
     t = SMLAD(SXTB16(a3), c[6], t);
-    t = SMLAD(SXTB16(ROR8(a3)), c[7], t);
+    t = SMLAD(SXTB16_ROR8(a3), c[7], t);
     s += t >> 6;
   }
   return s;
@@ -129,23 +131,37 @@ typedef struct {
   const uint16_t *in;      /* their indices, ascending; NULL: all (the others are known zero) */
 } tsd_layer;
 
-/* The input patch of output position (oy, ox) over input channels ci0.. (or L->in), as int16 pairs, zero-padded to 16 values. */
+/* Element i of an activation buffer, with the 8-bit types read directly (the common case, kept out of ld's switch). */
+#define LD(x, xt, i) ((xt) == T_U8 ? (int32_t)(x)[i] : (xt) == T_I8 ? (int32_t)(int8_t)(x)[i] : ld((x), (xt), (i)))
+
+/* The input patch of output position (oy, ox) over input channels ci0.. (or L->in), as int16 pairs, zero-padded to 16 values.
+   The layer's fields are copied to locals: col's uint32 stores could alias its int32 fields, which would force reloads. */
 static void im2col(const tsd_layer *L, const unsigned char *x, int xt, int32_t ci0, int32_t kin, int32_t oy, int32_t ox, uint32_t *col) {
-  int32_t ci, xc, ky, kx, iy, ix, k = 0, end = ((kin * L->kh * L->kw + 15) >> 4) << 4;
+  const int32_t h = L->h, w = L->w, kh = L->kh, kw = L->kw, dh = L->dh, dw = L->dw, ix0 = ox * L->sw - L->pl, iy0 = oy * L->sh - L->pt;
+  const uint16_t *in = L->in;
+  int32_t ci, ky, kx, iy, ix, row, k = 0, end = ((kin * kh * kw + 15) >> 4) << 4;
   uint32_t lo = 0, v;
   for (ci = 0; ci < kin; ci++) {
-    xc = L->in != NULL ? L->in[ci] : ci0 + ci;
-    for (ky = 0; ky < L->kh; ky++) {
-      iy = oy * L->sh - L->pt + ky * L->dh;
-      for (kx = 0; kx < L->kw; kx++, k++) {
-        ix = ox * L->sw - L->pl + kx * L->dw;
-        v = iy < 0 || iy >= L->h || ix < 0 || ix >= L->w ? 0u : (uint32_t)(uint16_t)(int16_t)ld(x, xt, (xc * L->h + iy) * L->w + ix);
+    int32_t plane = (in != NULL ? in[ci] : ci0 + ci) * h;
+    for (ky = 0, iy = iy0; ky < kh; ky++, iy += dh) {
+      row = iy < 0 || iy >= h ? -1 : (plane + iy) * w;
+      for (kx = 0, ix = ix0; kx < kw; kx++, k++, ix += dw) {
+        v = row < 0 || ix < 0 || ix >= w ? 0u : (uint32_t)(uint16_t)(int16_t)LD(x, xt, row + ix);
         if (k & 1) col[k >> 1] = lo | v << 16; else lo = v;
       }
     }
   }
   if (k & 1) { col[k >> 1] = lo; k++; }
   for (; k < end; k += 2) col[k >> 1] = 0;
+}
+
+/* Code k (in row order) of a weight row stored in the SMLAD order of dsp.ts: tsd_slotB[k % per] is its field in word k / per. */
+static int32_t wcode(const uint32_t *row, int bits, int32_t k) {
+  uint32_t f;
+  if (bits == 8) { f = (row[k >> 2] >> (8 * tsd_slot8[k & 3])) & 0xFFu; return (int32_t)(int8_t)f; }
+  if (bits == 4) { f = (row[k >> 3] >> (4 * tsd_slot4[k & 7])) & 0xFu; return f >= 8u ? (int32_t)f - 16 : (int32_t)f; }
+  f = (row[k >> 4] >> (2 * tsd_slot2[k & 15])) & 0x3u;
+  return f >= 2u ? (int32_t)f - 4 : (int32_t)f;
 }
 
 /* Every channel of group G at output position (oy, ox), whose patch is in col: dot product, bias, requantisation, store. */
@@ -155,6 +171,34 @@ static void channels(const tsd_layer *L, const tsd_group *G, int32_t ksz, const 
   for (i = first; i < end; i++, w += nw) {
     s = G->bias[i] + (G->bits == 8 ? dot8(w, col, nw) : G->bits == 4 ? dot4(w, col, nw) : dot2(w, col, nw));
     st(y, yt, G->ch[i] * plane + at, G->m == NULL ? s : requant(s, G->m[i], G->shift[i], L->qmin, L->qmax));
+  }
+}
+
+/* Depthwise channel i of group G (input plane c): direct convolution, its kernel unpacked once into wk (ksz int32 codes). */
+static void depthwise(const tsd_layer *L, const tsd_group *G, int32_t i, const unsigned char *x, int xt, unsigned char *y, int yt, int32_t ksz, int32_t *wk, int32_t c) {
+  const int32_t h = L->h, w = L->w, kh = L->kh, kw = L->kw, sh = L->sh, sw = L->sw, dh = L->dh, dw = L->dw, ho = L->ho, wo = L->wo;
+  const int32_t bias = G->bias[i], qmin = L->qmin, qmax = L->qmax, m = G->m != NULL ? G->m[i] : 0, out = G->ch[i] * ho * wo;
+  const int shift = G->m != NULL ? G->shift[i] : 0;
+  const unsigned char *xp = x + (xt == T_U8 || xt == T_I8 ? 1 : xt == T_I16 ? 2 : 4) * c * h * w;
+  const uint32_t *row = G->w + i * ((ksz * G->bits + 31) >> 5);
+  int32_t k, ky, kx, iy, ix, oy, ox, s;
+  for (k = 0; k < ksz; k++) wk[k] = wcode(row, G->bits, k);
+  for (oy = 0; oy < ho; oy++) for (ox = 0; ox < wo; ox++) {
+    const int32_t iy0 = oy * sh - L->pt, ix0 = ox * sw - L->pl;
+    s = bias;
+    if (xt <= T_I8 && iy0 >= 0 && iy0 + (kh - 1) * dh < h && ix0 >= 0 && ix0 + (kw - 1) * dw < w) {
+      /* Interior position, 8-bit input: no bounds checks, no type switch. */
+      const unsigned char *p = xp + iy0 * w + ix0;
+      for (ky = 0, k = 0; ky < kh; ky++, p += dh * w)
+        for (kx = 0; kx < kw; kx++, k++) s += wk[k] * (xt == T_U8 ? (int32_t)p[kx * dw] : (int32_t)(int8_t)p[kx * dw]);
+    } else {
+      for (ky = 0, k = 0, iy = iy0; ky < kh; ky++, iy += dh) {
+        if (iy < 0 || iy >= h) { k += kw; continue; }
+        for (kx = 0, ix = ix0; kx < kw; kx++, k++, ix += dw)
+          if (ix >= 0 && ix < w) s += wk[k] * LD(xp, xt, iy * w + ix);
+      }
+    }
+    st(y, yt, out + oy * wo + ox, G->m == NULL ? s : requant(s, m, shift, qmin, qmax));
   }
 }
 
@@ -171,7 +215,11 @@ static void conv(const tsd_layer *L, const unsigned char *x, int xt, unsigned ch
     }
     return;
   }
-  /* Grouped (depthwise): each channel reads its own group's inputs. */
+  if (kin == 1) {
+    for (n = 0; n < L->ngroups; n++) for (i = 0; i < L->g[n].count; i++) depthwise(L, &L->g[n], i, x, xt, y, yt, ksz, (int32_t *)col, L->g[n].ch[i] / coutG);
+    return;
+  }
+  /* Grouped: each channel reads its own group's inputs. */
   for (n = 0; n < L->ngroups; n++) for (i = 0; i < L->g[n].count; i++) {
     int32_t ci0 = (L->g[n].ch[i] / coutG) * cinG;
     for (oy = 0; oy < L->ho; oy++) for (ox = 0; ox < L->wo; ox++) {
