@@ -17,7 +17,8 @@ const browser = await chromium.launch({
 try {
   for (const backend of ['wasm', 'js', 'gpujs']) {
     const page = await browser.newPage();
-    await page.goto(`${url}/index.html?backend=${backend}&warmup=0&stopAt=${steps}`);
+    // speed=0: unpaced (the page's default pace of 10 steps / s would be measured instead).
+    await page.goto(`${url}/index.html?backend=${backend}&warmup=0&steps=${steps}&speed=0`);
     await page.waitForSelector('body[data-ready="1"]');
     const t0 = Date.now();
     await page.click('#run');

@@ -2,8 +2,10 @@
  * The demo page: wires the controls to a LiveSearch, runs steps in short slices between frames
  * so the page stays responsive, and redraws the charts and the architecture table.
  *
- * URL parameters preset the controls (lambda, cost, maskLr, warmup, backend) and `stopAt=N`
- * pauses after N steps; `autorun=1` starts at once. The test drives the page through the controls.
+ * URL parameters preset the controls (lambda, cost, maskLr, warmup, backend, steps = the step
+ * budget, alias stopAt; speed = steps per second, 0 for as fast as the machine goes); `autorun=1`
+ * starts at once. The body stamps `data-first-pruned` (the step at which the alive count first fell)
+ * and `data-stopped` (the step a run stopped at its budget). The test drives the page through these.
  */
 
 import * as subset from 'virtual:mnist-subset';
@@ -12,12 +14,23 @@ import { useBrowserBackend, type BrowserBackendPreference } from '../../src/plat
 import { subsetSplits } from './digits.js';
 import { COSTS, DEFAULT_OPTIONS, LiveSearch, type CostName, type LiveOptions } from './liveSearch.js';
 import { drawGradients, drawHistory, drawMasks } from './charts.js';
+
+/**
+ * The run's own defaults. Pace: on the wasm backend a step takes about 15 ms, so unpaced the whole
+ * search would flash past in 3 s; at 10 steps a second the warm-up takes 1 s, the first channel dies
+ * after about 2.5 s and one can watch the masks fall. A machine slower than that simply runs unpaced.
+ * Budget: after 200 steps (16 passes over the 400 training digits) the weights have fitted the
+ * training digits and the masks mostly drift on batch noise, so the run pauses there with a network
+ * at about 10 % of the seed's parameters; Run continues past it.
+ */
+const DEFAULT_RUN = { steps: 200, stepsPerSecond: 10 };
 import { fmt } from './svg.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
   lambda: $<HTMLInputElement>('lambda'), lambdaRange: $<HTMLInputElement>('lambda-range'), cost: $<HTMLSelectElement>('cost'),
   maskLr: $<HTMLInputElement>('mask-lr'), warmup: $<HTMLInputElement>('warmup'), backend: $<HTMLSelectElement>('backend'),
+  steps: $<HTMLInputElement>('steps'), speed: $<HTMLSelectElement>('speed'),
   run: $<HTMLButtonElement>('run'), step: $<HTMLButtonElement>('step'), reset: $<HTMLButtonElement>('reset'),
   status: $('status'), backendInfo: $('backend-info'), arch: $<HTMLTableElement>('arch'),
   masks: document.getElementById('masks-chart') as unknown as SVGSVGElement,
@@ -25,24 +38,36 @@ const ui = {
   history: document.getElementById('history-chart') as unknown as SVGSVGElement,
 };
 
+// The controls start at DEFAULT_OPTIONS / DEFAULT_RUN (one source of truth), then the URL's presets.
+ui.lambda.value = String(DEFAULT_OPTIONS.lambda);
+ui.cost.value = DEFAULT_OPTIONS.cost;
+ui.maskLr.value = String(DEFAULT_OPTIONS.maskLr);
+ui.warmup.value = String(DEFAULT_OPTIONS.warmupSteps);
+ui.steps.value = String(DEFAULT_RUN.steps);
+ui.speed.value = String(DEFAULT_RUN.stepsPerSecond);
 const params = new URLSearchParams(location.search);
-for (const [key, input] of [['lambda', ui.lambda], ['cost', ui.cost], ['maskLr', ui.maskLr], ['warmup', ui.warmup], ['backend', ui.backend]] as const) {
+if (params.has('stopAt') && !params.has('steps')) params.set('steps', params.get('stopAt') ?? '');
+for (const [key, input] of [['lambda', ui.lambda], ['cost', ui.cost], ['maskLr', ui.maskLr], ['warmup', ui.warmup], ['backend', ui.backend],
+  ['steps', ui.steps], ['speed', ui.speed]] as const) {
   const v = params.get(key);
   if (v !== null) input.value = v;
 }
 ui.lambdaRange.value = String(Math.log10(Math.max(Number(ui.lambda.value), 1e-3)));
-const stopAt = Number(params.get('stopAt') ?? 0);
 
 const { train, val } = subsetSplits(subset);
 $('data-source').textContent = `Data: ${train.length} training + ${val.length} validation digits, ${subset.source}, cut at build time; rows as 28 time steps × 28 channels.`;
 
 let live: LiveSearch;
 let running = false;
+/** The step a run stops at: the budget, or none once a run has been continued past it. */
+let stopAt = Infinity;
 let backendLine = '';
 let lastStepMs = 0;
+let firstPruned: number | undefined;
 
-function number(input: HTMLInputElement, fallback: number): number {
-  const v = Number(input.value);
+function number(input: { value: string }, fallback: number): number {
+  // An empty field (or a select without the URL's value) means "not set", not 0.
+  const v = input.value.trim() === '' ? NaN : Number(input.value);
   return Number.isFinite(v) && v >= 0 ? v : fallback;
 }
 
@@ -59,27 +84,40 @@ function archTable(rows: LayerSummary[]): void {
   const latency = (c: 'latency@gap8' | 'latency@stm32h7') =>
     `${COSTS[c].label.replace('latency on ', '')} ${now[c].toFixed(3)} ms (seed ${seed[c].toFixed(3)} ms)`;
   const total = rows.reduce((a, r) => ({ params: a.params + r.params, macs: a.macs + r.macs }), { params: 0, macs: 0 });
-  const body = rows.map((r) => `<tr><td>${r.name}</td><td>${r.kind}</td><td>${r.coutAlive} / ${r.cout}</td><td>${r.cinAlive} / ${r.cin}</td>` +
+  // The layer's kind shares the name's cell: six columns fit a phone's width.
+  const body = rows.map((r) => `<tr><td>${r.name} <span class="kind">${r.kind}</span></td><td>${r.coutAlive} / ${r.cout}</td><td>${r.cinAlive} / ${r.cin}</td>` +
     `<td>${r.kAlive}</td><td>${fmt(r.params)}</td><td>${fmt(r.macs)}</td></tr>`).join('');
-  ui.arch.innerHTML = `<thead><tr><th>layer</th><th>kind</th><th>out channels</th><th>in channels</th><th>kernel</th><th>params</th><th>MACs</th></tr></thead>` +
-    `<tbody>${body}</tbody><tfoot><tr><td colspan="5">total (${(100 * total.params / seed.params).toFixed(1)} % of the seed's params, ` +
+  ui.arch.innerHTML = `<thead><tr><th>layer</th><th>out channels</th><th>in channels</th><th>kernel</th><th>params</th><th>MACs</th></tr></thead>` +
+    `<tbody>${body}</tbody><tfoot><tr><td colspan="4">total (${(100 * total.params / seed.params).toFixed(1)} % of the seed's params, ` +
     `${(100 * total.macs / seed.macs).toFixed(1)} % of its MACs)</td><td>${fmt(total.params)}</td><td>${fmt(total.macs)}</td></tr>` +
-    `<tr><td colspan="7">predicted latency per inference: ${latency('latency@gap8')}, ${latency('latency@stm32h7')}</td></tr></tfoot>`;
+    `<tr><td colspan="6">predicted latency per inference: ${latency('latency@gap8')}, ${latency('latency@stm32h7')}</td></tr></tfoot>`;
+}
+
+function budget(): number {
+  return Math.round(number(ui.steps, DEFAULT_RUN.steps));
 }
 
 function render(): void {
   const groups = live.masks();
   const h = live.history;
   const last = h[h.length - 1];
+  // Several steps can run between two renders, so the first death is looked up in the history.
+  firstPruned ??= h.find((r) => r.alive < r.channels)?.step;
+  if (firstPruned !== undefined) document.body.dataset.firstPruned = String(firstPruned);
   drawMasks(ui.masks, groups, live.steps);
   drawGradients(ui.grads, groups, live.steps);
-  drawHistory(ui.history, h, live.seedCosts[live.opts.cost], live.opts.cost, live.opts.warmupSteps);
+  drawHistory(ui.history, {
+    history: h, seedCost: live.seedCosts[live.opts.cost], cost: live.opts.cost, warmup: live.opts.warmupSteps,
+    span: Math.max(budget(), h.length), firstPruned,
+  });
   archTable(live.architecture());
   const alive = groups.reduce((a, g) => a + g.alive.filter(Boolean).length, 0);
   const total = groups.reduce((a, g) => a + g.alive.length, 0);
+  const stopped = !running && live.steps > 0 && live.steps === stopAt ? ` · paused at the ${stopAt}-step budget (Run continues)` : '';
   ui.status.innerHTML = `step <span id="step-count">${live.steps}</span> (${last?.phase ?? 'not started'}) · alive channels ` +
-    `<span id="alive-count">${alive}</span> / ${total} · train loss ${last ? last.trainLoss.toFixed(3) : '–'} · ` +
-    `val-batch loss ${last ? last.valLoss.toFixed(3) : '–'} · ${lastStepMs.toFixed(0)} ms / step`;
+    `<span id="alive-count">${alive}</span> / ${total}${firstPruned !== undefined ? ` (first died at step ${firstPruned})` : ''} · ` +
+    `train loss ${last ? last.trainLoss.toFixed(3) : '–'} · val-batch loss ${last ? last.valLoss.toFixed(3) : '–'} · ` +
+    `${lastStepMs.toFixed(0)} ms / step${stopped}`;
   ui.backendInfo.textContent = backendLine;
 }
 
@@ -98,35 +136,47 @@ async function restart(): Promise<void> {
   backendLine = `backend: ${choice.backend}${mode}, 1 thread${refused ? ` · not used — ${refused}` : ''} · WebGPU: ${choice.webgpu}`;
   document.body.dataset.backend = choice.backend + (choice.gpujsMode ? `/${choice.gpujsMode}` : '');
   live = new LiveSearch(train, val, options());
+  firstPruned = undefined;
+  stopAt = Infinity;
+  delete document.body.dataset.firstPruned;
+  delete document.body.dataset.stopped;
   render();
   document.body.dataset.ready = '1';
 }
 
 function loop(): void {
   if (!running) return;
+  const pace = number(ui.speed, DEFAULT_RUN.stepsPerSecond);
   const t0 = performance.now();
   let n = 0;
-  // Step for about 60 ms, then let the browser paint.
+  let ms = 0;
+  // Paced: one step per frame, then wait out the rest of its 1 / pace s. Unpaced: step for
+  // about 60 ms, then let the browser paint.
   do {
+    const s0 = performance.now();
     live.step();
+    ms += performance.now() - s0;
     n++;
-  } while (performance.now() - t0 < 60 && !(stopAt > 0 && live.steps >= stopAt));
-  lastStepMs = (performance.now() - t0) / n;
+  } while (pace === 0 && performance.now() - t0 < 60 && live.steps < stopAt);
+  lastStepMs = ms / n;
   backendLine = backendLine.replace(/ · \d+ kernel calls served by js .*$/, '') + describeStats();
-  render();
-  if (stopAt > 0 && live.steps >= stopAt) {
+  if (live.steps >= stopAt) {
     running = false;
     ui.run.textContent = 'Run';
     document.body.dataset.stopped = String(live.steps);
-    return;
   }
-  setTimeout(loop, 0);
+  render();
+  if (running) setTimeout(loop, pace === 0 ? 0 : Math.max(0, 1000 / pace - (performance.now() - t0)));
 }
 
 ui.run.addEventListener('click', () => {
   running = !running;
   ui.run.textContent = running ? 'Pause' : 'Run';
-  if (running) loop();
+  if (!running) return;
+  // The first run stops at the budget; a run started at or past it goes on until paused.
+  stopAt = live.steps < budget() ? budget() : Infinity;
+  delete document.body.dataset.stopped;
+  loop();
 });
 ui.step.addEventListener('click', () => {
   const t0 = performance.now();
@@ -153,6 +203,16 @@ ui.cost.addEventListener('change', () => {
   render();
 });
 ui.maskLr.addEventListener('input', () => live.update({ maskLr: number(ui.maskLr, live.opts.maskLr) }));
+ui.steps.addEventListener('change', () => {
+  if (running) stopAt = live.steps < budget() ? budget() : Infinity;
+  render();
+});
+// The charts are drawn at their container's width: redraw when it changes (rotation, resizing).
+let resizeTimer = 0;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = window.setTimeout(() => { if (live) render(); }, 100);
+});
 
 void restart().then(() => {
   if (params.get('autorun') === '1') ui.run.click();
