@@ -81,6 +81,21 @@ static int32_t dot8(const uint32_t *w, const uint32_t *c, int32_t nw) {
   return s;
 }
 
+/* Two int8 rows at once: each im2col word is loaded once for both (the loads, not the SMLADs, bound this loop). */
+static void dot8x2(const uint32_t *w, int32_t nw, const uint32_t *c, int32_t *sa, int32_t *sb) {
+  const uint32_t *v = w + nw;
+  int32_t a = 0, b = 0;
+  for (; nw > 0; nw--, w++, v++, c += 2) {
+    uint32_t c0 = c[0], c1 = c[1], x = *w, z = *v;
+    a = SMLAD(SXTB16(x), c0, a);
+    b = SMLAD(SXTB16(z), c0, b);
+    a = SMLAD(SXTB16_ROR8(x), c1, a);
+    b = SMLAD(SXTB16_ROR8(z), c1, b);
+  }
+  *sa = a;
+  *sb = b;
+}
+
 static int32_t dot4(const uint32_t *w, const uint32_t *c, int32_t nw) {
   int32_t s = 0, t;
   for (; nw > 0; nw--, w++, c += 4) {
@@ -166,9 +181,16 @@ static int32_t wcode(const uint32_t *row, int bits, int32_t k) {
 
 /* Every channel of group G at output position (oy, ox), whose patch is in col: dot product, bias, requantisation, store. */
 static void channels(const tsd_layer *L, const tsd_group *G, int32_t ksz, const uint32_t *col, unsigned char *y, int yt, int32_t oy, int32_t ox, int32_t first, int32_t end) {
-  int32_t i, s, nw = (ksz * G->bits + 31) >> 5, at = oy * L->wo + ox, plane = L->ho * L->wo;
+  int32_t i = first, s, s2, nw = (ksz * G->bits + 31) >> 5, at = oy * L->wo + ox, plane = L->ho * L->wo;
   const uint32_t *w = G->w + first * nw;
-  for (i = first; i < end; i++, w += nw) {
+  if (G->bits == 8) for (; i + 1 < end; i += 2, w += 2 * nw) {
+    dot8x2(w, nw, col, &s, &s2);
+    s += G->bias[i];
+    s2 += G->bias[i + 1];
+    st(y, yt, G->ch[i] * plane + at, G->m == NULL ? s : requant(s, G->m[i], G->shift[i], L->qmin, L->qmax));
+    st(y, yt, G->ch[i + 1] * plane + at, G->m == NULL ? s2 : requant(s2, G->m[i + 1], G->shift[i + 1], L->qmin, L->qmax));
+  }
+  for (; i < end; i++, w += nw) {
     s = G->bias[i] + (G->bits == 8 ? dot8(w, col, nw) : G->bits == 4 ? dot4(w, col, nw) : dot2(w, col, nw));
     st(y, yt, G->ch[i] * plane + at, G->m == NULL ? s : requant(s, G->m[i], G->shift[i], L->qmin, L->qmax));
   }
