@@ -156,8 +156,13 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('demo page in Chromium', () => {
     const info = (await page.locator('#backend-info').textContent()) ?? '';
     if (backend.startsWith('gpujs/')) {
       expect(info).toContain(`gpu.js mode ${backend.slice('gpujs/'.length)}`);
-      await page.click('#step');
-      await expect.poll(() => page.locator('#step-count').textContent()).toBe('1');
+      // The page builds its gpu.js kernels on the main thread after it is ready (each shape compiles
+      // its own), so the click can wait for it: seconds on a quiet machine, tens on a loaded one.
+      const t0 = Date.now();
+      await page.click('#step', { timeout: 90_000 });
+      console.log(`[browser test] gpujs: the Step click was handled after ${Date.now() - t0} ms`);
+      // The first gpu.js step compiles its kernels (seconds on a loaded machine): poll beyond vitest's 1 s default.
+      await expect.poll(() => page.locator('#step-count').textContent(), { timeout: 40_000, interval: 250 }).toBe('1');
     } else {
       expect(backend).toBe('js');
       for (const mode of ['webgl2', 'webgl', 'webasm']) expect(info).toContain(`gpujs/${mode}:`);
@@ -166,5 +171,5 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('demo page in Chromium', () => {
     console.log(`[browser test] gpujs preference ran: ${backend} — ${info}`);
     expect(errors).toEqual([]);
     await page.close();
-  }, 60_000);
+  }, 180_000);
 });
