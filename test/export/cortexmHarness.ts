@@ -181,6 +181,8 @@ export interface CortexMOptions {
   opt?: string;
   /** Time each node of the first sample (TSD_NODE_DONE hook). */
   profile?: boolean;
+  /** Count instructions (-icount shift=0; default true). Without it QEMU runs faster and `instructions` are meaningless. */
+  icount?: boolean;
 }
 
 export function runOnCortexM(e: CExport, core: Core, codes: Int32Array, samples: number, o: CortexMOptions = {}): CortexMRun {
@@ -205,7 +207,7 @@ export function runOnCortexM(e: CExport, core: Core, codes: Int32Array, samples:
   gcc([...cpu, '-std=c99', opt, '-c', 'main.c', '-o', 'main.o']);
   gcc([...cpu, '-std=c99', '-O2', '-c', 'start.c', '-o', 'start.o']);
   gcc([...cpu, '--specs=nano.specs', '-nostartfiles', '-Wl,--gc-sections', '-T', 'link.ld', 'start.o', 'main.o', `${e.name}.o`, '-o', 'prog.elf']);
-  const q = spawnSync('qemu-system-arm', ['-M', board.machine, '-nographic', '-semihosting-config', 'enable=on,target=native', '-icount', 'shift=0', '-kernel', join(dir, 'prog.elf'), ...board.extra], { encoding: 'utf8', timeout: 300_000, maxBuffer: 1 << 28 });
+  const q = spawnSync('qemu-system-arm', ['-M', board.machine, '-nographic', '-semihosting-config', 'enable=on,target=native', ...(o.icount === false ? [] : ['-icount', 'shift=0']), '-kernel', join(dir, 'prog.elf'), ...board.extra], { encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 28 });
   if (q.status !== 0) throw new Error(`qemu-system-arm -M ${board.machine} exited with ${q.status}${q.signal ? ` (${q.signal})` : ''}: ${q.stderr}\n${q.stdout.slice(-500)}`);
   // QEMU writes the semihosting console to stderr when stdout is not a terminal.
   const printed = q.stdout + q.stderr;
