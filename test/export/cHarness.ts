@@ -26,8 +26,8 @@ export function entryPoints(e: CExport): { inType: string; predict: boolean; flo
   return { inType: m[1], predict: e.header.includes(`int ${e.name}_predict(`), float: e.header.includes(`${e.name}_quantize_input(const float`) };
 }
 
-/** The per-sample body shared by the x86 and the Cortex-M harness: codes (int32) -> run -> out, outq, pred; q16 -> qcodes. */
-export function sampleBody(e: CExport, io: { codesIn: string; q16In: string; out: string; outq: string; qcodes: string }): string {
+/** The per-sample body of the x86 harness: codes (int32) -> run -> out, outq, pred; q16 -> qcodes. */
+function sampleBody(e: CExport, io: { codesIn: string; q16In: string; out: string; outq: string; qcodes: string }): string {
   const N = e.name.toUpperCase();
   const has = entryPoints(e);
   return `for (i = 0; i < ${N}_INPUT_SIZE; i++) codes[i] = (${has.inType})${io.codesIn}[i];

@@ -165,6 +165,8 @@ export interface CortexMRun {
   model: { text: number; data: number; bss: number };
   /** The same for the whole program (start-up, harness, samples, libc). */
   program: { text: number; data: number; bss: number };
+  /** Whether the model's object code uses SMLAD (the DSP path). */
+  smlad: boolean;
 }
 
 function sizeOf(file: string): { text: number; data: number; bss: number } {
@@ -236,5 +238,6 @@ export function runOnCortexM(e: CExport, core: Core, codes: Int32Array, samples:
     core, outputs: Int32Array.from(outs), outputsQ16: Int32Array.from(outq), predictions: Int32Array.from(preds),
     q16Codes: q16 === null ? null : Int32Array.from(qc), instructions: instr, perNode,
     model: sizeOf(join(dir, `${e.name}.o`)), program: sizeOf(join(dir, 'prog.elf')),
+    smlad: /\bsmlad\b/.test(execFileSync('arm-none-eabi-objdump', ['-d', join(dir, `${e.name}.o`)], { encoding: 'utf8', maxBuffer: 1 << 26 })),
   };
 }

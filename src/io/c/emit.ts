@@ -86,9 +86,11 @@ export function integerModelToC(model: IntegerModel, opts: CExportOptions): CExp
 
   nodes.forEach((n, i) => {
     const note = `  /* node ${i}: ${describeNode(n)} -> [${plan.shapes[i].join(', ')}] ${plan.types[i]} */`;
+    // Each node's statement, then a hook for per-layer timing on the device (see the header).
+    const emit = (statement: string): void => { body.push(note, statement, `  TSD_NODE_DONE(${i});`); };
     switch (n.kind) {
       case 'input':
-        body.push(note, `  for (i = 0; i < ${NAME}_INPUT_SIZE; i++) st(${buf(0)}, i, input[i]);`);
+        emit(`  for (i = 0; i < ${NAME}_INPUT_SIZE; i++) st(${buf(0)}, i, input[i]);`);
         return;
       case 'fused': case 'flatten':
         return; // views of their source buffer
@@ -100,13 +102,13 @@ export function integerModelToC(model: IntegerModel, opts: CExportOptions): CExp
         // A depthwise layer unpacks its kernel (ksz int32 codes) into the same buffer.
         const depthwise = !n.linear && (n.geom?.groups ?? 1) > 1 && ksz === (n.geom?.kh ?? 1) * (n.geom?.kw ?? 1);
         colWords = Math.max(colWords, Math.ceil(ksz / 16) * 8, depthwise ? ksz : 0);
-        body.push(note, `  conv(&L${i}, ${buf(n.src)}, ${buf(i)}, col);`);
+        emit(`  conv(&L${i}, ${buf(n.src)}, ${buf(i)}, col);`);
         return;
       }
       case 'requant':
         kernels.add('requant_all');
         mem.requantBytes += 5;
-        body.push(note, `  requant_all(${buf(n.src)}, ${buf(i)}, ${size(plan.shapes[i])}, ${n.r.m}, ${n.r.shift}, ${n.qmin}, ${n.qmax});`);
+        emit(`  requant_all(${buf(n.src)}, ${buf(i)}, ${size(plan.shapes[i])}, ${n.r.m}, ${n.r.shift}, ${n.qmin}, ${n.qmax});`);
         return;
       case 'maxpool': case 'avgpool': {
         kernels.add('pool');
@@ -119,28 +121,23 @@ export function integerModelToC(model: IntegerModel, opts: CExportOptions): CExp
         const [lo, hi] = plan.ranges[n.src];
         if (n.kind === 'avgpool' && Math.max(-lo, hi) * k >= 2 ** 31 - 1) throw new Error(`C export: average pooling at node ${i} sums ${k} values in [${lo}, ${hi}], which can overflow int32`);
         const d = divisionMagic(k);
-        body.push(note, `  pool(${buf(n.src)}, ${buf(i)}, ${c}, ${h}, ${w}, ${win.kh}, ${win.kw}, ${win.sh}, ${win.sw}, ${win.ph}, ${win.pw}, ${ho}, ${wo}, ${n.kind === 'avgpool' ? 1 : 0}, ${d.m}u, ${d.shift});`);
+        emit(`  pool(${buf(n.src)}, ${buf(i)}, ${c}, ${h}, ${w}, ${win.kh}, ${win.kw}, ${win.sh}, ${win.sw}, ${win.ph}, ${win.pw}, ${ho}, ${wo}, ${n.kind === 'avgpool' ? 1 : 0}, ${d.m}u, ${d.shift});`);
         return;
       }
       case 'pad': {
         kernels.add('pad_last');
         const s = plan.shapes[n.src];
         const len = s[s.length - 1];
-        body.push(note, `  pad_last(${buf(n.src)}, ${buf(i)}, ${size(s) / len}, ${len}, ${n.left}, ${n.right});`);
+        emit(`  pad_last(${buf(n.src)}, ${buf(i)}, ${size(s) / len}, ${len}, ${n.left}, ${n.right});`);
         return;
       }
       case 'add':
         kernels.add('add');
-        body.push(note, `  add(${buf(n.srcs[0])}, ${buf(n.srcs[1])}, ${buf(i)}, ${size(plan.shapes[i])});`);
+        emit(`  add(${buf(n.srcs[0])}, ${buf(n.srcs[1])}, ${buf(i)}, ${size(plan.shapes[i])});`);
         return;
     }
   });
   body.push(`  for (i = 0; i < ${NAME}_OUTPUT_SIZE; i++) output[i] = ld(${buf(outNode)}, i);`);
-  // After each node's statement: a hook for per-layer timing on the device (see the header).
-  for (let k = body.length - 2; k >= 0; k--) {
-    const m = /^ {2}\/\* node (\d+):/.exec(body[k]);
-    if (m !== null) body.splice(k + 2, 0, `  TSD_NODE_DONE(${m[1]});`);
-  }
   mem.scratchBytes = 4 * colWords;
 
   const outScale = typeof model.outputScale === 'number' ? [model.outputScale] : Array.from(model.outputScale);

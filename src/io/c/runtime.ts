@@ -179,6 +179,11 @@ static int32_t wcode(const uint32_t *row, int bits, int32_t k) {
   return f >= 2u ? (int32_t)f - 4 : (int32_t)f;
 }
 
+/* Channel i's output from its accumulator: requantised into the next quantiser's codes, or the raw int32 of the output layer. */
+static int32_t result(const tsd_layer *L, const tsd_group *G, int32_t i, int32_t s) {
+  return G->m == NULL ? s : requant(s, G->m[i], G->shift[i], L->qmin, L->qmax);
+}
+
 /* Every channel of group G at output position (oy, ox), whose patch is in col: dot product, bias, requantisation, store. */
 static void channels(const tsd_layer *L, const tsd_group *G, int32_t ksz, const uint32_t *col, unsigned char *y, int yt, int32_t oy, int32_t ox, int32_t first, int32_t end) {
   int32_t i = first, s, s2, nw = (ksz * G->bits + 31) >> 5, at = oy * L->wo + ox, plane = L->ho * L->wo;
@@ -187,20 +192,19 @@ static void channels(const tsd_layer *L, const tsd_group *G, int32_t ksz, const 
     dot8x2(w, nw, col, &s, &s2);
     s += G->bias[i];
     s2 += G->bias[i + 1];
-    st(y, yt, G->ch[i] * plane + at, G->m == NULL ? s : requant(s, G->m[i], G->shift[i], L->qmin, L->qmax));
-    st(y, yt, G->ch[i + 1] * plane + at, G->m == NULL ? s2 : requant(s2, G->m[i + 1], G->shift[i + 1], L->qmin, L->qmax));
+    st(y, yt, G->ch[i] * plane + at, result(L, G, i, s));
+    st(y, yt, G->ch[i + 1] * plane + at, result(L, G, i + 1, s2));
   }
   for (; i < end; i++, w += nw) {
     s = G->bias[i] + (G->bits == 8 ? dot8(w, col, nw) : G->bits == 4 ? dot4(w, col, nw) : dot2(w, col, nw));
-    st(y, yt, G->ch[i] * plane + at, G->m == NULL ? s : requant(s, G->m[i], G->shift[i], L->qmin, L->qmax));
+    st(y, yt, G->ch[i] * plane + at, result(L, G, i, s));
   }
 }
 
 /* Depthwise channel i of group G (input plane c): direct convolution, its kernel unpacked once into wk (ksz int32 codes). */
 static void depthwise(const tsd_layer *L, const tsd_group *G, int32_t i, const unsigned char *x, int xt, unsigned char *y, int yt, int32_t ksz, int32_t *wk, int32_t c) {
   const int32_t h = L->h, w = L->w, kh = L->kh, kw = L->kw, sh = L->sh, sw = L->sw, dh = L->dh, dw = L->dw, ho = L->ho, wo = L->wo;
-  const int32_t bias = G->bias[i], qmin = L->qmin, qmax = L->qmax, m = G->m != NULL ? G->m[i] : 0, out = G->ch[i] * ho * wo;
-  const int shift = G->m != NULL ? G->shift[i] : 0;
+  const int32_t bias = G->bias[i], out = G->ch[i] * ho * wo;
   const unsigned char *xp = x + (xt == T_U8 || xt == T_I8 ? 1 : xt == T_I16 ? 2 : 4) * c * h * w;
   const uint32_t *row = G->w + i * ((ksz * G->bits + 31) >> 5);
   int32_t k, ky, kx, iy, ix, oy, ox, s;
@@ -220,7 +224,7 @@ static void depthwise(const tsd_layer *L, const tsd_group *G, int32_t i, const u
           if (ix >= 0 && ix < w) s += wk[k] * LD(xp, xt, iy * w + ix);
       }
     }
-    st(y, yt, out + oy * wo + ox, G->m == NULL ? s : requant(s, m, shift, qmin, qmax));
+    st(y, yt, out + oy * wo + ox, result(L, G, i, s));
   }
 }
 
